@@ -1,0 +1,5 @@
+"""The ``tpbis`` command."""
+
+from tpbis.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,214 @@
+"""Argument parsing and dispatch for ``tpbis``; a thin layer over the services.
+
+Exit codes: 0 success (even when rows were rejected), 2 unusable input or
+configuration (one message, no traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tpbis.config import Config, load_config
+from tpbis.domain.awards import CategoryResult, what_if
+from tpbis.domain.period import Period
+from tpbis.domain.rubric import Color, Rubric
+from tpbis.errors import ConfigError, TpbisError
+from tpbis.i18n import t
+from tpbis.render import (
+    awards_document,
+    awards_rows,
+    awards_table,
+    kpi_document,
+    kpi_rows,
+    kpi_table,
+    problem_rows,
+    severity_counts,
+    what_if_text,
+)
+from tpbis.rubrics import default_rubric, default_text, load_rubric
+from tpbis.service import AwardsReport, Inputs, ScoreReport, awards_for, load_inputs, score_inputs
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tpbis",
+        description="Skor KPI, warna dan penghargaan TPBIS dari laporan kegiatan perpustakaan.",
+    )
+    parser.add_argument("--lang", choices=["id", "en"], help="bahasa keluaran / output language (default: id)")
+    parser.add_argument("--config", help="berkas konfigurasi / config file (default: ./tpbis.toml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    score = commands.add_parser("score", help="hitung skor KPI / compute KPI scores")
+    _common_input_options(score)
+    score.add_argument("--problems", action="store_true", help="tampilkan semua masalah data / list every data problem")
+    score.add_argument("--no-color", action="store_true", help="tanpa warna ANSI")
+
+    awards = commands.add_parser("awards", help="kelayakan dan peringkat penghargaan / award eligibility and ranking")
+    _common_input_options(awards)
+    awards.add_argument("--what-if", metavar="ID", help="apa yang kurang agar perpustakaan ID memenuhi syarat / what library ID lacks")
+    awards.add_argument("--category", help="hanya kategori ini / only this category (e.g. layanan_digital)")
+
+    rubric = commands.add_parser("rubric", help="tampilkan atau periksa rubrik / show or check a rubric")
+    rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True, metavar="AKSI")
+    rubric_commands.add_parser("show", help="cetak rubrik bawaan (TOML) / print the default rubric")
+    check = rubric_commands.add_parser("check", help="periksa berkas rubrik / validate a rubric file")
+    check.add_argument("file")
+    return parser
+
+
+def _common_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="WORKBOOK", help="berkas .xlsx atau .csv respons formulir")
+    parser.add_argument("--period", required=True, help="2024-09, 2024-Q3, 2024-S2, 2024 atau 2024-01-01..2024-09-25")
+    parser.add_argument("--registry", help="daftar perpustakaan (.csv atau .xlsx dengan tab Perpustakaan)")
+    parser.add_argument("--rubric", help="berkas rubrik TOML (default: tpbis-default@1)")
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    parser.add_argument("--sheet-timezone", help="zona waktu cap waktu tanpa offset (default: Asia/Jakarta)")
+    parser.add_argument("--responses-tab", help="nama tab respons (default: dideteksi)")
+
+
+def _rubric(option: str | None, config: Config) -> Rubric:
+    if option:
+        return load_rubric(option)
+    if config.rubric:
+        return load_rubric(Path(config.base_dir) / config.rubric)
+    return default_rubric()
+
+
+def _load_and_score(args: argparse.Namespace, config: Config) -> tuple[Inputs, ScoreReport]:
+    period = Period.parse(args.period)
+    rubric = _rubric(args.rubric, config)
+    inputs = load_inputs(
+        args.source,
+        registry=args.registry,
+        responses_tab=args.responses_tab or config.responses_tab,
+        registry_tab=config.registry_tab,
+        sheet_timezone=args.sheet_timezone or config.sheet_timezone,
+    )
+    return inputs, score_inputs(inputs, rubric, [period], columns=config.columns, day_first=config.day_first)
+
+
+def _write_csv(header: list[str], rows: list[list[object]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def _score(args: argparse.Namespace, config: Config, lang: str) -> int:
+    _, report = _load_and_score(args, config)
+    run = report.runs[0]
+    parsed = report.parse
+    out = sys.stdout
+    if args.format == "json":
+        json.dump(kpi_document(run, parsed.counts, parsed.problems), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    if args.format == "csv":
+        _write_csv(*kpi_rows(run, lang))
+        return EXIT_OK
+    use_color = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
+    out.write(kpi_table(run, lang, color=use_color) + "\n\n")
+    counts = parsed.counts
+    out.write(
+        t("cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
+          duplicates=counts.duplicates, blank=counts.blank) + "\n"
+    )
+    per_color = {c.value: sum(1 for r in run.results if r.color is c) for c in Color}
+    out.write(t("cli.colors", lang, **per_color) + "\n")
+    errors, warnings = severity_counts(parsed.problems)
+    if args.problems:
+        header, rows = problem_rows(parsed.problems, lang)
+        out.write("\n" + " | ".join(header) + "\n")
+        for row in rows:
+            out.write(" | ".join(str(c) for c in row) + "\n")
+    elif parsed.problems:
+        out.write(t("cli.problems_hint", lang, errors=errors, warnings=warnings) + "\n")
+    return EXIT_OK
+
+
+def _awards(args: argparse.Namespace, config: Config, lang: str) -> int:
+    inputs, report = _load_and_score(args, config)
+    awards = awards_for(report, inputs)
+    categories = awards.categories
+    if args.category:
+        categories = tuple(c for c in categories if c.category.id == args.category)
+        if not categories:
+            known = ", ".join(c.id for c in report.runs[0].rubric.awards)
+            msg = f"Kategori '{args.category}' tidak ada di rubrik ({known})"
+            raise ConfigError(msg, f"Category '{args.category}' is not in the rubric ({known})")
+    if args.what_if:
+        return _what_if(args.what_if, categories, awards, report, lang)
+    if args.format == "json":
+        document = awards_document(awards.run, categories, awards.contests, awards.counts, awards.problems)
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        _write_csv(*awards_rows(categories, lang))
+    else:
+        sys.stdout.write(awards_table(categories, lang))
+        for contest in awards.contests:
+            label = contest.contest.label_en if lang == "en" else contest.contest.label
+            ranked = [s for s in contest.standings if s.eligible]
+            sys.stdout.write(f"{label}: " + (", ".join(
+                f"{s.rank}. {s.entry.library_id} ({s.score})" for s in ranked[:3]) or "-") + "\n")
+    return EXIT_OK
+
+
+def _what_if(
+    library_id: str, categories: Sequence[CategoryResult], awards: AwardsReport, report: ScoreReport, lang: str
+) -> int:
+    run = awards.run
+    if library_id not in {r.library.id for r in run.results}:
+        msg = f"Perpustakaan '{library_id}' tidak terdaftar"
+        raise ConfigError(msg, f"Library '{library_id}' is not registered")
+    level = run.result(library_id).library.level
+    for result in categories:
+        if result.level != level:
+            continue
+        answer = what_if(result.category, library_id, run, report.parse.activities)
+        sys.stdout.write(what_if_text(answer, run.rubric, lang) + "\n")
+    return EXIT_OK
+
+
+def _rubric_command(args: argparse.Namespace) -> int:
+    if args.rubric_command == "show":
+        sys.stdout.write(default_text())
+        return EXIT_OK
+    rubric = load_rubric(args.file)
+    sys.stdout.write(f"OK: {rubric.ref} ({len(rubric.indicators)} indikator)\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``tpbis``; returns the exit code."""
+    args = _parser().parse_args(argv)
+    lang = args.lang or "id"
+    try:
+        config = load_config(args.config)
+        lang = args.lang or config.lang
+        if args.command == "score":
+            return _score(args, config, lang)
+        if args.command == "awards":
+            return _awards(args, config, lang)
+        return _rubric_command(args)
+    except TpbisError as exc:
+        sys.stderr.write(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""The pure domain: libraries, activities, periods, rubric, KPI and awards."""

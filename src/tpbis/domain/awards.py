@@ -1,0 +1,509 @@
+"""Award eligibility, ranking and jury contests (SPEC §6).
+
+Categories, criteria and ranking formulas are rubric data
+(:class:`AwardCategory`); this module evaluates them over one period using that
+period's KPI. Every library of a category's level appears in the result:
+eligible ones ranked 1…n, ineligible ones with each unmet criterion, its
+actual and required value, and a plain-language explanation.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+import pendulum
+
+from tpbis.domain.activity import Activity, ActivityKind, SourceRef
+from tpbis.domain.kpi import KpiRun, LibraryResult, score_library, tally
+from tpbis.domain.library import Library
+from tpbis.domain.numbers import round_half_up
+from tpbis.domain.rubric import Color
+from tpbis.i18n import both, t
+
+__all__ = [
+    "ALL_KINDS",
+    "AwardCategory",
+    "AwardEntry",
+    "CategoryResult",
+    "Contest",
+    "ContestEntry",
+    "ContestResult",
+    "ContestStanding",
+    "Criterion",
+    "Metric",
+    "RankingTerm",
+    "Unmet",
+    "WhatIf",
+    "evaluate_awards",
+    "evaluate_category",
+    "evaluate_contest",
+    "jury_score",
+    "metric_value",
+    "ranking_score",
+    "what_if",
+]
+
+ALL_KINDS = frozenset(ActivityKind)
+
+
+class Metric(enum.Enum):
+    """What a criterion or ranking term measures for one library in the period."""
+
+    COLOR = "color"
+    COMPOSITE = "composite"
+    #: accepted activities of the listed kinds
+    COUNT = "count"
+    #: male + female participants of the listed kinds
+    PARTICIPANTS = "participants"
+    #: 100 × activities with a documentation URL ÷ activities of the listed kinds
+    DOCUMENTED_SHARE = "documented_share"
+    #: distinct partners (casefolded, whitespace collapsed) over the listed kinds
+    DISTINCT_PARTNERS = "distinct_partners"
+    COMPUTERS = "computers"
+    DIGITAL_COLLECTION = "digital_collection"
+    PRINT_COLLECTION = "print_collection"
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One eligibility condition: ``metric ≥ minimum``, or a colour at least as good."""
+
+    metric: Metric
+    kinds: frozenset[ActivityKind] = ALL_KINDS
+    minimum: Fraction | None = None
+    color: Color | None = None
+    #: what one more unit is called, for explanations ("kegiatan digital")
+    unit: str = ""
+    unit_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """A stable name for the criterion in results (``count:promosi+fasilitasi``)."""
+        if self.metric is Metric.COLOR or self.kinds == ALL_KINDS:
+            return self.metric.value
+        return f"{self.metric.value}:{'+'.join(sorted(k.value for k in self.kinds))}"
+
+
+@attrs.frozen(kw_only=True)
+class RankingTerm:
+    """``weight × min(value ÷ cap, 1)``."""
+
+    metric: Metric
+    weight: Fraction
+    cap: Fraction
+    kinds: frozenset[ActivityKind] = ALL_KINDS
+
+
+@attrs.frozen(kw_only=True)
+class AwardCategory:
+    """An award category: who may enter, when they are eligible, how they rank."""
+
+    id: str
+    label: str
+    label_en: str
+    levels: tuple[int, ...]
+    criteria: tuple[Criterion, ...]
+    ranking: tuple[RankingTerm, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Contest:
+    """A jury-judged contest."""
+
+    id: str
+    label: str
+    label_en: str
+    #: entries submitted after this instant are ineligible; None = no deadline
+    deadline: pendulum.DateTime | None = None
+    #: with this many judges or more, the single highest and lowest are dropped
+    trim_from: int = 5
+    decimals: int = 2
+
+
+@attrs.frozen(kw_only=True)
+class Unmet:
+    """A criterion a library does not meet."""
+
+    criterion: Criterion
+    actual: Fraction | Color | None
+    required: Fraction | Color
+    message_id: str
+    message_en: str
+
+
+@attrs.frozen(kw_only=True)
+class AwardEntry:
+    """One library in one category."""
+
+    library: Library
+    eligible: bool
+    rank: int | None
+    score: Decimal
+    composite: Decimal
+    color: Color
+    activity_count: int
+    unmet: tuple[Unmet, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CategoryResult:
+    """A category at one level: ranked eligible entries, then the ineligible ones by id."""
+
+    category: AwardCategory
+    level: int
+    entries: tuple[AwardEntry, ...]
+
+    @property
+    def shortlist(self) -> tuple[AwardEntry, ...]:
+        """The eligible entries in rank order."""
+        return tuple(e for e in self.entries if e.eligible)
+
+
+def _partner_key(partner: str) -> str:
+    return " ".join(partner.casefold().split())
+
+
+def metric_value(
+    metric: Metric,
+    kinds: frozenset[ActivityKind],
+    result: LibraryResult,
+    activities: Sequence[Activity],
+) -> Fraction | None:
+    """The value of ``metric`` for one library; None when undefined (a share of nothing).
+
+    ``activities`` are the library's accepted activities inside the period.
+    """
+    library = result.library
+    if metric is Metric.COMPOSITE:
+        return Fraction(result.composite)
+    if metric is Metric.COMPUTERS:
+        return Fraction(library.computers)
+    if metric is Metric.DIGITAL_COLLECTION:
+        return Fraction(library.digital_collection)
+    if metric is Metric.PRINT_COLLECTION:
+        return Fraction(library.print_collection)
+    chosen = [a for a in activities if a.kind in kinds]
+    if metric is Metric.COUNT:
+        return Fraction(len(chosen))
+    if metric is Metric.PARTICIPANTS:
+        return Fraction(sum(a.participants_male + a.participants_female for a in chosen))
+    if metric is Metric.DOCUMENTED_SHARE:
+        if not chosen:
+            return None
+        return Fraction(100 * sum(1 for a in chosen if a.documentation_url), len(chosen))
+    if metric is Metric.DISTINCT_PARTNERS:
+        return Fraction(len({_partner_key(p) for a in chosen for p in a.partners if p.strip()}))
+    msg = f"metric {metric.value!r} has no numeric value"
+    raise ValueError(msg)
+
+
+_COLOR_ORDER = {Color.HIJAU: 0, Color.KUNING: 1, Color.MERAH: 2}
+
+
+def _check(
+    criterion: Criterion, result: LibraryResult, activities: Sequence[Activity]
+) -> Unmet | None:
+    if criterion.metric is Metric.COLOR:
+        wanted = criterion.color or Color.HIJAU
+        if _COLOR_ORDER[result.color] <= _COLOR_ORDER[wanted]:
+            return None
+        gap = result.gap
+        short = gap is not None and gap.next_color is wanted
+        message_id, message_en = both(
+            "award.unmet.color",
+            color_id=t(f"color.{wanted.value}", "id"),
+            color_en=t(f"color.{wanted.value}", "en"),
+            actual_id=t(f"color.{result.color.value}", "id"),
+            actual_en=t(f"color.{result.color.value}", "en"),
+            points_id=f", kurang {gap.points} poin" if short and gap else "",
+            points_en=f", {gap.points} points short" if short and gap else "",
+        )
+        return Unmet(criterion=criterion, actual=result.color, required=wanted,
+                     message_id=message_id, message_en=message_en)
+    actual = metric_value(criterion.metric, criterion.kinds, result, activities)
+    required = criterion.minimum or Fraction(0)
+    if actual is not None and actual >= required:
+        return None
+    if criterion.metric is Metric.DOCUMENTED_SHARE:
+        chosen = [a for a in activities if a.kind in criterion.kinds]
+        documented = sum(1 for a in chosen if a.documentation_url)
+        to_document = max(math.ceil(required * len(chosen) / 100) - documented, 0)
+        message_id, message_en = both(
+            "award.unmet.share",
+            required=round_half_up(required),
+            actual="-" if actual is None else round_half_up(actual),
+            missing=to_document,
+            unit_id=criterion.unit or criterion.metric.value,
+            unit_en=criterion.unit_en or criterion.metric.value,
+        )
+    else:
+        message_id, message_en = both(
+            "award.unmet.more",
+            amount=math.ceil(required - (actual or 0)),
+            unit_id=criterion.unit or criterion.metric.value,
+            unit_en=criterion.unit_en or criterion.metric.value,
+        )
+    return Unmet(criterion=criterion, actual=actual, required=required,
+                 message_id=message_id, message_en=message_en)
+
+
+def ranking_score(
+    category: AwardCategory, result: LibraryResult, activities: Sequence[Activity]
+) -> Fraction:
+    """Σ weight × min(value ÷ cap, 1), exact (an undefined value counts 0)."""
+    total = Fraction(0)
+    for term in category.ranking:
+        value = metric_value(term.metric, term.kinds, result, activities) or Fraction(0)
+        total += term.weight * min(value / term.cap, Fraction(1))
+    return total
+
+
+def evaluate_category(
+    category: AwardCategory,
+    level: int,
+    run: KpiRun,
+    by_library: Mapping[str, Sequence[Activity]],
+) -> CategoryResult:
+    """Evaluate one category at one level over ``run``'s period."""
+    eligible: list[AwardEntry] = []
+    ineligible: list[AwardEntry] = []
+    for result in run.results:
+        if result.library.level != level:
+            continue
+        activities = by_library.get(result.library.id, ())
+        unmet = tuple(
+            u for c in category.criteria if (u := _check(c, result, activities)) is not None
+        )
+        entry = AwardEntry(
+            library=result.library,
+            eligible=not unmet,
+            rank=None,
+            score=round_half_up(ranking_score(category, result, activities)),
+            composite=result.composite,
+            color=result.color,
+            activity_count=result.activity_count,
+            unmet=unmet,
+        )
+        (ineligible if unmet else eligible).append(entry)
+    eligible.sort(key=lambda e: (-e.score, -e.composite, -e.activity_count, e.library.id))
+    ranked = [attrs.evolve(e, rank=i) for i, e in enumerate(eligible, start=1)]
+    ineligible.sort(key=lambda e: e.library.id)
+    return CategoryResult(category=category, level=level, entries=(*ranked, *ineligible))
+
+
+def evaluate_awards(
+    categories: Iterable[AwardCategory], run: KpiRun, activities: Iterable[Activity]
+) -> tuple[CategoryResult, ...]:
+    """Evaluate every category at each of its levels, using ``run``'s period and KPI."""
+    period = run.period
+    by_library: dict[str, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        if period.start <= activity.date <= period.end:
+            by_library[activity.library_id].append(activity)
+    return tuple(
+        evaluate_category(category, level, run, by_library)
+        for category in categories
+        for level in category.levels
+    )
+
+
+# --- jury contests --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ContestEntry:
+    """An entry to a jury contest, as read (possibly invalid)."""
+
+    contest: str
+    library_id: str
+    title: str
+    url: str | None
+    submitted_at: pendulum.DateTime
+    scores: tuple[Fraction, ...]
+    row: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class ContestStanding:
+    """An entry's place in a contest."""
+
+    entry: ContestEntry
+    eligible: bool
+    rank: int | None
+    score: Decimal | None
+    #: reasons an entry is ineligible, as message catalogue pairs
+    reasons: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ContestResult:
+    """The standings of one contest."""
+
+    contest: Contest
+    standings: tuple[ContestStanding, ...]
+
+
+def jury_score(scores: Sequence[Fraction], trim_from: int = 5) -> Fraction:
+    """Mean of the scores; with ``trim_from`` or more, one highest and one lowest dropped."""
+    ordered = sorted(scores)
+    if len(ordered) >= trim_from:
+        ordered = ordered[1:-1]
+    return sum(ordered, Fraction(0)) / len(ordered)
+
+
+def evaluate_contest(
+    contest: Contest, entries: Iterable[ContestEntry], registered: Iterable[str]
+) -> ContestResult:
+    """Score and rank one contest's entries (SPEC §6 jury contests).
+
+    Eligible: a registered library, a URL, submitted by the deadline, at least
+    one jury score. Ties: earlier submission first, then sheet row.
+    """
+    known = set(registered)
+    eligible: list[ContestStanding] = []
+    others: list[ContestStanding] = []
+    for entry in entries:
+        if entry.contest != contest.id:
+            continue
+        reasons: list[tuple[str, str]] = []
+        if entry.library_id not in known:
+            reasons.append(both("contest.unregistered", library=entry.library_id))
+        if not entry.url:
+            reasons.append(both("contest.no_url"))
+        if contest.deadline is not None and entry.submitted_at > contest.deadline:
+            reasons.append(both("contest.late", deadline=contest.deadline.to_datetime_string()))
+        if not entry.scores:
+            reasons.append(both("contest.no_scores"))
+        score = (
+            round_half_up(jury_score(entry.scores, contest.trim_from), contest.decimals)
+            if entry.scores else None
+        )
+        standing = ContestStanding(entry=entry, eligible=not reasons, rank=None, score=score,
+                                   reasons=tuple(reasons))
+        (others if reasons else eligible).append(standing)
+    eligible.sort(key=lambda s: (-(s.score or 0), s.entry.submitted_at, s.entry.row))
+    ranked = [attrs.evolve(s, rank=i) for i, s in enumerate(eligible, start=1)]
+    others.sort(key=lambda s: s.entry.row)
+    return ContestResult(contest=contest, standings=(*ranked, *others))
+
+
+# --- what if ----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """The smallest additions that would make one library eligible for one category.
+
+    Hypothetical activities are dated on the period's last day, reported the
+    same day, documented, each with a new publication link and a new partner,
+    and with ``participants`` participants, half of them women.
+    """
+
+    category: AwardCategory
+    library: Library
+    eligible_now: bool
+    #: for each activity kind: how many of that kind alone would do it (None: not within the limit)
+    per_kind: Mapping[ActivityKind, int | None]
+    #: a small mix of kinds that does it, found greedily (None: not within the limit)
+    combined: Mapping[ActivityKind, int] | None
+    #: criteria no activity can change (e.g. computers), still unmet
+    blocked: tuple[Unmet, ...] = ()
+
+
+_ACTIVITY_METRICS = {Metric.COUNT, Metric.PARTICIPANTS, Metric.DOCUMENTED_SHARE, Metric.DISTINCT_PARTNERS}
+
+
+def _hypothetical(library: Library, kind: ActivityKind, n: int, end: pendulum.Date, participants: int) -> list[Activity]:
+    at = pendulum.datetime(end.year, end.month, end.day, 12, tz=library.timezone)
+    female = participants // 2
+    return [
+        Activity(
+            library_id=library.id, date=end, title=f"rencana {kind.value} {i}", kind=kind,
+            participants_male=participants - female, participants_female=female,
+            partners=(f"mitra baru {kind.value} {i}",), documentation_url="https://contoh.invalid/dok",
+            publication_urls=(f"https://contoh.invalid/{kind.value}/{i}",),
+            reported_at=at, reported_on=end, source=SourceRef(tab="what-if", row=0),
+        )
+        for i in range(n)
+    ]
+
+
+def what_if(
+    category: AwardCategory,
+    library_id: str,
+    run: KpiRun,
+    activities: Iterable[Activity],
+    *,
+    participants: int = 20,
+    limit: int = 60,
+) -> WhatIf:
+    """What a library would need to add to become eligible for ``category``.
+
+    Args:
+        category: the award category.
+        library_id: the library.
+        run: the KPI of the period (its rubric rescoring the library with additions).
+        activities: accepted activities (any period; only the run's period counts).
+        participants: participants assumed per added activity.
+        limit: the most activities tried, per kind and in the mix.
+    """
+    result = run.result(library_id)
+    library = result.library
+    period = run.period
+    mine = [a for a in activities if a.library_id == library_id and period.start <= a.date <= period.end]
+
+    def unmet_with(extra: list[Activity]) -> tuple[Unmet, ...]:
+        acts = [*mine, *extra]
+        rescored = score_library(library, tally(acts, period).get(library_id, {}), run.rubric, period)
+        return tuple(u for c in category.criteria if (u := _check(c, rescored, acts)) is not None)
+
+    now = unmet_with([])
+    blocked = tuple(
+        u for u in now if u.criterion.metric not in _ACTIVITY_METRICS and u.criterion.metric is not Metric.COLOR
+    )
+    if not now or blocked:
+        return WhatIf(category=category, library=library, eligible_now=not now,
+                      per_kind=dict.fromkeys(ActivityKind), combined=None if now else {}, blocked=blocked)
+
+    def extra_of(counts: Mapping[ActivityKind, int]) -> list[Activity]:
+        return [a for k, n in counts.items() for a in _hypothetical(library, k, n, period.end, participants)]
+
+    per_kind: dict[ActivityKind, int | None] = {}
+    for kind in ActivityKind:
+        per_kind[kind] = next((n for n in range(1, limit + 1) if not unmet_with(extra_of({kind: n}))), None)
+
+    minimum = {band.color: band.minimum for band in run.rubric.bands}
+
+    def distance(unmet: tuple[Unmet, ...], counts: Mapping[ActivityKind, int]) -> Fraction:
+        """How far from eligible: the unmet criteria's relative shortfalls, summed."""
+        total = Fraction(0)
+        for u in unmet:
+            if isinstance(u.required, Color):
+                acts = [*mine, *extra_of(counts)]
+                rescored = score_library(library, tally(acts, period).get(library_id, {}), run.rubric, period)
+                wanted = minimum[u.required] or Fraction(1)
+                total += max(wanted - rescored.composite_exact, Fraction(0)) / wanted
+            elif not isinstance(u.actual, Color):
+                required = u.required or Fraction(1)
+                total += (required - (u.actual or Fraction(0))) / required
+        return total
+
+    counts: dict[ActivityKind, int] = {}
+    for _ in range(limit):
+        candidates: list[tuple[Fraction, int, ActivityKind]] = []
+        for order, kind in enumerate(ActivityKind):
+            trial = {**counts, kind: counts.get(kind, 0) + 1}
+            unmet = unmet_with(extra_of(trial))
+            if not unmet:
+                return WhatIf(category=category, library=library, eligible_now=False,
+                              per_kind=per_kind, combined=trial)
+            candidates.append((distance(unmet, trial), order, kind))
+        chosen = min(candidates)[2]
+        counts[chosen] = counts.get(chosen, 0) + 1
+    return WhatIf(category=category, library=library, eligible_now=False, per_kind=per_kind, combined=None)

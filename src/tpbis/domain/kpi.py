@@ -1,0 +1,346 @@
+"""The KPI engine (SPEC §5): exact indicator values, scores, composite and colour.
+
+Every registered library gets a result, including those that reported
+nothing; every result explains itself (value, target and score per indicator,
+the rows counted, and what the library lacks for the next colour).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from tpbis.domain.activity import Activity, ActivityKind, url_identity
+from tpbis.domain.library import Library, Registry
+from tpbis.domain.numbers import round_half_up
+from tpbis.domain.period import Period
+from tpbis.domain.rubric import Color, Indicator, Measure, Rubric
+
+__all__ = [
+    "Gap",
+    "GapOption",
+    "IndicatorResult",
+    "KindTally",
+    "KpiRun",
+    "LibraryResult",
+    "Rollup",
+    "rollup",
+    "score",
+    "tally",
+]
+
+_HUNDRED = Fraction(100)
+_HALF_STEP = Fraction(1, 20)  # a rounded composite of T needs an exact one of T − 0.05
+
+
+@attrs.define
+class KindTally:
+    """What one library did of one activity kind in a period."""
+
+    count: int = 0
+    participants: int = 0
+    female: int = 0
+    rows: list[int] = attrs.Factory(list)
+    #: reporting delay in days (local date of reported_at − activity date) → activities
+    delays: dict[int, int] = attrs.Factory(dict)
+    #: normalised publication URL identities
+    urls: set[str] = attrs.Factory(set)
+
+
+def tally(
+    activities: Iterable[Activity], period: Period
+) -> dict[str, dict[ActivityKind, KindTally]]:
+    """Group the activities inside ``period`` by library and kind, in one pass."""
+    start, end = period.start, period.end
+    tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
+    for activity in activities:
+        day = activity.date
+        if day < start or day > end:
+            continue
+        by_kind = tallies[activity.library_id]
+        t = by_kind.get(activity.kind)
+        if t is None:
+            t = by_kind[activity.kind] = KindTally()
+        t.count += 1
+        t.participants += activity.participants_male + activity.participants_female
+        t.female += activity.participants_female
+        t.rows.append(activity.source.row)
+        delay = (activity.reported_on - day).days
+        t.delays[delay] = t.delays.get(delay, 0) + 1
+        if activity.publication_urls:
+            t.urls.update(url_identity(url) for url in activity.publication_urls)
+    return tallies
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorResult:
+    """One indicator of one library: exact value, target and score."""
+
+    indicator: Indicator
+    #: None when undefined (a share with nothing to divide by)
+    value: Fraction | None
+    target: Fraction
+    score: Fraction
+    rows: tuple[int, ...]
+
+    @property
+    def id(self) -> str:
+        """The indicator id."""
+        return self.indicator.id
+
+    @property
+    def shown_value(self) -> int | Decimal | None:
+        """Counts as integers, percentages rounded half up to one decimal."""
+        if self.value is None:
+            return None
+        if self.indicator.measure.is_percentage:
+            return round_half_up(self.value)
+        return int(self.value)
+
+    @property
+    def shown_target(self) -> Decimal:
+        """The target rounded half up to one decimal."""
+        return round_half_up(self.target)
+
+    @property
+    def shown_score(self) -> Decimal:
+        """The score rounded half up to one decimal."""
+        return round_half_up(self.score)
+
+
+@attrs.frozen(kw_only=True)
+class GapOption:
+    """What one indicator alone would take to close a library's gap."""
+
+    indicator: Indicator
+    #: how much more of the indicator's value is needed; None when it cannot close the gap alone
+    extra: Fraction | None
+    #: the most composite points this indicator can still add
+    max_points: Fraction
+    #: ``extra`` as a share of the indicator's period target: how options are compared
+    effort: Fraction | None
+
+
+@attrs.frozen(kw_only=True)
+class Gap:
+    """How far a library is from the next colour, and the cheapest ways there."""
+
+    next_color: Color
+    #: points short, on the rounded composite (e.g. 80.0 − 72.5 = 7.5)
+    points: Decimal
+    #: options that close the gap alone, cheapest first, then the others by points they add
+    options: tuple[GapOption, ...]
+
+
+@attrs.frozen(kw_only=True)
+class LibraryResult:
+    """The KPI of one library for one period."""
+
+    library: Library
+    period: Period
+    indicators: tuple[IndicatorResult, ...]
+    #: Σ weight × score ÷ Σ weight, unrounded
+    composite_exact: Fraction
+    composite: Decimal
+    color: Color
+    #: accepted activities of any kind in the period
+    activity_count: int
+    gap: Gap | None
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of one indicator."""
+        for result in self.indicators:
+            if result.id == indicator_id:
+                return result
+        raise KeyError(indicator_id)
+
+
+@attrs.frozen(kw_only=True)
+class Rollup:
+    """Colours and mean composite over the libraries of one region."""
+
+    province: str
+    #: the kabupaten/kota, or None for the whole province
+    regency: str | None
+    libraries: int
+    colors: Mapping[Color, int]
+    #: mean of the rounded composites, rounded half up to one decimal; None with no libraries
+    mean: Decimal | None
+
+
+@attrs.frozen(kw_only=True)
+class KpiRun:
+    """The KPI of every registered library for one period under one rubric."""
+
+    rubric: Rubric
+    period: Period
+    results: tuple[LibraryResult, ...]
+
+    def result(self, library_id: str) -> LibraryResult:
+        """The result of one library."""
+        for result in self.results:
+            if result.library.id == library_id:
+                return result
+        raise KeyError(library_id)
+
+    def rollups(self) -> tuple[Rollup, ...]:
+        """Roll-ups per kabupaten/kota, then per province."""
+        return rollup(self.results)
+
+
+def _value(indicator: Indicator, tallies: Sequence[KindTally]) -> Fraction | None:
+    measure = indicator.measure
+    if measure is Measure.COUNT:
+        return Fraction(sum(t.count for t in tallies))
+    if measure is Measure.PARTICIPANTS:
+        return Fraction(sum(t.participants for t in tallies))
+    if measure is Measure.FEMALE_SHARE:
+        everyone = sum(t.participants for t in tallies)
+        return _HUNDRED * sum(t.female for t in tallies) / everyone if everyone else None
+    if measure is Measure.DISTINCT_PUBLICATION_URLS:
+        urls: set[str] = set()
+        for t in tallies:
+            urls |= t.urls
+        return Fraction(len(urls))
+    # TIMELY_SHARE
+    total = sum(t.count for t in tallies)
+    if not total:
+        return None
+    limit = indicator.within_days
+    timely = sum(n for t in tallies for delay, n in t.delays.items() if delay <= limit)
+    return _HUNDRED * timely / total
+
+
+def _score(value: Fraction | None, target: Fraction) -> Fraction:
+    if value is None:
+        return Fraction(0)
+    return _HUNDRED * min(value / target, Fraction(1))
+
+
+def _gap(
+    rubric: Rubric, color: Color, composite_exact: Fraction, composite: Decimal,
+    results: Sequence[IndicatorResult],
+) -> Gap | None:
+    band = rubric.next_band(color)
+    if band is None:
+        return None
+    needed = band.minimum - _HALF_STEP - composite_exact  # exact composite points to gain
+    total_weight = rubric.total_weight
+    options: list[GapOption] = []
+    for result in results:
+        weight = result.indicator.weight
+        max_points = weight * (_HUNDRED - result.score) / total_weight
+        extra: Fraction | None = None
+        if max_points >= needed and max_points > 0:
+            score_needed = result.score + needed * total_weight / weight
+            value_needed = score_needed * result.target / _HUNDRED
+            current = result.value or Fraction(0)
+            if result.indicator.measure.is_percentage:
+                tenth = Fraction(1, 10)  # percentages move in shown tenths
+                extra = Fraction(math.ceil((value_needed - current) / tenth)) * tenth
+            else:
+                extra = Fraction(max(math.ceil(value_needed) - int(current), 1))
+        effort = None if extra is None else extra / result.target
+        options.append(
+            GapOption(indicator=result.indicator, extra=extra, max_points=max_points, effort=effort)
+        )
+    closing = sorted(
+        (o for o in options if o.effort is not None),
+        key=lambda o: (o.effort, o.indicator.id),
+    )
+    others = sorted(
+        (o for o in options if o.effort is None and o.max_points > 0),
+        key=lambda o: (-o.max_points, o.indicator.id),
+    )
+    points = round_half_up(band.minimum) - composite
+    return Gap(next_color=band.color, points=points, options=(*closing, *others))
+
+
+def score_library(
+    library: Library,
+    by_kind: Mapping[ActivityKind, KindTally],
+    rubric: Rubric,
+    period: Period,
+) -> LibraryResult:
+    """Score one library from its tallies for ``period``."""
+    scale = period.scale
+    results: list[IndicatorResult] = []
+    weighted = Fraction(0)
+    for indicator in rubric.indicators:
+        tallies = [by_kind[k] for k in indicator.kinds if k in by_kind]
+        target = indicator.target(library, scale)
+        value = _value(indicator, tallies)
+        indicator_score = _score(value, target)
+        weighted += indicator.weight * indicator_score
+        rows = tuple(sorted(row for t in tallies for row in t.rows))
+        results.append(
+            IndicatorResult(indicator=indicator, value=value, target=target, score=indicator_score, rows=rows)
+        )
+    composite_exact = weighted / rubric.total_weight
+    composite = round_half_up(composite_exact)
+    color = rubric.color_for(Fraction(composite))
+    return LibraryResult(
+        library=library,
+        period=period,
+        indicators=tuple(results),
+        composite_exact=composite_exact,
+        composite=composite,
+        color=color,
+        activity_count=sum(t.count for t in by_kind.values()),
+        gap=_gap(rubric, color, composite_exact, composite, results),
+    )
+
+
+def score(
+    activities: Iterable[Activity],
+    registry: Registry,
+    rubric: Rubric,
+    period: Period,
+) -> KpiRun:
+    """Score every registered library for ``period``.
+
+    Activities of libraries not in the registry are ignored (the parser never
+    produces them). Results follow registry order.
+    """
+    tallies = tally(activities, period)
+    empty: dict[ActivityKind, KindTally] = {}
+    return KpiRun(
+        rubric=rubric,
+        period=period,
+        results=tuple(
+            score_library(library, tallies.get(library.id, empty), rubric, period)
+            for library in registry
+        ),
+    )
+
+
+def _rollup(province: str, regency: str | None, results: Sequence[LibraryResult]) -> Rollup:
+    colors = dict.fromkeys(Color, 0)
+    for result in results:
+        colors[result.color] += 1
+    mean = (
+        round_half_up(sum((Fraction(r.composite) for r in results), Fraction(0)) / len(results))
+        if results
+        else None
+    )
+    return Rollup(province=province, regency=regency, libraries=len(results), colors=colors, mean=mean)
+
+
+def rollup(results: Iterable[LibraryResult]) -> tuple[Rollup, ...]:
+    """Roll up per kabupaten/kota (in first-seen order), then per province."""
+    by_regency: dict[tuple[str, str], list[LibraryResult]] = defaultdict(list)
+    by_province: dict[str, list[LibraryResult]] = defaultdict(list)
+    for result in results:
+        library = result.library
+        by_province[library.province].append(result)
+        if library.regency:
+            by_regency[(library.province, library.regency)].append(result)
+    return (
+        *(_rollup(p, r, rs) for (p, r), rs in by_regency.items()),
+        *(_rollup(p, None, rs) for p, rs in by_province.items()),
+    )

@@ -1,0 +1,1 @@
+"""Reading submitted rows and registries into domain values."""

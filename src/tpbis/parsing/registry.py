@@ -1,0 +1,146 @@
+"""Reading the library registry from a table (the ``Perpustakaan`` tab or a CSV).
+
+Columns (DESIGN): ``id, nama, jenis, provinsi, kabupaten_kota, desa_kelurahan,
+kode_wilayah, alias, tahun_mitra, dukungan, komputer, koleksi_digital,
+koleksi_cetak``; English equivalents are accepted. The registry is
+configuration: any bad row stops the run with one message listing every
+problem found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
+from tpbis.errors import SourceError
+from tpbis.i18n import both
+from tpbis.parsing.table import Cell, Table
+from tpbis.parsing.values import is_blank, parse_whole_number
+
+__all__ = ["REGISTRY_TAB", "read_registry"]
+
+REGISTRY_TAB = "Perpustakaan"
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "name": ("nama", "name"),
+    "kind": ("jenis", "kind", "type"),
+    "province": ("provinsi", "province"),
+    "regency": ("kabupaten_kota", "regency", "kabupaten/kota"),
+    "village": ("desa_kelurahan", "village", "desa/kelurahan"),
+    "region_code": ("kode_wilayah", "region_code"),
+    "aliases": ("alias", "aliases"),
+    "cohort": ("tahun_mitra", "cohort"),
+    "support": ("dukungan", "support"),
+    "computers": ("komputer", "computers"),
+    "digital_collection": ("koleksi_digital", "digital_collection"),
+    "print_collection": ("koleksi_cetak", "print_collection"),
+}
+_REQUIRED = ("id", "name", "kind", "province")
+
+
+def _key(text: object) -> str:
+    return "_".join(str(text or "").casefold().split())
+
+
+def _text(cell: Cell) -> str | None:
+    if is_blank(cell):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def _row_library(values: dict[str, Cell]) -> Library:
+    """Build one library; raises ValueError with an Indonesian/English reason."""
+    kind_text = (_text(values.get("kind")) or "").casefold()
+    try:
+        kind = LibraryKind(kind_text)
+    except ValueError:
+        choices = ", ".join(k.value for k in LibraryKind)
+        msg = f"jenis '{kind_text}' tidak dikenal (pilih {choices}) / kind not recognised"
+        raise ValueError(msg) from None
+    province_text = _text(values.get("province")) or ""
+    province = canonical_province(province_text)
+    if province is None:
+        msg = f"provinsi '{province_text}' tidak dikenal / province not recognised"
+        raise ValueError(msg)
+    support_text = (_text(values.get("support")) or "").casefold()
+    try:
+        support = Support(support_text) if support_text else None
+    except ValueError:
+        msg = f"dukungan '{support_text}' harus penuh, buku atau replikasi / support must be penuh, buku or replikasi"
+        raise ValueError(msg) from None
+    numbers: dict[str, int] = {}
+    for field in ("computers", "digital_collection", "print_collection", "cohort"):
+        cell = values.get(field)
+        if is_blank(cell):
+            continue
+        number = parse_whole_number(cell)
+        if number is None:
+            msg = f"{field} '{cell}' bukan bilangan bulat / is not a whole number"
+            raise ValueError(msg)
+        numbers[field] = number
+    aliases = tuple(a.strip() for a in (_text(values.get("aliases")) or "").split(";") if a.strip())
+    return Library(
+        id=_text(values.get("id")) or "",
+        name=_text(values.get("name")) or "",
+        kind=kind,
+        province=province,
+        regency=_text(values.get("regency")),
+        village=_text(values.get("village")),
+        aliases=aliases,
+        cohort=numbers.get("cohort"),
+        region_code=_text(values.get("region_code")),
+        support=support,
+        computers=numbers.get("computers", 0),
+        digital_collection=numbers.get("digital_collection", 0),
+        print_collection=numbers.get("print_collection", 0),
+    )
+
+
+def read_registry(table: Table) -> Registry:
+    """Read the registry table.
+
+    Raises:
+        SourceError: a required column is missing or any row is invalid; the
+            message lists every bad row.
+    """
+    wanted = {_key(alias): field for field, aliases in _COLUMNS.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, title in enumerate(table.header):
+        field = wanted.get(_key(title))
+        if field is not None and field not in columns:
+            columns[field] = index
+    missing = [_COLUMNS[f][0] for f in _REQUIRED if f not in columns]
+    if missing:
+        found = ", ".join(f"'{h}'" for h in table.header if str(h or "").strip()) or "-"
+        raise SourceError.from_catalogue(
+            "error.missing_columns", tab=table.name, missing=", ".join(missing), found=found
+        )
+    libraries: list[Library] = []
+    errors: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for index, cells in enumerate(table.rows):
+        if all(is_blank(c) for c in cells):
+            continue
+        number = table.row_number(index)
+        values = {field: _cell(cells, i) for field, i in columns.items()}
+        try:
+            library = _row_library(values)
+        except ValueError as exc:
+            errors.append(both("error.registry_row", source=table.name, row=number, reason=str(exc)))
+            continue
+        if library.id in seen:
+            reason = f"id '{library.id}' sudah dipakai di baris {seen[library.id]} / id already used in row {seen[library.id]}"
+            errors.append(both("error.registry_row", source=table.name, row=number, reason=reason))
+            continue
+        seen[library.id] = number
+        libraries.append(library)
+    if errors:
+        raise SourceError("\n".join(e[0] for e in errors), "\n".join(e[1] for e in errors))
+    return Registry.of(libraries)
+
+
+def _cell(cells: Sequence[Cell], index: int) -> Cell:
+    return cells[index] if index < len(cells) else None

@@ -1,0 +1,42 @@
+"""A table of cells as read from a tab, a CSV file or the Forms API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = ["Cell", "Table", "cell_text"]
+
+#: What a cell may hold: Sheets UNFORMATTED_VALUE, openpyxl and CSV values.
+Cell = str | int | float | bool | dt.datetime | dt.date | None
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A header row and the data rows under it.
+
+    ``rows[i]`` is sheet row ``header_row + 1 + i`` (the row number a respondent
+    sees). Rows may be shorter than the header; missing cells are blank.
+    ``row_ids`` optionally names each row (a Forms API response id).
+    """
+
+    name: str
+    header: tuple[str, ...]
+    rows: Sequence[Sequence[Cell]]
+    header_row: int = 1
+    row_ids: Sequence[str] | None = None
+
+    def row_number(self, index: int) -> int:
+        """The sheet row number of ``rows[index]``."""
+        return self.header_row + 1 + index
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text, as a problem report shows it (blank for None, ISO for dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)

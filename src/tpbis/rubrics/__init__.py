@@ -1,0 +1,299 @@
+"""Rubric files: the shipped default and loading/validating user rubrics.
+
+A rubric file is TOML; see ``default.toml`` in this package for the format.
+Structuring uses the project converter, so a wrong key or type fails with a
+message that names the file, the key path, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+
+import attrs
+import cattrs
+import pendulum
+from cattrs.v import format_exception
+
+from tpbis.domain.activity import ActivityKind
+from tpbis.domain.awards import ALL_KINDS, AwardCategory, Contest, Criterion, Metric, RankingTerm
+from tpbis.domain.library import LibraryKind
+from tpbis.domain.rubric import Color, ColorBand, Indicator, KindInfo, Measure, Rubric
+from tpbis.errors import RubricError
+from tpbis.serialization import converter
+
+__all__ = ["default_rubric", "load_rubric", "parse_rubric"]
+
+DEFAULT_RUBRIC_FILE = "default.toml"
+
+
+@attrs.frozen
+class _KindSpec:
+    label: str
+    label_en: str
+    aliases: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class _TargetSpec:
+    level1: Fraction
+    level2: Fraction
+    level3: Fraction
+
+
+@attrs.frozen
+class _IndicatorSpec:
+    id: str
+    label: str
+    label_en: str
+    measure: Measure
+    kinds: list[ActivityKind]
+    weight: int
+    target: _TargetSpec
+    target_by_kind: dict[LibraryKind, Fraction] = attrs.Factory(dict)
+    within_days: int = 7
+    unit: str = "kegiatan"
+    unit_en: str = "activities"
+
+
+@attrs.frozen
+class _BandSpec:
+    color: Color
+    min: Fraction
+
+
+@attrs.frozen
+class _CriterionSpec:
+    metric: Metric
+    kinds: list[ActivityKind] | None = None
+    min: Fraction | None = None
+    color: Color | None = None
+    unit: str = ""
+    unit_en: str = ""
+
+
+@attrs.frozen
+class _TermSpec:
+    metric: Metric
+    weight: Fraction
+    cap: Fraction
+    kinds: list[ActivityKind] | None = None
+
+
+@attrs.frozen
+class _AwardSpec:
+    id: str
+    label: str
+    label_en: str
+    levels: list[int]
+    criteria: list[_CriterionSpec]
+    ranking: list[_TermSpec]
+
+
+@attrs.frozen
+class _ContestSpec:
+    id: str
+    label: str
+    label_en: str
+    deadline: pendulum.DateTime | None = None
+    trim_from: int = 5
+    decimals: int = 2
+
+
+@attrs.frozen
+class _RubricSpec:
+    name: str
+    version: int
+    title: str
+    title_en: str
+    kinds: dict[ActivityKind, _KindSpec]
+    colors: list[_BandSpec]
+    indicators: list[_IndicatorSpec]
+    awards: list[_AwardSpec] = attrs.Factory(list)
+    contests: list[_ContestSpec] = attrs.Factory(list)
+
+
+def _fail(source: str, problems: list[str]) -> RubricError:
+    listing = "\n".join(f"  - {p}" for p in problems)
+    return RubricError(
+        f"Rubrik '{source}' tidak sah / rubric '{source}' is invalid:\n{listing}\n"
+        "Bandingkan dengan rubrik bawaan / compare with the default: tpbis rubric show"
+    )
+
+
+def _explain(exc: BaseException, type_: type | None) -> str:
+    """cattrs' wording, plus what was found, with exact numbers called numbers."""
+    if type_ is Fraction and isinstance(exc, ValueError | TypeError):
+        return str(exc)
+    base = format_exception(exc, type_)
+    if isinstance(exc, ValueError | TypeError) and str(exc):
+        return f"{base} ({exc})"
+    return base
+
+
+def _check(spec: _RubricSpec) -> list[str]:
+    problems: list[str] = []
+    missing = [k.value for k in ActivityKind if k not in spec.kinds]
+    if missing:
+        problems.append(f"$.kinds: labels missing for {', '.join(missing)}")
+    colors = [band.color for band in spec.colors]
+    if sorted(colors, key=list(Color).index) != colors or len(set(colors)) != len(Color):
+        problems.append("$.colors: expected hijau, kuning, merah once each, best first")
+    minimums = [band.min for band in spec.colors]
+    if minimums != sorted(minimums, reverse=True):
+        problems.append(f"$.colors: minimums must fall from best to worst, found {[str(m) for m in minimums]}")
+    if not spec.indicators:
+        problems.append("$.indicators: expected at least one indicator")
+    seen: set[str] = set()
+    for i, ind in enumerate(spec.indicators):
+        where = f"$.indicators[{i}] ({ind.id})"
+        if ind.id in seen:
+            problems.append(f"{where}: id used twice")
+        seen.add(ind.id)
+        if ind.weight <= 0:
+            problems.append(f"{where}.weight: expected a whole number above 0, found {ind.weight}")
+        if not ind.kinds:
+            problems.append(f"{where}.kinds: expected at least one activity kind")
+        targets = {"level1": ind.target.level1, "level2": ind.target.level2, "level3": ind.target.level3}
+        targets.update({f"target_by_kind.{k.value}": v for k, v in ind.target_by_kind.items()})
+        for key, value in targets.items():
+            if value <= 0:
+                problems.append(f"{where}.{key}: expected a target above 0, found {value}")
+        if ind.within_days < 0:
+            problems.append(f"{where}.within_days: expected 0 or more, found {ind.within_days}")
+    problems.extend(_check_awards(spec))
+    return problems
+
+
+def _check_awards(spec: _RubricSpec) -> list[str]:
+    problems: list[str] = []
+    ids = [a.id for a in spec.awards] + [c.id for c in spec.contests]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"$.awards/$.contests: id {dup!r} used twice")
+    for i, award in enumerate(spec.awards):
+        where = f"$.awards[{i}] ({award.id})"
+        if not award.levels or any(level not in (1, 2, 3) for level in award.levels):
+            problems.append(f"{where}.levels: expected levels among 1, 2, 3, found {award.levels}")
+        for j, criterion in enumerate(award.criteria):
+            if criterion.metric is Metric.COLOR:
+                if criterion.color is None:
+                    problems.append(f"{where}.criteria[{j}]: a colour criterion needs color = \"hijau\" (or kuning)")
+            elif criterion.min is None:
+                problems.append(f"{where}.criteria[{j}]: expected min = <number> for metric {criterion.metric.value}")
+        if not award.ranking:
+            problems.append(f"{where}.ranking: expected at least one term")
+        for j, term in enumerate(award.ranking):
+            if term.metric is Metric.COLOR:
+                problems.append(f"{where}.ranking[{j}]: colour cannot be ranked; use composite")
+            if term.cap <= 0:
+                problems.append(f"{where}.ranking[{j}].cap: expected a number above 0, found {term.cap}")
+    for i, contest in enumerate(spec.contests):
+        if contest.trim_from < 3:
+            problems.append(f"$.contests[{i}].trim_from: expected 3 or more, found {contest.trim_from}")
+    return problems
+
+
+def _kinds(kinds: list[ActivityKind] | None) -> frozenset[ActivityKind]:
+    return frozenset(kinds) if kinds else ALL_KINDS
+
+
+def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
+    """Parse and validate rubric TOML text.
+
+    Raises:
+        RubricError: with every problem found, each naming its key path.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(source, [f"not valid TOML: {exc}"]) from None
+    try:
+        spec = converter.structure(data, _RubricSpec)
+    except cattrs.BaseValidationError as exc:
+        raise _fail(source, cattrs.transform_error(exc, path="$", format_exception=_explain)) from None
+    problems = _check(spec)
+    if problems:
+        raise _fail(source, problems)
+    return Rubric(
+        name=spec.name,
+        version=spec.version,
+        title=spec.title,
+        title_en=spec.title_en,
+        kinds=tuple(
+            KindInfo(kind=kind, label=k.label, label_en=k.label_en, aliases=tuple(k.aliases))
+            for kind in ActivityKind
+            for k in [spec.kinds[kind]]
+        ),
+        indicators=tuple(
+            Indicator(
+                id=ind.id,
+                label=ind.label,
+                label_en=ind.label_en,
+                measure=ind.measure,
+                kinds=frozenset(ind.kinds),
+                weight=ind.weight,
+                targets={1: ind.target.level1, 2: ind.target.level2, 3: ind.target.level3},
+                kind_targets=dict(ind.target_by_kind),
+                within_days=ind.within_days,
+                unit=ind.unit,
+                unit_en=ind.unit_en,
+            )
+            for ind in spec.indicators
+        ),
+        bands=tuple(ColorBand(color=b.color, minimum=b.min) for b in spec.colors),
+        awards=tuple(
+            AwardCategory(
+                id=a.id,
+                label=a.label,
+                label_en=a.label_en,
+                levels=tuple(a.levels),
+                criteria=tuple(
+                    Criterion(metric=c.metric, kinds=_kinds(c.kinds), minimum=c.min, color=c.color,
+                              unit=c.unit, unit_en=c.unit_en)
+                    for c in a.criteria
+                ),
+                ranking=tuple(
+                    RankingTerm(metric=r.metric, weight=r.weight, cap=r.cap, kinds=_kinds(r.kinds))
+                    for r in a.ranking
+                ),
+            )
+            for a in spec.awards
+        ),
+        contests=tuple(
+            Contest(id=c.id, label=c.label, label_en=c.label_en, deadline=c.deadline,
+                    trim_from=c.trim_from, decimals=c.decimals)
+            for c in spec.contests
+        ),
+    )
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load and validate a rubric file.
+
+    Raises:
+        RubricError: the file is missing, not TOML, or invalid.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"Rubrik '{path}' tidak bisa dibaca / rubric '{path}' cannot be read: {exc.strerror}"
+        raise RubricError(msg) from None
+    return parse_rubric(text, str(path))
+
+
+def default_text() -> str:
+    """The TOML text of the shipped default rubric."""
+    return resources.files(__package__).joinpath(DEFAULT_RUBRIC_FILE).read_text(encoding="utf-8")
+
+
+_DEFAULT: list[Rubric] = []
+
+
+def default_rubric() -> Rubric:
+    """The shipped default rubric, ``tpbis-default@1`` (loaded once)."""
+    if not _DEFAULT:
+        _DEFAULT.append(parse_rubric(default_text(), f"tpbis/rubrics/{DEFAULT_RUBRIC_FILE}"))
+    return _DEFAULT[0]

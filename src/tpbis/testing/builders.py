@@ -1,0 +1,96 @@
+"""In-memory builders for tests and examples: libraries, activities, response tables.
+
+Everything here is pure and deterministic; nothing touches the network or disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pendulum
+
+from tpbis.domain.activity import Activity, ActivityKind, SourceRef
+from tpbis.domain.library import Library, LibraryKind, Registry
+from tpbis.parsing.mapping import Field, default_titles
+from tpbis.parsing.table import Cell, Table
+
+__all__ = ["RESPONSE_FIELDS", "make_activity", "make_library", "make_registry", "responses_table"]
+
+#: The columns of a default Indonesian responses tab, in form order.
+RESPONSE_FIELDS: tuple[Field, ...] = tuple(Field)
+
+
+def make_library(
+    library_id: str = "desa-a",
+    *,
+    kind: LibraryKind | str = LibraryKind.DESA,
+    name: str | None = None,
+    province: str = "Kepulauan Riau",
+    regency: str | None = "Kabupaten Bintan",
+    **fields: object,
+) -> Library:
+    """A valid library with sensible defaults; ``fields`` override any attribute."""
+    kind = LibraryKind(kind)
+    return Library(
+        id=library_id,
+        name=name or f"Perpustakaan {library_id}",
+        kind=kind,
+        province=province,
+        regency=None if kind is LibraryKind.PROVINSI else regency,
+        **fields,  # type: ignore[arg-type]  # attrs checks the names at run time
+    )
+
+
+def make_registry(libraries: Iterable[Library]) -> Registry:
+    """A registry of these libraries."""
+    return Registry.of(libraries)
+
+
+def make_activity(
+    library_id: str = "desa-a",
+    day: pendulum.Date | str = "2024-09-10",
+    kind: ActivityKind | str = ActivityKind.PELATIHAN,
+    *,
+    male: int = 0,
+    female: int = 0,
+    title: str = "Kegiatan",
+    delay_days: int = 1,
+    row: int = 2,
+    publication_urls: Sequence[str] = (),
+    partners: Sequence[str] = (),
+    documentation_url: str | None = None,
+    timezone: str = "Asia/Jakarta",
+) -> Activity:
+    """An accepted activity reported ``delay_days`` after it happened."""
+    date = pendulum.Date.fromisoformat(day) if isinstance(day, str) else day
+    reported_on = date.add(days=delay_days)
+    reported_at = pendulum.datetime(reported_on.year, reported_on.month, reported_on.day, 12, tz=timezone)
+    return Activity(
+        library_id=library_id,
+        date=date,
+        title=title,
+        kind=ActivityKind(kind),
+        participants_male=male,
+        participants_female=female,
+        partners=tuple(partners),
+        documentation_url=documentation_url,
+        publication_urls=tuple(publication_urls),
+        reported_at=reported_at,
+        reported_on=reported_on,
+        source=SourceRef(tab="test", row=row),
+    )
+
+
+def responses_table(
+    rows: Iterable[Mapping[Field | str, Cell]],
+    *,
+    name: str = "Respons Formulir 1",
+    lang: str = "id",
+) -> Table:
+    """A responses table with the default question titles; rows map fields to cells."""
+    header = tuple(default_titles(f, lang) for f in RESPONSE_FIELDS)
+    body: list[list[Cell]] = []
+    for row in rows:
+        by_field = {Field(k) if isinstance(k, str) else k: v for k, v in row.items()}
+        body.append([by_field.get(f) for f in RESPONSE_FIELDS])
+    return Table(name=name, header=header, rows=body)

@@ -1,0 +1,293 @@
+"""Reading submitted rows (SPEC §3.1): problems, matching, duplicates, accounting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+
+from tpbis.domain.activity import ActivityKind
+from tpbis.domain.problems import Severity
+from tpbis.errors import SourceError
+from tpbis.parsing.mapping import Field
+from tpbis.parsing.rows import ParseResult, parse_responses
+from tpbis.parsing.table import Table
+from tpbis.rubrics import default_rubric
+from tpbis.testing.builders import make_library, make_registry, responses_table
+
+F = Field
+REGISTRY = make_registry([
+    make_library("desa-teluk-bakau", name="Perpustakaan Desa Teluk Bakau", aliases=("TBM Pelita",)),
+    make_library("desa-busung", name="Perpustakaan Desa Busung"),
+    make_library("desa-papua", name="Perpustakaan Desa Harapan", province="Papua", regency="Kabupaten Jayapura"),
+    make_library("desa-bali", name="Perpustakaan Desa Sanur", province="Bali", regency="Kota Denpasar"),
+])
+
+
+def good(**overrides: object) -> dict[Field, object]:
+    """A valid row; overrides replace fields."""
+    row: dict[Field, object] = {
+        F.REPORTED_AT: "21/09/2024 14:05:33",
+        F.REPORTER_EMAIL: "pengelola@example.id",
+        F.LIBRARY: "Perpustakaan Desa Teluk Bakau",
+        F.DATE: "20/09/2024",
+        F.TITLE: "Pelatihan menganyam rotan",
+        F.KIND: "Pelatihan keterampilan",
+        F.PARTICIPANTS_MALE: "5",
+        F.PARTICIPANTS_FEMALE: "12",
+        F.PARTNERS: "PKK Desa; Karang Taruna",
+        F.DOCUMENTATION_URL: "https://drive.google.com/x",
+        F.PUBLICATION_URLS: "",
+    }
+    row.update({Field(k) if isinstance(k, str) else k: v for k, v in overrides.items()})
+    return row
+
+
+def parse(*rows: dict[Field, object], **kwargs: object) -> ParseResult:
+    """Parse these rows against the test registry and the default rubric."""
+    return parse_responses(responses_table(rows), REGISTRY, default_rubric(), **kwargs)  # type: ignore[arg-type]
+
+
+def codes(result: ParseResult) -> list[tuple[int, str]]:
+    """(row, code) of every problem."""
+    return [(p.row, p.code) for p in result.problems]
+
+
+class TestAcceptedRow:
+    """A clean row becomes an activity with every field read."""
+
+    def test_fields(self) -> None:
+        """All fields are read; the email is not kept."""
+        result = parse(good())
+        (activity,) = result.activities
+        assert (
+            "desa-teluk-bakau", pendulum.date(2024, 9, 20), ActivityKind.PELATIHAN, 5, 12,
+            ("PKK Desa", "Karang Taruna"), "https://drive.google.com/x", 2,
+        ) == (
+            activity.library_id, activity.date, activity.kind, activity.participants_male,
+            activity.participants_female, activity.partners, activity.documentation_url, activity.source.row,
+        )
+        assert pendulum.datetime(2024, 9, 21, 14, 5, 33, tz="Asia/Jakarta") == activity.reported_at
+
+    def test_blank_participants_are_zero(self) -> None:
+        """Blank participant cells count as 0."""
+        (activity,) = parse(good(participants_male="", participants_female=None)).activities
+        assert (activity.participants_male, activity.participants_female) == (0, 0)
+
+
+class TestProblems:
+    """Each situation of the SPEC table yields its code and severity."""
+
+    @pytest.mark.parametrize(
+        ("overrides", "code", "severity", "column"),
+        [
+            ({"library": "Perpustakaan Desa Teluk Bakao"}, "library.unknown", Severity.ERROR, "Nama Perpustakaan"),
+            ({"library": ""}, "library.unknown", Severity.ERROR, "Nama Perpustakaan"),
+            ({"date": "kemarin"}, "date.invalid", Severity.ERROR, "Tanggal Kegiatan"),
+            ({"date": "31/02/2024"}, "date.invalid", Severity.ERROR, "Tanggal Kegiatan"),
+            ({"date": "22/09/2024"}, "date.future", Severity.ERROR, "Tanggal Kegiatan"),
+            ({"date": "31/12/2017"}, "date.before_program", Severity.ERROR, "Tanggal Kegiatan"),
+            ({"reported_at": "besok pagi"}, "timestamp.invalid", Severity.ERROR, "Cap waktu"),
+            ({"kind": "Sosialisasi"}, "kind.unknown", Severity.ERROR, "Jenis Kegiatan"),
+            ({"title": "   "}, "title.missing", Severity.ERROR, "Nama Kegiatan"),
+            ({"participants_male": "25 orang"}, "participants.invalid", Severity.ERROR, "Jumlah Peserta Laki-laki"),
+            ({"participants_female": "-3"}, "participants.invalid", Severity.ERROR, "Jumlah Peserta Perempuan"),
+            ({"participants_female": "2,5"}, "participants.invalid", Severity.ERROR, "Jumlah Peserta Perempuan"),
+            ({"kind": "Publikasi", "publication_urls": ""}, "publication.missing", Severity.ERROR, "Tautan Publikasi"),
+            ({"documentation_url": "ftp://files/x"}, "url.invalid", Severity.WARNING, "Tautan Dokumentasi"),
+        ],
+    )
+    def test_code(self, overrides: dict[str, object], code: str, severity: Severity, column: str) -> None:
+        """The problem names row, column, code, severity and both messages."""
+        result = parse(good(**overrides))
+        (problem,) = result.problems
+        assert (2, column, code, severity) == (problem.row, problem.column, problem.code, problem.severity)
+        assert problem.message_id != problem.message_en
+        assert "" not in (problem.message_id, problem.message_en)
+        expected_rejected = 1 if severity is Severity.ERROR else 0
+        assert expected_rejected == result.counts.rejected
+
+    def test_every_problem_of_a_row_is_reported(self) -> None:
+        """Several errors in one row are all listed, in column order."""
+        result = parse(good(date="kemarin", kind="Sosialisasi", title="", participants_male="x"))
+        assert codes(result) == [
+            (2, "date.invalid"), (2, "title.missing"), (2, "kind.unknown"), (2, "participants.invalid")
+        ]
+
+    def test_publication_without_scheme_warns_and_rejects(self) -> None:
+        """instagram.com/p/x is dropped (warning) so a publikasi row has no valid link (error)."""
+        result = parse(good(kind="Publikasi", publication_urls="instagram.com/p/xyz"))
+        assert codes(result) == [(2, "url.invalid"), (2, "publication.missing")]
+        assert result.counts.rejected == 1
+
+    def test_unknown_library_suggests_but_never_assigns(self) -> None:
+        """A typo is rejected; the message suggests the close registered name."""
+        result = parse(good(library="Perpustakaan Desa Teluk Bakao"))
+        assert result.activities == ()
+        assert "Perpustakaan Desa Teluk Bakau" in result.problems[0].message_id
+        assert "Did you mean" in result.problems[0].message_en
+
+    def test_warning_keeps_the_row(self) -> None:
+        """A bad extra publication link is dropped; the row is accepted with the good one."""
+        result = parse(good(kind="Publikasi", publication_urls="https://ig.com/p/1 www.x.id"))
+        assert (result.counts.accepted, result.activities[0].publication_urls) == (1, ("https://ig.com/p/1",))
+        assert codes(result) == [(2, "url.invalid")]
+
+
+class TestLibraryMatching:
+    """Exact id, then normalised name or alias; nothing fuzzy."""
+
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "desa-teluk-bakau",
+            "perpustakaan desa teluk bakau",
+            "  PERPUSTAKAAN   Desa Teluk-Bakau. ",
+            "Perpusdes Teluk Bakau",
+            "Perpus Desa Teluk Bakau",
+            "TBM Pelita",
+            "tbm pelita!",
+        ],
+    )
+    def test_matches(self, typed: str) -> None:
+        """These spellings all name the same library."""
+        (activity,) = parse(good(library=typed)).activities
+        assert activity.library_id == "desa-teluk-bakau"
+
+    def test_id_is_exact(self) -> None:
+        """An id in other case is not an id (and not a name)."""
+        assert codes(parse(good(library="DESA-TELUK-BAKAU"))) == [(2, "library.unknown")]
+
+
+class TestKinds:
+    """Kinds by slug, label, short label, casefolded; rubric's extra labels too."""
+
+    @pytest.mark.parametrize(
+        ("typed", "kind"),
+        [
+            ("pelatihan_tik", ActivityKind.PELATIHAN_TIK),
+            ("Promosi layanan", ActivityKind.PROMOSI),
+            ("promosi  LAYANAN (literatour, bimbingan pemustaka/referensi, mendongeng)", ActivityKind.PROMOSI),
+            ("Fasilitasi kegiatan masyarakat", ActivityKind.FASILITASI),
+            ("ICT training", ActivityKind.PELATIHAN_TIK),
+            ("Advocacy", ActivityKind.ADVOKASI),
+        ],
+    )
+    def test_recognised(self, typed: str, kind: ActivityKind) -> None:
+        """The typed text names the kind."""
+        (activity,) = parse(good(kind=typed)).activities
+        assert kind == activity.kind
+
+
+class TestTimeZones:
+    """date.future compares with the local date of reported_at in the library's zone."""
+
+    @pytest.mark.parametrize(
+        ("library", "date", "future"),
+        [
+            ("desa-papua", "22/09/2024", False),  # 23:30 WIB is 01:30 on the 22nd in WIT
+            ("desa-bali", "22/09/2024", False),  # 00:30 on the 22nd in WITA
+            ("desa-teluk-bakau", "22/09/2024", True),  # still the 21st in WIB
+            ("desa-papua", "23/09/2024", True),
+        ],
+    )
+    def test_near_midnight(self, library: str, date: str, future: bool) -> None:
+        """A report at 23:30 WIB on 21 September."""
+        result = parse(good(library=library, date=date, reported_at="21/09/2024 23:30:00"))
+        assert future == ((2, "date.future") in codes(result))
+
+    def test_reported_on_is_local(self) -> None:
+        """The reporting date kept for timeliness is the library's local date."""
+        (activity,) = parse(good(library="desa-papua", date="22/09/2024", reported_at="21/09/2024 23:30:00")).activities
+        assert pendulum.date(2024, 9, 22) == activity.reported_on
+
+    def test_offset_timestamp_taken_as_is(self) -> None:
+        """An ISO timestamp with an offset keeps its instant."""
+        (activity,) = parse(good(reported_at="2024-09-21T01:00:00+09:00", date="20/09/2024")).activities
+        assert pendulum.datetime(2024, 9, 20, 23, tz="Asia/Jakarta") == activity.reported_at
+        assert pendulum.date(2024, 9, 20) == activity.reported_on
+
+    def test_sheet_timezone_for_naive_cells(self) -> None:
+        """Naive timestamps are in the spreadsheet's zone."""
+        (activity,) = parse(good(reported_at=dt.datetime(2024, 9, 21, 8, 0)), sheet_timezone="Asia/Makassar").activities
+        assert pendulum.datetime(2024, 9, 21, 8, tz="Asia/Makassar") == activity.reported_at
+
+
+class TestDuplicates:
+    """Same library, date, kind and normalised title: the later report is the duplicate."""
+
+    def test_later_report_is_duplicate(self) -> None:
+        """Row 3 repeats row 2 with other case and punctuation."""
+        result = parse(good(), good(title="PELATIHAN menganyam-rotan!", reported_at="21/09/2024 14:09:00"))
+        assert codes(result) == [(3, "activity.duplicate")]
+        assert (result.problems[0].column, result.problems[0].severity) == ("Nama Kegiatan", Severity.WARNING)
+        assert "2" in result.problems[0].message_en
+        assert (result.counts.accepted, result.counts.duplicates) == (1, 1)
+
+    def test_earlier_report_lower_in_sheet_wins(self) -> None:
+        """Order is by reported_at first, then sheet row."""
+        result = parse(good(reported_at="22/09/2024 08:00:00"), good(reported_at="21/09/2024 08:00:00"))
+        assert codes(result) == [(2, "activity.duplicate")]
+        assert result.activities[0].source.row == 3
+
+    def test_same_time_lower_row_is_duplicate(self) -> None:
+        """With equal timestamps the row lower in the sheet is the duplicate."""
+        result = parse(good(), good(), good())
+        assert codes(result) == [(3, "activity.duplicate"), (4, "activity.duplicate")]
+        assert all("row 2" in p.message_en for p in result.problems)
+
+    def test_rejected_rows_are_not_originals(self) -> None:
+        """Only rows without errors take part in duplicate detection."""
+        result = parse(good(participants_male="x"), good())
+        assert codes(result) == [(2, "participants.invalid")]
+        assert result.counts.accepted == 1
+
+    def test_different_kind_is_not_duplicate(self) -> None:
+        """Kind is part of the identity."""
+        assert parse(good(), good(kind="Pelatihan TIK")).counts.accepted == 2
+
+
+class TestAccounting:
+    """rows = accepted + rejected + duplicates + blank."""
+
+    def test_blank_rows_in_middle_and_trailing(self) -> None:
+        """Blank rows in the middle count; trailing blank rows are not rows."""
+        result = parse(good(), {}, good(title="Lain"), {F.TITLE: "  "}, {}, {})
+        assert (
+            result.counts.rows, result.counts.accepted, result.counts.rejected,
+            result.counts.duplicates, result.counts.blank,
+        ) == (4, 2, 0, 0, 2)
+
+    def test_short_rows_are_padded(self) -> None:
+        """A row with fewer cells than the header reads the missing ones as blank."""
+        table = responses_table([good()])
+        short = Table(name=table.name, header=table.header, rows=[list(table.rows[0])[:9]])
+        result = parse_responses(short, REGISTRY, default_rubric())
+        assert result.counts.accepted == 1
+
+
+class TestColumns:
+    """Header mapping: default titles in both languages, overrides, missing columns."""
+
+    def test_english_titles(self) -> None:
+        """An English form's headers are recognised."""
+        table = responses_table([good()], lang="en")
+        assert parse_responses(table, REGISTRY, default_rubric()).counts.accepted == 1
+
+    def test_override(self) -> None:
+        """tpbis.toml [columns] maps another header to a field."""
+        table = responses_table([good()])
+        header = tuple("Perpustakaan Desa" if h == "Nama Perpustakaan" else h for h in table.header)
+        renamed = Table(name=table.name, header=header, rows=table.rows)
+        result = parse_responses(renamed, REGISTRY, default_rubric(), columns={"perpustakaan  desa": "library"})
+        assert result.counts.accepted == 1
+
+    def test_missing_required_column(self) -> None:
+        """One message names what is missing and what was found."""
+        table = responses_table([good()])
+        header = tuple("Tanggal" if h == "Tanggal Kegiatan" else h for h in table.header)
+        with pytest.raises(SourceError, match="Tanggal Kegiatan") as info:
+            parse_responses(Table(name="T", header=header, rows=table.rows), REGISTRY, default_rubric())
+        assert "'Tanggal'" in str(info.value)
+        assert "required columns missing" in info.value.message("en")

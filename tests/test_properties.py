@@ -1,0 +1,69 @@
+"""Property tests: the parser never crashes and loses nothing; scores are bounded and monotone."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from strategies import activities, cells
+from tpbis.domain.activity import Activity
+from tpbis.domain.kpi import score
+from tpbis.domain.period import Period
+from tpbis.domain.rubric import Measure
+from tpbis.parsing.mapping import Field
+from tpbis.parsing.rows import parse_responses
+from tpbis.rubrics import default_rubric
+from tpbis.testing.builders import make_library, make_registry, responses_table
+
+REGISTRY = make_registry([
+    make_library("a", name="Perpustakaan Desa Teluk Bakau"),
+    make_library("b", kind="kota", name="Perpustakaan Kota Batam", regency="Kota Batam"),
+    make_library("c", kind="provinsi", name="Perpustakaan Provinsi", province="Papua"),
+])
+PERIODS = [Period.parse(p) for p in ("2024-09", "2024-Q2", "2024", "2024-01-01..2024-09-25")]
+COUNTING = (Measure.COUNT, Measure.PARTICIPANTS, Measure.DISTINCT_PUBLICATION_URLS)
+
+rows = st.lists(st.fixed_dictionaries(dict.fromkeys(Field, cells)), max_size=12)
+
+
+class TestParserProperties:
+    """Whatever the cells hold, the parser answers with an account of every row."""
+
+    @given(rows)
+    def test_never_crashes_and_accounts_for_every_row(self, data: list[dict[Field, object]]) -> None:
+        """rows = accepted + rejected + duplicates + blank, and errors reject."""
+        result = parse_responses(responses_table(data), REGISTRY, default_rubric())  # type: ignore[arg-type]
+        c = result.counts
+        assert c.rows == c.accepted + c.rejected + c.duplicates + c.blank
+        assert len(result.activities) == c.accepted
+        assert c.rows <= len(data)
+        error_rows = {p.row for p in result.problems if p.severity.value == "error"}
+        assert c.rejected == len(error_rows)
+        assert not error_rows & {a.source.row for a in result.activities}
+
+
+class TestScoreProperties:
+    """Scores stay within 0…100 and never fall when an activity is added."""
+
+    @given(st.lists(activities(), max_size=40), st.sampled_from(PERIODS))
+    def test_scores_bounded(self, acts: list[Activity], period: Period) -> None:
+        """Every indicator score and composite lies in 0…100."""
+        run = score(acts, REGISTRY, default_rubric(), period)
+        for result in run.results:
+            assert 0 <= result.composite_exact <= 100
+            assert all(0 <= r.score <= 100 for r in result.indicators)
+
+    @given(st.lists(activities(), max_size=30), activities(), st.sampled_from(PERIODS))
+    def test_adding_an_activity_never_lowers_a_count(
+        self, acts: list[Activity], extra: Activity, period: Period
+    ) -> None:
+        """Count, participant and link indicators are monotone in the activities."""
+        before = score(acts, REGISTRY, default_rubric(), period)
+        after = score([*acts, extra], REGISTRY, default_rubric(), period)
+        for old, new in zip(before.results, after.results, strict=True):
+            for o, n in zip(old.indicators, new.indicators, strict=True):
+                if o.indicator.measure in COUNTING:
+                    assert (n.value or Fraction(0)) >= (o.value or Fraction(0))
+                    assert n.score >= o.score
