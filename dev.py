@@ -25,7 +25,7 @@ def _bin(name: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the bootstrap may run on any python3
         sys.stderr.write("tpbis needs Python 3.11 or newer.\n")
         return 2
     if not argv or argv[0] in {"-h", "--help"}:

@@ -56,7 +56,7 @@ class TestInvalidRubrics:
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """A missing file is a RubricError naming it."""
-        with pytest.raises(RubricError, match="tidak-ada.toml"):
+        with pytest.raises(RubricError, match=r"tidak-ada\.toml"):
             load_rubric(tmp_path / "tidak-ada.toml")
 
     def test_user_file_round_trip(self, tmp_path: Path) -> None:

@@ -64,18 +64,15 @@ def load_config(path: str | Path | None = None) -> Config:
     path = Path(path if path is not None else CONFIG_FILE)
     if not path.exists():
         if explicit:
-            msg = f"Berkas konfigurasi '{path}' tidak ditemukan / config file '{path}' not found"
-            raise ConfigError(msg)
+            raise ConfigError.from_catalogue("error.config_not_found", path=str(path))
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        msg = f"Konfigurasi '{path}' tidak terbaca / config '{path}' cannot be read: {exc}"
-        raise ConfigError(msg) from None
+        raise ConfigError.from_catalogue("error.config_unreadable", path=str(path), reason=str(exc)) from None
     data["base_dir"] = str(path.resolve().parent)
     try:
         return converter.structure(data, Config)
     except cattrs.BaseValidationError as exc:
         details = "; ".join(cattrs.transform_error(exc, path="tpbis.toml"))
-        msg = f"Konfigurasi '{path}' tidak sah / config '{path}' is invalid: {details}"
-        raise ConfigError(msg) from None
+        raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None

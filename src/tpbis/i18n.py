@@ -126,6 +126,70 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Daftar perpustakaan tidak ditemukan: tidak ada tab '{tab}' di '{path}'. Tambahkan tab itu atau gunakan --registry BERKAS.",
         "Library registry not found: no tab '{tab}' in '{path}'. Add that tab or use --registry FILE.",
     ),
+    "registry.kind": (
+        "jenis '{value}' tidak dikenal (pilih {choices})",
+        "kind '{value}' not recognised (choose {choices})",
+    ),
+    "registry.province": (
+        "provinsi '{value}' tidak dikenal",
+        "province '{value}' not recognised",
+    ),
+    "registry.regency": (
+        "kabupaten/kota wajib diisi untuk jenis '{kind}'",
+        "regency (kabupaten/kota) is required for kind '{kind}'",
+    ),
+    "registry.support": (
+        "dukungan '{value}' harus penuh, buku atau replikasi",
+        "support '{value}' must be penuh, buku or replikasi",
+    ),
+    "registry.number": (
+        "{column} '{value}' bukan bilangan bulat",
+        "{column} '{value}' is not a whole number",
+    ),
+    "registry.duplicate_id": (
+        "id '{id}' sudah dipakai di baris {row}",
+        "id '{id}' already used in row {row}",
+    ),
+    "error.config_not_found": (
+        "Berkas konfigurasi '{path}' tidak ditemukan. Periksa --config.",
+        "Config file '{path}' not found. Check --config.",
+    ),
+    "error.config_unreadable": (
+        "Konfigurasi '{path}' tidak terbaca: {reason}",
+        "Config '{path}' cannot be read: {reason}",
+    ),
+    "error.config_invalid": (
+        "Konfigurasi '{path}' tidak sah: {details}",
+        "Config '{path}' is invalid: {details}",
+    ),
+    "error.rubric_unreadable": (
+        "Rubrik '{path}' tidak bisa dibaca: {reason}",
+        "Rubric '{path}' cannot be read: {reason}",
+    ),
+    "error.rubric_invalid": (
+        "Rubrik '{source}' tidak sah:\n{listing}\nBandingkan dengan rubrik bawaan: tpbis rubric show",
+        "Rubric '{source}' is invalid:\n{listing}\nCompare with the default: tpbis rubric show",
+    ),
+    "error.column_override": (
+        "tpbis.toml [columns]: '{title}' = '{field}' bukan nama field ({fields})",
+        "tpbis.toml [columns]: '{title}' = '{field}' is not a field ({fields})",
+    ),
+    "error.unreadable_csv": (
+        "Berkas CSV '{path}' tidak bisa dibaca: {reason}",
+        "CSV file '{path}' cannot be read: {reason}",
+    ),
+    "error.unreadable_xlsx": (
+        "Berkas '{path}' bukan workbook XLSX yang terbaca: {reason}",
+        "'{path}' is not a readable XLSX workbook: {reason}",
+    ),
+    "error.unknown_category": (
+        "Kategori '{category}' tidak ada di rubrik ({known})",
+        "Category '{category}' is not in the rubric ({known})",
+    ),
+    "error.unknown_library": (
+        "Perpustakaan '{library}' tidak terdaftar",
+        "Library '{library}' is not registered",
+    ),
     "error.registry_row": (
         "Daftar perpustakaan '{source}', baris {row}: {reason}",
         "Library registry '{source}', row {row}: {reason}",

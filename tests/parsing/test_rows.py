@@ -252,8 +252,8 @@ class TestAccounting:
     """rows = accepted + rejected + duplicates + blank."""
 
     def test_blank_rows_in_middle_and_trailing(self) -> None:
-        """Blank rows in the middle count; trailing blank rows are not rows."""
-        result = parse(good(), {}, good(title="Lain"), {F.TITLE: "  "}, {}, {})
+        """Blank rows in the middle count; trailing blank rows (whitespace too) are not rows."""
+        result = parse(good(), {}, {F.TITLE: "  "}, good(title="Lain"), {F.TITLE: " "}, {}, {})
         assert (
             result.counts.rows, result.counts.accepted, result.counts.rejected,
             result.counts.duplicates, result.counts.blank,

@@ -10,7 +10,6 @@ timestamps only need to be well-formed. A new episode starts at each Drive
 """
 
 # The project convention is `assert expected == actual` (CONVENTIONS.md), which SIM300 calls Yoda.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 

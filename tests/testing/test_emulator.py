@@ -1,7 +1,6 @@
 """Emulator behaviour the cassettes do not cover, checked over raw HTTP."""
 
 # The project convention is `assert expected == actual` (CONVENTIONS.md), which SIM300 calls Yoda.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 

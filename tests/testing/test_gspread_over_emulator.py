@@ -1,7 +1,6 @@
 """Real gspread and google-auth code, over real HTTP, against the emulator."""
 
 # The project convention is `assert expected == actual` (CONVENTIONS.md), which SIM300 calls Yoda.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 

@@ -26,8 +26,7 @@ def read_csv_table(path: str | Path, name: str | None = None) -> Table:
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        msg = f"Berkas CSV '{path}' tidak bisa dibaca / CSV file '{path}' cannot be read: {exc}"
-        raise SourceError(msg) from None
+        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc)) from None
     return Table(name=name or path.name, header=tuple(header), rows=rows)
 
 

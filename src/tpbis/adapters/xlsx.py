@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from tpbis.errors import SourceError
 from tpbis.parsing.table import Cell, Table
@@ -11,7 +12,7 @@ from tpbis.parsing.table import Cell, Table
 __all__ = ["read_workbook"]
 
 
-def _openpyxl():  # type: ignore[no-untyped-def]  # openpyxl has no type hints
+def _openpyxl() -> Any:  # openpyxl has no type hints
     try:
         import openpyxl
     except ImportError:
@@ -32,8 +33,7 @@ def read_workbook(path: str | Path) -> dict[str, Table]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        msg = f"Berkas '{path}' bukan workbook XLSX yang terbaca / '{path}' is not a readable XLSX workbook: {exc}"
-        raise SourceError(msg) from None
+        raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
     tables: dict[str, Table] = {}
     try:
         for sheet in workbook.worksheets:

@@ -148,8 +148,7 @@ def _awards(args: argparse.Namespace, config: Config, lang: str) -> int:
         categories = tuple(c for c in categories if c.category.id == args.category)
         if not categories:
             known = ", ".join(c.id for c in report.runs[0].rubric.awards)
-            msg = f"Kategori '{args.category}' tidak ada di rubrik ({known})"
-            raise ConfigError(msg, f"Category '{args.category}' is not in the rubric ({known})")
+            raise ConfigError.from_catalogue("error.unknown_category", category=args.category, known=known)
     if args.what_if:
         return _what_if(args.what_if, categories, awards, report, lang)
     if args.format == "json":
@@ -173,8 +172,7 @@ def _what_if(
 ) -> int:
     run = awards.run
     if library_id not in {r.library.id for r in run.results}:
-        msg = f"Perpustakaan '{library_id}' tidak terdaftar"
-        raise ConfigError(msg, f"Library '{library_id}' is not registered")
+        raise ConfigError.from_catalogue("error.unknown_library", library=library_id)
     level = run.result(library_id).library.level
     for result in categories:
         if result.level != level:

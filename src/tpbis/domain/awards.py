@@ -23,7 +23,7 @@ from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.kpi import KpiRun, LibraryResult, score_library, tally
 from tpbis.domain.library import Library
 from tpbis.domain.numbers import round_half_up
-from tpbis.domain.rubric import Color
+from tpbis.domain.rubric import Color, Rubric
 from tpbis.i18n import both, t
 
 __all__ = [
@@ -207,22 +207,22 @@ _COLOR_ORDER = {Color.HIJAU: 0, Color.KUNING: 1, Color.MERAH: 2}
 
 
 def _check(
-    criterion: Criterion, result: LibraryResult, activities: Sequence[Activity]
+    criterion: Criterion, result: LibraryResult, activities: Sequence[Activity], rubric: Rubric
 ) -> Unmet | None:
     if criterion.metric is Metric.COLOR:
         wanted = criterion.color or Color.HIJAU
         if _COLOR_ORDER[result.color] <= _COLOR_ORDER[wanted]:
             return None
-        gap = result.gap
-        short = gap is not None and gap.next_color is wanted
+        minimum = next(b.minimum for b in rubric.bands if b.color is wanted)
+        short = round_half_up(minimum) - result.composite
         message_id, message_en = both(
             "award.unmet.color",
             color_id=t(f"color.{wanted.value}", "id"),
             color_en=t(f"color.{wanted.value}", "en"),
             actual_id=t(f"color.{result.color.value}", "id"),
             actual_en=t(f"color.{result.color.value}", "en"),
-            points_id=f", kurang {gap.points} poin" if short and gap else "",
-            points_en=f", {gap.points} points short" if short and gap else "",
+            points_id=f", kurang {short} poin",
+            points_en=f", {short} points short",
         )
         return Unmet(criterion=criterion, actual=result.color, required=wanted,
                      message_id=message_id, message_en=message_en)
@@ -278,7 +278,7 @@ def evaluate_category(
             continue
         activities = by_library.get(result.library.id, ())
         unmet = tuple(
-            u for c in category.criteria if (u := _check(c, result, activities)) is not None
+            u for c in category.criteria if (u := _check(c, result, activities, run.rubric)) is not None
         )
         entry = AwardEntry(
             library=result.library,
@@ -461,7 +461,7 @@ def what_if(
     def unmet_with(extra: list[Activity]) -> tuple[Unmet, ...]:
         acts = [*mine, *extra]
         rescored = score_library(library, tally(acts, period).get(library_id, {}), run.rubric, period)
-        return tuple(u for c in category.criteria if (u := _check(c, rescored, acts)) is not None)
+        return tuple(u for c in category.criteria if (u := _check(c, rescored, acts, run.rubric)) is not None)
 
     now = unmet_with([])
     blocked = tuple(

@@ -50,6 +50,8 @@ class KindTally:
     delays: dict[int, int] = attrs.Factory(dict)
     #: normalised publication URL identities
     urls: set[str] = attrs.Factory(set)
+    #: rows that carried at least one publication URL
+    url_rows: list[int] = attrs.Factory(list)
 
 
 def tally(
@@ -74,6 +76,7 @@ def tally(
         t.delays[delay] = t.delays.get(delay, 0) + 1
         if activity.publication_urls:
             t.urls.update(url_identity(url) for url in activity.publication_urls)
+            t.url_rows.append(activity.source.row)
     return tallies
 
 
@@ -261,6 +264,11 @@ def _gap(
     return Gap(next_color=band.color, points=points, options=(*closing, *others))
 
 
+def _rows(indicator: Indicator, tally: KindTally) -> list[int]:
+    """The sheet rows that fed ``indicator``'s value."""
+    return tally.url_rows if indicator.measure is Measure.DISTINCT_PUBLICATION_URLS else tally.rows
+
+
 def score_library(
     library: Library,
     by_kind: Mapping[ActivityKind, KindTally],
@@ -277,7 +285,7 @@ def score_library(
         value = _value(indicator, tallies)
         indicator_score = _score(value, target)
         weighted += indicator.weight * indicator_score
-        rows = tuple(sorted(row for t in tallies for row in t.rows))
+        rows = tuple(sorted(row for t in tallies for row in _rows(indicator, t)))
         results.append(
             IndicatorResult(indicator=indicator, value=value, target=target, score=indicator_score, rows=rows)
         )

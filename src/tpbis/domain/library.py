@@ -187,11 +187,15 @@ class Library:
         return PROVINCE_TIMEZONES[self.province]
 
 
+def _as_tuple(libraries: Iterable[Library]) -> tuple[Library, ...]:
+    return tuple(libraries)
+
+
 @attrs.frozen
 class Registry:
     """The registered libraries, in registry order, with unique ids."""
 
-    libraries: tuple[Library, ...] = attrs.field(converter=tuple)
+    libraries: tuple[Library, ...] = attrs.field(converter=_as_tuple)
     _by_id: dict[str, Library] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -206,7 +210,7 @@ class Registry:
     @classmethod
     def of(cls, libraries: Iterable[Library]) -> Registry:
         """Build a registry from any iterable of libraries."""
-        return cls(tuple(libraries))
+        return cls(_as_tuple(libraries))
 
     def __iter__(self) -> Iterator[Library]:
         return iter(self.libraries)

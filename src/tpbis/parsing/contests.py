@@ -99,9 +99,9 @@ def read_contest_entries(
 
         def add(code: str, severity: Severity, column: int, value: Cell, /, **params: object) -> None:
             message_id, message_en = both(f"contest.problem.{code}", value=cell_text(value), **params)
-            row_problems.append(Problem(
-                row=number, column=str(table.header[column]), code=f"contest.{code}", severity=severity,  # noqa: B023 - used at once
-                message_id=message_id, message_en=message_en, value=cell_text(value), tab=table.name,  # noqa: B023
+            row_problems.append(Problem(  # noqa: B023 - called at once, inside this iteration
+                row=number, column=str(table.header[column]), code=f"contest.{code}", severity=severity,  # noqa: B023
+                message_id=message_id, message_en=message_en, value=cell_text(value), tab=table.name,
             ))
 
         contest_cell = cells[columns["contest"]]

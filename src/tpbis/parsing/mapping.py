@@ -96,19 +96,17 @@ def resolve_columns(
             wanted[_key(title)] = Field(field_name)
         except ValueError:
             fields = ", ".join(f.value for f in Field)
-            msg = (
-                f"tpbis.toml [columns]: '{title}' = '{field_name}' bukan nama field / is not a field "
-                f"({fields})"
-            )
-            raise SourceError(msg) from None
+            raise SourceError.from_catalogue(
+                "error.column_override", title=title, field=field_name, fields=fields
+            ) from None
     columns: dict[Field, int] = {}
     for index, title in enumerate(header):
-        field = wanted.get(_key(str(title or "")))
-        if field is not None and field not in columns:
-            columns[field] = index
+        found = wanted.get(_key(str(title or "")))
+        if found is not None and found not in columns:
+            columns[found] = index
     missing = [f for f in REQUIRED_FIELDS if f not in columns]
     if missing:
         names = ", ".join(f"'{default_titles(f)}'" for f in missing)
-        found = ", ".join(f"'{h}'" for h in header if str(h or "").strip()) or "-"
-        raise SourceError.from_catalogue("error.missing_columns", tab=tab, missing=names, found=found)
+        present = ", ".join(f"'{h}'" for h in header if str(h or "").strip()) or "-"
+        raise SourceError.from_catalogue("error.missing_columns", tab=tab, missing=names, found=present)
     return columns

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
 from tpbis.errors import SourceError
-from tpbis.i18n import both
+from tpbis.i18n import both, t
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import is_blank, parse_whole_number
 
@@ -51,26 +51,33 @@ def _text(cell: Cell) -> str | None:
     return str(cell).strip()
 
 
+class _RowError(Exception):
+    """A registry row's reason, as a catalogue key and its parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
 def _row_library(values: dict[str, Cell]) -> Library:
-    """Build one library; raises ValueError with an Indonesian/English reason."""
+    """Build one library; raises _RowError naming what is wrong."""
     kind_text = (_text(values.get("kind")) or "").casefold()
     try:
         kind = LibraryKind(kind_text)
     except ValueError:
-        choices = ", ".join(k.value for k in LibraryKind)
-        msg = f"jenis '{kind_text}' tidak dikenal (pilih {choices}) / kind not recognised"
-        raise ValueError(msg) from None
+        raise _RowError("registry.kind", value=kind_text, choices=", ".join(k.value for k in LibraryKind)) from None
     province_text = _text(values.get("province")) or ""
     province = canonical_province(province_text)
     if province is None:
-        msg = f"provinsi '{province_text}' tidak dikenal / province not recognised"
-        raise ValueError(msg)
+        raise _RowError("registry.province", value=province_text)
+    if kind is not LibraryKind.PROVINSI and not _text(values.get("regency")):
+        raise _RowError("registry.regency", kind=kind.value)
     support_text = (_text(values.get("support")) or "").casefold()
     try:
         support = Support(support_text) if support_text else None
     except ValueError:
-        msg = f"dukungan '{support_text}' harus penuh, buku atau replikasi / support must be penuh, buku or replikasi"
-        raise ValueError(msg) from None
+        raise _RowError("registry.support", value=support_text) from None
     numbers: dict[str, int] = {}
     for field in ("computers", "digital_collection", "print_collection", "cohort"):
         cell = values.get(field)
@@ -78,8 +85,7 @@ def _row_library(values: dict[str, Cell]) -> Library:
             continue
         number = parse_whole_number(cell)
         if number is None:
-            msg = f"{field} '{cell}' bukan bilangan bulat / is not a whole number"
-            raise ValueError(msg)
+            raise _RowError("registry.number", column=_COLUMNS[field][0], value=cell)
         numbers[field] = number
     aliases = tuple(a.strip() for a in (_text(values.get("aliases")) or "").split(";") if a.strip())
     return Library(
@@ -128,12 +134,17 @@ def read_registry(table: Table) -> Registry:
         values = {field: _cell(cells, i) for field, i in columns.items()}
         try:
             library = _row_library(values)
-        except ValueError as exc:
-            errors.append(both("error.registry_row", source=table.name, row=number, reason=str(exc)))
+            if library.id in seen:
+                raise _RowError("registry.duplicate_id", id=library.id, row=seen[library.id])
+        except _RowError as exc:
+            reason_id, reason_en = both(exc.key, **exc.params)
+            errors.append((
+                t("error.registry_row", "id", source=table.name, row=number, reason=reason_id),
+                t("error.registry_row", "en", source=table.name, row=number, reason=reason_en),
+            ))
             continue
-        if library.id in seen:
-            reason = f"id '{library.id}' sudah dipakai di baris {seen[library.id]} / id already used in row {seen[library.id]}"
-            errors.append(both("error.registry_row", source=table.name, row=number, reason=reason))
+        except ValueError as exc:  # the Library's own checks (id pattern, cohort, ...)
+            errors.append(both("error.registry_row", source=table.name, row=number, reason=str(exc)))
             continue
         seen[library.id] = number
         libraries.append(library)

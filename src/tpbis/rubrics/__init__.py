@@ -117,10 +117,7 @@ class _RubricSpec:
 
 def _fail(source: str, problems: list[str]) -> RubricError:
     listing = "\n".join(f"  - {p}" for p in problems)
-    return RubricError(
-        f"Rubrik '{source}' tidak sah / rubric '{source}' is invalid:\n{listing}\n"
-        "Bandingkan dengan rubrik bawaan / compare with the default: tpbis rubric show"
-    )
+    return RubricError.from_catalogue("error.rubric_invalid", source=source, listing=listing)
 
 
 def _explain(exc: BaseException, type_: type | None) -> str:
@@ -279,8 +276,7 @@ def load_rubric(path: str | Path) -> Rubric:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        msg = f"Rubrik '{path}' tidak bisa dibaca / rubric '{path}' cannot be read: {exc.strerror}"
-        raise RubricError(msg) from None
+        raise RubricError.from_catalogue("error.rubric_unreadable", path=str(path), reason=str(exc.strerror)) from None
     return parse_rubric(text, str(path))
 
 
