@@ -12,8 +12,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tpbis.config import Config, load_config
 from tpbis.domain.awards import CategoryResult, what_if
@@ -55,18 +56,29 @@ def _parser() -> argparse.ArgumentParser:
     _common_input_options(score)
     score.add_argument("--problems", action="store_true", help="tampilkan semua masalah data / list every data problem")
     score.add_argument("--no-color", action="store_true", help="tanpa warna ANSI")
+    score.set_defaults(run=_score)
 
     awards = commands.add_parser("awards", help="kelayakan dan peringkat penghargaan / award eligibility and ranking")
     _common_input_options(awards)
     awards.add_argument("--what-if", metavar="ID", help="apa yang kurang agar perpustakaan ID memenuhi syarat / what library ID lacks")
     awards.add_argument("--category", help="hanya kategori ini / only this category (e.g. layanan_digital)")
+    awards.set_defaults(run=_awards)
 
     rubric = commands.add_parser("rubric", help="tampilkan atau periksa rubrik / show or check a rubric")
     rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True, metavar="AKSI")
     rubric_commands.add_parser("show", help="cetak rubrik bawaan (TOML) / print the default rubric")
     check = rubric_commands.add_parser("check", help="periksa berkas rubrik / validate a rubric file")
     check.add_argument("file")
+    rubric.set_defaults(run=_rubric_command)
+    # Commands living in their own modules: each has register(commands) that
+    # adds its parser with set_defaults(run=handler(args, config, lang) -> int).
+    for register in _registrations():
+        register(commands)
     return parser
+
+
+def _registrations() -> list[Callable[[Any], None]]:
+    return []
 
 
 def _common_input_options(parser: argparse.ArgumentParser) -> None:
@@ -182,7 +194,7 @@ def _what_if(
     return EXIT_OK
 
 
-def _rubric_command(args: argparse.Namespace) -> int:
+def _rubric_command(args: argparse.Namespace, config: Config, lang: str) -> int:
     if args.rubric_command == "show":
         sys.stdout.write(default_text())
         return EXIT_OK
@@ -198,11 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         lang = args.lang or config.lang
-        if args.command == "score":
-            return _score(args, config, lang)
-        if args.command == "awards":
-            return _awards(args, config, lang)
-        return _rubric_command(args)
+        code: int = args.run(args, config, lang)
+        return code
     except TpbisError as exc:
         sys.stderr.write(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}\n")
         return EXIT_USAGE
