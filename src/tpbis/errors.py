@@ -51,3 +51,11 @@ class SourceError(TpbisError):
 
 class AuthError(TpbisError):
     """Credentials are missing, invalid, or lack access."""
+
+
+class LockError(TpbisError):
+    """Another sync holds the spreadsheet's lock."""
+
+
+class RemoteError(TpbisError):
+    """A remote API failed after bounded retries (quota, outage, rejected request)."""

@@ -190,6 +190,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Perpustakaan '{library}' tidak terdaftar",
         "Library '{library}' is not registered",
     ),
+    # --- Google credentials and API errors (adapters/google.py, adapters/sheets.py) ---
+    "auth.file_not_found": (
+        "Berkas kredensial '{path}' tidak ditemukan. Unduh kunci JSON akun layanan dari Google Cloud "
+        "Console (IAM > Akun layanan > Kunci) dan berikan dengan --credentials atau GOOGLE_APPLICATION_CREDENTIALS.",
+        "Credentials file '{path}' not found. Download a service-account JSON key from the Google Cloud "
+        "Console (IAM > Service accounts > Keys) and pass it with --credentials or GOOGLE_APPLICATION_CREDENTIALS.",
+    ),
+    "auth.not_json": (
+        "Berkas kredensial '{path}' bukan JSON. Gunakan kunci JSON akun layanan yang diunduh dari Google Cloud Console.",
+        "Credentials file '{path}' is not JSON. Use the service-account JSON key downloaded from the Google Cloud Console.",
+    ),
+    "auth.wrong_type": (
+        "Berkas kredensial '{path}' berjenis '{kind}', bukan kunci akun layanan (\"type\": \"service_account\").",
+        "Credentials file '{path}' is of type '{kind}', not a service-account key (\"type\": \"service_account\").",
+    ),
+    "auth.bad_key": (
+        "Kunci akun layanan '{path}' rusak atau tidak lengkap. Buat kunci baru di Google Cloud Console.",
+        "Service-account key '{path}' is damaged or incomplete. Create a new key in the Google Cloud Console.",
+    ),
+    "auth.oauth_missing": (
+        "'{path}' adalah klien OAuth; login pengguna butuh paket google-auth-oauthlib "
+        "(pip install \"tpbis[oauth]\").",
+        "'{path}' is an OAuth client; signing a user in needs google-auth-oauthlib (pip install \"tpbis[oauth]\").",
+    ),
+    "auth.no_credentials": (
+        "Tidak ada kredensial Google. Berikan kunci akun layanan dengan --credentials FILE atau "
+        "GOOGLE_APPLICATION_CREDENTIALS, atau jalankan 'gcloud auth application-default login'.",
+        "No Google credentials. Pass a service-account key with --credentials FILE or "
+        "GOOGLE_APPLICATION_CREDENTIALS, or run 'gcloud auth application-default login'.",
+    ),
+    "auth.refresh_failed": (
+        "Google menolak kredensial ({reason}). Periksa bahwa kunci akun layanan masih aktif.",
+        "Google refused the credentials ({reason}). Check that the service-account key is still active.",
+    ),
+    "error.bad_spreadsheet": (
+        "'{source}' bukan berkas .xlsx, URL Google Sheets, atau kunci spreadsheet.",
+        "'{source}' is not an .xlsx file, a Google Sheets URL or a spreadsheet key.",
+    ),
+    "google.forbidden": (
+        "Tidak punya akses ke spreadsheet '{key}' (403). Bagikan spreadsheet itu sebagai Editor "
+        "kepada {account}.",
+        "No access to spreadsheet '{key}' (403). Share the spreadsheet as Editor with {account}.",
+    ),
+    "google.not_found": (
+        "Spreadsheet '{key}' tidak ditemukan (404). Periksa URL atau kunci spreadsheet.",
+        "Spreadsheet '{key}' not found (404). Check the spreadsheet URL or key.",
+    ),
+    "google.quota": (
+        "Kuota Google Sheets API habis setelah {attempts} percobaan ({step}). Tunggu beberapa menit "
+        "lalu jalankan lagi; hasil terakhir yang lengkap tetap ada.",
+        "Google Sheets API quota exhausted after {attempts} attempts ({step}). Wait a few minutes and "
+        "run again; the last complete result is kept.",
+    ),
+    "google.unavailable": (
+        "Google tidak menjawab setelah {attempts} percobaan ({step}): {reason}. Jalankan lagi nanti; "
+        "hasil terakhir yang lengkap tetap ada.",
+        "Google did not answer after {attempts} attempts ({step}): {reason}. Run again later; "
+        "the last complete result is kept.",
+    ),
+    "google.error": (
+        "Google menolak permintaan ({step}): {status} {reason}",
+        "Google rejected the request ({step}): {status} {reason}",
+    ),
     "error.registry_row": (
         "Daftar perpustakaan '{source}', baris {row}: {reason}",
         "Library registry '{source}', row {row}: {reason}",
@@ -247,6 +310,81 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.eligible": ("Memenuhi syarat", "Eligible"),
     "col.unmet": ("Syarat belum terpenuhi", "Unmet criteria"),
     "word.yes": ("ya", "yes"),
+    "word.all_regencies": ("(seluruh provinsi)", "(whole province)"),
+    "col.tab": ("Tab", "Tab"),
+    # --- sync: output tab names, progress and summary (service/sync.py, cli/sync.py) ---
+    "tab.scores": ("Skor KPI", "KPI Scores"),
+    "cli.sync.help": (
+        "hitung skor dari spreadsheet dan tulis tab hasil ke dalamnya",
+        "score a spreadsheet and write the result tabs into it",
+    ),
+    "cli.sync.source": (
+        "berkas .xlsx, URL Google Sheets, atau kunci spreadsheet",
+        "an .xlsx file, a Google Sheets URL or a spreadsheet key",
+    ),
+    "cli.sync.period": (
+        "periode (boleh diulang); bawaan: bulan ini dan tahun berjalan",
+        "period (repeatable); default: this month and the year to date",
+    ),
+    "cli.sync.output": (
+        "untuk .xlsx: tulis ke salinan ini, bukan ke berkas asli",
+        "for .xlsx: write to this copy instead of the original file",
+    ),
+    "cli.sync.credentials": (
+        "kunci JSON akun layanan (bawaan: GOOGLE_APPLICATION_CREDENTIALS atau ADC)",
+        "service-account JSON key (default: GOOGLE_APPLICATION_CREDENTIALS or ADC)",
+    ),
+    "cli.sync.dry_run": ("tampilkan apa yang akan berubah tanpa menulis", "show what would change, write nothing"),
+    "cli.sync.force": ("tulis ulang walau data tidak berubah", "rewrite even when the input is unchanged"),
+    "cli.sync.break_lock": (
+        "ambil alih kunci sinkronisasi lain yang macet",
+        "take over a stuck lock of another sync",
+    ),
+    "cli.opt.rubric": ("berkas rubrik TOML (bawaan: tpbis-default@1)", "rubric TOML file (default: tpbis-default@1)"),
+    "cli.opt.responses_tab": ("nama tab respons (bawaan: dideteksi)", "responses tab name (default: detected)"),
+    "cli.opt.sheet_timezone": (
+        "zona waktu cap waktu tanpa offset (bawaan: zona spreadsheet, atau Asia/Jakarta)",
+        "time zone of timestamps without an offset (default: the spreadsheet's, or Asia/Jakarta)",
+    ),
+    "cli.opt.format": ("format keluaran", "output format"),
+    "sync.done": (
+        "Sinkronisasi selesai: '{title}' — tab {tabs} ditulis ({requests} permintaan tulis).",
+        "Sync complete: '{title}' — tabs {tabs} written ({requests} write requests).",
+    ),
+    "sync.unchanged": (
+        "Tidak ada perubahan sejak sinkronisasi terakhir '{title}'; tidak ada yang ditulis (pakai --force untuk menulis ulang).",
+        "Nothing changed since the last sync of '{title}'; nothing written (use --force to rewrite).",
+    ),
+    "sync.dry_run": (
+        "Uji coba (--dry-run) '{title}': tidak ada yang ditulis. Yang akan berubah:",
+        "Dry run (--dry-run) of '{title}': nothing written. What would change:",
+    ),
+    "sync.change": (
+        "  {tab}: {before} → {after} baris, {changed} baris berbeda",
+        "  {tab}: {before} → {after} rows, {changed} rows differ",
+    ),
+    "sync.top_awards": ("Kandidat penghargaan teratas: {picks}", "Top award candidates: {picks}"),
+    "sync.problems": (
+        "{count} masalah data, terbanyak: {hotspots}. Lihat tab '{tab}'.",
+        "{count} data problems, most frequent: {hotspots}. See the '{tab}' tab.",
+    ),
+    "sync.step.read": ("Membaca spreadsheet", "Reading the spreadsheet"),
+    "sync.step.score": ("Menghitung skor", "Scoring"),
+    "sync.step.lock": ("Mengunci", "Locking"),
+    "sync.step.write": ("Menulis hasil", "Writing results"),
+    "sync.locked": (
+        "Spreadsheet sedang disinkronkan oleh {owner} (kunci berlaku sampai {expires}). Tunggu sampai "
+        "selesai, atau gunakan --break-lock bila sinkronisasi itu sudah pasti berhenti.",
+        "The spreadsheet is being synced by {owner} (lock valid until {expires}). Wait until it finishes, "
+        "or use --break-lock if that sync has certainly stopped.",
+    ),
+    "sync.lock_lost": (
+        "Kunci diambil oleh {owner} pada saat yang sama; tidak ada yang ditulis. Jalankan lagi nanti.",
+        "The lock was taken by {owner} at the same moment; nothing was written. Run again later.",
+    ),
+    "tab.regions": ("Rekap Wilayah", "Regional Summary"),
+    "tab.awards": ("Penghargaan", "Awards"),
+    "tab.problems": ("Masalah Data", "Data Problems"),
     "word.no": ("tidak", "no"),
     "awards.none": ("(belum ada yang memenuhi syarat)", "(nobody is eligible yet)"),
     "awards.more": ("… dan {count} lainnya", "… and {count} more"),
@@ -264,6 +402,286 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "severity.error": ("galat", "error"),
     "severity.warning": ("peringatan", "warning"),
+    # --- form builders and drift check (forms/, adapters/forms.py, adapters/xlsform.py, cli/form.py) ---
+    "form.title": ("Laporan Kegiatan Perpustakaan TPBIS", "TPBIS Library Activity Report"),
+    "form.title_regency": (
+        "Laporan Kegiatan Perpustakaan TPBIS — {regency}",
+        "TPBIS Library Activity Report — {regency}",
+    ),
+    "form.description": (
+        "Isi satu formulir untuk setiap kegiatan. Jawaban dibaca otomatis oleh tpbis (rubrik {rubric}): "
+        "pilih perpustakaan dan jenis kegiatan dari daftar, tulis jumlah peserta sebagai angka saja.",
+        "Fill in one form per activity. Answers are read automatically by tpbis (rubric {rubric}): "
+        "choose the library and activity type from the lists, and write participant counts as numbers only.",
+    ),
+    "form.help.library": (
+        "Pilih perpustakaan Anda. Jika tidak ada di daftar, minta tim provinsi menambahkannya ke daftar Perpustakaan.",
+        "Choose your library. If it is not listed, ask the provincial team to add it to the library registry.",
+    ),
+    "form.help.date": (
+        "Tanggal kegiatan dilaksanakan (bukan tanggal melapor).",
+        "The date the activity took place (not the reporting date).",
+    ),
+    "form.help.title": (
+        "Nama singkat kegiatan, misalnya 'Pelatihan membuat kue bagi ibu-ibu PKK'.",
+        "A short name for the activity, e.g. 'Cake-baking training for the PKK women's group'.",
+    ),
+    "form.help.kind": (
+        "Pilih satu jenis kegiatan (rubrik {rubric}).",
+        "Choose one activity type (rubric {rubric}).",
+    ),
+    "form.help.participants_male": (
+        "Jumlah peserta laki-laki: bilangan bulat 0 sampai {max}, tanpa teks. Tulis 0 jika tidak ada.",
+        "Number of male participants: a whole number from 0 to {max}, no text. Write 0 if none.",
+    ),
+    "form.help.participants_female": (
+        "Jumlah peserta perempuan: bilangan bulat 0 sampai {max}, tanpa teks. Tulis 0 jika tidak ada.",
+        "Number of female participants: a whole number from 0 to {max}, no text. Write 0 if none.",
+    ),
+    "form.help.partners": (
+        "Mitra yang terlibat, dipisah koma atau titik koma. Kosongkan jika tidak ada.",
+        "Partners involved, separated by commas or semicolons. Leave blank if none.",
+    ),
+    "form.help.documentation_url": (
+        "Tautan foto atau video dokumentasi, diawali http:// atau https://.",
+        "Link to photos or video of the activity, starting with http:// or https://.",
+    ),
+    "form.help.publication_urls": (
+        "Tautan berita atau unggahan media sosial tentang kegiatan, diawali https://; pisahkan beberapa "
+        "tautan dengan spasi atau baris baru. Wajib untuk jenis Publikasi.",
+        "Links to news items or social-media posts about the activity, starting with https://; separate "
+        "several links with spaces or new lines. Required for the Publication type.",
+    ),
+    "form.constraint.whole_number": (
+        "Isi bilangan bulat 0 sampai {max}.",
+        "Enter a whole number from 0 to {max}.",
+    ),
+    "form.constraint.url": (
+        "Tautan harus diawali http:// atau https://.",
+        "Links must start with http:// or https://.",
+    ),
+    "form.no_libraries": (
+        "Daftar perpustakaan kosong; formulir butuh setidaknya satu perpustakaan terdaftar.",
+        "The library registry is empty; the form needs at least one registered library.",
+    ),
+    "form.no_such_regency": (
+        "Tidak ada perpustakaan terdaftar di kabupaten/kota '{regency}'. Yang ada: {known}.",
+        "No registered library lies in regency/city '{regency}'. Known: {known}.",
+    ),
+    "form.record_missing": (
+        "Catatan formulir '{path}' tidak ada. Jalankan 'tpbis form build' dulu, atau berikan --record FILE.",
+        "Form record '{path}' does not exist. Run 'tpbis form build' first, or pass --record FILE.",
+    ),
+    "form.record_invalid": (
+        "Catatan formulir '{path}' rusak: {reason}. Buat ulang dengan 'tpbis form build --form-id ID'.",
+        "Form record '{path}' is damaged: {reason}. Recreate it with 'tpbis form build --form-id ID'.",
+    ),
+    "form.record_other": (
+        "Catatan formulir '{path}' milik formulir {recorded}, bukan {form_id}. Berikan --record FILE yang sesuai.",
+        "Form record '{path}' belongs to form {recorded}, not {form_id}. Pass the matching --record FILE.",
+    ),
+    "form.not_found": (
+        "Formulir '{form_id}' tidak ditemukan (404). Periksa ID formulir (bagian URL setelah /forms/d/).",
+        "Form '{form_id}' not found (404). Check the form id (the part of the URL after /forms/d/).",
+    ),
+    "form.forbidden": (
+        "Tidak punya akses ke formulir '{form_id}' (403). Bagikan formulir sebagai Editor kepada akun layanan.",
+        "No access to form '{form_id}' (403). Share the form as Editor with the service account.",
+    ),
+    "form.revision_conflict": (
+        "Formulir '{form_id}' diubah di tempat lain selama pembaruan; tidak ada yang diubah. Jalankan lagi.",
+        "Form '{form_id}' was changed elsewhere during the update; nothing was changed. Run again.",
+    ),
+    "form.api_error": (
+        "Google Forms API menolak permintaan ({step}): {status} {reason}",
+        "The Google Forms API rejected the request ({step}): {status} {reason}",
+    ),
+    "form.unavailable": (
+        "Google Forms API tidak menjawab setelah {attempts} percobaan ({step}): {reason}. Jalankan lagi nanti.",
+        "The Google Forms API did not answer after {attempts} attempts ({step}): {reason}. Run again later.",
+    ),
+    "form.drift_blocks": (
+        "Formulir '{form_id}' berubah sehingga jawaban tidak bisa dibaca dengan aman:\n{details}",
+        "Form '{form_id}' has changed so that its answers cannot be read safely:\n{details}",
+    ),
+    "form.export_columns": (
+        "Berkas ekspor '{path}' tidak punya kolom {missing}. Ekspor dari KoBoToolbox dengan 'XML values and "
+        "headers' atau gunakan CSV ODK Central apa adanya. Kolom yang ada: {found}.",
+        "Export '{path}' has no column {missing}. Export from KoBoToolbox with 'XML values and headers' or use "
+        "the ODK Central CSV as it is. Columns found: {found}.",
+    ),
+    "form.cli.created": (
+        "Formulir dibuat: {form_id}\nTautan untuk pelapor: {uri}\nCatatan pertanyaan: {path}",
+        "Form created: {form_id}\nLink for respondents: {uri}\nQuestion record: {path}",
+    ),
+    "form.cli.updated": (
+        "Formulir {form_id} diperbarui ({changes} perubahan). Catatan pertanyaan: {path}",
+        "Form {form_id} updated ({changes} changes). Question record: {path}",
+    ),
+    "form.cli.unchanged": (
+        "Formulir {form_id} sudah sesuai; tidak ada perubahan. Catatan pertanyaan: {path}",
+        "Form {form_id} is up to date; nothing changed. Question record: {path}",
+    ),
+    "form.cli.xlsform": (
+        "XLSForm ditulis ke {path} ({questions} pertanyaan, {libraries} perpustakaan).",
+        "XLSForm written to {path} ({questions} questions, {libraries} libraries).",
+    ),
+    "form.cli.no_drift": (
+        "Formulir {form_id} cocok dengan catatan, rubrik {rubric} dan daftar perpustakaan.",
+        "Form {form_id} matches its record, rubric {rubric} and the library registry.",
+    ),
+    "drift.other_form": (
+        "Formulir yang dibaca ({live}) bukan formulir yang dicatat ({recorded}).",
+        "The form read ({live}) is not the recorded form ({recorded}).",
+    ),
+    "drift.question_removed": (
+        "Pertanyaan '{title}' ({field_name}) sudah dihapus dari formulir. Jalankan 'tpbis form build "
+        "--form-id {form_id}' untuk membuatnya lagi (di sheet menjadi kolom baru).",
+        "Question '{title}' ({field_name}) was removed from the form. Run 'tpbis form build --form-id "
+        "{form_id}' to recreate it (it becomes a new column in the sheet).",
+    ),
+    "drift.question_renamed": (
+        "Pertanyaan {field_name} diganti judul dari '{recorded}' menjadi '{live}'. Pembacaan lewat Forms API "
+        "tetap benar (menurut id pertanyaan); untuk sheet, kembalikan judulnya dengan 'tpbis form build "
+        "--form-id {form_id}' atau tambahkan \"{live}\" = \"{field_name}\" di [columns] tpbis.toml.",
+        "Question {field_name} was renamed from '{recorded}' to '{live}'. Reading through the Forms API is "
+        "unaffected (by question id); for the sheet, restore the title with 'tpbis form build --form-id "
+        "{form_id}' or add \"{live}\" = \"{field_name}\" under [columns] in tpbis.toml.",
+    ),
+    "drift.question_type": (
+        "Pertanyaan '{title}' ({field_name}) berubah jenis dari {recorded} menjadi {live}; jawabannya tidak "
+        "bisa dibaca dengan benar. Kembalikan jenisnya di Google Forms.",
+        "Question '{title}' ({field_name}) changed type from {recorded} to {live}; its answers cannot be read "
+        "correctly. Change the type back in Google Forms.",
+    ),
+    "drift.question_unrecorded": (
+        "Catatan formulir tidak memuat pertanyaan '{title}' ({field_name}). Jalankan 'tpbis form build "
+        "--form-id {form_id}'.",
+        "The form record has no question '{title}' ({field_name}). Run 'tpbis form build --form-id {form_id}'.",
+    ),
+    "drift.question_added": (
+        "Pertanyaan '{title}' tidak dibuat oleh tpbis; jawabannya diabaikan.",
+        "Question '{title}' was not built by tpbis; its answers are ignored.",
+    ),
+    "drift.kind_relabelled": (
+        "Pilihan '{choice}' pada '{title}' berbeda dari label rubrik tetapi masih dikenali sebagai {kind}. "
+        "Jalankan 'tpbis form build --form-id {form_id}' untuk menyamakan label.",
+        "Choice '{choice}' of '{title}' differs from the rubric's label but is still recognised as {kind}. "
+        "Run 'tpbis form build --form-id {form_id}' to restore the labels.",
+    ),
+    "drift.kind_unknown": (
+        "Pilihan '{choice}' pada '{title}' bukan jenis kegiatan rubrik {rubric} (terdekat: '{closest}'); "
+        "laporan dengan pilihan ini akan ditolak. Jalankan 'tpbis form build --form-id {form_id}'.",
+        "Choice '{choice}' of '{title}' is not an activity type of rubric {rubric} (closest: '{closest}'); "
+        "reports choosing it will be rejected. Run 'tpbis form build --form-id {form_id}'.",
+    ),
+    "drift.kind_missing": (
+        "Jenis kegiatan '{label}' (rubrik {rubric}) tidak ada di pilihan '{title}'. Jalankan 'tpbis form "
+        "build --form-id {form_id}'.",
+        "Activity type '{label}' (rubric {rubric}) is missing from the choices of '{title}'. Run 'tpbis form "
+        "build --form-id {form_id}'.",
+    ),
+    "drift.library_missing": (
+        "Perpustakaan '{name}' ({library_id}) terdaftar tetapi tidak ada di daftar '{title}'. Jalankan "
+        "'tpbis form build --form-id {form_id}' untuk menambahkannya.",
+        "Library '{name}' ({library_id}) is registered but missing from the list of '{title}'. Run "
+        "'tpbis form build --form-id {form_id}' to add it.",
+    ),
+    "drift.library_unknown": (
+        "Pilihan '{choice}' pada '{title}' bukan perpustakaan terdaftar; laporan dengan pilihan ini akan "
+        "ditolak. Tambahkan ke daftar Perpustakaan atau jalankan 'tpbis form build --form-id {form_id}'.",
+        "Choice '{choice}' of '{title}' is not a registered library; reports choosing it will be rejected. "
+        "Add it to the library registry or run 'tpbis form build --form-id {form_id}'.",
+    ),
+    "drift.column_missing": (
+        "Kolom '{title}' ({field_name}) tidak ada di tab '{tab}'; pertanyaannya mungkin diganti judul atau "
+        "dihapus. Kolom yang tidak dikenal: {unclaimed}. Tambahkan \"JUDUL BARU\" = \"{field_name}\" di "
+        "[columns] tpbis.toml, atau kembalikan judulnya dengan 'tpbis form build --form-id ID'.",
+        "Column '{title}' ({field_name}) is not in tab '{tab}'; its question was probably renamed or removed. "
+        "Unclaimed columns: {unclaimed}. Add \"NEW TITLE\" = \"{field_name}\" under [columns] in tpbis.toml, "
+        "or restore the title with 'tpbis form build --form-id ID'.",
+    ),
+    # --- HTML report (report/, cli/report.py) -------------------------------------
+    "report.title": ("Laporan KPI TPBIS — {period}", "TPBIS KPI report — {period}"),
+    "report.subtitle": (
+        "{region} · {libraries} perpustakaan · rubrik {rubric}",
+        "{region} · {libraries} libraries · rubric {rubric}",
+    ),
+    "report.contents": ("Isi laporan", "Contents"),
+    "report.section.overview": ("Warna per kabupaten/kota", "Colours per regency/city"),
+    "report.section.distribution": ("Sebaran skor", "Score distribution"),
+    "report.section.trend": ("Tren bulanan", "Monthly trend"),
+    "report.section.libraries": ("Indikator per perpustakaan", "Indicators per library"),
+    "report.section.awards": ("Daftar pendek penghargaan", "Award shortlists"),
+    "report.section.problems": ("Masalah data", "Data problems"),
+    "report.chart.overview": (
+        "Jumlah perpustakaan hijau, kuning dan merah per kabupaten/kota",
+        "Number of green, yellow and red libraries per regency/city",
+    ),
+    "report.chart.histogram": (
+        "Jumlah perpustakaan per rentang skor, dengan garis batas warna",
+        "Number of libraries per score range, with the colour band lines",
+    ),
+    "report.chart.trend_counts": (
+        "Jumlah perpustakaan per warna tiap bulan",
+        "Number of libraries per colour each month",
+    ),
+    "report.chart.trend_median": ("Median skor tiap bulan", "Median score each month"),
+    "report.chart.problems": ("Jumlah masalah per kode", "Number of problems per code"),
+    "report.axis.score": ("Skor", "Score"),
+    "report.axis.libraries": ("Perpustakaan", "Libraries"),
+    "report.band.at_least": ("{color} ≥ {minimum}", "{color} ≥ {minimum}"),
+    "report.band.below": ("{color} < {maximum}", "{color} < {maximum}"),
+    "report.band.line": ("batas {color}", "{color} line"),
+    "report.province_total": ("Seluruh {province}", "All of {province}"),
+    "report.provincial_level": ("Tingkat provinsi", "Provincial level"),
+    "report.median": ("median {value}", "median {value}"),
+    "report.trend.note": (
+        "Setiap bulan dinilai tersendiri terhadap target bulanan, dari Januari sampai akhir periode.",
+        "Each month is scored on its own against monthly targets, from January to the end of the period.",
+    ),
+    "report.histogram.note": (
+        "Rentang 10 poin; warna batang menurut warna perpustakaan.",
+        "Ranges of 10 points; bars coloured by each library's colour.",
+    ),
+    "report.libraries.note": (
+        "Tiap indikator: nilai / target periode ini, lalu batang skor 0–100. Bobot: {weights}.",
+        "Each indicator: value / target for this period, then its score bar 0–100. Weights: {weights}.",
+    ),
+    "report.activities": ("{count} kegiatan", "{count} activities"),
+    "report.level_one": ("Tingkat 1 (provinsi)", "Level 1 (province)"),
+    "report.level_two": ("Tingkat 2 (kabupaten/kota)", "Level 2 (regency/city)"),
+    "report.level_three": ("Tingkat 3 (desa, kelurahan, TBM)", "Level 3 (village, urban village, TBM)"),
+    "report.awards.period": (
+        "Kelayakan dan peringkat dihitung atas periode {period}.",
+        "Eligibility and ranking are computed over the period {period}.",
+    ),
+    "report.awards.eligible": ("{eligible} dari {total} memenuhi syarat", "{eligible} of {total} eligible"),
+    "report.awards.near": ("Hampir memenuhi syarat", "Close to eligible"),
+    "report.awards.contests": ("Lomba (penilaian juri)", "Jury contests"),
+    "report.awards.entry": ("{title} — {library}", "{title} — {library}"),
+    "report.problems.none": ("Tidak ada masalah data.", "No data problems."),
+    "report.problems.summary": (
+        "{errors} galat (baris ditolak) dan {warnings} peringatan (baris tetap dihitung).",
+        "{errors} errors (row rejected) and {warnings} warnings (row still counted).",
+    ),
+    "report.problems.by_code": ("Jumlah per kode", "Count per code"),
+    "report.problems.rows": ("Baris yang perlu diperbaiki", "Rows to fix"),
+    "report.col.tab": ("Tab", "Tab"),
+    "report.col.count": ("Jumlah", "Count"),
+    "report.footer": (
+        "Dibuat dengan tpbis {version} · rubrik {rubric} · periode {start} s.d. {end}",
+        "Made with tpbis {version} · rubric {rubric} · period {start} to {end}",
+    ),
+    "report.written": ("Laporan ditulis ke {path}", "Report written to {path}"),
+    "report.rollup_note": (
+        "{libraries} perpustakaan · rata-rata {mean}",
+        "{libraries} libraries · mean {mean}",
+    ),
+    "report.cannot_write": (
+        "Laporan tidak bisa ditulis ke '{path}': {reason}. Periksa folder dan izinnya, atau pilih --output lain.",
+        "Cannot write the report to '{path}': {reason}. Check the folder and its permissions, or choose another --output.",
+    ),
 }
 
 

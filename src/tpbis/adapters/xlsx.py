@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tpbis.domain.rubric import Color
 from tpbis.errors import SourceError
 from tpbis.parsing.table import Cell, Table
+from tpbis.service.workbook import OutputTab, WorkbookInfo
 
-__all__ = ["read_workbook"]
+__all__ = ["XlsxWorkbook", "read_workbook"]
 
 
 def _openpyxl() -> Any:  # openpyxl has no type hints
@@ -34,17 +39,82 @@ def read_workbook(path: str | Path) -> dict[str, Table]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
-    tables: dict[str, Table] = {}
     try:
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, ())
-            data: list[tuple[Cell, ...]] = list(rows)
-            tables[sheet.title] = Table(
-                name=sheet.title,
-                header=tuple("" if h is None else str(h) for h in header),
-                rows=data,
-            )
+        return {sheet.title: _table(sheet) for sheet in workbook.worksheets}
     finally:
         workbook.close()
-    return tables
+
+
+def _table(sheet: Any) -> Table:
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, ())
+    data: list[tuple[Cell, ...]] = list(rows)
+    return Table(name=sheet.title, header=tuple("" if h is None else str(h) for h in header), rows=data)
+
+
+#: Traffic-light fills as ARGB (the same light colours the Sheets adapter uses).
+_FILLS = {Color.HIJAU: "FFB7E1CD", Color.KUNING: "FFFCE8B2", Color.MERAH: "FFF4C7C3"}
+
+
+class XlsxWorkbook:
+    """An XLSX file behind the workbook port (``tpbis sync FILE.xlsx``).
+
+    Output tabs are rewritten in memory and the file is saved to a temporary
+    file beside the target, then renamed over it, so an interrupted write
+    leaves the previous file whole.
+
+    Args:
+        path: the workbook to read.
+        output: where to save (default: ``path`` itself).
+    """
+
+    def __init__(self, path: str | Path, output: str | Path | None = None) -> None:
+        self.path = Path(path)
+        self.output = Path(output) if output is not None else self.path
+        if not self.path.exists():
+            raise SourceError.from_catalogue("error.file_not_found", path=str(self.path))
+        openpyxl = _openpyxl()
+        try:
+            self._book = openpyxl.load_workbook(self.path)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(self.path), reason=str(exc)) from None
+
+    def info(self) -> WorkbookInfo:
+        """The file name and tab names (XLSX files carry no time zone)."""
+        return WorkbookInfo(title=self.path.name, tabs=tuple(self._book.sheetnames))
+
+    def read(self, tabs: Sequence[str]) -> dict[str, Table]:
+        """The named tabs that exist."""
+        return {name: _table(self._book[name]) for name in tabs if name in self._book.sheetnames}
+
+    def write(self, tabs: Sequence[OutputTab]) -> int:
+        """Replace each tab whole (same position), then save atomically."""
+        from openpyxl.styles import Font, PatternFill
+
+        book = self._book
+        bold = Font(bold=True)
+        fills = {color: PatternFill(fill_type="solid", start_color=argb, end_color=argb) for color, argb in _FILLS.items()}
+        for tab in tabs:
+            index = None
+            if tab.name in book.sheetnames:
+                index = book.sheetnames.index(tab.name)
+                book.remove(book[tab.name])
+            sheet = book.create_sheet(tab.name, index)
+            for row in tab.grid():
+                sheet.append(list(row))
+            for cell in sheet[1]:
+                cell.font = bold
+            for r, c, color in tab.fills:
+                sheet.cell(row=r + 2, column=c + 1).fill = fills[color]
+            sheet.freeze_panes = "A2"
+            sheet.sheet_state = "hidden" if tab.hidden else "visible"
+        target = self.output
+        handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent, prefix=f".{target.stem}-")
+        os.close(handle)
+        try:
+            book.save(temp)
+            Path(temp).replace(target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return 1

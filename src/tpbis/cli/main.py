@@ -1,7 +1,8 @@
 """Argument parsing and dispatch for ``tpbis``; a thin layer over the services.
 
-Exit codes: 0 success (even when rows were rejected), 2 unusable input or
-configuration (one message, no traceback), 130 interrupted.
+Exit codes: 0 success (even when rows were rejected), 2 unusable input,
+configuration or credentials (one message, no traceback), 3 try again later
+(another sync holds the lock, or Google stayed unavailable), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tpbis.config import Config, load_config
 from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric
-from tpbis.errors import ConfigError, TpbisError
+from tpbis.errors import ConfigError, LockError, RemoteError, TpbisError
 from tpbis.i18n import t
 from tpbis.render import (
     awards_document,
@@ -40,6 +41,8 @@ __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+#: Another sync holds the lock, or Google stayed unavailable: try again later.
+EXIT_RETRY = 3
 EXIT_INTERRUPTED = 130
 
 
@@ -78,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _registrations() -> list[Callable[[Any], None]]:
-    return []
+    from tpbis.cli import report, sync
+
+    return [sync.register, report.register]
 
 
 def _common_input_options(parser: argparse.ArgumentParser) -> None:
@@ -214,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except TpbisError as exc:
         sys.stderr.write(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}\n")
-        return EXIT_USAGE
+        return EXIT_RETRY if isinstance(exc, LockError | RemoteError) else EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import enum
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
 from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 import pendulum
 
-__all__ = ["Activity", "ActivityKind", "SourceRef", "url_identity"]
+__all__ = ["Activities", "Activity", "ActivityColumns", "ActivityKind", "SourceRef", "url_identity"]
 
 
 def url_identity(url: str) -> str:
     """When two publication links are the same (SPEC §5).
 
-    Trimmed, scheme and host lower-cased, fragment and one trailing ``/`` removed.
+    Trimmed; scheme and host lower-cased; the fragment and one trailing ``/`` of
+    the path removed. Path case, user info, port and query are kept as written.
+    Text that is not a parseable URL is returned trimmed.
     """
-    parts = urlsplit(url.strip())
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    userinfo, at, hostport = parts.netloc.rpartition("@")
     path = parts.path[:-1] if parts.path.endswith("/") else parts.path
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return urlunsplit((parts.scheme.lower(), f"{userinfo}{at}{hostport.lower()}", path, parts.query, ""))
 
 
 class ActivityKind(enum.Enum):
@@ -65,3 +75,122 @@ class Activity:
     def participants(self) -> int:
         """Male plus female participants."""
         return self.participants_male + self.participants_female
+
+
+#: Activity kinds in a fixed order: :attr:`ActivityColumns.kind` holds indexes into it.
+KIND_ORDER: tuple[ActivityKind, ...] = tuple(ActivityKind)
+
+
+class ActivityColumns:
+    """What scoring needs of accepted activities, in compact columns (a few dozen bytes each).
+
+    Position ``i`` in every column is the ``i``-th activity in sheet order. Built
+    by the row parser so that a million-row file never needs a million
+    :class:`Activity` objects just to be scored.
+    """
+
+    __slots__ = ("day", "delay", "female", "kind", "library", "library_ids", "male", "row", "url_end", "urls")
+
+    def __init__(self, library_ids: Sequence[str]) -> None:
+        #: the registered library ids; :attr:`library` holds indexes into it
+        self.library_ids: tuple[str, ...] = tuple(library_ids)
+        self.library = array("i")
+        #: indexes into :data:`KIND_ORDER`
+        self.kind = array("b")
+        #: ``date.toordinal()`` of the activity date
+        self.day = array("i")
+        self.male = array("i")
+        self.female = array("i")
+        #: local date of ``reported_at`` minus the activity date, in days
+        self.delay = array("i")
+        #: sheet row number
+        self.row = array("i")
+        #: publication URL identities (:func:`url_identity`) of every activity, one after another;
+        #: those of activity ``i`` are ``urls[url_end[i - 1]:url_end[i]]``
+        self.urls: list[str] = []
+        self.url_end = array("i")
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def append(self, activity: Activity, library_index: int) -> None:
+        """Add one activity (the general path; the parser appends to the columns directly)."""
+        day = activity.date.toordinal()
+        self.library.append(library_index)
+        self.kind.append(KIND_ORDER.index(activity.kind))
+        self.day.append(day)
+        self.male.append(activity.participants_male)
+        self.female.append(activity.participants_female)
+        self.delay.append(activity.reported_on.toordinal() - day)
+        self.row.append(activity.source.row)
+        self.urls.extend(url_identity(url) for url in activity.publication_urls)
+        self.url_end.append(len(self.urls))
+
+    def without(self, positions: set[int]) -> ActivityColumns:
+        """A copy without the activities at ``positions``."""
+        if not positions:
+            return self
+        from itertools import compress  # noqa: PLC0415  # only needed when rows were dropped
+
+        keep = bytes(0 if i in positions else 1 for i in range(len(self)))
+        result = ActivityColumns(self.library_ids)
+        for name in ("library", "kind", "day", "male", "female", "delay", "row"):
+            column: array[int] = getattr(self, name)
+            setattr(result, name, array(column.typecode, compress(column, keep)))
+        start = 0
+        for i, end in enumerate(self.url_end):
+            if keep[i]:
+                result.urls.extend(self.urls[start:end])
+                result.url_end.append(len(result.urls))
+            start = end
+        return result
+
+
+class Activities(Sequence[Activity]):
+    """Accepted activities as a read-only sequence whose :class:`Activity` objects are built on first use.
+
+    Scoring reads :attr:`columns` and never builds them; anything that indexes
+    or iterates the sequence gets ordinary :class:`Activity` values. Compares
+    equal to any sequence (a tuple, say) holding the same activities.
+    """
+
+    __slots__ = ("_build", "_items", "columns")
+
+    def __init__(self, columns: ActivityColumns, build: Callable[[], Sequence[Activity]]) -> None:
+        self.columns = columns
+        self._build: Callable[[], Sequence[Activity]] | None = build
+        self._items: tuple[Activity, ...] | None = None
+
+    def _all(self) -> tuple[Activity, ...]:
+        if self._items is None:
+            assert self._build is not None  # noqa: S101  # set until the items exist
+            items = tuple(self._build())
+            if len(items) != len(self.columns):
+                msg = f"rebuilt {len(items)} activities, expected {len(self.columns)}"
+                raise RuntimeError(msg)
+            self._items, self._build = items, None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Activity: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Activity, ...]: ...
+    def __getitem__(self, index: int | slice) -> Activity | tuple[Activity, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Activity]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Activities | tuple | list):
+            return len(self) == len(other) and self._all() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside, like a list
+
+    def __repr__(self) -> str:
+        shown: Any = self._items if self._items is not None else f"<{len(self)} not built yet>"
+        return f"Activities({shown})"

@@ -28,6 +28,8 @@ class Problem:
     message_en: str
     value: str
     tab: str = ""
+    #: the Forms API response id of the row, when it came from the Forms API
+    response_id: str | None = None
 
     def message(self, lang: str = "id") -> str:
         """The message in ``lang`` (``id`` or ``en``)."""

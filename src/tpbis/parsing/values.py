@@ -18,10 +18,11 @@ import datetime as dt
 import math
 import re
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pendulum
 
+from tpbis.domain.activity import url_identity
 from tpbis.errors import ConfigError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "parse_date",
     "parse_timestamp",
     "parse_whole_number",
+    "plain_url_identity",
     "split_partners",
     "split_urls",
 ]
@@ -393,6 +395,33 @@ def split_urls(value: object) -> list[str]:
     return [part for part in _URL_SEPARATORS.split(value) if part]
 
 
+# The usual shape of a link, ASCII only: scheme, dotted host without port or user
+# info, then printable non-space characters. Every text it matches is one that
+# is_http_url accepts, and url_identity on it is plain string slicing; anything
+# else takes the general path (tests/parsing/test_values.py checks both agree).
+_PLAIN_URL = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)([/?#][!-~]*)?")
+_WHITESPACE = re.compile(r"\s")
+
+
+def plain_url_identity(text: str) -> str | None:
+    """The :func:`normalize_url` of a plain ``http(s)://host.name/...`` link, or ``None`` for any other text.
+
+    A fast path: ``None`` means "ask :func:`is_http_url` and :func:`normalize_url`", not "invalid".
+    """
+    match = _PLAIN_URL.fullmatch(text)
+    if match is None:
+        return None
+    scheme, host, rest = match.groups()
+    if rest:
+        rest = rest.split("#", 1)[0]
+        path, mark, query = rest.partition("?")
+        if path.endswith("/"):
+            path = path[:-1]
+        rest = f"{path}?{query}" if query else path
+        return f"{scheme.lower()}://{host.lower()}{rest}"
+    return f"{scheme.lower()}://{host.lower()}"
+
+
 def is_http_url(text: str) -> bool:
     """Whether ``text`` is an absolute http(s) URL with a real host and no spaces.
 
@@ -400,7 +429,11 @@ def is_http_url(text: str) -> bool:
     or contains a dot between non-empty labels (``ig.com``, ``10.0.0.1``); a
     port, when present, must be a number.
     """
-    if not text or any(ch.isspace() for ch in text):
+    if not text:
+        return False
+    if _PLAIN_URL.fullmatch(text) is not None:
+        return True
+    if _WHITESPACE.search(text) is not None:
         return False
     if not text[:8].lower().startswith(("https://", "http://")):
         return False
@@ -416,21 +449,13 @@ def is_http_url(text: str) -> bool:
 
 
 def normalize_url(text: str) -> str:
-    """The identity of a publication link (SPEC §5).
+    """The identity of a publication link (SPEC §5); the same as :func:`tpbis.domain.activity.url_identity`.
 
     Trimmed; scheme and host lower-cased; the fragment and one trailing ``/`` of
     the path removed. Path case, user info, port and query are kept as written.
     Text that is not a parseable URL is returned trimmed.
     """
-    text = text.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return text
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    netloc = f"{userinfo}{at}{hostport.lower()}"
-    path = parts.path[:-1] if parts.path.endswith("/") else parts.path
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+    return url_identity(text)
 
 
 # --- text -----------------------------------------------------------------------

@@ -158,9 +158,9 @@ class AwardsReport:
     counts: Counts
 
 
-def awards_for(report: ScoreReport, inputs: Inputs) -> AwardsReport:
-    """Evaluate the rubric's awards and contests for the first period of ``report``."""
-    run = report.runs[0]
+def awards_for(report: ScoreReport, inputs: Inputs, *, run: KpiRun | None = None) -> AwardsReport:
+    """Evaluate the rubric's awards and contests for ``run`` (default: the first period of ``report``)."""
+    run = run if run is not None else report.runs[0]
     rubric = run.rubric
     categories = evaluate_awards(rubric.awards, run, report.parse.activities)
     problems = list(report.parse.problems)

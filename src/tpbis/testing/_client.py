@@ -31,7 +31,7 @@ __all__ = [
 EMULATOR_HOST_ENV = "TPBIS_SHEETS_EMULATOR_HOST"
 
 #: Google hosts whose traffic goes to the emulator.
-GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com")
+GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com", "forms.googleapis.com")
 
 
 def emulator_host_from_env() -> str | None:

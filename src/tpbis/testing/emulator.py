@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tpbis.testing._a1 import quote_title
 from tpbis.testing._fieldmask import FieldMaskError, parse_mask, project
+from tpbis.testing._forms import FormsStore
 from tpbis.testing._model import (
     ApiError,
     Sheet,
@@ -206,6 +207,8 @@ class SheetsEmulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._clock = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        #: Forms v1 state and test helpers (``tpbis.testing._forms``)
+        self.forms = FormsStore(self)
 
     # lifecycle -------------------------------------------------------------------
 
@@ -392,6 +395,16 @@ class SheetsEmulator:
             sheet.col_count = max(sheet.col_count, col + 1)
             sheet.prune(row, col)
 
+    # Forms (tpbis.testing._forms) -----------------------------------------------------
+
+    def submit_form_response(self, form_id: str, answers: Mapping[str, Any], *,
+                             submitted_at: dt.datetime | None = None, email: str | None = None,
+                             response_id: str | None = None) -> str:
+        """Submit a response to a form as a respondent would (answers by question id); returns its id."""
+        with self._lock:
+            return self.forms.submit(form_id, answers, submitted_at=submitted_at, email=email,
+                                     response_id=response_id)
+
     # HTTP dispatch -------------------------------------------------------------------
 
     def _pick_fault(self, method: str, path: str) -> FaultRule | None:
@@ -440,6 +453,9 @@ class SheetsEmulator:
         if raw_path.startswith("/v4/spreadsheets"):
             self._check_auth(headers)
             return self._sheets(method, raw_path[len("/v4/spreadsheets"):], query, body)
+        if raw_path.startswith("/v1/forms"):
+            self._check_auth(headers)
+            return self.forms.handle(method, raw_path[len("/v1/forms"):], query, body)
         if raw_path.startswith("/drive/v3/files"):
             self._check_auth(headers)
             return self._drive(method, raw_path[len("/drive/v3/files"):], query, body)

@@ -1,0 +1,194 @@
+"""``tpbis sync``: score a spreadsheet's responses and write the output tabs back into it."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import socket
+import sys
+import uuid
+from collections import Counter
+from typing import Any
+
+import pendulum
+
+from tpbis.config import Config
+from tpbis.domain.period import Period
+from tpbis.domain.rubric import Color
+from tpbis.i18n import t
+from tpbis.parsing.rows import DEFAULT_TIMEZONE
+from tpbis.service.sync import SyncOptions, SyncResult, default_periods, sync
+from tpbis.service.workbook import Workbook
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add ``tpbis sync`` to the command parsers."""
+    parser = commands.add_parser("sync", help=t("cli.sync.help"), description=t("cli.sync.help"))
+    parser.add_argument("source", metavar="SPREADSHEET", help=t("cli.sync.source"))
+    parser.add_argument("--period", action="append", help=t("cli.sync.period"))
+    parser.add_argument("--output", help=t("cli.sync.output"))
+    parser.add_argument("--credentials", help=t("cli.sync.credentials"))
+    parser.add_argument("--rubric", help=t("cli.opt.rubric"))
+    parser.add_argument("--responses-tab", help=t("cli.opt.responses_tab"))
+    parser.add_argument("--sheet-timezone", help=t("cli.opt.sheet_timezone"))
+    parser.add_argument("--dry-run", action="store_true", help=t("cli.sync.dry_run"))
+    parser.add_argument("--force", action="store_true", help=t("cli.sync.force"))
+    parser.add_argument("--break-lock", action="store_true", help=t("cli.sync.break_lock"))
+    parser.add_argument("--format", choices=["table", "json"], default="table", help=t("cli.opt.format"))
+    parser.set_defaults(run=run)
+
+
+def open_workbook(source: str, *, output: str | None = None, credentials: str | None = None) -> Workbook:
+    """The workbook adapter for ``source``: an ``.xlsx`` path or a Google Sheets URL/key."""
+    if source.lower().endswith(".xlsx"):
+        from tpbis.adapters.xlsx import XlsxWorkbook
+
+        return XlsxWorkbook(source, output)
+    from tpbis.adapters.sheets import open_spreadsheet
+
+    return open_spreadsheet(source, credentials=credentials)
+
+
+def owner_name() -> str:
+    """Who holds the lock: user, host, process and a random suffix."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname()} pid {os.getpid()} {uuid.uuid4().hex[:8]}"
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only on a terminal)."""
+
+    def __init__(self, lang: str, enabled: bool) -> None:
+        self.lang = lang
+        self.enabled = enabled
+
+    def __call__(self, key: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 20
+        filled = width * (done - 1) // total
+        bar = "█" * filled + "░" * (width - filled)
+        sys.stderr.write(f"\r{bar} {done}/{total} {t(key, self.lang)}…".ljust(60))
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def run(args: argparse.Namespace, config: Config, lang: str) -> int:
+    """Run one sync and print its summary."""
+    from tpbis.cli.main import _rubric
+
+    zone = args.sheet_timezone or config.sheet_timezone or DEFAULT_TIMEZONE
+    now = pendulum.now("UTC")
+    periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(now.in_timezone(zone).date())
+    options = SyncOptions(
+        periods=periods,
+        rubric=_rubric(args.rubric, config),
+        owner=owner_name(),
+        now=now,
+        lang=lang,
+        responses_tab=args.responses_tab or config.responses_tab,
+        registry_tab=config.registry_tab,
+        sheet_timezone=args.sheet_timezone or None,
+        columns=config.columns,
+        day_first=config.day_first,
+        dry_run=args.dry_run,
+        force=args.force,
+        break_lock=args.break_lock,
+    )
+    workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
+    progress = _Progress(lang, enabled=sys.stderr.isatty() and args.format == "table")
+    try:
+        result = sync(workbook, options, progress)
+    finally:
+        progress.finish()
+    if args.format == "json":
+        json.dump(summary_document(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(summary_text(result, lang))
+    return 0
+
+
+def summary_document(result: SyncResult) -> dict[str, Any]:
+    """The sync summary as JSON-ready data."""
+    counts = result.report.parse.counts
+    return {
+        "status": result.status,
+        "spreadsheet": result.info.title,
+        "responses_tab": result.responses_tab,
+        "fingerprint": result.fingerprint,
+        "write_requests": result.write_requests,
+        "counts": {
+            "rows": counts.rows, "accepted": counts.accepted, "rejected": counts.rejected,
+            "duplicates": counts.duplicates, "blank": counts.blank,
+        },
+        "periods": [
+            {
+                "key": run.period.key,
+                "label": run.period.label,
+                "colors": {c.value: sum(1 for r in run.results if r.color is c) for c in Color},
+            }
+            for run in result.report.runs
+        ],
+        "tabs": [{"name": tab.name, "rows": len(tab.rows)} for tab in result.tabs],
+        "changes": [
+            {"tab": c.name, "rows_before": c.rows_before, "rows_after": c.rows_after, "rows_changed": c.rows_changed}
+            for c in result.changes
+        ],
+        "problems": len(result.awards.problems if result.awards is not None else result.report.parse.problems),
+    }
+
+
+def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
+    """A one-screen summary: what was written, rows, colours, award candidates, problem hotspots."""
+    lines: list[str] = []
+    tabs = ", ".join(f"'{tab.name}'" for tab in result.tabs)
+    if result.status == "written":
+        lines.append(t("sync.done", lang, title=result.info.title, tabs=tabs, requests=result.write_requests))
+    elif result.status == "unchanged":
+        lines.append(t("sync.unchanged", lang, title=result.info.title))
+    else:
+        lines.append(t("sync.dry_run", lang, title=result.info.title))
+        for change in result.changes:
+            before = "-" if change.rows_before is None else change.rows_before
+            lines.append(t("sync.change", lang, tab=change.name, before=before, after=change.rows_after,
+                           changed=change.rows_changed))
+    counts = result.report.parse.counts
+    lines.append(t("cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
+                   duplicates=counts.duplicates, blank=counts.blank))
+    for run in result.report.runs:
+        per_color = {c.value: sum(1 for r in run.results if r.color is c) for c in Color}
+        label = run.period.label_en if lang == "en" else run.period.label
+        lines.append(f"{label}: " + t("cli.colors", lang, **per_color))
+    if result.awards is not None:
+        picks = []
+        for category in result.awards.categories:
+            first = [e for e in category.entries if e.rank == 1]
+            if first:
+                name = category.category.label_en if lang == "en" else category.category.label
+                picks.append(f"{name} L{category.level}: {first[0].library.name} ({first[0].score})")
+        lines.append(t("sync.top_awards", lang, picks="; ".join(picks) if picks else "-"))
+    problems = result.awards.problems if result.awards is not None else result.report.parse.problems
+    if problems:
+        by_code = Counter(p.code for p in problems)
+        rows: dict[str, list[int]] = {}
+        for p in problems:
+            rows.setdefault(p.code, []).append(p.row)
+        hotspots = "; ".join(
+            f"{code} ×{n} ({t('col.row', lang).lower()} {', '.join(map(str, rows[code][:top]))}"
+            + (", …)" if n > top else ")")
+            for code, n in by_code.most_common(top)
+        )
+        lines.append(t("sync.problems", lang, count=len(problems), hotspots=hotspots, tab=t("tab.problems", lang)))
+    return "\n".join(lines) + "\n"

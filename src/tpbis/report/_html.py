@@ -1,0 +1,475 @@
+"""The report page: sections of HTML around the SVG charts, with inline CSS.
+
+Every string that comes from data (library, region, indicator and award
+names, problem messages and cell values) goes through :func:`html.escape`;
+every fixed text comes from the catalogue in :mod:`tpbis.i18n`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from html import escape
+
+from tpbis.domain.awards import CategoryResult, ContestResult
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, Rollup
+from tpbis.domain.period import MONTH_NAMES_EN, MONTH_NAMES_ID, Period
+from tpbis.domain.problems import Problem, Severity
+from tpbis.domain.rubric import Color, Rubric
+from tpbis.i18n import t
+from tpbis.render import gap_text, severity_counts
+from tpbis.report import _svg
+from tpbis.report._svg import COLORS, INK, Band
+
+__all__ = ["page"]
+
+_TOP = 5  # ranked libraries shown per award category and level
+_NEAR = 2  # near misses shown per award category and level
+_BINS = 10  # histogram bins over 0…100
+
+_CSS = """
+:root { --ink: #1a1a1a; --muted: #5a6270; --line: #d0d4da; --paper: #ffffff; --tint: #f4f6f8;
+  --hijau: %(hijau)s; --kuning: %(kuning)s; --merah: %(merah)s; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%%; }
+body { margin: 0; color: var(--ink); background: var(--paper); line-height: 1.45;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; }
+.wrap { max-width: 1120px; margin: 0 auto; padding: 0 14px 32px; }
+header.top { padding: 18px 0 6px; border-bottom: 3px solid var(--ink); margin-bottom: 10px; }
+h1 { font-size: 1.45rem; margin: 0 0 4px; line-height: 1.2; }
+h2 { font-size: 1.2rem; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.02rem; margin: 18px 0 6px; }
+h4 { font-size: .95rem; margin: 0; }
+p { margin: 4px 0 8px; }
+.muted { color: var(--muted); font-size: .9rem; }
+.tiles { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; margin: 12px 0 6px; }
+.tile { border-radius: 8px; padding: 10px 12px; }
+.tile b { display: block; font-size: 1.9rem; line-height: 1.1; }
+.tile span { font-size: .9rem; }
+.tile-hijau, .badge-hijau { background: var(--hijau); color: %(ink_hijau)s; }
+.tile-kuning, .badge-kuning { background: var(--kuning); color: %(ink_kuning)s; }
+.tile-merah, .badge-merah { background: var(--merah); color: %(ink_merah)s; }
+nav.toc { font-size: .9rem; margin: 8px 0; }
+nav.toc ol { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav.toc a { color: #1f4f86; }
+figure { margin: 6px 0 12px; }
+figcaption { font-size: .85rem; color: var(--muted); margin-top: 2px; }
+svg.chart { display: block; width: 100%%; height: auto; max-width: 640px; }
+svg.chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+.legend { list-style: none; padding: 0; margin: 4px 0 8px; display: flex; flex-wrap: wrap; gap: 4px 14px;
+  font-size: .88rem; }
+.sw { display: inline-block; width: .9em; height: .9em; border-radius: 2px; vertical-align: -1px;
+  margin-right: 4px; }
+.sw-hijau { background: var(--hijau); } .sw-kuning { background: var(--kuning); }
+.sw-merah { background: var(--merah); }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%%, 440px), 1fr));
+  gap: 0 28px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%%, 320px), 1fr));
+  gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: var(--paper); }
+.card h3 { margin-top: 0; }
+.lib { border-left-width: 6px; }
+.lib-hijau { border-left-color: var(--hijau); } .lib-kuning { border-left-color: var(--kuning); }
+.lib-merah { border-left-color: var(--merah); }
+.lib header { display: flex; justify-content: space-between; align-items: flex-start; gap: 8px; }
+.badge { display: inline-block; border-radius: 999px; padding: 1px 9px; font-size: .8rem; font-weight: 600;
+  white-space: nowrap; }
+.composite { display: flex; align-items: center; gap: 8px; margin: 6px 0; }
+.composite strong { font-size: 1.15rem; min-width: 3.2em; text-align: right; }
+svg.scorebar { display: inline-block; width: 100%%; height: 10px; border-radius: 2px; }
+.composite svg.scorebar { height: 12px; }
+table { border-collapse: collapse; width: 100%%; font-size: .86rem; }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--tint); font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+ul.ind { list-style: none; margin: 4px 0 0; padding: 0; font-size: .84rem; }
+ul.ind li { display: grid; grid-template-columns: 1fr 2.8em; column-gap: 8px; align-items: center;
+  padding: 2px 0; border-top: 1px solid var(--tint); }
+ul.ind .ih { grid-column: 1 / -1; display: flex; justify-content: space-between; gap: 8px; }
+ul.ind .iv { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+ul.ind .is { text-align: right; font-size: .78rem; color: var(--muted);
+  font-variant-numeric: tabular-nums; }
+ul.ind svg.scorebar { height: 7px; }
+.gap { font-size: .84rem; color: var(--muted); margin: 6px 0 0; }
+ol.rank { margin: 4px 0; padding-left: 1.6em; }
+ol.rank li { padding: 2px 0; }
+ol.rank .score { float: right; font-variant-numeric: tabular-nums; font-weight: 600; margin-left: 8px; }
+ul.near { margin: 4px 0; padding-left: 1.2em; font-size: .85rem; color: var(--muted); }
+.cell-wrap { overflow-wrap: anywhere; }
+code { font-size: .85em; background: var(--tint); padding: 0 3px; border-radius: 3px; }
+footer { margin-top: 30px; font-size: .8rem; color: var(--muted); border-top: 1px solid var(--line);
+  padding-top: 8px; }
+@media (max-width: 640px) {
+  body { font-size: 14px; }
+  .tile b { font-size: 1.5rem; }
+  table.stack thead { display: none; }
+  table.stack tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin-bottom: 8px;
+    padding: 4px 6px; }
+  table.stack td { display: block; border: 0; padding: 1px 0; }
+  table.stack td.k { display: inline-block; margin-right: 12px; }
+  table.stack td.k::before, table.stack td.v::before { content: attr(data-label) ": "; font-weight: 600;
+    color: var(--muted); }
+}
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 10pt; }
+  .wrap { max-width: none; padding: 0; }
+  nav.toc { display: none; }
+  h2, h3 { break-after: avoid; }
+  figure, .card, tr, .tiles { break-inside: avoid; }
+  #perpustakaan, #masalah { break-before: page; }
+  a { color: inherit; text-decoration: none; }
+  svg.chart { max-width: 15cm; }
+}
+"""
+
+
+def _css() -> str:
+    return _CSS % {
+        **{c.value: COLORS[c] for c in Color},
+        **{f"ink_{c.value}": INK[c] for c in Color},
+    }
+
+
+def _num(value: Decimal | int | None) -> str:
+    """A shown number: whole values without decimals, others with one; None as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal) and value != value.to_integral():
+        return str(value)
+    return str(int(value))
+
+
+def _words(lang: str) -> dict[Color, str]:
+    return {c: t(f"color.{c.value}", lang) for c in Color}
+
+
+def _band_number(value: Fraction) -> str:
+    return _svg.fmt(float(value))
+
+
+def _legend(rubric: Rubric, lang: str) -> tuple[str, list[Band]]:
+    """The colour legend in words (``hijau ≥ 80`` …) and the band lines for charts."""
+    items: list[str] = []
+    lines: list[Band] = []
+    bands = rubric.bands
+    for index, band in enumerate(bands):
+        word = t(f"color.{band.color.value}", lang)
+        if band.minimum > 0:
+            text = t("report.band.at_least", lang, color=word, minimum=_band_number(band.minimum))
+            lines.append((float(band.minimum), band.color, text))
+        else:
+            text = t("report.band.below", lang, color=word, maximum=_band_number(bands[index - 1].minimum))
+        items.append(f'<li><span class="sw sw-{band.color.value}" aria-hidden="true"></span>{escape(text)}</li>')
+    return f'<ul class="legend">{"".join(items)}</ul>', lines
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def _period_label(period: Period, lang: str) -> str:
+    return period.label_en if lang == "en" else period.label
+
+
+def _header(run: KpiRun, lang: str, summary: str) -> str:
+    counts = Counter(r.color for r in run.results)
+    provinces = sorted({r.library.province for r in run.results})
+    title = t("report.title", lang, period=_period_label(run.period, lang))
+    subtitle = t(
+        "report.subtitle", lang, region=", ".join(provinces) or "–", libraries=len(run.results),
+        rubric=run.rubric.ref,
+    )
+    tiles = "".join(
+        f'<div class="tile tile-{c.value}"><b>{counts.get(c, 0)}</b><span>{escape(t(f"color.{c.value}", lang))}'
+        f"</span></div>"
+        for c in Color
+    )
+    return (
+        f'<header class="top"><h1>{escape(title)}</h1><p class="muted">{escape(subtitle)}</p>'
+        f'<div class="tiles">{tiles}</div><p class="muted">{escape(summary)}</p></header>'
+    )
+
+
+_SECTIONS = (
+    ("wilayah", "report.section.overview"),
+    ("sebaran", "report.section.distribution"),
+    ("tren", "report.section.trend"),
+    ("penghargaan", "report.section.awards"),
+    ("perpustakaan", "report.section.libraries"),
+    ("masalah", "report.section.problems"),
+)
+
+
+def _toc(lang: str) -> str:
+    links = "".join(f'<li><a href="#{anchor}">{escape(t(key, lang))}</a></li>' for anchor, key in _SECTIONS)
+    return f'<nav class="toc" aria-label="{escape(t("report.contents", lang))}"><ol>{links}</ol></nav>'
+
+
+def _rollup_note(rollup: Rollup, lang: str) -> str:
+    return t("report.rollup_note", lang, libraries=rollup.libraries, mean=_num(rollup.mean))
+
+
+def _overview(run: KpiRun, lang: str, legend: str) -> str:
+    rows: list[tuple[str, Mapping[Color, int], str]] = []
+    totals: list[tuple[str, Mapping[Color, int], str]] = []
+    for rollup in run.rollups():
+        if rollup.regency is not None:
+            rows.append((rollup.regency, rollup.colors, _rollup_note(rollup, lang)))
+        else:
+            label = t("report.province_total", lang, province=rollup.province)
+            totals.append((label, rollup.colors, _rollup_note(rollup, lang)))
+    svg = _svg.stacked_rows([*rows, *totals], title=t("report.chart.overview", lang), color_words=_words(lang))
+    return (
+        f'<section id="wilayah"><h2>{escape(t("report.section.overview", lang))}</h2>{legend}'
+        f"{_figure(svg, t('report.chart.overview', lang))}</section>"
+    )
+
+
+def _distribution(run: KpiRun, lang: str, legend: str, bands: list[Band]) -> str:
+    bins: list[Counter[Color]] = [Counter() for _ in range(_BINS)]
+    for result in run.results:
+        index = min(int(result.composite * _BINS // 100), _BINS - 1)
+        bins[max(index, 0)][result.color] += 1
+    svg = _svg.histogram(
+        bins, title=t("report.chart.histogram", lang), bands=bands, axis_label=t("report.axis.score", lang),
+        color_words=_words(lang),
+    )
+    return (
+        f'<section id="sebaran"><h2>{escape(t("report.section.distribution", lang))}</h2>{legend}'
+        f"{_figure(svg, t('report.histogram.note', lang))}</section>"
+    )
+
+
+def _month_short(period: Period, lang: str) -> str:
+    names = MONTH_NAMES_EN if lang == "en" else MONTH_NAMES_ID
+    return names[period.start.month - 1][:3]
+
+
+def _trend(trend: Sequence[KpiRun], lang: str, legend: str, bands: list[Band]) -> str:
+    columns = [(_month_short(r.period, lang), Counter(x.color for x in r.results)) for r in trend]
+    medians = [
+        (_month_short(r.period, lang), float(statistics.median(x.composite for x in r.results)) if r.results else None)
+        for r in trend
+    ]
+    counts_svg = _svg.stacked_columns(columns, title=t("report.chart.trend_counts", lang), color_words=_words(lang))
+    median_svg = _svg.line_chart(medians, title=t("report.chart.trend_median", lang), bands=bands)
+    return (
+        f'<section id="tren"><h2>{escape(t("report.section.trend", lang))}</h2>{legend}'
+        f'<div class="grid2">{_figure(counts_svg, t("report.chart.trend_counts", lang))}'
+        f"{_figure(median_svg, t('report.chart.trend_median', lang))}</div>"
+        f'<p class="muted">{escape(t("report.trend.note", lang))}</p></section>'
+    )
+
+
+_LEVELS = {1: "report.level_one", 2: "report.level_two", 3: "report.level_three"}
+
+
+def _level(level: int, lang: str) -> str:
+    key = _LEVELS.get(level)
+    return t(key, lang) if key else f"{t('col.level', lang)} {level}"
+
+
+def _category_card(result: CategoryResult, lang: str) -> str:
+    category = result.category
+    label = category.label_en if lang == "en" else category.label
+    shortlist = result.shortlist
+    parts = [
+        f'<div class="card award"><h3>{escape(label)}</h3><p class="muted">{escape(_level(result.level, lang))} · '
+        f"{escape(t('report.awards.eligible', lang, eligible=len(shortlist), total=len(result.entries)))}</p>"
+    ]
+    if shortlist:
+        items = "".join(
+            f'<li><span class="score">{_num(e.score)}</span>{escape(e.library.name)}</li>' for e in shortlist[:_TOP]
+        )
+        parts.append(f'<ol class="rank">{items}</ol>')
+        if len(shortlist) > _TOP:
+            parts.append(f'<p class="muted">{escape(t("awards.more", lang, count=len(shortlist) - _TOP))}</p>')
+    else:
+        parts.append(f'<p class="muted">{escape(t("awards.none", lang))}</p>')
+    near = sorted((e for e in result.entries if not e.eligible), key=lambda e: (len(e.unmet), -e.score))[:_NEAR]
+    if near:
+        items = "".join(
+            f"<li>{escape(e.library.name)}: "
+            f"{escape('; '.join(u.message_en if lang == 'en' else u.message_id for u in e.unmet))}</li>"
+            for e in near
+        )
+        parts.append(f'<p class="muted"><b>{escape(t("report.awards.near", lang))}</b></p><ul class="near">{items}</ul>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _contest_card(result: ContestResult, names: Mapping[str, str], lang: str) -> str:
+    contest = result.contest
+    label = contest.label_en if lang == "en" else contest.label
+    ranked = [s for s in result.standings if s.eligible]
+    parts = [
+        f'<div class="card award"><h3>{escape(label)}</h3><p class="muted">'
+        f"{escape(t('report.awards.eligible', lang, eligible=len(ranked), total=len(result.standings)))}</p>"
+    ]
+    if ranked:
+        items = "".join(
+            f'<li><span class="score">{"–" if s.score is None else s.score}</span>'
+            f"{escape(t('report.awards.entry', lang, title=s.entry.title, library=names.get(s.entry.library_id, s.entry.library_id)))}</li>"
+            for s in ranked[:_TOP]
+        )
+        parts.append(f'<ol class="rank">{items}</ol>')
+    else:
+        parts.append(f'<p class="muted">{escape(t("awards.none", lang))}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _awards(
+    run: KpiRun, categories: Sequence[CategoryResult], contests: Sequence[ContestResult], lang: str
+) -> str:
+    names = {r.library.id: r.library.name for r in run.results}
+    cards = "".join(_category_card(c, lang) for c in categories)
+    out = [
+        f'<section id="penghargaan"><h2>{escape(t("report.section.awards", lang))}</h2>',
+        f'<p class="muted">{escape(t("report.awards.period", lang, period=_period_label(run.period, lang)))}</p>',
+        f'<div class="cards">{cards}</div>',
+    ]
+    if contests:
+        out.append(f"<h3>{escape(t('report.awards.contests', lang))}</h3>")
+        out.append(f'<div class="cards">{"".join(_contest_card(c, names, lang) for c in contests)}</div>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def _indicator_item(result: IndicatorResult, lang: str) -> str:
+    indicator = result.indicator
+    label = indicator.label_en if lang == "en" else indicator.label
+    score = _num(result.shown_score)
+    return (
+        f'<li><span class="ih"><span>{escape(label)}</span>'
+        f'<span class="iv">{_num(result.shown_value)} / {_num(result.shown_target)}</span></span>'
+        f"{_svg.score_bar(float(result.shown_score), label=f'{label}: {score}')}"
+        f'<span class="is">{score}</span></li>'
+    )
+
+
+def _library_card(result: LibraryResult, lang: str) -> str:
+    library = result.library
+    color = result.color
+    word = t(f"color.{color.value}", lang)
+    meta = [library.kind.value]
+    if library.village:
+        meta.append(library.village)
+    meta.append(t("report.activities", lang, count=result.activity_count))
+    items = "".join(_indicator_item(i, lang) for i in result.indicators)
+    return (
+        f'<article class="card lib lib-{color.value}" id="lib-{escape(library.id)}">'
+        f'<header><h4>{escape(library.name)}</h4><span class="badge badge-{color.value}">{escape(word)}</span></header>'
+        f'<p class="muted">{escape(" · ".join(meta))}</p>'
+        f'<div class="composite"><strong>{_num(result.composite)}</strong>'
+        f"{_svg.score_bar(float(result.composite), COLORS[color], label=f'{word} {result.composite}')}</div>"
+        f'<ul class="ind">{items}</ul>'
+        f'<p class="gap">{escape(gap_text(result.gap, lang))}</p></article>'
+    )
+
+
+def _weights(rubric: Rubric, lang: str) -> str:
+    return ", ".join(
+        f"{indicator.label_en if lang == 'en' else indicator.label} {indicator.weight}"
+        for indicator in rubric.indicators
+    )
+
+
+def _libraries(run: KpiRun, lang: str) -> str:
+    groups: dict[str, list[LibraryResult]] = {}
+    provincial = t("report.provincial_level", lang)
+    for result in run.results:
+        groups.setdefault(result.library.regency or provincial, []).append(result)
+    out = [
+        f'<section id="perpustakaan"><h2>{escape(t("report.section.libraries", lang))}</h2>',
+        f'<p class="muted">{escape(t("report.libraries.note", lang, weights=_weights(run.rubric, lang)))}</p>',
+    ]
+    for region, results in groups.items():
+        out.append(f"<h3>{escape(region)}</h3>")
+        out.append(f'<div class="cards">{"".join(_library_card(r, lang) for r in results)}</div>')
+    out.append("</section>")
+    return "".join(out)
+
+
+#: CSS classes of the problem table cells: short keys (tab … severity), the message, the raw value.
+_PROBLEM_CELLS = ("k", "k", "k", "k code", "k", "m", "v")
+
+
+def _problems(problems: Sequence[Problem], lang: str) -> str:
+    out = [f'<section id="masalah"><h2>{escape(t("report.section.problems", lang))}</h2>']
+    if not problems:
+        out.append(f"<p>{escape(t('report.problems.none', lang))}</p></section>")
+        return "".join(out)
+    errors, warnings = severity_counts(tuple(problems))
+    out.append(f"<p>{escape(t('report.problems.summary', lang, errors=errors, warnings=warnings))}</p>")
+    by_code = Counter((p.code, p.severity) for p in problems)
+    ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0][0]))
+    bars = [
+        (f"{code} ({t(f'severity.{severity.value}', lang)})", count, severity.value)
+        for (code, severity), count in ordered
+    ]
+    out.append(f"<h3>{escape(t('report.problems.by_code', lang))}</h3>")
+    out.append(_figure(_svg.hbars(bars, title=t("report.chart.problems", lang)), t("report.chart.problems", lang)))
+    columns = [
+        t("report.col.tab", lang), t("col.row", lang), t("col.column", lang), t("col.code", lang),
+        t("col.severity", lang), t("col.message", lang), t("col.value", lang),
+    ]
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    rows = []
+    for problem in sorted(problems, key=lambda p: (p.tab, p.row, p.column, p.code)):
+        cells = [
+            problem.tab, str(problem.row), problem.column, problem.code,
+            t(f"severity.{problem.severity.value}", lang), problem.message(lang), problem.value,
+        ]
+        tds = "".join(
+            f'<td data-label="{escape(label)}" class="cell-wrap {kind}">'
+            f"{f'<code>{escape(cell)}</code>' if kind == 'k code' else escape(cell)}</td>"
+            for kind, label, cell in zip(_PROBLEM_CELLS, columns, cells, strict=True)
+        )
+        css = "err" if problem.severity is Severity.ERROR else "warn"
+        rows.append(f'<tr class="{css}">{tds}</tr>')
+    out.append(f"<h3>{escape(t('report.problems.rows', lang))}</h3>")
+    out.append(f'<table class="stack problems"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def page(
+    *,
+    run: KpiRun,
+    trend: Sequence[KpiRun],
+    categories: Sequence[CategoryResult],
+    contests: Sequence[ContestResult],
+    problems: Sequence[Problem],
+    summary: str,
+    version: str,
+    lang: str,
+) -> str:
+    """The whole HTML document."""
+    legend, bands = _legend(run.rubric, lang)
+    title = t("report.title", lang, period=_period_label(run.period, lang))
+    footer = t(
+        "report.footer", lang, version=version, rubric=run.rubric.ref, start=run.period.start.isoformat(),
+        end=run.period.end.isoformat(),
+    )
+    body = "".join([
+        _header(run, lang, summary),
+        _toc(lang),
+        _overview(run, lang, legend),
+        _distribution(run, lang, legend, bands),
+        _trend(trend, lang, legend, bands),
+        _awards(run, categories, contests, lang),
+        _libraries(run, lang),
+        _problems(problems, lang),
+    ])
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "id"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="tpbis {escape(version)}">\n'
+        f"<title>{escape(title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n"
+        f'<div class="wrap">{body}<footer>{escape(footer)}</footer></div>\n</body>\n</html>\n'
+    )

@@ -1,0 +1,117 @@
+"""The output tabs of a sync (DESIGN "Outputs"), rendered from KPI runs and awards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from tpbis.domain.kpi import KpiRun
+from tpbis.domain.problems import Problem
+from tpbis.domain.rubric import Color
+from tpbis.i18n import t
+from tpbis.render import awards_rows, kpi_rows, number
+from tpbis.service.score import AwardsReport
+from tpbis.service.workbook import OutputTab, OutValue
+
+__all__ = [
+    "STATE_TAB",
+    "awards_tab",
+    "output_names",
+    "problems_tab",
+    "regions_tab",
+    "scores_tab",
+    "state_tab",
+]
+
+#: The hidden tab holding sync state and the lock (machine-readable, not translated).
+STATE_TAB = "_tpbis"
+
+
+def output_names(lang: str) -> tuple[str, str, str, str]:
+    """The visible output tabs' names in ``lang``: scores, regions, awards, problems."""
+    return (
+        t("tab.scores", lang), t("tab.regions", lang), t("tab.awards", lang), t("tab.problems", lang),
+    )
+
+
+def _cell(value: object) -> OutValue:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def scores_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:
+    """``Skor KPI``: one row per library × period, the colour cell coloured."""
+    header: list[str] = []
+    rows: list[tuple[OutValue, ...]] = []
+    fills: list[tuple[int, int, Color]] = []
+    for run in runs:
+        header, body = kpi_rows(run, lang)
+        color_column = len(header) - 2
+        for result, cells in zip(run.results, body, strict=True):
+            fills.append((len(rows), color_column, result.color))
+            rows.append(tuple(_cell(c) for c in cells))
+    return OutputTab(name=t("tab.scores", lang), header=tuple(header), rows=tuple(rows), fills=tuple(fills))
+
+
+def regions_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:
+    """``Rekap Wilayah``: per period, per kabupaten/kota then per province."""
+    header = (
+        t("col.period", lang), t("col.province", lang), t("col.regency", lang), t("col.libraries", lang),
+        t("color.hijau", lang), t("color.kuning", lang), t("color.merah", lang), t("col.mean", lang),
+    )
+    rows: list[tuple[OutValue, ...]] = []
+    fills: list[tuple[int, int, Color]] = []
+    for run in runs:
+        label = run.period.label_en if lang == "en" else run.period.label
+        for region in run.rollups():
+            for column, color in ((4, Color.HIJAU), (5, Color.KUNING), (6, Color.MERAH)):
+                if region.colors.get(color):
+                    fills.append((len(rows), column, color))
+            rows.append((
+                label, region.province, region.regency or t("word.all_regencies", lang), region.libraries,
+                region.colors.get(Color.HIJAU, 0), region.colors.get(Color.KUNING, 0),
+                region.colors.get(Color.MERAH, 0), number(region.mean),
+            ))
+    return OutputTab(name=t("tab.regions", lang), header=header, rows=tuple(rows), fills=tuple(fills))
+
+
+def awards_tab(awards: AwardsReport | None, lang: str) -> OutputTab:
+    """``Penghargaan``: categories × level × library, then jury-contest standings."""
+    name = t("tab.awards", lang)
+    if awards is None:
+        return OutputTab(name=name, header=(t("col.award", lang),), rows=())
+    header, body = awards_rows(awards.categories, lang)
+    rows = [tuple(_cell(c) for c in r) for r in body]
+    label = awards.run.period.label_en if lang == "en" else awards.run.period.label
+    header = [t("col.period", lang), *header]
+    rows = [(label, *r) for r in rows]
+    for contest in awards.contests:
+        contest_label = contest.contest.label_en if lang == "en" else contest.contest.label
+        for standing in contest.standings:
+            reasons = "; ".join(en if lang == "en" else id_ for id_, en in standing.reasons)
+            rows.append((
+                label, contest_label, "", standing.rank if standing.rank is not None else "",
+                standing.entry.library_id, standing.entry.title, float(standing.score) if standing.score is not None else "",
+                t("word.yes" if standing.eligible else "word.no", lang), reasons,
+            ))
+    return OutputTab(name=t("tab.awards", lang), header=tuple(header), rows=tuple(rows))
+
+
+def problems_tab(problems: Sequence[Problem], lang: str) -> OutputTab:
+    """``Masalah Data``: one row per problem, so the team can fix the data at the source."""
+    header = (
+        t("col.tab", lang), t("col.row", lang), t("col.column", lang), t("col.code", lang),
+        t("col.severity", lang), t("col.message", lang), t("col.value", lang),
+    )
+    rows = tuple(
+        (p.tab, p.row, p.column, p.code, t(f"severity.{p.severity.value}", lang), p.message(lang), p.value)
+        for p in problems
+    )
+    return OutputTab(name=t("tab.problems", lang), header=header, rows=rows)
+
+
+def state_tab(state: Mapping[str, str]) -> OutputTab:
+    """The hidden ``_tpbis`` tab: one ``key | value`` row per entry, in order."""
+    return OutputTab(
+        name=STATE_TAB, header=("key", "value"), rows=tuple((k, v) for k, v in state.items()), hidden=True
+    )
