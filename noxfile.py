@@ -43,9 +43,14 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The main job on the bundled example workbook, no Google account needed."""
+    """The main job on the bundled example, no Google account needed: sync into a copy, then the HTML report."""
     _install(session)
-    session.run("tpbis", "score", EXAMPLE_WORKBOOK, "--period", "2024-09", *session.posargs)
+    Path("build").mkdir(exist_ok=True)
+    session.run(
+        "tpbis", "sync", EXAMPLE_WORKBOOK, "--output", "build/kepri-2024-hasil.xlsx",
+        "--period", "2024-09", "--period", "2024", *session.posargs,
+    )
+    session.run("tpbis", "report", EXAMPLE_WORKBOOK, "--period", "2024-09", "--output", "build/laporan-2024-09.html")
 
 
 @nox.session
@@ -58,10 +63,23 @@ def examples(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html; warnings and failing doc code are errors."""
+    _install(session, "docs")
+    # the site's code blocks run while it builds; the banner about MkDocs 2 is noise
+    session.run(
+        "mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", *session.posargs,
+        env={"NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
-    """Parse + score 10k/100k/1M generated rows against a csv floor and a pandas script."""
+    """Parse + score 10k/100k/1M generated rows against a csv floor and a pandas script; sync vs the emulator."""
     _install(session, "bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    if not session.posargs:
+        session.run("python", "benchmarks/sync_emulator.py")
 
 
 @nox.session

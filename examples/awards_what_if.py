@@ -25,6 +25,7 @@ from tpbis.service import awards_for
 WORKBOOK = Path(__file__).resolve().parent / "kepri-2024.xlsx"
 
 
+# --8<-- [start:main]
 def main(library_id: str = "desa-busung") -> None:
     inputs = tpbis.load_inputs(WORKBOOK)
     report = tpbis.score_inputs(inputs, tpbis.default_rubric(), [tpbis.Period.parse("2024")])
@@ -46,6 +47,8 @@ def main(library_id: str = "desa-busung") -> None:
             print(f"  unmet: {unmet.message_en}")
         answer = what_if(category.category, library_id, run, report.parse.activities)
         print("  " + what_if_text(answer, run.rubric, "en").replace("\n", "\n  "))
+
+# --8<-- [end:main]
 
 
 if __name__ == "__main__":

@@ -89,7 +89,37 @@ class TestEmbedJson:
         ]
 
 
+class TestSyncEmulator:
+    def test_writes_then_finds_the_input_unchanged(self) -> None:
+        """The first sync writes the output tabs, the second reads twice and writes nothing."""
+        lines = lines_of(run_example("sync_emulator.py"))
+        assert "second sync: unchanged, 2 requests (0 writes)" in lines
+        assert "rows: 1843 = 1787 accepted + 48 rejected + 5 duplicates + 3 blank" in lines
+        assert ("tabs now: ['Respons Formulir 1', 'Perpustakaan', '_tpbis', 'KPI Scores', "
+                "'Regional Summary', 'Awards', 'Data Problems']") in lines
+
+
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py") if p.name != "make_example_data.py")
+
+
+def code_lines(text: str) -> list[str]:
+    """Stripped code lines without trailing comments, the README's path spelled as in the script."""
+    lines = []
+    for line in text.splitlines():
+        code = line.split("  #", 1)[0].strip().replace('"examples/kepri-2024.xlsx"', "WORKBOOK")
+        if code and not code.startswith("#"):
+            lines.append(code)
+    return lines
+
+
+class TestReadme:
+    def test_python_excerpt_is_from_api_scoring(self) -> None:
+        """Every line of the README's Python example is a line of examples/api_scoring.py."""
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        excerpt = readme.split("## The library", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+        script = set(code_lines((EXAMPLES / "api_scoring.py").read_text(encoding="utf-8")))
+        lines = code_lines(excerpt)
+        assert ([], True) == ([line for line in lines if line not in script], len(lines) > 10)
 
 
 class TestExamplesFolder:

@@ -178,6 +178,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Berkas CSV '{path}' tidak bisa dibaca: {reason}",
         "CSV file '{path}' cannot be read: {reason}",
     ),
+    # streaming CSV reader (adapters/csvfile.py)
+    "error.csv_changed": (
+        "Berkas CSV '{path}' berubah selagi dibaca; jalankan ulang perintahnya.",
+        "CSV file '{path}' changed while it was being read; run the command again.",
+    ),
     "error.unreadable_xlsx": (
         "Berkas '{path}' bukan workbook XLSX yang terbaca: {reason}",
         "'{path}' is not a readable XLSX workbook: {reason}",
@@ -352,8 +357,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Sync complete: '{title}' — tabs {tabs} written ({requests} write requests).",
     ),
     "sync.unchanged": (
-        "Tidak ada perubahan sejak sinkronisasi terakhir '{title}'; tidak ada yang ditulis (pakai --force untuk menulis ulang).",
-        "Nothing changed since the last sync of '{title}'; nothing written (use --force to rewrite).",
+        "Tidak ada perubahan sejak sinkronisasi lengkap terakhir '{title}' ({at}); tidak ada yang ditulis "
+        "(pakai --force untuk menulis ulang).",
+        "Nothing changed since the last complete sync of '{title}' ({at}); nothing written (use --force to rewrite).",
     ),
     "sync.dry_run": (
         "Uji coba (--dry-run) '{title}': tidak ada yang ditulis. Yang akan berubah:",
@@ -363,7 +369,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "  {tab}: {before} → {after} baris, {changed} baris berbeda",
         "  {tab}: {before} → {after} rows, {changed} rows differ",
     ),
-    "sync.top_awards": ("Kandidat penghargaan teratas: {picks}", "Top award candidates: {picks}"),
+    "sync.top_awards": ("Kandidat penghargaan teratas:", "Top award candidates:"),
+    "sync.period_colors": (
+        "{period}: {hijau} hijau, {kuning} kuning, {merah} merah",
+        "{period}: {hijau} green, {kuning} yellow, {merah} red",
+    ),
     "sync.problems": (
         "{count} masalah data, terbanyak: {hotspots}. Lihat tab '{tab}'.",
         "{count} data problems, most frequent: {hotspots}. See the '{tab}' tab.",

@@ -37,8 +37,16 @@ from tpbis.domain.library import Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import AuthError, SourceError
 from tpbis.forms.drift import Drift, blocking, check_form
-from tpbis.forms.record import FormRecord, LiveForm, LiveQuestion, RecordedQuestion, record_from_live
-from tpbis.forms.schema import FORM_FIELDS, FormSchema, Question, QuestionType
+from tpbis.forms.record import (
+    WIDGETS,
+    FormRecord,
+    LiveForm,
+    LiveQuestion,
+    RecordedQuestion,
+    record_from_live,
+)
+from tpbis.forms.schema import FORM_FIELDS, FormSchema, Question, QuestionType, question_type
+from tpbis.i18n import t
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
 from tpbis.serialization import converter
@@ -116,7 +124,7 @@ class FormsClient:
                     raise _api_error(step, response.status_code, reason, form_id)
                 retry_after = _retry_after(response)
             if attempt < self.max_attempts:
-                backoff = min(self.max_delay, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)  # noqa: S311 - jitter
+                backoff = min(self.max_delay, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
                 self._sleep(min(self.max_delay, retry_after) if retry_after is not None else backoff)
         raise SourceError.from_catalogue("form.unavailable", attempts=self.max_attempts, step=step, reason=reason)
 
@@ -495,15 +503,12 @@ def record_by_titles(live: LiveForm, lang: str = "id") -> FormRecord:
     """A record for a form tpbis did not build: questions found by their default titles (id or en)."""
     questions = []
     taken: set[str] = set()
-    from tpbis.forms.record import WIDGETS
-    from tpbis.forms.schema import _TYPES
-
     for field in FORM_FIELDS:
         titles = {_key(default_titles(field, "id")), _key(default_titles(field, "en"))}
         for live_q in live.questions:
             if live_q.question_id not in taken and _key(live_q.title) in titles:
                 taken.add(live_q.question_id)
-                qtype = _TYPES[field]
+                qtype = question_type(field)
                 # A hand-made form may ask with another text widget; record what it is if compatible.
                 if WIDGETS[qtype] != live_q.widget and live_q.widget in ("SHORT_TEXT", "PARAGRAPH"):
                     qtype = QuestionType.PARAGRAPH if live_q.widget == "PARAGRAPH" else QuestionType.TEXT
@@ -615,10 +620,8 @@ def read_form(
     if stops:
         details = "\n".join(f"- {d.message_id}" for d in stops)
         details_en = "\n".join(f"- {d.message_en}" for d in stops)
-        error = SourceError.from_catalogue("form.drift_blocks", form_id=form_id, details=details)
-        error.message_en = SourceError.from_catalogue("form.drift_blocks", form_id=form_id,
-                                                      details=details_en).message_en
-        raise error
+        raise SourceError(t("form.drift_blocks", "id", form_id=form_id, details=details),
+                          t("form.drift_blocks", "en", form_id=form_id, details=details_en))
     responses = client.list_responses(form_id, page_size=page_size)
     return FormRead(table=responses_table(responses, record), drifts=drifts, live=live, record=record)
 

@@ -81,9 +81,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _registrations() -> list[Callable[[Any], None]]:
-    from tpbis.cli import report, sync
+    from tpbis.cli import form, report, sync
 
-    return [sync.register, report.register]
+    return [sync.register, report.register, form.register]
 
 
 def _common_input_options(parser: argparse.ArgumentParser) -> None:

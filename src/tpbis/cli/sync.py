@@ -122,13 +122,19 @@ def run(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 def summary_document(result: SyncResult) -> dict[str, Any]:
     """The sync summary as JSON-ready data."""
-    counts = result.report.parse.counts
-    return {
+    document: dict[str, Any] = {
         "status": result.status,
         "spreadsheet": result.info.title,
         "responses_tab": result.responses_tab,
         "fingerprint": result.fingerprint,
         "write_requests": result.write_requests,
+    }
+    if result.report is None:
+        document["last_complete_at"] = result.state.get("last_complete_at", "")
+        return document
+    counts = result.report.parse.counts
+    return {
+        **document,
         "counts": {
             "rows": counts.rows, "accepted": counts.accepted, "rejected": counts.rejected,
             "duplicates": counts.duplicates, "blank": counts.blank,
@@ -157,20 +163,23 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
     if result.status == "written":
         lines.append(t("sync.done", lang, title=result.info.title, tabs=tabs, requests=result.write_requests))
     elif result.status == "unchanged":
-        lines.append(t("sync.unchanged", lang, title=result.info.title))
+        lines.append(t("sync.unchanged", lang, title=result.info.title,
+                       at=result.state.get("last_complete_at", "?")))
+        return "\n".join(lines) + "\n"
     else:
         lines.append(t("sync.dry_run", lang, title=result.info.title))
         for change in result.changes:
             before = "-" if change.rows_before is None else change.rows_before
             lines.append(t("sync.change", lang, tab=change.name, before=before, after=change.rows_after,
                            changed=change.rows_changed))
+    assert result.report is not None  # only 'unchanged' skips scoring
     counts = result.report.parse.counts
     lines.append(t("cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
                    duplicates=counts.duplicates, blank=counts.blank))
     for run in result.report.runs:
         per_color = {c.value: sum(1 for r in run.results if r.color is c) for c in Color}
         label = run.period.label_en if lang == "en" else run.period.label
-        lines.append(f"{label}: " + t("cli.colors", lang, **per_color))
+        lines.append(t("sync.period_colors", lang, period=label, **per_color))
     if result.awards is not None:
         picks = []
         for category in result.awards.categories:
@@ -178,7 +187,8 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
             if first:
                 name = category.category.label_en if lang == "en" else category.category.label
                 picks.append(f"{name} L{category.level}: {first[0].library.name} ({first[0].score})")
-        lines.append(t("sync.top_awards", lang, picks="; ".join(picks) if picks else "-"))
+        lines.append(t("sync.top_awards", lang))
+        lines.extend(f"  {pick}" for pick in picks[:8])
     problems = result.awards.problems if result.awards is not None else result.report.parse.problems
     if problems:
         by_code = Counter(p.code for p in problems)

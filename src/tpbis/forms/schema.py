@@ -30,6 +30,7 @@ __all__ = [
     "build_schema",
     "library_choices",
     "matches_regency",
+    "question_type",
 ]
 
 #: The most participants one activity may report (SPEC §3).
@@ -137,6 +138,11 @@ _TYPES: dict[Field, QuestionType] = {
     Field.DOCUMENTATION_URL: QuestionType.URL,
     Field.PUBLICATION_URLS: QuestionType.URL_LIST,
 }
+
+def question_type(field: Field) -> QuestionType:
+    """How the form asks for ``field``."""
+    return _TYPES[field]
+
 
 #: Optional answers; publication links are required only for ``publikasi`` (the parser checks it).
 _OPTIONAL = frozenset({Field.PARTNERS, Field.DOCUMENTATION_URL, Field.PUBLICATION_URLS})

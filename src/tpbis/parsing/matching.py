@@ -4,11 +4,20 @@ In order: exact ``id``; then equality of the normalised name or an alias
 (casefold, punctuation to space, whitespace collapsed; ``perpusdes`` →
 ``perpustakaan desa``, ``perpus`` → ``perpustakaan``). Never a fuzzy
 auto-assignment: close names are only suggested.
+
+Suggestions use :func:`difflib.get_close_matches` (ratio ≥ 0.75, best three),
+but not over every registered name: registered names share long stretches
+("perpustakaan desa …"), so difflib's cheap bounds let most of them through to
+its expensive ratio. A trigram index built on the first unmatched name picks
+the :data:`SHORTLIST` names sharing the most rare trigrams with it, and difflib
+ranks those. Suggestions are computed once per distinct normalised name.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
+from collections import Counter
 
 import attrs
 
@@ -18,6 +27,16 @@ from tpbis.parsing.values import normalize_text
 __all__ = ["LibraryMatcher", "Match", "normalize_library_name"]
 
 _WORDS = {"perpusdes": "perpustakaan desa", "perpus": "perpustakaan"}
+
+#: How many registered names (those sharing the most rare trigrams) difflib ranks per unmatched name.
+SHORTLIST = 128
+#: Trigrams found in more than this share of the names say little about which one was meant.
+_COMMON_SHARE = 0.2
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 def normalize_library_name(text: str) -> str:
@@ -49,6 +68,8 @@ class LibraryMatcher:
         self._names = names
         self._display = {key: libs[0].name for key, libs in names.items()}
         self._cache: dict[str, Match] = {}
+        self._suggested: dict[str, tuple[str, ...]] = {}
+        self._index: dict[str, list[str]] | None = None
 
     def match(self, typed: str) -> Match:
         """Match ``typed`` (the raw cell text)."""
@@ -68,5 +89,25 @@ class LibraryMatcher:
             return Match(candidates[0])
         if candidates:
             return Match(None, ambiguous=tuple(candidates))
-        close = difflib.get_close_matches(key, self._names, n=3, cutoff=0.75)
-        return Match(None, suggestions=tuple(dict.fromkeys(self._display[c] for c in close)))
+        suggestions = self._suggested.get(key)
+        if suggestions is None:
+            close = difflib.get_close_matches(key, self._shortlist(key), n=3, cutoff=0.75)
+            suggestions = self._suggested[key] = tuple(dict.fromkeys(self._display[c] for c in close))
+        return Match(None, suggestions=suggestions)
+
+    def _shortlist(self, key: str) -> list[str]:
+        """The registered names most likely to be close to ``key``: those sharing the most rare trigrams."""
+        if len(self._names) <= SHORTLIST:
+            return list(self._names)
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for name in self._names:
+                for gram in _trigrams(name):
+                    index.setdefault(gram, []).append(name)
+            limit = max(SHORTLIST, int(len(self._names) * _COMMON_SHARE))
+            self._index = {gram: names for gram, names in index.items() if len(names) <= limit}
+        shared: Counter[str] = Counter()
+        for gram in _trigrams(key):
+            shared.update(self._index.get(gram, ()))
+        best = heapq.nlargest(SHORTLIST, shared.items(), key=lambda item: (item[1], item[0]))
+        return [name for name, _ in best]

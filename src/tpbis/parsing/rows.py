@@ -98,11 +98,12 @@ class ParseResult:
 class _Row:
     """Collects the problems of one row."""
 
-    __slots__ = ("errors", "problems", "row", "tab")
+    __slots__ = ("errors", "problems", "response_id", "row", "tab")
 
-    def __init__(self, tab: str, row: int) -> None:
+    def __init__(self, tab: str, row: int, response_id: str | None = None) -> None:
         self.tab = tab
         self.row = row
+        self.response_id = response_id
         self.problems: list[Problem] = []
         self.errors = 0
 
@@ -113,6 +114,7 @@ class _Row:
             Problem(
                 row=self.row, column=column, code=code, severity=severity,
                 message_id=message_id, message_en=message_en, value=raw, tab=self.tab,
+                response_id=self.response_id,
             )
         )
         if severity is Severity.ERROR:
@@ -172,7 +174,8 @@ def _read_row(setup: _Setup, index: int, cells: Sequence[Cell]) -> tuple[_Row, A
     sheet_timezone = setup.sheet_timezone
     table = setup.table
     number = table.row_number(index)
-    row = _Row(table.name, number)
+    response_id = table.row_ids[index] if table.row_ids else None
+    row = _Row(table.name, number, response_id)
 
     ts_value = cells[setup.i_ts]
     reported_at = parse_timestamp(ts_value, sheet_timezone, day_first=day_first)
@@ -263,7 +266,6 @@ def _read_row(setup: _Setup, index: int, cells: Sequence[Cell]) -> tuple[_Row, A
         or reported_on is None or male is None or female is None
     ):
         return row, None, title_value
-    row_ids = table.row_ids
     activity = Activity(
         library_id=library.id,
         date=day,
@@ -276,7 +278,7 @@ def _read_row(setup: _Setup, index: int, cells: Sequence[Cell]) -> tuple[_Row, A
         publication_urls=tuple(publication_urls),
         reported_at=reported_at,
         reported_on=reported_on,
-        source=SourceRef(tab=table.name, row=number, response_id=row_ids[index] if row_ids else None),
+        source=SourceRef(tab=table.name, row=number, response_id=response_id),
     )
     return row, activity, title_value
 
@@ -574,7 +576,8 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
     for pos, key, title_cell in losers:
         row_number = c_row[pos]
         dropped.add(pos)
-        dup = _Row(table.name, row_number)
+        dup = _Row(table.name, row_number,
+                   table.row_ids[row_number - table.header_row - 1] if table.row_ids else None)
         cell = titles[row_number] if title_cell is _NOT_CLEAN else title_cell
         dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=c_row[best[key]])
         problems.extend(dup.problems)

@@ -459,8 +459,10 @@ def page(
     body = "".join([
         _header(run, lang, summary),
         _toc(lang),
+        '<div class="grid2">',
         _overview(run, lang, legend),
         _distribution(run, lang, legend, bands),
+        "</div>",
         _trend(trend, lang, legend, bands),
         _awards(run, categories, contests, lang),
         _libraries(run, lang),

@@ -20,8 +20,8 @@ __all__ = [
     "WIDTH",
     "Band",
     "fmt",
-    "histogram",
     "hbars",
+    "histogram",
     "line_chart",
     "score_bar",
     "stacked_columns",
@@ -122,12 +122,11 @@ def stacked_rows(
     return "\n".join(out)
 
 
-def _band_line_v(x: float, top: float, bottom: float, color: Color, label: str) -> list[str]:
+def _band_line_v(x: float, top: float, bottom: float, label: str) -> list[str]:
     return [
         f'<line class="band-line" x1="{fmt(x)}" x2="{fmt(x)}" y1="{fmt(top)}" y2="{fmt(bottom)}" '
         f'stroke="{AXIS}" stroke-width="1.5" stroke-dasharray="5 4"/>',
         _text(x + 3, top + 11, label, size=11, fill=AXIS),
-        f'<rect x="{fmt(x - 4)}" y="{fmt(bottom)}" width="8" height="4" fill="{COLORS[color]}"/>',
     ]
 
 
@@ -172,8 +171,8 @@ def histogram(
             x = left + index * width
             out.append(_text(x, top + plot_h + 15, fmt(step * index), anchor="middle", size=11, fill=AXIS))
     out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{AXIS}"/>')
-    for value, color, label in bands:
-        out += _band_line_v(left + plot_w * value / 100, top, top + plot_h, color, label)
+    for value, _, label in bands:
+        out += _band_line_v(left + plot_w * value / 100, top, top + plot_h, label)
     out.append(_text(left + plot_w / 2, height - 2, axis_label, anchor="middle", size=12, fill=AXIS))
     out.append("</svg>")
     return "\n".join(out)
@@ -227,7 +226,7 @@ def line_chart(
 
     Band labels sit in the right margin, clear of the points.
     """
-    left, right, top, bottom = 34, 70, 10, 22
+    left, right, top, bottom = 34, 78, 10, 22
     plot_w, plot_h = WIDTH - left - right, 170
     height = top + plot_h + bottom
     out = _open(height, title, "chart-line")
@@ -239,30 +238,30 @@ def line_chart(
         y = y_of(tick)
         out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{fmt(y)}" y2="{fmt(y)}" stroke="{GRID}"/>')
         out.append(_text(left - 5, y + 4, str(tick), anchor="end", size=11, fill=AXIS))
-    for value, color, label in bands:
-        y = y_of(value)
+    for minimum, color, label in bands:
+        y = y_of(minimum)
         out.append(f'<line class="band-line" x1="{left}" x2="{WIDTH - right}" y1="{fmt(y)}" y2="{fmt(y)}" '
                    f'stroke="{COLORS[color]}" stroke-width="2" stroke-dasharray="6 4"/>')
         out.append(_text(WIDTH - right + 4, y + 4, label, size=11, fill=AXIS))
     slot = plot_w / max(len(points), 1)
     runs: list[list[str]] = [[]]
-    for index, (label, value) in enumerate(points):
+    for index, (label, point) in enumerate(points):
         x = left + index * slot + slot / 2
         out.append(_text(x, top + plot_h + 15, label, anchor="middle", size=11, fill=AXIS))
-        if value is None:
+        if point is None:
             runs.append([])
         else:
-            runs[-1].append(f"{fmt(x)},{fmt(y_of(value))}")
+            runs[-1].append(f"{fmt(x)},{fmt(y_of(point))}")
     for run in runs:
         if len(run) > 1:
             out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#1a1a1a" stroke-width="2"/>')
-    for index, (_, value) in enumerate(points):
-        if value is None:
+    for index, (_, point) in enumerate(points):
+        if point is None:
             continue
         x = left + index * slot + slot / 2
-        y = y_of(value)
+        y = y_of(point)
         out.append(f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="3.5" fill="#1a1a1a"/>')
-        out.append(_text(x, y - 8 if value < 90 else y + 17, fmt(value), anchor="middle", size=11))
+        out.append(_text(x, y - 8 if point < 90 else y + 17, fmt(point), anchor="middle", size=11))
     out.append("</svg>")
     return "\n".join(out)
 

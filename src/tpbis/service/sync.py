@@ -132,18 +132,21 @@ class SyncResult:
     """What a sync did.
 
     ``status`` is ``written``, ``unchanged`` (input fingerprint equal to the
-    last complete sync: nothing written) or ``dry_run``.
+    last complete sync: nothing parsed, scored or written; ``report`` is
+    ``None`` and ``state`` tells about the last complete sync) or ``dry_run``.
     """
 
     status: str
     info: WorkbookInfo
-    report: ScoreReport
+    report: ScoreReport | None
     awards: AwardsReport | None
     tabs: tuple[OutputTab, ...]
     changes: tuple[TabChange, ...]
     fingerprint: str
     write_requests: int
     responses_tab: str
+    #: the ``_tpbis`` state as read before this sync
+    state: Mapping[str, str] = attrs.Factory(dict)
 
 
 def _pick_responses(info: WorkbookInfo, wanted: str | None) -> str:
@@ -277,6 +280,23 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
         [tables[responses_name], tables[options.registry_tab], contests], options, timezone
     )
 
+    def result(status: str, changes: tuple[TabChange, ...] = (), requests: int = 0) -> SyncResult:
+        return SyncResult(
+            status=status, info=info, report=report, awards=awards, tabs=tabs, changes=changes,
+            fingerprint=fingerprint, write_requests=requests, responses_tab=responses_name, state=state,
+        )
+
+    report: ScoreReport | None = None
+    awards: AwardsReport | None = None
+    tabs: tuple[OutputTab, ...] = ()
+    unchanged = (
+        state.get("status") == "complete"
+        and state.get("last_complete_fingerprint") == fingerprint
+        and all(name in info.tabs for name in output_names(options.lang))
+    )
+    if unchanged and not options.force and not options.dry_run:
+        return result("unchanged")
+
     step(1)
     inputs = Inputs(
         responses=tables[responses_name],
@@ -287,22 +307,8 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     report = score_inputs(inputs, options.rubric, options.periods, columns=options.columns, day_first=options.day_first)
     awards = awards_for(report, inputs, run=_longest(report.runs)) if options.rubric.awards else None
     tabs = _render(report, awards, options.lang)
-
-    def result(status: str, changes: tuple[TabChange, ...] = (), requests: int = 0) -> SyncResult:
-        return SyncResult(
-            status=status, info=info, report=report, awards=awards, tabs=tabs, changes=changes,
-            fingerprint=fingerprint, write_requests=requests, responses_tab=responses_name,
-        )
-
     if options.dry_run:
         return result("dry_run", tuple(_change(tab, tables.get(tab.name)) for tab in tabs))
-    unchanged = (
-        state.get("status") == "complete"
-        and state.get("last_complete_fingerprint") == fingerprint
-        and all(tab.name in info.tabs for tab in tabs)
-    )
-    if unchanged and not options.force:
-        return result("unchanged")
 
     step(2)
     _check_lock(state, options)
@@ -320,7 +326,7 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
 
     step(3)
     counts = report.parse.counts
-    final = {
+    final: dict[str, str] = {
         **_base_state(state),
         "status": "complete",
         "fingerprint": fingerprint,

@@ -1,0 +1,124 @@
+"""Sync 1k / 50k / 200k responses against the local Sheets emulator: requests and wall time.
+
+For each size the same run measures, over real HTTP with gspread + google-auth:
+
+* ``read floor``: one ``values.get`` of the responses tab through gspread (the
+  least any sync must do), the baseline the ratios are quoted against;
+* ``sync``: a full first sync (read, parse, score, awards, lock, write);
+* ``rerun``: the same sync again on unchanged input (reads only).
+
+Usage: ``PYTHONPATH=src python benchmarks/sync_emulator.py [--sizes 1000,50000,200000]``.
+Writes ``benchmarks/results/sync-emulator.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from tpbis.adapters.sheets import open_spreadsheet
+from tpbis.adapters.xlsx import read_workbook
+from tpbis.domain.period import Period
+from tpbis.rubrics import default_rubric
+from tpbis.service.sync import SyncOptions, sync
+from tpbis.testing import SheetsEmulator, gspread_client
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _serial(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return (value.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
+    return value
+
+
+def tabs_with(rows: int) -> dict[str, list[list[Any]]]:
+    """The example workbook with its responses repeated (titles numbered) to ``rows`` rows."""
+    tables = read_workbook(ROOT / "examples" / "kepri-2024.xlsx")
+    responses = tables["Respons Formulir 1"]
+    header = list(responses.header)
+    title = header.index("Nama Kegiatan")
+    data = [[_serial(c) for c in r] for r in responses.rows]
+    out = [header]
+    while len(out) <= rows:
+        for row in data:
+            if len(out) > rows:
+                break
+            copy = list(row)
+            if title < len(copy) and isinstance(copy[title], str):
+                copy[title] = f"{copy[title]} #{len(out)}"
+            out.append(copy)
+    registry = tables["Perpustakaan"]
+    return {"Respons Formulir 1": out, "Perpustakaan": [list(registry.header), *map(list, registry.rows)]}
+
+
+def measure(size: int) -> dict[str, Any]:
+    """One size: read floor, first sync, rerun."""
+    with SheetsEmulator() as emu:
+        key = emu.create_spreadsheet("Bench", sheets=tabs_with(size), time_zone="Asia/Jakarta")
+        os.environ["TPBIS_SHEETS_EMULATOR_HOST"] = emu.host
+        client = gspread_client(emu.base_url)
+        start = time.perf_counter()
+        client.open_by_key(key).worksheet("Respons Formulir 1").get_all_values()
+        floor = time.perf_counter() - start
+        client.http_client.session.close()
+        options = SyncOptions(
+            periods=(Period.parse("2024-09"), Period.parse("2024")), rubric=default_rubric(),
+            owner="bench", now=pendulum.now("UTC"),
+        )
+        emu.clear_requests()
+        start = time.perf_counter()
+        first = sync(open_spreadsheet(key), options)
+        first_s = time.perf_counter() - start
+        first_requests = len(emu.requests)
+        emu.clear_requests()
+        start = time.perf_counter()
+        again = sync(open_spreadsheet(key), options)
+        rerun_s = time.perf_counter() - start
+        return {
+            "rows": size, "floor_s": floor, "sync_s": first_s, "sync_requests": first_requests,
+            "status": first.status, "rerun_s": rerun_s, "rerun_requests": len(emu.requests),
+            "rerun_status": again.status, "problems": len(first.report.parse.problems) if first.report else 0,
+        }
+
+
+def main() -> None:
+    """Run the sizes and write the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="1000,50000,200000")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "sync-emulator.md"))
+    args = parser.parse_args()
+    results = [measure(int(s)) for s in args.sizes.split(",")]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "# tpbis sync against the local Sheets emulator",
+        "",
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · Python {platform.python_version()} · "
+        f"{os.cpu_count()} CPUs · emulator and client in one process over 127.0.0.1 · peak RSS {peak:.0f} MB",
+        "",
+        "`read floor` = gspread `get_all_values()` of the responses tab alone. Ratios are against it;",
+        "absolute seconds are informative only (shared machine, and the emulator's own work is included).",
+        "",
+        "| responses | first sync: requests | first sync s | ÷ read floor | rerun (unchanged): requests | rerun s | ÷ read floor | read floor s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['rows']:,} | {r['sync_requests']} | {r['sync_s']:.2f} | {r['sync_s'] / r['floor_s']:.1f}× "
+            f"| {r['rerun_requests']} | {r['rerun_s']:.2f} | {r['rerun_s'] / r['floor_s']:.1f}× | {r['floor_s']:.2f} |"
+        )
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

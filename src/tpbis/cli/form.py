@@ -1,0 +1,192 @@
+"""``tpbis form``: build the reporting form (Google Forms, XLSForm) and check it for drift.
+
+- ``tpbis form build --registry FILE [--form-id ID] [--regency NAME] [--dry-run] [--format json]``
+  creates the Google Form (or updates ``--form-id`` in place) and writes the
+  question-id record ``tpbis-form.json`` next to ``tpbis.toml`` (``--record``).
+- ``tpbis form xlsform OUT.xlsx --registry FILE`` writes the XLSForm.
+- ``tpbis form check [--registry FILE]`` compares the live form with the record,
+  the rubric and the registry; exit 2 when a finding is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from tpbis.config import Config
+from tpbis.domain.library import Registry
+from tpbis.domain.problems import Severity
+from tpbis.errors import ConfigError
+from tpbis.forms.drift import check_form
+from tpbis.forms.schema import build_schema
+from tpbis.i18n import t
+from tpbis.parsing.mapping import Field
+
+__all__ = ["register"]
+
+FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly"
+
+
+def register(commands: Any) -> None:
+    """Add ``tpbis form`` and its subcommands."""
+    parser = commands.add_parser("form", help="buat dan periksa formulir laporan / build and check the report form")
+    actions = parser.add_subparsers(dest="form_command", required=True, metavar="AKSI")
+
+    build = actions.add_parser("build", help="buat atau perbarui Google Form / create or update the Google Form")
+    _inputs(build)
+    build.add_argument("--form-id", help="perbarui formulir ini / update this form in place")
+    build.add_argument("--dry-run", action="store_true", help="cetak permintaan API saja / print the API requests only")
+    build.add_argument("--format", choices=["table", "json"], default="table")
+    build.add_argument("--credentials", help="kunci JSON akun layanan / service-account JSON key")
+    build.set_defaults(run=_build)
+
+    xlsform = actions.add_parser("xlsform", help="tulis XLSForm (KoBoToolbox, ODK) / write an XLSForm")
+    xlsform.add_argument("out", metavar="OUT.xlsx")
+    _inputs(xlsform)
+    xlsform.add_argument("--version", default="1", help="versi formulir XLSForm / XLSForm version")
+    xlsform.set_defaults(run=_xlsform)
+
+    check = actions.add_parser("check", help="periksa perubahan formulir / check the form for drift")
+    check.add_argument("--registry", help="daftar perpustakaan (.xlsx/.csv) / library registry")
+    check.add_argument("--regency", help="kabupaten/kota formulir ini / the form's regency")
+    check.add_argument("--rubric", help="berkas rubrik TOML / rubric file")
+    check.add_argument("--record", help="catatan formulir / form record (default: tpbis-form.json)")
+    check.add_argument("--form-id", help="default: dari catatan / default: from the record")
+    check.add_argument("--format", choices=["table", "json"], default="table")
+    check.add_argument("--credentials", help="kunci JSON akun layanan / service-account JSON key")
+    check.set_defaults(run=_check)
+
+
+def _inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--registry", required=True,
+                        help="daftar perpustakaan (.csv, atau .xlsx dengan tab Perpustakaan) / library registry")
+    parser.add_argument("--regency", help="hanya perpustakaan kabupaten/kota ini / only this regency's libraries")
+    parser.add_argument("--rubric", help="berkas rubrik TOML (default: tpbis-default@1)")
+    parser.add_argument("--record", help="catatan formulir / form record (default: tpbis-form.json)")
+
+
+def _registry(path: str, config: Config) -> Registry:
+    from tpbis.service.score import _read_registry_file
+
+    return _read_registry_file(Path(path), config.registry_tab)
+
+
+def _record_path(args: argparse.Namespace, config: Config) -> Path:
+    from tpbis.adapters.forms import RECORD_FILE
+
+    return Path(args.record) if args.record else Path(config.base_dir) / RECORD_FILE
+
+
+def _calls_json(calls: Any) -> list[dict[str, Any]]:
+    return [{"method": c.method, "formId": c.form_id, "body": c.body} for c in calls]
+
+
+def _build(args: argparse.Namespace, config: Config, lang: str) -> int:
+    from tpbis.adapters.forms import FormsClient, build_form, load_record, plan_form, save_record
+    from tpbis.adapters.google import FORMS_BODY_SCOPE, google_session
+    from tpbis.cli.main import _rubric
+
+    schema = build_schema(_rubric(args.rubric, config), _registry(args.registry, config), regency=args.regency)
+    path = _record_path(args, config)
+    record = None
+    if args.form_id and path.exists():
+        record = load_record(path)
+        if record.form_id != args.form_id:
+            record = None
+    if args.dry_run and not args.form_id:
+        calls = plan_form(schema, lang=lang)
+        _print_calls(calls, args.format)
+        return 0
+    client = FormsClient(google_session([FORMS_BODY_SCOPE], args.credentials))
+    if args.dry_run:
+        calls = plan_form(schema, lang=lang, form=client.get(args.form_id), record=record)
+        _print_calls(calls, args.format)
+        return 0
+    result = build_form(client, schema, lang=lang, form_id=args.form_id, record=record)
+    save_record(result.record, path)
+    if args.format == "json":
+        from tpbis.serialization import converter
+
+        document = {"created": result.created, "changes": result.changes, "record": str(path),
+                    "form": converter.unstructure(result.record), "calls": _calls_json(result.calls)}
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif result.created:
+        sys.stdout.write(t("form.cli.created", lang, form_id=result.record.form_id,
+                           uri=result.record.responder_uri or "-", path=path) + "\n")
+    elif result.changes:
+        sys.stdout.write(t("form.cli.updated", lang, form_id=result.record.form_id, changes=result.changes,
+                           path=path) + "\n")
+    else:
+        sys.stdout.write(t("form.cli.unchanged", lang, form_id=result.record.form_id, path=path) + "\n")
+    return 0
+
+
+def _print_calls(calls: Any, fmt: str) -> None:
+    if fmt == "json":
+        json.dump(_calls_json(calls), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    for call in calls:
+        requests = call.body.get("requests")
+        count = f" ({len(requests)} requests)" if requests is not None else ""
+        sys.stdout.write(f"{call.method} {call.form_id or '(new)'}{count}\n")
+        for request in requests or []:
+            (kind, data), = request.items()
+            title = (data.get("item") or {}).get("title", "")
+            mask = data.get("updateMask", "")
+            sys.stdout.write(f"  {kind} {title} {mask}".rstrip() + "\n")
+
+
+def _xlsform(args: argparse.Namespace, config: Config, lang: str) -> int:
+    from tpbis.adapters.xlsform import write_xlsform
+    from tpbis.cli.main import _rubric
+
+    schema = build_schema(_rubric(args.rubric, config), _registry(args.registry, config), regency=args.regency)
+    write_xlsform(schema, args.out, version=args.version)
+    sys.stdout.write(t("form.cli.xlsform", lang, path=args.out, questions=len(schema.questions),
+                       libraries=len(schema.question(Field.LIBRARY).choices)) + "\n")
+    return 0
+
+
+def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
+    from tpbis.adapters.forms import FormsClient, live_form, load_record, record_by_titles
+    from tpbis.adapters.google import google_session
+    from tpbis.cli.main import _rubric
+
+    path = _record_path(args, config)
+    record = load_record(path) if path.exists() or not args.form_id else None
+    form_id = args.form_id or (record.form_id if record is not None else None)
+    if form_id is None:
+        raise ConfigError.from_catalogue("form.record_missing", path=str(path))
+    client = FormsClient(google_session([FORMS_BODY_READONLY_SCOPE], args.credentials))
+    live = live_form(client.get(form_id))
+    if record is None or record.form_id != form_id:
+        record = record_by_titles(live, lang)
+    rubric = _rubric(args.rubric, config)
+    schema = None
+    registry = None
+    if args.registry:
+        registry = _registry(args.registry, config)
+        schema = build_schema(rubric, registry, regency=args.regency or record.regency)
+    drifts = check_form(live, record, schema=schema, rubric=rubric, registry=registry)
+    errors = sum(1 for d in drifts if d.severity is Severity.ERROR)
+    if args.format == "json":
+        document = [
+            {**{k: v for k, v in attrs.asdict(d).items() if k not in ("severity", "field")},
+             "severity": d.severity.value, "field": d.field.value if d.field else None}
+            for d in drifts
+        ]
+        json.dump({"form_id": form_id, "drift": document}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif not drifts:
+        sys.stdout.write(t("form.cli.no_drift", lang, form_id=form_id, rubric=rubric.ref) + "\n")
+    else:
+        for drift in drifts:
+            sys.stdout.write(f"[{t(f'severity.{drift.severity.value}', lang)}] {drift.code}: {drift.message(lang)}\n")
+    return 2 if errors else 0
