@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -24,6 +26,10 @@ def _install(session: nox.Session, *groups: str, extras: str = "all") -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (offline; Google is emulated on 127.0.0.1)."""
     _install(session, "test")
+    # The report's headless-browser test needs chromium; install it where we can (CI runs as root).
+    if shutil.which("chromium") is None and shutil.which("apt-get") and getattr(os, "geteuid", lambda: -1)() == 0:
+        session.run("apt-get", "update", external=True)
+        session.run("apt-get", "install", "-y", "chromium", external=True)
     session.run("pytest", *(session.posargs or ["-q"]))
 
 
@@ -51,6 +57,16 @@ def demo(session: nox.Session) -> None:
         "--period", "2024-09", "--period", "2024", *session.posargs,
     )
     session.run("tpbis", "report", EXAMPLE_WORKBOOK, "--period", "2024-09", "--output", "build/laporan-2024-09.html")
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """The self-contained HTML report of the bundled example (open build/laporan-2024-09.html)."""
+    _install(session)
+    session.run(
+        "tpbis", "report", EXAMPLE_WORKBOOK, "--period", "2024-09", "--output", "build/laporan-2024-09.html",
+        *session.posargs,
+    )
 
 
 @nox.session

@@ -51,7 +51,7 @@ class TestCustomRubric:
             [sys.executable, "-m", "tpbis.cli", "rubric", "check", "examples/rubrics/kepri-lokal.toml"],
             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
         )
-        assert (0, "OK: kepri-lokal@1 (7 indikator)\n") == (completed.returncode, completed.stdout)
+        assert (0, "OK: kepri-lokal@1 (7 indikator, 4 kategori penghargaan, 4 lomba)\n") == (completed.returncode, completed.stdout)
 
 
 class TestAwardsWhatIf:

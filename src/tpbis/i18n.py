@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["CATALOGUE", "LANGUAGES", "Lang", "both", "t"]
+__all__ = ["CATALOGUE", "LANGUAGES", "Lang", "both", "set_language", "t"]
 
 Lang = Literal["id", "en"]
 LANGUAGES: tuple[Lang, ...] = ("id", "en")
@@ -352,6 +352,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "time zone of timestamps without an offset (default: the spreadsheet's, or Asia/Jakarta)",
     ),
     "cli.opt.format": ("format keluaran", "output format"),
+    # --- CLI: program, commands and shared options (cli/main.py) ---
+    "cli.description": (
+        "Skor KPI, warna (merah/kuning/hijau) dan penghargaan TPBIS dari laporan kegiatan perpustakaan.",
+        "TPBIS KPI scores, colours (merah/kuning/hijau) and awards from library activity reports.",
+    ),
+    "cli.usage": ("penggunaan:", "usage:"),
+    "cli.positionals": ("argumen", "arguments"),
+    "cli.options": ("opsi", "options"),
+    "cli.help": ("tampilkan bantuan ini lalu keluar", "show this help and exit"),
+    "cli.command": ("PERINTAH", "COMMAND"),
+    "cli.commands": ("perintah", "commands"),
+    "cli.action": ("AKSI", "ACTION"),
+    "cli.file": ("BERKAS", "FILE"),
+    "cli.opt.lang": ("bahasa keluaran: id (bawaan) atau en", "output language: id (default) or en"),
+    "cli.opt.config": ("berkas konfigurasi (bawaan: ./tpbis.toml)", "config file (default: ./tpbis.toml)"),
+    "cli.opt.source": ("berkas .xlsx atau .csv respons formulir", "the form responses as .xlsx or .csv"),
+    "cli.opt.period": (
+        "periode: 2024-09, 2024-Q3, 2024-S2, 2024 atau 2024-01-01..2024-09-25",
+        "period: 2024-09, 2024-Q3, 2024-S2, 2024 or 2024-01-01..2024-09-25",
+    ),
+    "cli.opt.registry": (
+        "daftar perpustakaan (.csv, atau .xlsx dengan tab Perpustakaan)",
+        "library registry (.csv, or .xlsx with a Perpustakaan tab)",
+    ),
+    "cli.score.help": ("hitung skor KPI dan warna", "compute KPI scores and colours"),
+    "cli.score.problems": ("tampilkan semua masalah data", "list every data problem"),
+    "cli.score.no_color": ("tanpa warna ANSI", "no ANSI colours"),
+    "cli.awards.help": ("kelayakan dan peringkat penghargaan", "award eligibility and ranking"),
+    "cli.awards.what_if": (
+        "apa yang kurang agar perpustakaan ID memenuhi syarat",
+        "what library ID lacks to become eligible",
+    ),
+    "cli.awards.category": ("hanya kategori ini (mis. layanan_digital)", "only this category (e.g. layanan_digital)"),
+    "cli.rubric.help": ("tampilkan atau periksa rubrik", "show or check a rubric"),
+    "cli.rubric.show": ("cetak rubrik bawaan", "print the default rubric"),
+    "cli.rubric.check": ("periksa berkas rubrik", "validate a rubric file"),
+    "cli.rubric.ok": (
+        "OK: {ref} ({indicators} indikator, {awards} kategori penghargaan, {contests} lomba)",
+        "OK: {ref} ({indicators} indicators, {awards} award categories, {contests} contests)",
+    ),
     "sync.done": (
         "Sinkronisasi selesai: '{title}' — tab {tabs} ditulis ({requests} permintaan tulis).",
         "Sync complete: '{title}' — tabs {tabs} written ({requests} write requests).",
@@ -692,13 +732,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Laporan tidak bisa ditulis ke '{path}': {reason}. Periksa folder dan izinnya, atau pilih --output lain.",
         "Cannot write the report to '{path}': {reason}. Check the folder and its permissions, or choose another --output.",
     ),
+    "report.help": (
+        "laporan HTML mandiri dengan grafik, untuk dibuka di ponsel atau dicetak",
+        "self-contained HTML report with charts, for a phone or for print",
+    ),
+    "report.opt.output": (
+        "berkas HTML keluaran (bawaan: laporan-PERIODE.html)",
+        "output HTML file (default: laporan-PERIOD.html)",
+    ),
 }
 
 
-def t(key: str, lang: str = "id", /, **params: object) -> str:
-    """The message ``key`` in ``lang`` (``id`` or ``en``), formatted with ``params``."""
+_default: list[str] = ["id"]
+
+
+def set_language(lang: str) -> None:
+    """Make ``lang`` the language of :func:`t` calls that name none (the CLI sets it from ``--lang``)."""
+    _default[0] = "en" if lang == "en" else "id"
+
+
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
+    """The message ``key`` in ``lang`` (``id`` or ``en``; default: :func:`set_language`'s, else ``id``)."""
     indonesian, english = CATALOGUE[key]
-    template = english if lang == "en" else indonesian
+    template = english if (lang or _default[0]) == "en" else indonesian
     return template.format(**params) if params else template
 
 

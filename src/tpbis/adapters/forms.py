@@ -287,12 +287,12 @@ def _find_items(schema: FormSchema, form: Mapping[str, Any], record: FormRecord 
     items = list(form.get("items") or [])
     by_qid = {}
     by_title: dict[str, int] = {}
-    for index, item in enumerate(items):
-        question = _item_question(item)
-        if question is None:
+    for position, item in enumerate(items):
+        live_question = _item_question(item)
+        if live_question is None:
             continue
-        by_qid[str(question.get("questionId"))] = index
-        by_title.setdefault(_key(str(item.get("title", ""))), index)
+        by_qid[str(live_question.get("questionId"))] = position
+        by_title.setdefault(_key(str(item.get("title", ""))), position)
     found: dict[Field, int] = {}
     for question in schema.questions:
         recorded = record.for_field(question.field) if record is not None else None
@@ -438,15 +438,15 @@ def build_form(client: FormsClient, schema: FormSchema, *, lang: str = "id", for
         calls = plan_form(schema, lang=lang)
         created_form = client.create(calls[0].body)
         new_id = str(created_form["formId"])
-        body = calls[1].body
-        answer = client.batch_update(new_id, body)
+        first = calls[1].body
+        answer = client.batch_update(new_id, first)
         calls = [calls[0], attrs.evolve(calls[1], form_id=new_id)]
         fields = [q.field for q in schema.questions]
-        ids = _ids_from_replies(answer.get("replies") or [], fields, body["requests"])
+        ids = _ids_from_replies(answer.get("replies") or [], fields, first["requests"])
         form = answer.get("form") or client.get(new_id)
         live = live_form({**form, "responderUri": form.get("responderUri") or created_form.get("responderUri")})
         return BuildResult(record=record_from_live(live, schema, ids, lang), created=True,
-                           changes=len(body["requests"]), calls=tuple(calls))
+                           changes=len(first["requests"]), calls=tuple(calls))
     form = client.get(form_id)
     requests, created = _existing_form_requests(schema, form, record, lang)
     found = _find_items(schema, form, record)
@@ -531,12 +531,12 @@ def record_by_titles(live: LiveForm, lang: str = "id") -> FormRecord:
 def _instant(text: str | None) -> dt.datetime | None:
     if not text:
         return None
-    body = text[:-1] if text.endswith("Z") else text
-    if "." in body:
-        whole, frac = body.split(".", 1)
-        body = f"{whole}.{frac[:6].ljust(6, '0')}"
+    stamp = text[:-1] if text.endswith("Z") else text
+    if "." in stamp:
+        whole, frac = stamp.split(".", 1)
+        stamp = f"{whole}.{frac[:6].ljust(6, '0')}"
     try:
-        moment = dt.datetime.fromisoformat(body)
+        moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment

@@ -160,9 +160,9 @@ def read_export(path: str | Path) -> Table:
         name = _column_name(title)
         if "-" in name and name not in by_name:
             name = name.rsplit("-", 1)[-1]
-        field = by_name.get(name) or by_label.get(_key(title))
-        if field is not None and field not in index_of:
-            index_of[field] = index
+        found = by_name.get(name) or by_label.get(_key(title))
+        if found is not None and found not in index_of:
+            index_of[found] = index
     stamp = _find(header, _TIMESTAMP_COLUMNS)
     missing = [f.value for f in (Field.LIBRARY, Field.DATE, Field.TITLE, Field.KIND) if f not in index_of]
     if stamp is None:
@@ -172,7 +172,7 @@ def read_export(path: str | Path) -> Table:
             "form.export_columns", path=str(path), missing=", ".join(missing),
             found=", ".join(f"'{h}'" for h in header if h) or "-",
         )
-    assert stamp is not None  # noqa: S101 - missing would have raised
+    assert stamp is not None  # missing would have raised
     stamp_column = _column_name(header[stamp])
     ids_at = _find(header, _ID_COLUMNS)
     out_header = tuple(default_titles(f, "id") for f in (Field.REPORTED_AT, *FORM_FIELDS))

@@ -22,7 +22,7 @@ from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric
 from tpbis.errors import ConfigError, LockError, RemoteError, TpbisError
-from tpbis.i18n import t
+from tpbis.i18n import set_language, t
 from tpbis.render import (
     awards_document,
     awards_rows,
@@ -46,37 +46,78 @@ EXIT_RETRY = 3
 EXIT_INTERRUPTED = 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tpbis",
-        description="Skor KPI, warna dan penghargaan TPBIS dari laporan kegiatan perpustakaan.",
-    )
-    parser.add_argument("--lang", choices=["id", "en"], help="bahasa keluaran / output language (default: id)")
-    parser.add_argument("--config", help="berkas konfigurasi / config file (default: ./tpbis.toml)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout with the ``usage:`` prefix in the chosen language."""
 
-    score = commands.add_parser("score", help="hitung skor KPI / compute KPI scores")
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        # argparse passes prefix="" when it builds a sub-command's prog; keep that.
+        super().add_usage(usage, actions, groups, prefix=t("cli.usage") + " " if prefix is None else prefix)
+
+
+def _localise(parser: argparse.ArgumentParser) -> None:
+    """Group titles and the -h text in the chosen language, for a parser and its sub-parsers."""
+    parser.formatter_class = _Formatter
+    parser._positionals.title = t("cli.positionals")  # argparse has no public hook for these
+    parser._optionals.title = t("cli.options")
+    for action in parser._actions:
+        if "-h" in action.option_strings:
+            action.help = t("cli.help")
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _localise(sub)
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument("--lang", choices=["id", "en"], default=default, help=t("cli.opt.lang"))
+    parser.add_argument("--config", default=default, help=t("cli.opt.config"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tpbis", description=t("cli.description"), formatter_class=_Formatter)
+    _global_options(parser)
+    # The same options after the command name; SUPPRESS keeps a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, metavar=t("cli.command"),
+                                     title=t("cli.commands"))
+    # Every sub-parser gets the global options, whoever registers it.
+    add_parser = commands.add_parser
+
+    def add_with_common(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        kwargs.setdefault("description", kwargs.get("help"))
+        return add_parser(name, parents=[*kwargs.pop("parents", []), common], **kwargs)
+
+    commands.add_parser = add_with_common  # type: ignore[method-assign]
+
+    score = commands.add_parser("score", help=t("cli.score.help"))
     _common_input_options(score)
-    score.add_argument("--problems", action="store_true", help="tampilkan semua masalah data / list every data problem")
-    score.add_argument("--no-color", action="store_true", help="tanpa warna ANSI")
+    score.add_argument("--problems", action="store_true", help=t("cli.score.problems"))
+    score.add_argument("--no-color", action="store_true", help=t("cli.score.no_color"))
     score.set_defaults(run=_score)
 
-    awards = commands.add_parser("awards", help="kelayakan dan peringkat penghargaan / award eligibility and ranking")
+    awards = commands.add_parser("awards", help=t("cli.awards.help"))
     _common_input_options(awards)
-    awards.add_argument("--what-if", metavar="ID", help="apa yang kurang agar perpustakaan ID memenuhi syarat / what library ID lacks")
-    awards.add_argument("--category", help="hanya kategori ini / only this category (e.g. layanan_digital)")
+    awards.add_argument("--what-if", metavar="ID", help=t("cli.awards.what_if"))
+    awards.add_argument("--category", help=t("cli.awards.category"))
     awards.set_defaults(run=_awards)
 
-    rubric = commands.add_parser("rubric", help="tampilkan atau periksa rubrik / show or check a rubric")
-    rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True, metavar="AKSI")
-    rubric_commands.add_parser("show", help="cetak rubrik bawaan (TOML) / print the default rubric")
-    check = rubric_commands.add_parser("check", help="periksa berkas rubrik / validate a rubric file")
-    check.add_argument("file")
+    rubric = commands.add_parser("rubric", help=t("cli.rubric.help"))
+    rubric_commands = rubric.add_subparsers(dest="rubric_command", required=True, metavar=t("cli.action"))
+    show = rubric_commands.add_parser(
+        "show", help=t("cli.rubric.show"), description=t("cli.rubric.show"), parents=[common]
+    )
+    show.add_argument("--format", choices=["toml", "json"], default="toml", help=t("cli.opt.format"))
+    check = rubric_commands.add_parser(
+        "check", help=t("cli.rubric.check"), description=t("cli.rubric.check"), parents=[common]
+    )
+    check.add_argument("file", metavar=t("cli.file"))
+    check.add_argument("--format", choices=["table", "json"], default="table", help=t("cli.opt.format"))
     rubric.set_defaults(run=_rubric_command)
     # Commands living in their own modules: each has register(commands) that
     # adds its parser with set_defaults(run=handler(args, config, lang) -> int).
     for register in _registrations():
         register(commands)
+    _localise(parser)
     return parser
 
 
@@ -87,13 +128,13 @@ def _registrations() -> list[Callable[[Any], None]]:
 
 
 def _common_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", metavar="WORKBOOK", help="berkas .xlsx atau .csv respons formulir")
-    parser.add_argument("--period", required=True, help="2024-09, 2024-Q3, 2024-S2, 2024 atau 2024-01-01..2024-09-25")
-    parser.add_argument("--registry", help="daftar perpustakaan (.csv atau .xlsx dengan tab Perpustakaan)")
-    parser.add_argument("--rubric", help="berkas rubrik TOML (default: tpbis-default@1)")
-    parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    parser.add_argument("--sheet-timezone", help="zona waktu cap waktu tanpa offset (default: Asia/Jakarta)")
-    parser.add_argument("--responses-tab", help="nama tab respons (default: dideteksi)")
+    parser.add_argument("source", metavar="WORKBOOK", help=t("cli.opt.source"))
+    parser.add_argument("--period", required=True, help=t("cli.opt.period"))
+    parser.add_argument("--registry", help=t("cli.opt.registry"))
+    parser.add_argument("--rubric", help=t("cli.opt.rubric"))
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help=t("cli.opt.format"))
+    parser.add_argument("--sheet-timezone", help=t("cli.opt.sheet_timezone"))
+    parser.add_argument("--responses-tab", help=t("cli.opt.responses_tab"))
 
 
 def _rubric(option: str | None, config: Config) -> Rubric:
@@ -201,20 +242,62 @@ def _what_if(
 
 def _rubric_command(args: argparse.Namespace, config: Config, lang: str) -> int:
     if args.rubric_command == "show":
-        sys.stdout.write(default_text())
+        if args.format == "json":
+            json.dump(_rubric_summary(default_rubric()), sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(default_text())
         return EXIT_OK
     rubric = load_rubric(args.file)
-    sys.stdout.write(f"OK: {rubric.ref} ({len(rubric.indicators)} indikator)\n")
+    if args.format == "json":
+        json.dump({"ok": True, **_rubric_summary(rubric)}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(t("cli.rubric.ok", lang, ref=rubric.ref, indicators=len(rubric.indicators),
+                           awards=len(rubric.awards), contests=len(rubric.contests)) + "\n")
     return EXIT_OK
+
+
+def _rubric_summary(rubric: Rubric) -> dict[str, Any]:
+    return {
+        "rubric": rubric.ref,
+        "indicators": [
+            {"id": i.id, "label": i.label, "weight": int(i.weight), "measure": i.measure.value,
+             "kinds": sorted(k.value for k in i.kinds)}
+            for i in rubric.indicators
+        ],
+        "colors": [{"color": b.color.value, "minimum": float(b.minimum)} for b in rubric.bands],
+        "awards": [c.id for c in rubric.awards],
+        "contests": [c.id for c in rubric.contests],
+    }
+
+
+def _prescan(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    """``--lang`` and ``--config`` wherever they appear, so help and errors use the right language."""
+    found: dict[str, str] = {}
+    for i, arg in enumerate(argv):
+        for name in ("--lang", "--config"):
+            if arg == name and i + 1 < len(argv):
+                found[name] = argv[i + 1]
+            elif arg.startswith(name + "="):
+                found[name] = arg.split("=", 1)[1]
+    return found.get("--lang"), found.get("--config")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``tpbis``; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang_option, config_option = _prescan(argv)
+    try:
+        lang = lang_option or load_config(config_option).lang
+    except TpbisError:
+        lang = lang_option or "id"  # reported properly below, once parsed
+    set_language(lang)
     args = _parser().parse_args(argv)
-    lang = args.lang or "id"
     try:
         config = load_config(args.config)
         lang = args.lang or config.lang
+        set_language(lang)
         code: int = args.run(args, config, lang)
         return code
     except TpbisError as exc:

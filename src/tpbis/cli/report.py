@@ -21,18 +21,15 @@ __all__ = ["register"]
 
 def register(commands: Any) -> None:
     """Add the ``report`` command to the ``tpbis`` sub-parsers."""
-    parser: argparse.ArgumentParser = commands.add_parser(
-        "report", help="laporan HTML dengan grafik / self-contained HTML report with charts"
-    )
-    parser.add_argument("source", metavar="WORKBOOK", help="berkas .xlsx atau .csv respons formulir")
-    parser.add_argument("--period", required=True, help="2024-09, 2024-Q3, 2024-S2, 2024 atau 2024-01-01..2024-09-25")
-    parser.add_argument("--output", "-o", help="berkas HTML keluaran / output file (default: laporan-PERIODE.html)")
-    parser.add_argument("--registry", help="daftar perpustakaan (.csv atau .xlsx dengan tab Perpustakaan)")
-    parser.add_argument("--rubric", help="berkas rubrik TOML (default: tpbis-default@1)")
-    # Its own dest: a sub-parser default would otherwise overwrite the global --lang.
-    parser.add_argument("--lang", dest="report_lang", choices=["id", "en"], help="bahasa laporan / report language")
-    parser.add_argument("--sheet-timezone", help="zona waktu cap waktu tanpa offset (default: Asia/Jakarta)")
-    parser.add_argument("--responses-tab", help="nama tab respons (default: dideteksi)")
+    parser: argparse.ArgumentParser = commands.add_parser("report", help=t("report.help"))
+    parser.add_argument("source", metavar="WORKBOOK", help=t("cli.opt.source"))
+    parser.add_argument("--period", required=True, help=t("cli.opt.period"))
+    parser.add_argument("--output", "-o", help=t("report.opt.output"))
+    parser.add_argument("--registry", help=t("cli.opt.registry"))
+    parser.add_argument("--rubric", help=t("cli.opt.rubric"))
+    # --lang and --config are added to every command by tpbis.cli.main (before or after its name).
+    parser.add_argument("--sheet-timezone", help=t("cli.opt.sheet_timezone"))
+    parser.add_argument("--responses-tab", help=t("cli.opt.responses_tab"))
     parser.set_defaults(run=_report)
 
 
@@ -49,7 +46,6 @@ def _default_output(period: Period) -> Path:
 
 
 def _report(args: argparse.Namespace, config: Config, lang: str) -> int:
-    lang = args.report_lang or lang
     period = Period.parse(args.period)
     inputs = load_inputs(
         args.source,

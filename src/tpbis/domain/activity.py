@@ -130,7 +130,7 @@ class ActivityColumns:
         """A copy without the activities at ``positions``."""
         if not positions:
             return self
-        from itertools import compress  # noqa: PLC0415  # only needed when rows were dropped
+        from itertools import compress  # only needed when rows were dropped
 
         keep = bytes(0 if i in positions else 1 for i in range(len(self)))
         result = ActivityColumns(self.library_ids)
@@ -163,7 +163,7 @@ class Activities(Sequence[Activity]):
 
     def _all(self) -> tuple[Activity, ...]:
         if self._items is None:
-            assert self._build is not None  # noqa: S101  # set until the items exist
+            assert self._build is not None  # set until the items exist
             items = tuple(self._build())
             if len(items) != len(self.columns):
                 msg = f"rebuilt {len(items)} activities, expected {len(self.columns)}"

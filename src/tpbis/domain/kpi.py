@@ -16,7 +16,14 @@ from fractions import Fraction
 
 import attrs
 
-from tpbis.domain.activity import KIND_ORDER, Activities, Activity, ActivityColumns, ActivityKind, url_identity
+from tpbis.domain.activity import (
+    KIND_ORDER,
+    Activities,
+    Activity,
+    ActivityColumns,
+    ActivityKind,
+    url_identity,
+)
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
@@ -324,39 +331,120 @@ def score_library(
     period: Period,
 ) -> LibraryResult:
     """Score one library from its tallies for ``period``."""
-    return _score_library(library, by_kind, rubric, period, {})
+    return _score_library(library, by_kind, rubric, period)
 
 
-def _score_library(
+class _Plan:
+    """What scoring one period under one rubric needs per indicator, worked out once per run."""
+
+    __slots__ = ("empty", "indicators", "period", "rubric", "targets", "total_weight")
+
+    def __init__(self, rubric: Rubric, period: Period) -> None:
+        self.rubric = rubric
+        self.period = period
+        self.total_weight = rubric.total_weight
+        #: (indicator, its kinds in a fixed order, measure, weight)
+        self.indicators = tuple(
+            (indicator, tuple(k for k in KIND_ORDER if k in indicator.kinds), indicator.measure, indicator.weight)
+            for indicator in rubric.indicators
+        )
+        #: (indicator position, library kind) → target for the period
+        self.targets: dict[tuple[int, object], Fraction] = {}
+        #: library kind → the indicator results of a library that reported nothing
+        self.empty: dict[object, tuple[tuple[IndicatorResult, ...], Fraction]] = {}
+
+    def target(self, position: int, indicator: Indicator, library: Library) -> Fraction:
+        key = (position, library.kind)
+        target = self.targets.get(key)
+        if target is None:
+            target = self.targets[key] = indicator.target(library, self.period.scale)
+        return target
+
+
+_ZERO = Fraction(0)
+_SMALL = [Fraction(n) for n in range(1024)]
+
+
+def _fraction(number: int) -> Fraction:
+    return _SMALL[number] if 0 <= number < len(_SMALL) else Fraction(number)
+
+
+def _score_library(  # noqa: C901, PLR0912  # one flat loop over the indicators
     library: Library,
     by_kind: Mapping[ActivityKind, KindTally],
     rubric: Rubric,
     period: Period,
-    targets: dict[tuple[int, object], Fraction],
+    plan: _Plan | None = None,
 ) -> LibraryResult:
-    """:func:`score_library` with a memo of targets per (indicator, library kind) for one period."""
-    results: list[IndicatorResult] = []
-    weighted = Fraction(0)
-    for position, indicator in enumerate(rubric.indicators):
-        tallies = [by_kind[k] for k in indicator.kinds if k in by_kind]
-        memo_key = (position, library.kind)
-        target = targets.get(memo_key)
-        if target is None:
-            target = targets[memo_key] = indicator.target(library, period.scale)
-        value = _value(indicator, tallies)
-        indicator_score = _score(value, target)
-        weighted += indicator.weight * indicator_score
-        rows = tuple(sorted(row for t in tallies for row in _rows(indicator, t)))
-        results.append(
-            IndicatorResult(indicator=indicator, value=value, target=target, score=indicator_score, rows=rows)
-        )
-    composite_exact = weighted / rubric.total_weight
+    """:func:`score_library`, with exact integer arithmetic where the value is a whole number."""
+    if plan is None:
+        plan = _Plan(rubric, period)
+    cached = None if by_kind else plan.empty.get(library.kind)
+    if cached is not None:
+        results, composite_exact = cached
+    else:
+        found: list[IndicatorResult] = []
+        numerator, denominator = 0, 1  # Σ weight × score, exactly
+        for position, (indicator, kinds, measure, weight) in enumerate(plan.indicators):
+            tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
+            target = plan.target(position, indicator, library)
+            # value = top / bottom (None when undefined); score = 100 × min(value ÷ target, 1)
+            top: int | None
+            bottom = 1
+            if measure is Measure.COUNT:
+                top = sum(t.count for t in tallies)
+            elif measure is Measure.PARTICIPANTS:
+                top = sum(t.participants for t in tallies)
+            elif measure is Measure.DISTINCT_PUBLICATION_URLS:
+                if len(tallies) == 1:
+                    top = len(tallies[0].urls)
+                else:
+                    top = len(set().union(*(t.urls for t in tallies)))
+            elif measure is Measure.FEMALE_SHARE:
+                bottom = sum(t.participants for t in tallies)
+                top = 100 * sum(t.female for t in tallies) if bottom else None
+            else:  # TIMELY_SHARE
+                bottom = sum(t.count for t in tallies)
+                limit = indicator.within_days
+                top = (
+                    100 * sum(n for t in tallies for delay, n in t.delays.items() if delay <= limit)
+                    if bottom else None
+                )
+            if top is None:
+                value, indicator_score = None, _ZERO
+            else:
+                value = _fraction(top) if bottom == 1 else Fraction(top, bottom)
+                # value ÷ target = top·q ÷ (bottom·p) for target p/q
+                over = top * target.denominator
+                under = bottom * target.numerator
+                if over >= under:
+                    indicator_score = _HUNDRED
+                    numerator += weight * 100 * denominator
+                else:
+                    indicator_score = Fraction(100 * over, under)
+                    numerator = numerator * under + weight * 100 * over * denominator
+                    denominator *= under
+            if measure is Measure.DISTINCT_PUBLICATION_URLS:
+                lists = [t.url_rows for t in tallies]
+            else:
+                lists = [t.rows for t in tallies]
+            if len(lists) == 1:
+                rows = tuple(lists[0])  # appended in sheet order: already sorted
+            else:
+                rows = tuple(sorted(row for one in lists for row in one))
+            found.append(IndicatorResult(
+                indicator=indicator, value=value, target=target, score=indicator_score, rows=rows,
+            ))
+        results = tuple(found)
+        composite_exact = Fraction(numerator, denominator * plan.total_weight)
+        if not by_kind:
+            plan.empty[library.kind] = (results, composite_exact)
     composite = round_half_up(composite_exact)
     color = rubric.color_for(Fraction(composite))
     return LibraryResult(
         library=library,
         period=period,
-        indicators=tuple(results),
+        indicators=results,
         composite_exact=composite_exact,
         composite=composite,
         color=color,
@@ -378,12 +466,12 @@ def score(
     """
     tallies = tally(activities, period)
     empty: dict[ActivityKind, KindTally] = {}
-    targets: dict[tuple[int, object], Fraction] = {}
+    plan = _Plan(rubric, period)
     return KpiRun(
         rubric=rubric,
         period=period,
         results=tuple(
-            _score_library(library, tallies.get(library.id, empty), rubric, period, targets)
+            _score_library(library, tallies.get(library.id, empty), rubric, period, plan)
             for library in registry
         ),
     )

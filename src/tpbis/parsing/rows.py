@@ -27,13 +27,21 @@ checks that both gears agree.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
 import pendulum
 
-from tpbis.domain.activity import KIND_ORDER, Activities, Activity, ActivityColumns, ActivityKind, SourceRef
+from tpbis.domain.activity import (
+    KIND_ORDER,
+    Activities,
+    Activity,
+    ActivityColumns,
+    ActivityKind,
+    SourceRef,
+)
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
@@ -42,6 +50,8 @@ from tpbis.parsing.mapping import Field, resolve_columns
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.table import Cell, Table, cell_text
 from tpbis.parsing.values import (
+    _ASCII_NOT_WORD,
+    _PLAIN_URL,
     _URL_SEPARATORS,
     _clock,
     _zone,
@@ -64,7 +74,7 @@ DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 _PROGRAM_START_ORDINAL: Final = PROGRAM_START.toordinal()
 _DAY: Final = 86_400
-_UTC: Final = dt.timezone.utc
+_UTC: Final = dt.UTC
 _KIND_INDEX: Final = {kind: index for index, kind in enumerate(KIND_ORDER)}
 _NOT_CLEAN: Final = object()  # memo value: "this text needs the general reader"
 _MEMO_LIMIT: Final = 1 << 17  # per-run memo tables are cleared when this full
@@ -163,7 +173,7 @@ class _Setup:
         width = self.width
         for index, cells in enumerate(self.table.rows):
             if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]  # noqa: PLW2901
+                cells = [*cells, *([None] * (width - len(cells)))]
             yield index, cells
 
 
@@ -294,39 +304,109 @@ def _is_blank_row(cells: Iterable[Cell]) -> bool:
     return all(is_blank(c) for c in cells)
 
 
-class _Offsets:
-    """UTC offsets of a zone in seconds, per local calendar day, when steady around it."""
+class _Memo:
+    """Per-run memo tables of distinct cell texts → what the fast path needs, or ``_NOT_CLEAN``.
 
-    def __init__(self) -> None:
-        self._memo: dict[tuple[str, int], int | None] = {}
+    Only ``str`` keys are stored, so a number or date cell never hits a text's entry
+    (``1 == True`` and ``"1" != 1``): non-text cells always take the general reader.
+    """
 
-    def steady(self, zone_name: str, ordinal: int) -> int | None:
-        """The zone's offset if it is the same from two days before ``ordinal`` to three days after, else None.
+    def __init__(self, setup: _Setup) -> None:
+        self.setup = setup
+        self.day_first = setup.day_first
+        self.sheet_timezone = setup.sheet_timezone
+        #: library cell → (registry position, zone name, {day ordinal: offset}) or None for the sheet's zone
+        self.libraries: dict[str, object] = {}
+        #: date part of a timestamp → (day ordinal, UTC seconds of its local midnight on the ordinal line)
+        self.stamps: dict[str, object] = {}
+        #: clock part of a timestamp → seconds into the day
+        self.clocks: dict[str, object] = {}
+        #: date cell → day ordinal
+        self.dates: dict[str, object] = {}
+        #: kind cell → index into KIND_ORDER
+        self.kinds: dict[str, object] = {}
+        #: participants cell → whole number
+        self.counts: dict[str, object] = {}
+        self._zone_days: dict[str, dict[int, object]] = {}
 
-        Inside such a window an instant and a wall time convert by adding or
-        subtracting one number, whatever the sheet's and the library's zones.
-        """
-        key = (zone_name, ordinal)
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        zone = _zone(zone_name)
-        if not 3 <= ordinal <= dt.date.max.toordinal() - 3:
-            self._memo[key] = None
-            return None
-        first = dt.datetime.fromordinal(ordinal - 2)
-        seen = set()
-        for half_days in range(11):  # every 12 hours over five days
-            moment = (first + dt.timedelta(hours=12 * half_days)).replace(tzinfo=zone)
-            offset = moment.utcoffset()
-            seen.add(None if offset is None else int(offset.total_seconds()))
-        result = seen.pop() if len(seen) == 1 else None
-        self._memo[key] = result
-        return result
+    @staticmethod
+    def _store(table: dict[str, object], key: str, value: object) -> object:
+        if len(table) >= _MEMO_LIMIT:
+            table.clear()
+        table[key] = value
+        return value
+
+    def library(self, value: object) -> object:
+        if type(value) is not str:
+            return _NOT_CLEAN
+        found = self.setup.matcher.match(value).library
+        if found is None:
+            return self._store(self.libraries, value, _NOT_CLEAN)
+        zone = found.timezone
+        days = None if zone == self.sheet_timezone else self._zone_days.setdefault(zone, {})
+        entry = (self.setup.library_index[found.id], zone, days)
+        return self._store(self.libraries, value, entry)
+
+    def clock(self, text: str) -> object:
+        clock = _clock(text)
+        seconds = _NOT_CLEAN if clock is None or clock[3] else clock[0] * 3600 + clock[1] * 60 + clock[2]
+        return self._store(self.clocks, text, seconds)
+
+    def stamp(self, text: str) -> object:
+        day = parse_date(text, day_first=self.day_first)
+        entry: object = _NOT_CLEAN
+        if day is not None:
+            ordinal = day.toordinal()
+            offset = _steady_offset(self.sheet_timezone, ordinal)
+            if offset is not None:
+                entry = (ordinal, ordinal * _DAY - offset)
+        return self._store(self.stamps, text, entry)
+
+    def offset(self, zone: str, days: dict[int, object], ordinal: int) -> object:
+        offset = _steady_offset(zone, ordinal)
+        days[ordinal] = _NOT_CLEAN if offset is None else offset
+        return days[ordinal]
+
+    def date(self, value: object) -> object:
+        if type(value) is not str:
+            return _NOT_CLEAN
+        day = parse_date(value, day_first=self.day_first)
+        return self._store(self.dates, value, _NOT_CLEAN if day is None else day.toordinal())
+
+    def kind(self, value: object) -> object:
+        if type(value) is not str:
+            return _NOT_CLEAN
+        kind = self.setup.rubric.kind_of(value)
+        return self._store(self.kinds, value, _NOT_CLEAN if kind is None else _KIND_INDEX[kind])
+
+    def count(self, value: object) -> object:
+        if type(value) is not str:
+            return 0 if value is None else _NOT_CLEAN
+        number = parse_whole_number(value)
+        return self._store(self.counts, value, _NOT_CLEAN if number is None else number)
 
 
-def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for speed
+def _steady_offset(zone_name: str, ordinal: int) -> int | None:
+    """The zone's UTC offset in seconds if it is the same from two days before ``ordinal`` to three after.
+
+    Inside such a window a wall time and an instant convert by adding or
+    subtracting one number, whatever the sheet's and the library's zones
+    (their offsets differ by less than 28 hours). None near a change of
+    offset (daylight saving), where the general reader decides.
+    """
+    if not 3 <= ordinal <= dt.date.max.toordinal() - 3:
+        return None
+    zone = _zone(zone_name)
+    first = dt.datetime.fromordinal(ordinal - 2)
+    seen = set()
+    for half_days in range(11):  # every 12 hours over five days
+        offset = (first + dt.timedelta(hours=12 * half_days)).replace(tzinfo=zone).utcoffset()
+        seen.add(None if offset is None else int(offset.total_seconds()))
+    offset = seen.pop()
+    return offset if not seen else None
+
+
+def parse_responses(  # one loop, kept flat for speed
     table: Table,
     registry: Registry,
     rubric: Rubric,
@@ -355,34 +435,30 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
     width = setup.width
     first_number = table.row_number(0)
     library_index = setup.library_index
-    matcher = setup.matcher
-    offsets = _Offsets()
-    publikasi = ActivityKind.PUBLIKASI
+    memo = _Memo(setup)
+    libraries, stamps, clocks, dates, kinds, counts = (
+        memo.libraries, memo.stamps, memo.clocks, memo.dates, memo.kinds, memo.counts,
+    )
+    publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
+    plain_url, split_links, ascii_not_word = _PLAIN_URL.fullmatch, _URL_SEPARATORS.split, _ASCII_NOT_WORD
 
     out = ActivityColumns([library.id for library in registry])
     c_library, c_kind, c_day, c_male, c_female = out.library, out.kind, out.day, out.male, out.female
     c_delay, c_row, c_urls, c_url_end = out.delay, out.row, out.urls, out.url_end
-    instants: list[int] = []  # per accepted position, for ordering duplicates
-
-    # Per-run memos of distinct cell texts → what the fast path needs, or _NOT_CLEAN.
-    libraries: dict[str, object] = {}
-    dates: dict[str, object] = {}
-    clocks: dict[str, object] = {}
-    kinds: dict[str, object] = {}
-    counts: dict[str, object] = {}
+    instants = array("q")  # per accepted position, µs on the UTC line, for ordering duplicates
 
     problems: list[Problem] = []
-    best: dict[tuple[int, int, ActivityKind, str], int] = {}  # duplicate key → position of the keeper
-    losers: list[tuple[int, tuple[int, int, ActivityKind, str], Cell]] = []  # (position, key, title cell)
+    best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
+    losers: list[tuple[int, tuple[int, int, int, str], Cell]] = []  # (position, key, title cell)
     blank = rejected = trailing_blank = 0
     rows_read = 0
     sheet_zone_checked = False
-    doc_urls: dict[str, bool] = {}
+    identities: list[str] = []
 
     for index, cells in enumerate(table.rows):
         rows_read = index + 1
         if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]  # noqa: PLW2901
+            cells = [*cells, *([None] * (width - len(cells)))]
         lib_value = cells[i_lib]
         if (type(lib_value) is not str or not lib_value.strip()) and _is_blank_row(cells):
             blank += 1
@@ -393,22 +469,16 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
             _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
             sheet_zone_checked = True
 
-        # ---- fast path: every lookup must succeed, else the general reader takes the row
-        record = None
-        while True:  # a block to break out of
+        # ---- fast path: every memo lookup must succeed, else the general reader takes the row.
+        # `while True` is a block to break out of: each `break` before the last means "not clean".
+        clean = False
+        while True:
             lib = libraries.get(lib_value)  # type: ignore[arg-type]
             if lib is None:
-                lib = _NOT_CLEAN
-                if type(lib_value) is str:
-                    found = matcher.match(lib_value).library
-                    if found is not None:
-                        lib = (library_index[found.id], found.timezone)
-                    if len(libraries) >= _MEMO_LIMIT:
-                        libraries.clear()
-                    libraries[lib_value] = lib
+                lib = memo.library(lib_value)
             if lib is _NOT_CLEAN:
                 break
-            lib_pos, lib_zone = lib  # type: ignore[misc]
+            lib_pos, lib_zone, lib_days = lib  # type: ignore[misc]
 
             ts = cells[i_ts]
             if type(ts) is not str:
@@ -417,41 +487,30 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
             space = ts.rfind(" ")
             if space <= 0:
                 break
-            clock_text = ts[space + 1:]
-            seconds = clocks.get(clock_text)
+            seconds = clocks.get(ts[space + 1:])
             if seconds is None:
-                seconds = _NOT_CLEAN
-                clock = _clock(clock_text)
-                if clock is not None and not clock[3]:
-                    seconds = clock[0] * 3600 + clock[1] * 60 + clock[2]
-                if len(clocks) >= _MEMO_LIMIT:
-                    clocks.clear()
-                clocks[clock_text] = seconds
-            if seconds is _NOT_CLEAN:
+                seconds = memo.clock(ts[space + 1:])
+            stamp = stamps.get(ts[:space])
+            if stamp is None:
+                stamp = memo.stamp(ts[:space])
+            if seconds is _NOT_CLEAN or stamp is _NOT_CLEAN:
                 break
-            ts_day = dates.get(ts[:space])
-            if ts_day is None:
-                ts_day = _memo_date(dates, ts[:space], day_first)
-            if ts_day is _NOT_CLEAN:
-                break
-            sheet_offset = offsets.steady(sheet_timezone, ts_day)  # type: ignore[arg-type]
-            if sheet_offset is None:
-                break
-            utc = ts_day * _DAY + seconds - sheet_offset  # type: ignore[operator]
-            if lib_zone == sheet_timezone:
+            ts_day, utc_base = stamp  # type: ignore[misc]
+            utc = utc_base + seconds  # type: ignore[operator]
+            if lib_days is None:  # the library keeps the sheet's zone
                 reported_on = ts_day
             else:
-                lib_offset = offsets.steady(lib_zone, ts_day)  # type: ignore[arg-type]
+                lib_offset = lib_days.get(ts_day)
                 if lib_offset is None:
+                    lib_offset = memo.offset(lib_zone, lib_days, ts_day)
+                if lib_offset is _NOT_CLEAN:
                     break
                 reported_on = (utc + lib_offset) // _DAY
 
             day_value = cells[i_date]
             day = dates.get(day_value)  # type: ignore[arg-type]
             if day is None:
-                if type(day_value) is not str:
-                    break
-                day = _memo_date(dates, day_value, day_first)
+                day = memo.date(day_value)
             if day is _NOT_CLEAN or day < _PROGRAM_START_ORDINAL or day > reported_on:  # type: ignore[operator]
                 break
 
@@ -465,22 +524,15 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
             kind_value = cells[i_kind]
             kind = kinds.get(kind_value)  # type: ignore[arg-type]
             if kind is None:
-                kind = _NOT_CLEAN
-                if type(kind_value) is str:
-                    kind = rubric.kind_of(kind_value) or _NOT_CLEAN
-                    kinds[kind_value] = kind
-            if kind is _NOT_CLEAN:
-                break
-
-            male_value = cells[i_male]
+                kind = memo.kind(kind_value)
+            male_value, female_value = cells[i_male], cells[i_female]
             male = counts.get(male_value)  # type: ignore[arg-type]
             if male is None:
-                male = _memo_count(counts, male_value)
-            female_value = cells[i_female]
+                male = memo.count(male_value)
             female = counts.get(female_value)  # type: ignore[arg-type]
             if female is None:
-                female = _memo_count(counts, female_value)
-            if male is _NOT_CLEAN or female is _NOT_CLEAN:
+                female = memo.count(female_value)
+            if kind is _NOT_CLEAN or male is _NOT_CLEAN or female is _NOT_CLEAN:
                 break
 
             if i_doc is not None:
@@ -489,64 +541,59 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
                     if type(doc) is not str:
                         break
                     doc = doc.strip()
-                    if doc:
-                        ok = doc_urls.get(doc)
-                        if ok is None:
-                            ok = plain_url_identity(doc) is not None or is_http_url(doc)
-                            if len(doc_urls) >= _MEMO_LIMIT:
-                                doc_urls.clear()
-                            doc_urls[doc] = ok
-                        if not ok:
-                            break
+                    if doc and plain_url(doc) is None and not is_http_url(doc):
+                        break
 
             pub = cells[i_pub]
-            identities: list[str] = []
+            identities = []
             if pub is not None:
                 if type(pub) is not str:
                     break
-                clean = True
-                for url in _URL_SEPARATORS.split(pub):
+                for url in split_links(pub):
                     if url:
                         identity = plain_url_identity(url)
                         if identity is None:
                             if not is_http_url(url):
-                                clean = False
+                                kind = _NOT_CLEAN  # a url.invalid warning: the general reader reports it
                                 break
                             identity = normalize_url(url)
                         identities.append(identity)
-                if not clean:
+                if kind is _NOT_CLEAN or (kind == publikasi and not identities):
                     break
-            if kind is publikasi and not identities:
+            elif kind == publikasi:
                 break
 
-            record = (lib_pos, day, kind, title, male, female, reported_on - day, utc * 1_000_000, identities)  # type: ignore[operator]
+            delay = reported_on - day  # type: ignore[operator]
+            instant = utc * 1_000_000
+            folded = title.casefold()
+            norm = " ".join(folded.translate(ascii_not_word).split()) if folded.isascii() else normalize_text(title)
+            title_cell: Cell = cells[i_title]
+            clean = True
             break
 
         number = first_number + index
-        if record is None:
+        if not clean:
             row, activity, title_cell = _read_row(setup, index, cells)
             if row.problems:
                 problems.extend(row.problems)
             if activity is None:
                 rejected += 1
                 continue
-            day_ordinal = activity.date.toordinal()
-            record = (
-                library_index[activity.library_id], day_ordinal, activity.kind, activity.title,
-                activity.participants_male, activity.participants_female,
-                activity.reported_on.toordinal() - day_ordinal, _instant(activity.reported_at),
-                [normalize_url(url) for url in activity.publication_urls],
-            )
-        else:
-            title_cell = cells[i_title]
+            lib_pos = library_index[activity.library_id]
+            day = activity.date.toordinal()
+            kind = _KIND_INDEX[activity.kind]
+            male, female = activity.participants_male, activity.participants_female
+            delay = activity.reported_on.toordinal() - day
+            instant = _instant(activity.reported_at)
+            identities = [normalize_url(url) for url in activity.publication_urls]
+            norm = normalize_text(activity.title)
 
-        lib_pos, day, kind, title, male, female, delay, instant, identities = record
         position = len(c_row)
         c_library.append(lib_pos)
-        c_kind.append(_KIND_INDEX[kind])
-        c_day.append(day)
-        c_male.append(male)
-        c_female.append(female)
+        c_kind.append(kind)  # type: ignore[arg-type]
+        c_day.append(day)  # type: ignore[arg-type]
+        c_male.append(male)  # type: ignore[arg-type]
+        c_female.append(female)  # type: ignore[arg-type]
         c_delay.append(delay)
         c_row.append(number)
         if identities:
@@ -554,16 +601,16 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
         c_url_end.append(len(c_urls))
         instants.append(instant)
 
-        key = (lib_pos, day, kind, normalize_text(title))
-        held = best.get(key)
+        key = (lib_pos, day, kind, norm)
+        held = best.get(key)  # type: ignore[arg-type]
         if held is None:
-            best[key] = position
+            best[key] = position  # type: ignore[index]
         elif (instant, number) < (instants[held], c_row[held]):
-            best[key] = position
+            best[key] = position  # type: ignore[index]
             # Its title cell is gone (keeping every title would cost ~100 bytes a row): read again below.
             losers.append((held, key, _NOT_CLEAN))  # type: ignore[arg-type]
         else:
-            losers.append((position, key, title_cell))
+            losers.append((position, key, title_cell))  # type: ignore[arg-type]
 
     last = rows_read - trailing_blank
     blank -= trailing_blank
@@ -596,26 +643,6 @@ def parse_responses(  # noqa: C901, PLR0912, PLR0915  # one loop, kept flat for 
             blank=blank,
         ),
     )
-
-
-def _memo_date(memo: dict[str, object], text: str, day_first: bool) -> object:
-    day = parse_date(text, day_first=day_first)
-    result = _NOT_CLEAN if day is None else day.toordinal()
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[text] = result
-    return result
-
-
-def _memo_count(memo: dict[str, object], value: object) -> object:
-    if type(value) is not str:
-        return _NOT_CLEAN if value is not None else 0
-    number = parse_whole_number(value)
-    result = _NOT_CLEAN if number is None else number
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[value] = result
-    return result
 
 
 def _title_cells(setup: _Setup, numbers: set[int]) -> dict[int, Cell]:

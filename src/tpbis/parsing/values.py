@@ -414,7 +414,7 @@ def plain_url_identity(text: str) -> str | None:
     scheme, host, rest = match.groups()
     if rest:
         rest = rest.split("#", 1)[0]
-        path, mark, query = rest.partition("?")
+        path, _, query = rest.partition("?")
         if path.endswith("/"):
             path = path[:-1]
         rest = f"{path}?{query}" if query else path
