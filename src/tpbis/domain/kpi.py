@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 
 import attrs
 
@@ -337,7 +338,7 @@ def score_library(
 class _Plan:
     """What scoring one period under one rubric needs per indicator, worked out once per run."""
 
-    __slots__ = ("empty", "indicators", "period", "rubric", "targets", "total_weight")
+    __slots__ = ("colors", "empty", "indicators", "period", "rubric", "targets", "total_weight")
 
     def __init__(self, rubric: Rubric, period: Period) -> None:
         self.rubric = rubric
@@ -352,6 +353,8 @@ class _Plan:
         self.targets: dict[tuple[int, object], Fraction] = {}
         #: library kind → the indicator results of a library that reported nothing
         self.empty: dict[object, tuple[tuple[IndicatorResult, ...], Fraction]] = {}
+        #: rounded composite → colour
+        self.colors: dict[Decimal, Color] = {}
 
     def target(self, position: int, indicator: Indicator, library: Library) -> Fraction:
         key = (position, library.kind)
@@ -406,8 +409,9 @@ def _score_library(  # noqa: C901, PLR0912  # one flat loop over the indicators
             else:  # TIMELY_SHARE
                 bottom = sum(t.count for t in tallies)
                 limit = indicator.within_days
+                within = limit.__ge__  # delay ≤ limit, tested in C
                 top = (
-                    100 * sum(n for t in tallies for delay, n in t.delays.items() if delay <= limit)
+                    100 * sum(sum(map(t.delays.__getitem__, filter(within, t.delays))) for t in tallies)
                     if bottom else None
                 )
             if top is None:
@@ -431,7 +435,7 @@ def _score_library(  # noqa: C901, PLR0912  # one flat loop over the indicators
             if len(lists) == 1:
                 rows = tuple(lists[0])  # appended in sheet order: already sorted
             else:
-                rows = tuple(sorted(row for one in lists for row in one))
+                rows = tuple(sorted(chain.from_iterable(lists)))
             found.append(IndicatorResult(
                 indicator=indicator, value=value, target=target, score=indicator_score, rows=rows,
             ))
@@ -440,7 +444,9 @@ def _score_library(  # noqa: C901, PLR0912  # one flat loop over the indicators
         if not by_kind:
             plan.empty[library.kind] = (results, composite_exact)
     composite = round_half_up(composite_exact)
-    color = rubric.color_for(Fraction(composite))
+    color = plan.colors.get(composite)
+    if color is None:
+        color = plan.colors[composite] = rubric.color_for(Fraction(composite))
     return LibraryResult(
         library=library,
         period=period,
