@@ -1382,6 +1382,51 @@ def _make_zip_reproducible(path: Path) -> None:
             )
 
 
+CONTEST_TAB = "Lomba"
+CONTEST_HEADER = ["lomba", "perpustakaan", "judul", "tautan", "waktu_kirim",
+                  "juri_1", "juri_2", "juri_3", "juri_4", "juri_5", "juri_6"]
+# Jury-contest entries, fixed (no random draws, so the responses stay as they are).
+# Planted: an unknown library, a missing link, a score above 100, a tie settled by
+# the earlier submission, 4 / 5 / 6 judges (trimmed mean from 5).
+CONTESTS = [
+    ("cerita_dampak", "Perpustakaan Desa Teluk Bakau", "Dari Anyaman Rotan ke Pasar Daring",
+     "https://perpusdesatelukbakau.example.id/cerita-dampak", (2024, 10, 10, 14, 5), (82, 88, 79, 91, 85)),
+    ("cerita_dampak", "Perpustakaan Kelurahan Penyengat", "Gurindam di Tangan Anak Pulau",
+     "https://penyengat.example.id/cerita", (2024, 10, 12, 9, 30), (90, 86, 88, 92, 70)),
+    ("cerita_dampak", "Perpusdes Busung", "Ibu-ibu PKK Belajar Canva",
+     "https://busung.example.id/cerita", (2024, 10, 11, 20, 15), (78, 80, 75, 83, 81)),
+    ("cerita_dampak", "Perpustakaan Desa Sungai Ular", "Nelayan Membaca",
+     "https://sungaiular.example.id/cerita", (2024, 10, 9, 8, 0), (70, 72, 74, 71, 69)),
+    ("foto_instagram", "Perpustakaan Desa Berakit", "Senja di Pojok Baca Pantai",
+     "https://www.instagram.com/p/berakit01/", (2024, 10, 3, 10, 0), (88, 84, 90, 86)),
+    ("foto_instagram", "TBM Rumah Baca Hang Nadim", "Anak Pelantar Membaca",
+     "https://www.instagram.com/p/hangnadim7/", (2024, 10, 2, 16, 45), (88, 84, 90, 86)),
+    ("foto_instagram", "Perpustakaan Desa Pongkar", "Rak Buku Keliling", None,
+     (2024, 10, 4, 11, 0), (91, 89, 93, 90)),
+    ("reels", "Dinas Perpustakaan dan Kearsipan Kota Batam", "Sehari di Perpustakaan Batam",
+     "https://www.instagram.com/reel/batam2024/", (2024, 10, 14, 19, 0), (92, 95, 90, 89, 97)),
+    ("reels", "Perpustakaan Desa Cemaga", "Tari Zapin dan Buku",
+     "https://www.instagram.com/reel/cemaga/", (2024, 10, 13, 7, 30), (85, 80, 88, 84, 86)),
+    ("reels", "Perpustakaan Kelurahan Tiban Indah", "Podcast Pulau",
+     "https://www.instagram.com/reel/tibanindah/", (2024, 10, 15, 21, 0), (105, 90, 92, 88, 91)),
+    ("lifetime", "Perpustakaan Desa Resang", "Ibu Siti Aminah, pengelola Perpustakaan Desa Resang sejak 2012",
+     "https://resang.example.id/profil-pengelola", (2024, 10, 1, 9, 0), (95, 93, 97, 90, 96, 94)),
+    ("lifetime", "Perpustakaan Kelurahan Daik", "Bapak Raja Hamzah, penggerak literasi Daik Lingga",
+     "https://daik.example.id/raja-hamzah", (2024, 10, 5, 13, 20), (92, 94, 91, 96, 90, 93)),
+]
+
+
+def write_contests(ws) -> None:
+    """The ``Lomba`` tab: one row per entry, one column per judge."""
+    ws.append(CONTEST_HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for contest, library, title, url, when, scores in CONTESTS:
+        ws.append([contest, library, title, url, dt.datetime(*when), *scores])
+        ws.cell(row=ws.max_row, column=5).number_format = "dd/mm/yyyy hh:mm"
+    ws.freeze_panes = "A2"
+
+
 def write_outputs(libs: list[dict], rows: list[dict]) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -1419,6 +1464,7 @@ def write_outputs(libs: list[dict], rows: list[dict]) -> None:
     for row in reg.iter_rows(min_row=2, min_col=7, max_col=7):
         for cell in row:
             cell.number_format = "@"  # kode_wilayah is text, never a number
+    write_contests(wb.create_sheet(CONTEST_TAB))
     wb.properties.creator = "tpbis examples/make_example_data.py"
     wb.properties.created = wb.properties.modified = dt.datetime(2025, 1, 2, 8, 0)
     wb.save(OUT / "kepri-2024.xlsx")
@@ -1512,7 +1558,7 @@ real Kepulauan Riau names, but activities, people counts, e-mail addresses
 ## Files
 | file | what |
 |---|---|
-| `kepri-2024.xlsx` | workbook with two tabs: `{RESPONSES_TAB}` (Google-Form responses) and `{REGISTRY_TAB}` (registry) |
+| `kepri-2024.xlsx` | workbook with tabs `{RESPONSES_TAB}` (Google-Form responses), `{REGISTRY_TAB}` (registry) and `{CONTEST_TAB}` (jury-contest entries) |
 | `kepri-2024-responses.csv` | the responses tab as Google Sheets "Download as CSV" gives it |
 | `kepri-2024-registry.csv` | the registry tab as CSV |
 | `make_example_data.py` | the generator; its docstring explains the planted mess |
@@ -1532,6 +1578,11 @@ real Kepulauan Riau names, but activities, people counts, e-mail addresses
   Indonesian locale, so a date *typed* as `21/09/2024` looks the same as a date cell there.
   Numbers are plain digits. UTF-8 without BOM, CRLF line ends.
 - September 2024 is the busy provincial PLM season.
+- **Contests (`{CONTEST_TAB}` tab):** {len(CONTESTS)} jury-contest entries (`{", ".join(CONTEST_HEADER[:5])}`,
+  one `juri_N` column per judge). Planted: a library that is not registered
+  (`Perpustakaan Desa Sungai Ular`), an entry without a link, a score of 105, a tie
+  settled by the earlier submission (Instagram photo), a name typed as an alias
+  (`Perpusdes Busung`), and 4, 5 and 6 judges (the mean is trimmed from 5 judges).
 
 ## Expected counts (SPEC §3.1)
 | rows | accepted | rejected | duplicates | blank |

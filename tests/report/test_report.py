@@ -11,6 +11,7 @@ import pendulum
 import pytest
 
 from tpbis.domain.period import Period
+from tpbis.domain.problems import Severity
 from tpbis.domain.rubric import Color
 from tpbis.parsing.mapping import Field
 from tpbis.report import ReportData, build_report_data, render_report, trend_periods
@@ -158,21 +159,23 @@ class TestAwards:
         assert ("100", "Perpustakaan Desa Teluk Bakau") == (first[1], first[2])  # type: ignore[index]
 
     def test_every_category_and_level(self, example_data: ReportData, report_id: str) -> None:
-        """One card per category × level."""
+        """One card per category × level, and one per jury contest."""
         awards = section(report_id, "penghargaan")
-        assert len(example_data.awards.categories) == awards.count('<div class="card award">')
+        expected = len(example_data.awards.categories) + len(example_data.awards.contests)
+        assert expected == awards.count('<div class="card award">')
 
 
 class TestProblems:
     """The data problems with the rows to fix."""
 
     def test_one_table_row_per_problem(self, example_data: ReportData, report_id: str) -> None:
-        """63 problems (51 errors, 12 warnings), each a table row with its sheet row."""
+        """Every problem (63 of the responses tab, plus any of the contest tab) is one table row."""
         problems = section(report_id, "masalah")
-        assert 63 == len(example_data.awards.problems)
-        assert 51 == problems.count('<tr class="err">')
-        assert 12 == problems.count('<tr class="warn">')
-        assert "51 galat" in problems
+        every = example_data.awards.problems
+        errors = sum(1 for p in every if p.severity is Severity.ERROR)
+        assert 63 == sum(1 for p in every if p.tab == "Respons Formulir 1")
+        assert (errors, len(every) - errors) == (problems.count('<tr class="err">'), problems.count('<tr class="warn">'))
+        assert f"{errors} galat" in problems
 
     def test_counts_per_code(self, example_data: ReportData, report_id: str) -> None:
         """The bar chart counts match the problems per code."""

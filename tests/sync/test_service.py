@@ -68,7 +68,7 @@ class TestXlsx:
         shutil.copy(EXAMPLE, source)
         copy = tmp_path / "hasil.xlsx"
         sync(XlsxWorkbook(source, copy), options())
-        assert {"Respons Formulir 1", "Perpustakaan"} == set(read_workbook(source))
+        assert {"Respons Formulir 1", "Perpustakaan", "Lomba"} == set(read_workbook(source))
         tabs = read_workbook(copy)
         assert {"Skor KPI", "Rekap Wilayah", "Penghargaan", "Masalah Data", "_tpbis"} <= set(tabs)
         assert 33 == len(tabs["Skor KPI"].rows)

@@ -132,7 +132,9 @@ class ActivityColumns:
             return self
         from itertools import compress  # only needed when rows were dropped
 
-        keep = bytes(0 if i in positions else 1 for i in range(len(self)))
+        keep = bytearray(b"\x01") * len(self)
+        for position in positions:
+            keep[position] = 0
         result = ActivityColumns(self.library_ids)
         for name in ("library", "kind", "day", "male", "female", "delay", "row"):
             column: array[int] = getattr(self, name)

@@ -36,7 +36,7 @@ INK: dict[Color, str] = {Color.HIJAU: "#ffffff", Color.KUNING: "#1a1a1a", Color.
 NEUTRAL = "#3f6c9e"
 GRID = "#d0d4da"
 AXIS = "#5a6270"
-WIDTH = 480
+WIDTH = 420
 _FONT = 13
 
 #: A band line: position on the score axis (0…100), its colour and its label.
@@ -84,6 +84,11 @@ def _ticks(maximum: int, wanted: int = 5) -> list[int]:
     return list(range(0, top + 1, step))
 
 
+def _width(text: str, size: int, *, bold: bool = False) -> float:
+    """A generous estimate of a text's width in a sans-serif font (no font metrics here)."""
+    return len(text) * size * (0.62 if bold else 0.56)
+
+
 def stacked_rows(
     rows: Sequence[tuple[str, Mapping[Color, int], str]],
     *,
@@ -96,14 +101,21 @@ def stacked_rows(
     """
     row_height = 46
     bar_height = 20
-    height = row_height * len(rows) + 4
+    # A long label and its note would collide on a narrow chart: the note then gets its own line.
+    split = [_width(label, _FONT, bold=True) + _width(note, 12) + 12 > WIDTH for label, _, note in rows]
+    height = row_height * len(rows) + 16 * sum(split) + 4
     out = _open(height, title, "chart-rows")
-    for index, (label, counts, note) in enumerate(rows):
-        top = index * row_height
+    top = 0
+    for (label, counts, note), own_line in zip(rows, split, strict=True):
         out.append(_text(0, top + 15, label, weight="bold"))
-        out.append(_text(WIDTH, top + 15, note, anchor="end", size=12, fill=AXIS))
+        if own_line:
+            top += 16
+            out.append(_text(0, top + 15, note, size=12, fill=AXIS))
+        else:
+            out.append(_text(WIDTH, top + 15, note, anchor="end", size=12, fill=AXIS))
         total = sum(counts.values())
         y = top + 21
+        top += row_height
         if total == 0:
             out.append(f'<rect x="0" y="{y}" width="{WIDTH}" height="{bar_height}" fill="{GRID}"/>')
             continue
