@@ -367,3 +367,30 @@ class TestEmulatorForms:
         one = session.get(f"https://forms.googleapis.com/v1/forms/{record.form_id}/responses/{rid}").json()
         listed = next(r for r in client.list_responses(record.form_id) if r["responseId"] == rid)
         assert listed == one
+
+
+class TestSyncFromForms:
+    """The sync service scores Forms API responses and writes to the spreadsheet."""
+
+    def test_sync_over_form_responses(
+        self, emulator: SheetsEmulator, client: FormsClient, schema: FormSchema, rubric: Rubric, registry: Registry
+    ) -> None:
+        """A memory workbook with only the registry, plus the form's responses, syncs the form's activities."""
+        import pendulum
+
+        from tpbis.adapters.forms import FormResponsesWorkbook
+        from tpbis.adapters.memory import MemoryWorkbook
+        from tpbis.domain.period import Period
+        from tpbis.service.sync import SyncOptions, sync
+
+        record = build_form(client, schema).record
+        _submit_all(emulator, record)
+        table = read_form(client, record.form_id, record=record).table
+        header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
+        rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
+        inner = MemoryWorkbook.from_tables({"Perpustakaan": [header, *rows]})
+        options = SyncOptions(periods=(Period.parse("2024-09"),), rubric=rubric, owner="test",
+                              now=pendulum.datetime(2024, 10, 1, tz="UTC"), responses_tab=table.name)
+        result = sync(FormResponsesWorkbook(inner, table), options)
+        assert 2 == result.report.parse.counts.accepted
+        assert table.name == result.responses_tab

@@ -54,11 +54,14 @@ from tpbis.serialization import converter
 if TYPE_CHECKING:
     import requests
 
+    from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
+
 __all__ = [
     "FORMS_API",
     "RECORD_FILE",
     "BuildResult",
     "FormRead",
+    "FormResponsesWorkbook",
     "FormsClient",
     "PlannedCall",
     "build_form",
@@ -635,3 +638,33 @@ def read_form_responses(
 ) -> Table:
     """The responses of ``form_id`` as a table for :func:`tpbis.parsing.rows.parse_responses`."""
     return read_form(FormsClient(session), form_id, record=record, page_size=page_size).table
+
+
+class FormResponsesWorkbook:
+    """A workbook whose responses tab is a Forms API read; registry and outputs stay in ``inner``.
+
+    For ``tpbis sync SPREADSHEET --source forms:FORM_ID``: pass
+    ``responses_tab=table.name`` to the sync options so the service picks this tab.
+    """
+
+    def __init__(self, inner: Workbook, table: Table) -> None:
+        self.inner = inner
+        self.table = table
+
+    def info(self) -> WorkbookInfo:
+        """The inner workbook's info, with the form's responses as one more tab."""
+        info = self.inner.info()
+        if self.table.name in info.tabs:
+            return info
+        return attrs.evolve(info, tabs=(*info.tabs, self.table.name))
+
+    def read(self, tabs: Sequence[str]) -> dict[str, Table]:
+        """The named tabs: the form's responses from the API, the rest from ``inner``."""
+        tables = self.inner.read([t for t in tabs if t != self.table.name])
+        if self.table.name in tabs:
+            tables[self.table.name] = self.table
+        return tables
+
+    def write(self, tabs: Sequence[OutputTab]) -> int:
+        """Output tabs go to the inner workbook."""
+        return self.inner.write(tabs)

@@ -1,0 +1,184 @@
+"""The fast path of parse_responses gives exactly what the general row reader gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tpbis.parsing.rows as rows_module
+from tpbis.domain.activity import Activities
+from tpbis.domain.kpi import score, tally
+from tpbis.domain.period import Period
+from tpbis.parsing.mapping import Field
+from tpbis.parsing.rows import ParseResult, parse_responses
+from tpbis.parsing.table import Cell
+from tpbis.rubrics import default_rubric
+from tpbis.testing.builders import make_library, make_registry, responses_table
+
+F = Field
+REGISTRY = make_registry([
+    make_library("desa-teluk-bakau", name="Perpustakaan Desa Teluk Bakau", aliases=("TBM Pelita",)),
+    make_library("desa-papua", name="Perpustakaan Desa Harapan", province="Papua", regency="Kabupaten Jayapura"),
+    make_library("desa-bali", name="Perpustakaan Desa Sanur", province="Bali", regency="Kota Denpasar"),
+    make_library("kota-batam", kind="kota", name="Perpustakaan Kota Batam", regency="Kota Batam"),
+    make_library("kembar-1", name="Perpustakaan Desa Kembar"),
+    make_library("kembar-2", name="Perpustakaan Desa Kembar", province="Bali", regency="Kota Denpasar"),
+])
+RUBRIC = default_rubric()
+ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/Berlin", "America/St_Johns"]
+
+moments = st.datetimes(min_value=dt.datetime(2017, 12, 25), max_value=dt.datetime(2025, 1, 5))
+
+
+def _timestamp(moment: dt.datetime, shape: int) -> Cell:
+    if shape == 0:
+        return moment.strftime("%d/%m/%Y %H:%M:%S")
+    if shape == 1:
+        return moment.strftime(" %d/%m/%Y %H:%M ")
+    if shape == 2:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S+09:00")
+    if shape == 3:
+        return moment.strftime("%d/%m/%Y %H:%M:%S.250")
+    if shape == 4:
+        return moment.replace(microsecond=0)
+    return moment.strftime("%d/%m/%Y") + " jam 9"
+
+
+def _date_text(day: dt.date, shape: int) -> Cell:
+    return (day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%d %b %Y"), day.strftime(" %d-%m-%Y"))[shape]
+
+
+odd_dates = st.sampled_from(["31/02/2024", "", "kemarin", "01/01/2017", None, 45000, dt.date(2024, 9, 1)])
+libraries = st.sampled_from([
+    "Perpustakaan Desa Teluk Bakau", "  perpustakaan desa TELUK-bakau ", "Perpusdes Teluk Bakau", "TBM Pelita",
+    "desa-teluk-bakau", "Perpustakaan Desa Harapan", "desa-papua", "Perpustakaan Desa Sanur",
+    "Perpustakaan Kota Batam", "Perpustakaan Desa Harapan", "Perpustakaan Desa Sanur",
+])
+odd_libraries = st.sampled_from(["Perpustakaan Desa Kembar", "Perpustakaan Desa Teluk Bakua", "", None, 7])
+titles = st.sampled_from([
+    "Pelatihan menganyam rotan", "PELATIHAN menganyam-rotan!", "Mendongeng", " Mendongeng ", "Ulasan buku",
+    "Ulasan bukú", "Kelas_Canva",
+])
+odd_titles = st.sampled_from(["", "   ", None, 12])
+kinds = st.sampled_from([
+    "Pelatihan keterampilan", "Pelatihan TIK", "promosi", "Publikasi", "Advokasi", "kemitraan",
+    "Layanan digital", "Fasilitasi kegiatan masyarakat", "PUBLIKASI",
+])
+odd_kinds = st.sampled_from(["Senam", "", None])
+counts = st.sampled_from(["5", "12", "0", "", None, "1.250", "40"])
+odd_counts = st.sampled_from(["25 orang", "-3", 3, 4.0, 2.5, True, "100001"])
+links = st.sampled_from([
+    "https://ig.com/p/1", "https://IG.com/p/1/", "https://ig.com/p/1#x", "http://desa.id/a?b=1",
+    "https://ig.com/P/Abc/", "HTTPS://www.YouTube.com/watch?v=AbC#t=1", "https://ig.com/p/2, https://ig.com/p/3",
+])
+odd_links = st.sampled_from([
+    "https://Admin@Desa.ID/x", "https://desa.id:8080/x/", "instagram.com/p/x", "ftp://x.id/y",
+    "https://localhost/x", "https://ig.com/p/4 ; bukan-link", "", None,
+])
+
+
+def _mostly(usual: st.SearchStrategy[Cell], odd: st.SearchStrategy[Cell]) -> st.SearchStrategy[Cell]:
+    """Usually a clean value, sometimes an odd one."""
+    return st.one_of(usual, usual, usual, usual, odd)
+
+
+@st.composite
+def row(draw: st.DrawFn) -> dict[Field, object]:
+    """A response row, usually clean, with its activity date a few days before its timestamp."""
+    moment = draw(moments)
+    if draw(st.integers(0, 9)) == 0:
+        moment = moment.replace(hour=draw(st.sampled_from([0, 23])))  # near midnight: zones disagree on the day
+    shape = draw(st.integers(0, 9))
+    stamp = _timestamp(moment, shape) if shape < 6 else moment.strftime("%d/%m/%Y %H:%M:%S")
+    day = moment.date() - dt.timedelta(days=draw(st.integers(-1, 9)))
+    date = _date_text(day, draw(st.integers(0, 3)))
+    publication = draw(st.one_of(st.none(), links, st.lists(_mostly(links, odd_links), max_size=3).map(
+        lambda cells: " ".join(c for c in cells if isinstance(c, str)))))
+    return {
+        F.REPORTED_AT: stamp,
+        F.LIBRARY: draw(_mostly(libraries, odd_libraries)),
+        F.DATE: draw(_mostly(st.just(date), odd_dates)),
+        F.TITLE: draw(_mostly(titles, odd_titles)),
+        F.KIND: draw(_mostly(kinds, odd_kinds)),
+        F.PARTICIPANTS_MALE: draw(_mostly(counts, odd_counts)),
+        F.PARTICIPANTS_FEMALE: draw(_mostly(counts, odd_counts)),
+        F.PARTNERS: draw(st.sampled_from(["PKK Desa; Karang Taruna", "", None, "Bank BRI,\nPosyandu"])),
+        F.DOCUMENTATION_URL: draw(_mostly(links, odd_links)),
+        F.PUBLICATION_URLS: publication,
+    }
+
+
+rows = st.lists(row(), max_size=25)
+
+
+def _both(data: list[dict[Field, object]], zone: str) -> tuple[ParseResult, ParseResult]:
+    table = responses_table(data)  # type: ignore[arg-type]
+    fast = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone=zone)
+    with mock.patch.object(rows_module, "_FAST_PATH", False):
+        general = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone=zone)
+    return fast, general
+
+
+class TestFastPathAgrees:
+    """Whatever the rows hold, the fast path and the general reader agree on everything."""
+
+    @settings(max_examples=150)
+    @given(rows, st.sampled_from(ZONES))
+    def test_same_result(self, data: list[dict[Field, object]], zone: str) -> None:
+        """Counts, problems, activities and the scoring columns are identical."""
+        fast, general = _both(data, zone)
+        assert (general.counts, general.problems) == (fast.counts, fast.problems)
+        assert tuple(general.activities) == tuple(fast.activities)
+        assert isinstance(fast.activities, Activities)
+        assert isinstance(general.activities, Activities)
+        a, b = general.activities.columns, fast.activities.columns
+        for name in ("library", "kind", "day", "male", "female", "delay", "row", "urls", "url_end"):
+            assert getattr(a, name) == getattr(b, name), name
+
+    @given(rows, st.sampled_from(["2024", "2024-09", "2024-01-01..2024-09-25", "2018"]))
+    def test_columns_tally_like_activities(self, data: list[dict[Field, object]], text: str) -> None:
+        """Tallying the compact columns equals tallying the built activities, and so do the scores."""
+        parsed = parse_responses(responses_table(data), REGISTRY, RUBRIC)  # type: ignore[arg-type]
+        period = Period.parse(text)
+        built = tuple(parsed.activities)
+        assert tally(built, period) == tally(parsed.activities, period)
+        assert score(built, REGISTRY, RUBRIC, period) == score(parsed.activities, REGISTRY, RUBRIC, period)
+
+
+class TestLaterRowWins:
+    """A duplicate reported earlier but lower in the sheet displaces the row above it."""
+
+    def test_displaced_row_reported_with_its_title(self) -> None:
+        """The displaced row is the duplicate, and its problem shows its own title cell."""
+        base = {
+            F.LIBRARY: "Perpustakaan Desa Teluk Bakau", F.DATE: "20/09/2024", F.KIND: "Pelatihan TIK",
+            F.PARTICIPANTS_MALE: "1", F.PARTICIPANTS_FEMALE: "2", F.PUBLICATION_URLS: "",
+        }
+        data = [
+            {**base, F.REPORTED_AT: "22/09/2024 08:00:00", F.TITLE: "Kelas CANVA"},
+            {**base, F.REPORTED_AT: "21/09/2024 08:00:00", F.TITLE: "kelas canva"},
+        ]
+        fast, general = _both(data, "Asia/Jakarta")  # type: ignore[arg-type]
+        assert [(2, "activity.duplicate", "Kelas CANVA")] == [(p.row, p.code, p.value) for p in fast.problems]
+        assert general.problems == fast.problems
+        assert [3] == [a.source.row for a in fast.activities]
+
+
+class TestActivitiesSequence:
+    """Parsed activities behave like a tuple."""
+
+    def test_equal_to_tuple_and_indexable(self) -> None:
+        """It compares equal to the tuple of its items, in both directions, and indexes like one."""
+        row = {
+            F.REPORTED_AT: "21/09/2024 14:05:33", F.LIBRARY: "TBM Pelita", F.DATE: "20/09/2024",
+            F.TITLE: "Mendongeng", F.KIND: "promosi", F.PARTICIPANTS_MALE: "3", F.PARTICIPANTS_FEMALE: "4",
+            F.PUBLICATION_URLS: "https://ig.com/p/1",
+        }
+        activities = parse_responses(responses_table([row]), REGISTRY, RUBRIC).activities  # type: ignore[list-item]
+        items = tuple(activities)
+        assert (1, items, items[0], items) == (len(activities), activities, activities[0], activities[:])
+        assert items == activities
+        assert () != activities
