@@ -339,6 +339,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kunci JSON akun layanan (bawaan: GOOGLE_APPLICATION_CREDENTIALS atau ADC)",
         "service-account JSON key (default: GOOGLE_APPLICATION_CREDENTIALS or ADC)",
     ),
+    "cli.sync.source_forms": (
+        "baca respons langsung dari Forms API (menurut id pertanyaan), bukan dari tab respons",
+        "read the responses from the Forms API (by question id) instead of the responses tab",
+    ),
+    "error.bad_source": (
+        "--source '{source}' tidak dikenal; gunakan forms:ID_FORMULIR",
+        "--source '{source}' is not recognised; use forms:FORM_ID",
+    ),
     "cli.sync.dry_run": ("tampilkan apa yang akan berubah tanpa menulis", "show what would change, write nothing"),
     "cli.sync.force": ("tulis ulang walau data tidak berubah", "rewrite even when the input is unchanged"),
     "cli.sync.break_lock": (

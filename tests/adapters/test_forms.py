@@ -394,3 +394,25 @@ class TestSyncFromForms:
         result = sync(FormResponsesWorkbook(inner, table), options)
         assert 2 == result.report.parse.counts.accepted
         assert table.name == result.responses_tab
+
+    def test_sync_command_with_forms_source(
+        self, emulator: SheetsEmulator, client: FormsClient, schema: FormSchema, registry: Registry,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """`tpbis sync SPREADSHEET --source forms:ID` scores the form's responses into the spreadsheet."""
+        import json
+
+        from tpbis.cli import main
+
+        record = build_form(client, schema).record
+        _submit_all(emulator, record)
+        header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
+        rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
+        key = emulator.create_spreadsheet("Kepri", sheets={"Perpustakaan": [header, *rows]})
+        monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
+        monkeypatch.chdir(tmp_path)  # no tpbis-form.json here: questions found by their default titles
+        code = main(["sync", key, "--source", f"forms:{record.form_id}", "--period", "2024-09", "--format", "json"])
+        document = json.loads(capsys.readouterr().out)
+        assert (0, "written", 6) == (code, document["status"], document["counts"]["rows"])
+        assert "Skor KPI" in emulator.tabs(key)
+        assert "Perpustakaan Desa Alang" in {row[1] for row in emulator.values(key, "Skor KPI")}

@@ -74,7 +74,8 @@ class TestUnusableInput:
         """Missing file, bad period, missing rubric, unknown category, missing columns."""
         code, out, err = run(capsys, *argv)
         assert (2, "") == (code, out)
-        assert needle in err and "Traceback" not in err
+        assert needle in err
+        assert "Traceback" not in err
         assert err.startswith("tpbis: ")
 
     def test_bad_config_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -82,7 +83,8 @@ class TestUnusableInput:
         config = tmp_path / "tpbis.toml"
         config.write_text('bahasa = "id"\n', encoding="utf-8")
         code, _, err = run(capsys, "--config", str(config), "score", WORKBOOK, "--period", "2024-09")
-        assert 2 == code and str(config) in err
+        assert 2 == code
+        assert str(config) in err
 
 
 class TestAwards:
@@ -116,14 +118,16 @@ class TestHelpAndRubric:
         with pytest.raises(SystemExit):
             main(["--help"])
         out = capsys.readouterr().out
-        assert out.startswith("penggunaan: tpbis") and "tampilkan bantuan ini" in out
+        assert out.startswith("penggunaan: tpbis")
+        assert "tampilkan bantuan ini" in out
 
     def test_command_help_in_english(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`tpbis sync --help --lang en` is English, option texts included."""
         with pytest.raises(SystemExit):
             main(["sync", "--help", "--lang", "en"])
         out = capsys.readouterr().out
-        assert out.startswith("usage: tpbis sync") and "show what would change, write nothing" in out
+        assert out.startswith("usage: tpbis sync")
+        assert "show what would change, write nothing" in out
 
     def test_rubric_show_round_trips(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """The printed default rubric passes `rubric check`."""
@@ -140,4 +144,5 @@ class TestHelpAndRubric:
         path = tmp_path / "rubrik.toml"
         path.write_text(out.replace("weight = 25", 'weight = "dua puluh lima"', 1), encoding="utf-8")
         code, _, err = run(capsys, "rubric", "check", str(path))
-        assert 2 == code and "weight" in err
+        assert 2 == code
+        assert "weight" in err

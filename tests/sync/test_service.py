@@ -83,7 +83,8 @@ class TestXlsx:
             env = {**os.environ, "PYTHONHASHSEED": seed}
             done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
             outputs.append(done.stdout.splitlines()[0])
-        assert outputs[0].startswith("Sinkronisasi selesai") and outputs[1].startswith("Tidak ada perubahan")
+        assert outputs[0].startswith("Sinkronisasi selesai")
+        assert outputs[1].startswith("Tidak ada perubahan")
 
 
 def big_responses(example_tabs: dict[str, list[list[Any]]], rows: int) -> dict[str, list[list[Any]]]:

@@ -65,7 +65,8 @@ class TestFullSync:
         assert {"hijau", "kuning", "merah"} == {row[color_column] for row in scores[1:]}
         first_green = next(i for i, row in enumerate(scores) if row[color_column] == "hijau")
         fill = emulator.background_color(key, "Skor KPI", first_green, color_column)
-        assert fill is not None and fill["green"] > fill["red"]
+        assert fill is not None
+        assert fill["green"] > fill["red"]
 
     def test_same_numbers_as_the_score_command(self, emulator: SheetsEmulator, key: str) -> None:
         """September's colours match `tpbis score` on the same workbook (13/9/11)."""
@@ -177,7 +178,7 @@ class TestLock:
         """--break-lock takes over a held lock."""
         self.seed_lock(emulator, key, "budi@dinas", NOW.add(minutes=5))
         assert "written" == run(emulator, key, break_lock=True).status
-        state = dict((r + [""])[:2] for r in emulator.values(key, "_tpbis")[1:])
+        state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
         assert ("complete", "") == (state["status"], state["lock_owner"])
 
 
@@ -200,7 +201,8 @@ class TestResilience:
         with pytest.raises(RemoteError) as info:
             run(emulator, key, policy=policy)
         assert [1.0, 2.0, 4.0, 8.0, 16.0] == waits
-        assert "6" in info.value.message("en") and "spreadsheets.get" in info.value.message("en")
+        assert "6" in info.value.message("en")
+        assert "spreadsheets.get" in info.value.message("en")
 
     def test_dropped_connection_is_retried(self, emulator: SheetsEmulator, key: str) -> None:
         """A connection dropped on the final write is retried and the write lands once."""
@@ -217,11 +219,11 @@ class TestResilience:
         with pytest.raises(RemoteError):
             run(emulator, key, policy=RetryPolicy(attempts=3, sleep=lambda _: None))
         assert before == {tab: emulator.values(key, tab) for tab in OUTPUTS}
-        state = dict((r + [""])[:2] for r in emulator.values(key, "_tpbis")[1:])
+        state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
         assert state["status"] in {"writing", "interrupted"}
         emulator.clear_faults()
         assert "written" == run(emulator, key, owner="tester").status
-        state = dict((r + [""])[:2] for r in emulator.values(key, "_tpbis")[1:])
+        state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
         assert ("complete", "") == (state["status"], state["lock_owner"])
 
 
@@ -255,7 +257,8 @@ class TestErrors:
         missing = tmp_path / "kunci.json"
         code, err = cli(["sync", "1" * 44, "--credentials", str(missing)], capture=True)
         assert 2 == code
-        assert str(missing) in err and "Traceback" not in err
+        assert str(missing) in err
+        assert "Traceback" not in err
 
 
 def cli(argv: list[str], *, capture: bool = False) -> tuple[int, str]:

@@ -1,10 +1,11 @@
 """Google credentials and HTTP sessions for the Sheets and Forms adapters.
 
-Credentials come, in this order, from: the local emulator
-(``TPBIS_SHEETS_EMULATOR_HOST``: anonymous, like Google's own ``*_EMULATOR_HOST``
-variables), a service-account JSON file (``--credentials`` or
-``GOOGLE_APPLICATION_CREDENTIALS``), an OAuth client file for a user sign-in
-(optional ``google-auth-oauthlib``), then Application Default Credentials.
+Credentials come, in this order, from: a JSON file named with
+``--credentials`` (a service-account key, an authorized-user file, or an OAuth
+client file for a person's sign-in with the optional ``google-auth-oauthlib``);
+the local emulator (``TPBIS_SHEETS_EMULATOR_HOST``: anonymous, like Google's
+own ``*_EMULATOR_HOST`` variables); ``GOOGLE_APPLICATION_CREDENTIALS``; then
+Application Default Credentials.
 Scopes are the smallest that work for each job. Keys and tokens are never
 printed: error messages name files and accounts, never their contents.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import requests
 
 __all__ = [
+    "FORMS_BODY_READONLY_SCOPE",
     "FORMS_BODY_SCOPE",
     "FORMS_RESPONSES_SCOPE",
     "SHEETS_SCOPE",
@@ -34,6 +36,8 @@ __all__ = [
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 #: Create and edit forms.
 FORMS_BODY_SCOPE = "https://www.googleapis.com/auth/forms.body"
+#: Read a form's questions (for the drift check before reading responses).
+FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly"
 #: Read form responses.
 FORMS_RESPONSES_SCOPE = "https://www.googleapis.com/auth/forms.responses.readonly"
 
@@ -99,7 +103,9 @@ def load_credentials(scopes: Sequence[str], path: str | Path | None = None) -> A
     _google()
     from tpbis.testing._client import emulator_host_from_env
 
-    if emulator_host_from_env():
+    if path is None and emulator_host_from_env():
+        # Like Google's own *_EMULATOR_HOST variables: anonymous unless a key is named
+        # explicitly (then its token requests go to the emulator's /token too).
         from google.auth.credentials import AnonymousCredentials
 
         return AnonymousCredentials()  # type: ignore[no-untyped-call]

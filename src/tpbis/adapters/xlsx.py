@@ -80,8 +80,8 @@ class XlsxWorkbook:
             raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(self.path), reason=str(exc)) from None
 
     def info(self) -> WorkbookInfo:
-        """The file name and tab names (XLSX files carry no time zone)."""
-        return WorkbookInfo(title=self.path.name, tabs=tuple(self._book.sheetnames))
+        """The name of the file written and the tab names (XLSX files carry no time zone)."""
+        return WorkbookInfo(title=self.output.name, tabs=tuple(self._book.sheetnames))
 
     def read(self, tabs: Sequence[str]) -> dict[str, Table]:
         """The named tabs that exist."""

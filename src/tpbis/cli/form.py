@@ -29,7 +29,6 @@ from tpbis.parsing.mapping import Field
 
 __all__ = ["register"]
 
-FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly"
 
 
 def register(commands: Any) -> None:
@@ -156,7 +155,7 @@ def _xlsform(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
     from tpbis.adapters.forms import FormsClient, live_form, load_record, record_by_titles
-    from tpbis.adapters.google import google_session
+    from tpbis.adapters.google import FORMS_BODY_READONLY_SCOPE, google_session
     from tpbis.cli.main import _rubric
 
     path = _record_path(args, config)

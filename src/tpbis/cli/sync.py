@@ -10,13 +10,15 @@ import socket
 import sys
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pendulum
 
 from tpbis.config import Config
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Color
+from tpbis.domain.rubric import Color, Rubric
+from tpbis.errors import ConfigError
 from tpbis.i18n import t
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.service.sync import SyncOptions, SyncResult, default_periods, sync
@@ -30,6 +32,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("sync", help=t("cli.sync.help"), description=t("cli.sync.help"))
     parser.add_argument("source", metavar="SPREADSHEET", help=t("cli.sync.source"))
     parser.add_argument("--period", action="append", help=t("cli.sync.period"))
+    parser.add_argument("--source", dest="forms_source", metavar="forms:FORM_ID", help=t("cli.sync.source_forms"))
     parser.add_argument("--output", help=t("cli.sync.output"))
     parser.add_argument("--credentials", help=t("cli.sync.credentials"))
     parser.add_argument("--rubric", help=t("cli.opt.rubric"))
@@ -91,13 +94,18 @@ def run(args: argparse.Namespace, config: Config, lang: str) -> int:
     zone = args.sheet_timezone or config.sheet_timezone or DEFAULT_TIMEZONE
     now = pendulum.now("UTC")
     periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(now.in_timezone(zone).date())
+    rubric = _rubric(args.rubric, config)
+    workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
+    responses_tab = args.responses_tab or config.responses_tab
+    if args.forms_source:
+        workbook, responses_tab = _with_form_responses(workbook, args, config, rubric, lang)
     options = SyncOptions(
         periods=periods,
-        rubric=_rubric(args.rubric, config),
+        rubric=rubric,
         owner=owner_name(),
         now=now,
         lang=lang,
-        responses_tab=args.responses_tab or config.responses_tab,
+        responses_tab=responses_tab,
         registry_tab=config.registry_tab,
         sheet_timezone=args.sheet_timezone or None,
         columns=config.columns,
@@ -106,7 +114,6 @@ def run(args: argparse.Namespace, config: Config, lang: str) -> int:
         force=args.force,
         break_lock=args.break_lock,
     )
-    workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
     progress = _Progress(lang, enabled=sys.stderr.isatty() and args.format == "table")
     try:
         result = sync(workbook, options, progress)
@@ -118,6 +125,37 @@ def run(args: argparse.Namespace, config: Config, lang: str) -> int:
     else:
         sys.stdout.write(summary_text(result, lang))
     return 0
+
+
+def _with_form_responses(
+    workbook: Workbook, args: argparse.Namespace, config: Config, rubric: Rubric, lang: str
+) -> tuple[Workbook, str]:
+    """Read the responses from the Forms API (by question id, after a drift check) instead of a tab."""
+    from tpbis.adapters.forms import (
+        RECORD_FILE,
+        FormResponsesWorkbook,
+        FormsClient,
+        load_record,
+        read_form,
+    )
+    from tpbis.adapters.google import (
+        FORMS_BODY_READONLY_SCOPE,
+        FORMS_RESPONSES_SCOPE,
+        google_session,
+    )
+
+    if not args.forms_source.startswith("forms:") or not args.forms_source.removeprefix("forms:"):
+        raise ConfigError.from_catalogue("error.bad_source", source=args.forms_source)
+    form_id = args.forms_source.removeprefix("forms:")
+    path = Path(config.base_dir) / RECORD_FILE
+    record = load_record(path) if path.exists() else None
+    if record is not None and record.form_id != form_id:
+        record = None  # recorded for another form: read by the default titles
+    session = google_session([FORMS_BODY_READONLY_SCOPE, FORMS_RESPONSES_SCOPE], args.credentials)
+    read = read_form(FormsClient(session), form_id, record=record, rubric=rubric)
+    for drift in read.drifts:
+        sys.stderr.write(f"tpbis: {drift.message_en if lang == 'en' else drift.message_id}\n")
+    return FormResponsesWorkbook(workbook, read.table), read.table.name
 
 
 def summary_document(result: SyncResult) -> dict[str, Any]:

@@ -29,7 +29,8 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Final
+from itertools import islice, repeat
+from typing import Any, Final
 
 import attrs
 import pendulum
@@ -51,6 +52,7 @@ from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.table import Cell, Table, cell_text
 from tpbis.parsing.values import (
     _ASCII_NOT_WORD,
+    _NORMAL_URL,
     _PLAIN_URL,
     _URL_SEPARATORS,
     _clock,
@@ -80,6 +82,8 @@ _NOT_CLEAN: Final = object()  # memo value: "this text needs the general reader"
 _MEMO_LIMIT: Final = 1 << 17  # per-run memo tables are cleared when this full
 #: Tests switch the fast path off to check that both gears give the same result.
 _FAST_PATH = True
+#: Rows read and checked per step of the fast path.
+_CHUNK: Final = 2048
 
 
 @attrs.frozen(kw_only=True)
@@ -169,6 +173,9 @@ class _Setup:
         self.matcher = LibraryMatcher(registry)
         self.kind_choices = ", ".join(info.label.split(" (", 1)[0] for info in rubric.kinds)
         self.library_index = {library.id: index for index, library in enumerate(registry)}
+        #: the columns the fast path reads
+        self.used = [i for i in (self.i_ts, self.i_lib, self.i_date, self.i_title, self.i_kind, self.i_male,
+                                 self.i_female, self.i_pub, self.i_doc) if i is not None]
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         """(index, cells) of every row, padded to the header's width."""
@@ -432,18 +439,11 @@ def parse_responses(  # one loop, kept flat for speed
         ConfigError: ``sheet_timezone`` is not a known zone (when there is a row to read).
     """
     setup = _Setup(table, registry, rubric, columns, sheet_timezone, day_first)
-    i_ts, i_lib, i_date, i_title, i_kind = setup.i_ts, setup.i_lib, setup.i_date, setup.i_title, setup.i_kind
-    i_male, i_female, i_pub, i_doc = setup.i_male, setup.i_female, setup.i_pub, setup.i_doc
+    i_title = setup.i_title
     width = setup.width
     first_number = table.row_number(0)
     library_index = setup.library_index
     memo = _Memo(setup)
-    libraries, stamps, clocks, dates, kinds, counts = (
-        memo.libraries, memo.stamps, memo.clocks, memo.dates, memo.kinds, memo.counts,
-    )
-    publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
-    plain_url, split_links, ascii_not_word = _PLAIN_URL.fullmatch, _URL_SEPARATORS.split, _ASCII_NOT_WORD
-
     out = ActivityColumns([library.id for library in registry])
     c_library, c_kind, c_day, c_male, c_female = out.library, out.kind, out.day, out.male, out.female
     c_delay, c_row, c_urls, c_url_end = out.delay, out.row, out.urls, out.url_end
@@ -453,168 +453,74 @@ def parse_responses(  # one loop, kept flat for speed
     best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
     losers: list[tuple[int, tuple[int, int, int, str], Cell]] = []  # (position, key, title cell)
     blank = rejected = trailing_blank = 0
-    rows_read = 0
     sheet_zone_checked = False
-    identities: list[str] = []
     fast = _FAST_PATH
+    index = -1
+    rows = iter(table.rows)
 
-    for index, cells in enumerate(table.rows):
-        rows_read = index + 1
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
-        lib_value = cells[i_lib]
-        if (type(lib_value) is not str or not lib_value.strip()) and _is_blank_row(cells):
-            blank += 1
-            trailing_blank += 1
-            continue
-        trailing_blank = 0
-        if not sheet_zone_checked:
-            _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
-            sheet_zone_checked = True
-
-        # ---- fast path: every memo lookup must succeed, else the general reader takes the row.
-        # `while True` is a block to break out of: each `break` before the last means "not clean".
-        clean = False
-        while fast:
-            lib = libraries.get(lib_value)  # type: ignore[arg-type]
-            if lib is None:
-                lib = memo.library(lib_value)
-            if lib is _NOT_CLEAN:
-                break
-            lib_pos, lib_zone, lib_days = lib  # type: ignore[misc]
-
-            ts = cells[i_ts]
-            if type(ts) is not str:
-                break
-            ts = ts.strip()
-            space = ts.rfind(" ")
-            if space <= 0:
-                break
-            seconds = clocks.get(ts[space + 1:])
-            if seconds is None:
-                seconds = memo.clock(ts[space + 1:])
-            stamp = stamps.get(ts[:space])
-            if stamp is None:
-                stamp = memo.stamp(ts[:space])
-            if seconds is _NOT_CLEAN or stamp is _NOT_CLEAN:
-                break
-            ts_day, utc_base = stamp  # type: ignore[misc]
-            utc = utc_base + seconds  # type: ignore[operator]
-            if lib_days is None:  # the library keeps the sheet's zone
-                reported_on = ts_day
+    while chunk := list(islice(rows, _CHUNK)):
+        records = _clean_records(chunk, setup, memo) if fast else [None] * len(chunk)
+        for cells, record in zip(chunk, records, strict=True):
+            index += 1
+            number = first_number + index
+            if record is not None:
+                trailing_blank = 0
+                lib_pos, day, kind, norm, male, female, delay, instant, identities = record
+                title_cell: Cell = cells[i_title]
             else:
-                lib_offset = lib_days.get(ts_day)
-                if lib_offset is None:
-                    lib_offset = memo.offset(lib_zone, lib_days, ts_day)
-                if lib_offset is _NOT_CLEAN:
-                    break
-                reported_on = (utc + lib_offset) // _DAY
+                if len(cells) < width:
+                    cells = [*cells, *([None] * (width - len(cells)))]
+                if _is_blank_row(cells):
+                    blank += 1
+                    trailing_blank += 1
+                    continue
+                trailing_blank = 0
+                if not sheet_zone_checked:
+                    _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
+                    sheet_zone_checked = True
+                row, activity, title_cell = _read_row(setup, index, cells)
+                if row.problems:
+                    problems.extend(row.problems)
+                if activity is None:
+                    rejected += 1
+                    continue
+                lib_pos = library_index[activity.library_id]
+                day = activity.date.toordinal()
+                kind = _KIND_INDEX[activity.kind]
+                male, female = activity.participants_male, activity.participants_female
+                delay = activity.reported_on.toordinal() - day
+                instant = _instant(activity.reported_at)
+                identities = [normalize_url(url) for url in activity.publication_urls]
+                norm = normalize_text(activity.title)
 
-            day_value = cells[i_date]
-            day = dates.get(day_value)  # type: ignore[arg-type]
-            if day is None:
-                day = memo.date(day_value)
-            if day is _NOT_CLEAN or day < _PROGRAM_START_ORDINAL or day > reported_on:  # type: ignore[operator]
-                break
+            position = len(c_row)
+            c_library.append(lib_pos)
+            c_kind.append(kind)
+            c_day.append(day)
+            c_male.append(male)
+            c_female.append(female)
+            c_delay.append(delay)
+            c_row.append(number)
+            if type(identities) is str:
+                if identities:
+                    c_urls.append(identities)
+            elif identities:
+                c_urls.extend(identities)
+            c_url_end.append(len(c_urls))
+            instants.append(instant)
 
-            title = cells[i_title]
-            if type(title) is not str:
-                break
-            title = title.strip()
-            if not title:
-                break
+            key = (lib_pos, day, kind, norm)
+            held = best.get(key)
+            if held is None:
+                best[key] = position
+            elif (instant, number) < (instants[held], c_row[held]):
+                best[key] = position
+                # Its title cell is gone (keeping every title would cost ~100 bytes a row): read again below.
+                losers.append((held, key, _NOT_CLEAN))  # type: ignore[arg-type]
+            else:
+                losers.append((position, key, title_cell))
 
-            kind_value = cells[i_kind]
-            kind = kinds.get(kind_value)  # type: ignore[arg-type]
-            if kind is None:
-                kind = memo.kind(kind_value)
-            male_value, female_value = cells[i_male], cells[i_female]
-            male = counts.get(male_value)  # type: ignore[arg-type]
-            if male is None:
-                male = memo.count(male_value)
-            female = counts.get(female_value)  # type: ignore[arg-type]
-            if female is None:
-                female = memo.count(female_value)
-            if kind is _NOT_CLEAN or male is _NOT_CLEAN or female is _NOT_CLEAN:
-                break
-
-            if i_doc is not None:
-                doc = cells[i_doc]
-                if doc is not None:
-                    if type(doc) is not str:
-                        break
-                    doc = doc.strip()
-                    if doc and plain_url(doc) is None and not is_http_url(doc):
-                        break
-
-            pub = cells[i_pub]
-            identities = []
-            if pub is not None:
-                if type(pub) is not str:
-                    break
-                for url in split_links(pub):
-                    if url:
-                        identity = plain_url_identity(url)
-                        if identity is None:
-                            if not is_http_url(url):
-                                kind = _NOT_CLEAN  # a url.invalid warning: the general reader reports it
-                                break
-                            identity = normalize_url(url)
-                        identities.append(identity)
-                if kind is _NOT_CLEAN or (kind == publikasi and not identities):
-                    break
-            elif kind == publikasi:
-                break
-
-            delay = reported_on - day  # type: ignore[operator]
-            instant = utc * 1_000_000
-            folded = title.casefold()
-            norm = " ".join(folded.translate(ascii_not_word).split()) if folded.isascii() else normalize_text(title)
-            title_cell: Cell = cells[i_title]
-            clean = True
-            break
-
-        number = first_number + index
-        if not clean:
-            row, activity, title_cell = _read_row(setup, index, cells)
-            if row.problems:
-                problems.extend(row.problems)
-            if activity is None:
-                rejected += 1
-                continue
-            lib_pos = library_index[activity.library_id]
-            day = activity.date.toordinal()
-            kind = _KIND_INDEX[activity.kind]
-            male, female = activity.participants_male, activity.participants_female
-            delay = activity.reported_on.toordinal() - day
-            instant = _instant(activity.reported_at)
-            identities = [normalize_url(url) for url in activity.publication_urls]
-            norm = normalize_text(activity.title)
-
-        position = len(c_row)
-        c_library.append(lib_pos)
-        c_kind.append(kind)  # type: ignore[arg-type]
-        c_day.append(day)  # type: ignore[arg-type]
-        c_male.append(male)  # type: ignore[arg-type]
-        c_female.append(female)  # type: ignore[arg-type]
-        c_delay.append(delay)
-        c_row.append(number)
-        if identities:
-            c_urls.extend(identities)
-        c_url_end.append(len(c_urls))
-        instants.append(instant)
-
-        key = (lib_pos, day, kind, norm)
-        held = best.get(key)  # type: ignore[arg-type]
-        if held is None:
-            best[key] = position  # type: ignore[index]
-        elif (instant, number) < (instants[held], c_row[held]):
-            best[key] = position  # type: ignore[index]
-            # Its title cell is gone (keeping every title would cost ~100 bytes a row): read again below.
-            losers.append((held, key, _NOT_CLEAN))  # type: ignore[arg-type]
-        else:
-            losers.append((position, key, title_cell))  # type: ignore[arg-type]
-
+    rows_read = index + 1
     last = rows_read - trailing_blank
     blank -= trailing_blank
     del instants
@@ -646,6 +552,128 @@ def parse_responses(  # one loop, kept flat for speed
             blank=blank,
         ),
     )
+
+
+def _is_text(column: Sequence[Cell]) -> bool:
+    """Whether every cell of a column is ``str`` (one C-level pass; CSV columns always are)."""
+    try:
+        "".join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
+
+
+def _fill(values: list[object], keys: Sequence[Any], compute: Callable[[Any], object]) -> list[object]:
+    """Replace the memo misses (None) in ``values`` by ``compute(key)``."""
+    if None in values:
+        for j, value in enumerate(values):
+            if value is None:
+                values[j] = compute(keys[j])
+    return values
+
+
+def _clean_records(  # the fast path, kept flat
+    chunk: Sequence[Sequence[Cell]], setup: _Setup, memo: _Memo
+) -> list[tuple[Any, ...] | None]:
+    """The fast path over a chunk of rows: per row, the accepted record, or None for "ask the general reader".
+
+    Works column by column with C-level ``map`` over memo tables of distinct cell
+    texts; only the columns' misses and the final per-row checks run as Python.
+    A record is ``(library position, day ordinal, kind index, normalised title,
+    male, female, delay days, instant µs, publication identities)``.
+    """
+    size = len(chunk)
+    if min(map(len, chunk)) < setup.width:
+        return [None] * size
+    columns = list(zip(*chunk, strict=False))
+    if not all(_is_text(columns[i]) for i in setup.used):
+        return [None] * size
+    ts_col, lib_col, date_col = columns[setup.i_ts], columns[setup.i_lib], columns[setup.i_date]
+    title_col, kind_col, pub_col = columns[setup.i_title], columns[setup.i_kind], columns[setup.i_pub]
+    male_col, female_col = columns[setup.i_male], columns[setup.i_female]
+
+    libs = _fill(list(map(memo.libraries.get, lib_col)), lib_col, memo.library)
+    ts_dates, _, ts_clocks = zip(*map(str.rpartition, map(str.strip, ts_col), repeat(" ")), strict=True)
+    stamps = _fill(list(map(memo.stamps.get, ts_dates)), ts_dates, memo.stamp)
+    clocks = _fill(list(map(memo.clocks.get, ts_clocks)), ts_clocks, memo.clock)
+    days = _fill(list(map(memo.dates.get, date_col)), date_col, memo.date)
+    kinds = _fill(list(map(memo.kinds.get, kind_col)), kind_col, memo.kind)
+    males = _fill(list(map(memo.counts.get, male_col)), male_col, memo.count)
+    females = _fill(list(map(memo.counts.get, female_col)), female_col, memo.count)
+    titles = list(map(str.strip, title_col))
+    folded = list(map(str.casefold, titles))
+    norms = list(map(" ".join, map(str.split, map(str.translate, folded, repeat(_ASCII_NOT_WORD)))))
+    if not all(map(str.isascii, folded)):
+        for j, text in enumerate(folded):
+            if not text.isascii():
+                norms[j] = normalize_text(titles[j])
+
+    if setup.i_doc is None:
+        docs_ok: list[object] = [True] * size
+    else:
+        docs = list(map(str.strip, columns[setup.i_doc]))
+        docs_ok = list(map(_PLAIN_URL.fullmatch, docs))
+        if None in docs_ok:
+            for j, doc in enumerate(docs):
+                if docs_ok[j] is None:
+                    docs_ok[j] = True if not doc or is_http_url(doc) else _NOT_CLEAN
+
+    pubs = list(map(str.strip, pub_col))
+    # A single link already in its normal form is its own identity: no work per row.
+    identities: list[object] = list(map(_NORMAL_URL.fullmatch, pubs))
+    for j, found in enumerate(identities):
+        if found is not None:
+            identities[j] = pubs[j]
+        else:
+            identities[j] = _identities(pubs[j])
+
+    sheet_zone = memo.sheet_timezone
+    not_clean = _NOT_CLEAN
+    start = _PROGRAM_START_ORDINAL
+    publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
+    records: list[tuple[Any, ...] | None] = [None] * size
+    for j, (lib, stamp, seconds, day, kind, male, female, doc_ok, ids) in enumerate(zip(
+        libs, stamps, clocks, days, kinds, males, females, docs_ok, identities, strict=True,
+    )):
+        if (
+            lib is not_clean or stamp is not_clean or seconds is not_clean or day is not_clean
+            or kind is not_clean or male is not_clean or female is not_clean or doc_ok is not_clean
+            or ids is not_clean or not titles[j]
+        ):
+            continue
+        lib_pos, lib_zone, lib_days = lib  # type: ignore[misc]
+        ts_day, base = stamp  # type: ignore[misc]
+        utc = base + seconds
+        if lib_days is None:  # the library keeps the sheet's zone
+            reported_on = ts_day
+        else:
+            offset = lib_days.get(ts_day)
+            if offset is None:
+                offset = memo.offset(lib_zone, lib_days, ts_day)
+            if offset is not_clean:
+                continue
+            reported_on = (utc + offset) // _DAY
+        if day < start or day > reported_on or (kind == publikasi and not ids):  # type: ignore[operator]
+            continue
+        records[j] = (lib_pos, day, kind, norms[j], male, female, reported_on - day, utc * 1_000_000, ids)  # type: ignore[operator]
+    del sheet_zone
+    return records
+
+
+def _identities(text: str) -> object:
+    """Publication link identities of a stripped cell text: ``""`` for none, one ``str``, a list, or ``_NOT_CLEAN``."""
+    found: list[str] = []
+    for url in _URL_SEPARATORS.split(text):
+        if url:
+            identity = plain_url_identity(url)
+            if identity is None:
+                if not is_http_url(url):
+                    return _NOT_CLEAN  # a url.invalid warning: the general reader reports it
+                identity = normalize_url(url)
+            found.append(identity)
+    if not found:
+        return ""
+    return found[0] if len(found) == 1 else found
 
 
 def _title_cells(setup: _Setup, numbers: set[int]) -> dict[int, Cell]:

@@ -401,6 +401,13 @@ def split_urls(value: object) -> list[str]:
 # else takes the general path (tests/parsing/test_values.py checks both agree).
 _PLAIN_URL = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)([/?#][!-~]*)?")
 _WHITESPACE = re.compile(r"\s")
+# A plain link already in its normal form (lower-case scheme and host, no fragment,
+# no trailing "/", no empty query): its identity is itself.
+_NORMAL_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r"(?:/[!\"$->@-~]*[!\"$-.0->@-~])?"
+    r"(?:\?[!\"$-~]+)?"
+)
 
 
 def plain_url_identity(text: str) -> str | None:

@@ -180,7 +180,7 @@ def read_state(table: Table | None) -> dict[str, str]:
 def _stable(value: object) -> object:
     """A JSON-ready form of ``value`` that does not depend on hash order (sets are sorted)."""
     if attrs.has(type(value)):
-        return {f.name: _stable(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {name: _stable(item) for name, item in attrs.asdict(value, recurse=False).items()}  # type: ignore[arg-type]
     if isinstance(value, Mapping):
         return sorted((str(k), _stable(v)) for k, v in value.items())
     if isinstance(value, set | frozenset):
