@@ -24,13 +24,16 @@ def _install(session: nox.Session, *groups: str, extras: str = "all") -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite (offline; Google is emulated on 127.0.0.1)."""
+    """Run the test suite (offline; Google is emulated on 127.0.0.1), then lint, types and the docs build."""
     _install(session, "test")
     # The report's headless-browser test needs chromium; install it where we can (CI runs as root).
     if shutil.which("chromium") is None and shutil.which("apt-get") and getattr(os, "geteuid", lambda: -1)() == 0:
         session.run("apt-get", "update", external=True)
         session.run("apt-get", "install", "-y", "chromium", external=True)
     session.run("pytest", *(session.posargs or ["-q"]))
+    if not session.posargs:  # the full check CI runs (.ci/run): nothing lands with lint, type or doc errors
+        for check in ("lint", "typecheck", "docs"):
+            session.notify(check)
 
 
 @nox.session

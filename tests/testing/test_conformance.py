@@ -27,6 +27,8 @@ from tpbis.testing._discovery import DiscoveryValidator, validate_log
 
 
 def _find_cassette_dir() -> Path | None:
+    # A copy ships in tests/testing/conformance/ (so CI replays them wherever the
+    # repository is checked out); ../shared/conformance is the upstream.
     for parent in Path(__file__).resolve().parents:
         for candidate in (parent / "shared" / "conformance" / "gspread-cassettes",
                           parent / "conformance" / "gspread-cassettes"):

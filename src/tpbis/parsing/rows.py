@@ -583,8 +583,11 @@ def _clean_records(  # the fast path, kept flat
     male, female, delay days, instant µs, publication identities)``.
     """
     size = len(chunk)
-    if min(map(len, chunk)) < setup.width:
-        return [None] * size
+    width = setup.width
+    short: list[int] = []
+    if min(map(len, chunk)) < width:  # blank lines come as [] from csv: the general reader takes them
+        short = [j for j, cells in enumerate(chunk) if len(cells) < width]
+        chunk = [[*cells, *([""] * (width - len(cells)))] if len(cells) < width else cells for cells in chunk]
     columns = list(zip(*chunk, strict=False))
     if not all(_is_text(columns[i]) for i in setup.used):
         return [None] * size
@@ -627,7 +630,6 @@ def _clean_records(  # the fast path, kept flat
         else:
             identities[j] = _identities(pubs[j])
 
-    sheet_zone = memo.sheet_timezone
     not_clean = _NOT_CLEAN
     start = _PROGRAM_START_ORDINAL
     publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
@@ -656,7 +658,8 @@ def _clean_records(  # the fast path, kept flat
         if day < start or day > reported_on or (kind == publikasi and not ids):  # type: ignore[operator]
             continue
         records[j] = (lib_pos, day, kind, norms[j], male, female, reported_on - day, utc * 1_000_000, ids)  # type: ignore[operator]
-    del sheet_zone
+    for j in short:
+        records[j] = None
     return records
 
 
