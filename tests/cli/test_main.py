@@ -146,3 +146,30 @@ class TestHelpAndRubric:
         code, _, err = run(capsys, "rubric", "check", str(path))
         assert 2 == code
         assert "weight" in err
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        main(argv)
+    return capsys.readouterr().out
+
+
+COMMANDS = [["score"], ["awards"], ["rubric", "show"], ["rubric", "check"], ["sync"], ["report"],
+            ["form", "build"], ["form", "xlsform"], ["form", "check"]]
+
+
+class TestHelpIsOneLanguage:
+    """Every command's help comes from the catalogue: no Indonesian left in English help, and the reverse."""
+
+    @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+    def test_english_help_has_no_indonesian(self, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+        """Words only Indonesian help uses do not appear with --lang en."""
+        out = _help([*command, "--help", "--lang", "en"], capsys).casefold()
+        assert [] == [w for w in ("berkas", "bawaan", "tampilkan", "periksa", "hanya ", "dengan", "penggunaan")
+                      if w in out]
+
+    @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+    def test_indonesian_help_has_no_english(self, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+        """Words only English help uses do not appear by default."""
+        out = _help([*command, "--help"], capsys).casefold()
+        assert [] == [w for w in (" file", "(default", "show this", "usage", " only", " the ") if w in out]

@@ -33,40 +33,40 @@ __all__ = ["register"]
 
 def register(commands: Any) -> None:
     """Add ``tpbis form`` and its subcommands."""
-    parser = commands.add_parser("form", help="buat dan periksa formulir laporan / build and check the report form")
+    parser = commands.add_parser("form", help=t("cli.form.help"))
     actions = parser.add_subparsers(dest="form_command", required=True, metavar="AKSI")
 
-    build = actions.add_parser("build", help="buat atau perbarui Google Form / create or update the Google Form")
+    build = actions.add_parser("build", help=t("cli.form.build"))
     _inputs(build)
-    build.add_argument("--form-id", help="perbarui formulir ini / update this form in place")
-    build.add_argument("--dry-run", action="store_true", help="cetak permintaan API saja / print the API requests only")
+    build.add_argument("--form-id", help=t("cli.form.form_id"))
+    build.add_argument("--dry-run", action="store_true", help=t("cli.form.dry_run"))
     build.add_argument("--format", choices=["table", "json"], default="table")
-    build.add_argument("--credentials", help="kunci JSON akun layanan / service-account JSON key")
+    build.add_argument("--credentials", help=t("cli.form.credentials"))
     build.set_defaults(run=_build)
 
-    xlsform = actions.add_parser("xlsform", help="tulis XLSForm (KoBoToolbox, ODK) / write an XLSForm")
+    xlsform = actions.add_parser("xlsform", help=t("cli.form.xlsform"))
     xlsform.add_argument("out", metavar="OUT.xlsx")
     _inputs(xlsform)
-    xlsform.add_argument("--version", default="1", help="versi formulir XLSForm / XLSForm version")
+    xlsform.add_argument("--version", default="1", help=t("cli.form.version"))
     xlsform.set_defaults(run=_xlsform)
 
-    check = actions.add_parser("check", help="periksa perubahan formulir / check the form for drift")
-    check.add_argument("--registry", help="daftar perpustakaan (.xlsx/.csv) / library registry")
-    check.add_argument("--regency", help="kabupaten/kota formulir ini / the form's regency")
-    check.add_argument("--rubric", help="berkas rubrik TOML / rubric file")
-    check.add_argument("--record", help="catatan formulir / form record (default: tpbis-form.json)")
-    check.add_argument("--form-id", help="default: dari catatan / default: from the record")
+    check = actions.add_parser("check", help=t("cli.form.check"))
+    check.add_argument("--registry", help=t("cli.opt.registry"))
+    check.add_argument("--regency", help=t("cli.form.check_regency"))
+    check.add_argument("--rubric", help=t("cli.opt.rubric"))
+    check.add_argument("--record", help=t("cli.form.record"))
+    check.add_argument("--form-id", help=t("cli.form.check_form_id"))
     check.add_argument("--format", choices=["table", "json"], default="table")
-    check.add_argument("--credentials", help="kunci JSON akun layanan / service-account JSON key")
+    check.add_argument("--credentials", help=t("cli.form.credentials"))
     check.set_defaults(run=_check)
 
 
 def _inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--registry", required=True,
-                        help="daftar perpustakaan (.csv, atau .xlsx dengan tab Perpustakaan) / library registry")
-    parser.add_argument("--regency", help="hanya perpustakaan kabupaten/kota ini / only this regency's libraries")
-    parser.add_argument("--rubric", help="berkas rubrik TOML (default: tpbis-default@1)")
-    parser.add_argument("--record", help="catatan formulir / form record (default: tpbis-form.json)")
+                        help=t("cli.opt.registry"))
+    parser.add_argument("--regency", help=t("cli.form.regency"))
+    parser.add_argument("--rubric", help=t("cli.opt.rubric"))
+    parser.add_argument("--record", help=t("cli.form.record"))
 
 
 def _registry(path: str, config: Config) -> Registry:

@@ -57,6 +57,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 def _localise(parser: argparse.ArgumentParser) -> None:
     """Group titles and the -h text in the chosen language, for a parser and its sub-parsers."""
     parser.formatter_class = _Formatter
+    if "--lang" not in parser._option_string_actions:  # nested sub-commands registered elsewhere
+        _global_options(parser, argparse.SUPPRESS)
     parser._positionals.title = t("cli.positionals")  # argparse has no public hook for these
     parser._optionals.title = t("cli.options")
     for action in parser._actions:
