@@ -6,7 +6,7 @@ Run from the repository root (no Google account, no network)::
 
 Prints the colour counts, the three weakest libraries with what each lacks for
 the next colour, and the award shortlist (the first eligible library per
-category and level).
+category and level, over the programme year 2024).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ WORKBOOK = Path(__file__).resolve().parent / "kepri-2024.xlsx"
 
 def main() -> None:
     inputs = tpbis.load_inputs(WORKBOOK)
-    report = tpbis.score_inputs(inputs, tpbis.default_rubric(), [tpbis.Period.parse("2024-09")])
+    periods = [tpbis.Period.parse("2024-09"), tpbis.Period.parse("2024")]  # the month, and the programme year
+    report = tpbis.score_inputs(inputs, tpbis.default_rubric(), periods)
     run = report.runs[0]
     counts = report.parse.counts
     print(f"{run.rubric.ref} · {run.period.label_en}")
@@ -46,11 +47,12 @@ def main() -> None:
                 else:
                     print(f"    - {option.indicator.id}: {option.extra} more {option.indicator.unit_en}")
 
-    # Award shortlist: the first eligible library per category and level.
-    print("\naward shortlist:")
-    awards = awards_for(report, inputs)
+    # Award shortlist over the programme year: the first eligible library per category and level.
+    print("\naward shortlist (2024):")
+    awards = awards_for(report, inputs, run=report.runs[1])
     for category in awards.categories:
-        first = category.shortlist[0].library.name if category.shortlist else "(nobody eligible yet)"
+        top = category.shortlist[0] if category.shortlist else None
+        first = f"{top.library.name} ({top.score})" if top else "(nobody eligible yet)"
         print(f"  {category.category.id} level {category.level}: {first}")
 
 

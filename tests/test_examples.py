@@ -35,7 +35,8 @@ class TestApiScoring:
         assert "colours: 13 hijau, 9 kuning, 11 merah" in lines
         assert "Perpustakaan Desa Cemaga (desa-cemaga): 0.0 merah" in lines
         assert "50.0 points short of yellow." in lines
-        assert "plm_nasional level 3: Perpustakaan Desa Teluk Bakau" in lines
+        assert "plm_nasional level 3: Perpustakaan Desa Teluk Bakau (100.0)" in lines
+        assert "layanan_digital level 3: Perpustakaan Kelurahan Penyengat (88.1)" in lines
 
 
 class TestCustomRubric:
