@@ -29,36 +29,17 @@ from tpbis.adapters.xlsx import read_workbook
 from tpbis.domain.period import Period
 from tpbis.rubrics import default_rubric
 from tpbis.service.sync import SyncOptions, sync
-from tpbis.testing import SheetsEmulator, gspread_client
+from tpbis.testing import SheetsEmulator, google_tabs, gspread_client, repeat_responses
 
 ROOT = Path(__file__).resolve().parents[1]
-EPOCH = dt.datetime(1899, 12, 30)
-
-
-def _serial(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return (value.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
-    return value
 
 
 def tabs_with(rows: int) -> dict[str, list[list[Any]]]:
     """The example workbook with its responses repeated (titles numbered) to ``rows`` rows."""
-    tables = read_workbook(ROOT / "examples" / "kepri-2024.xlsx")
-    responses = tables["Respons Formulir 1"]
-    header = list(responses.header)
-    title = header.index("Nama Kegiatan")
-    data = [[_serial(c) for c in r] for r in responses.rows]
-    out = [header]
-    while len(out) <= rows:
-        for row in data:
-            if len(out) > rows:
-                break
-            copy = list(row)
-            if title < len(copy) and isinstance(copy[title], str):
-                copy[title] = f"{copy[title]} #{len(out)}"
-            out.append(copy)
-    registry = tables["Perpustakaan"]
-    return {"Respons Formulir 1": out, "Perpustakaan": [list(registry.header), *map(list, registry.rows)]}
+    tabs = google_tabs(read_workbook(ROOT / "examples" / "kepri-2024.xlsx"))
+    responses = tabs["Respons Formulir 1"]
+    title = responses[0].index("Nama Kegiatan")
+    return {**tabs, "Respons Formulir 1": repeat_responses(responses, rows, title_column=title)}
 
 
 def measure(size: int) -> dict[str, Any]:

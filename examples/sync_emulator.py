@@ -15,7 +15,6 @@ the emulator, exactly as it would to Google.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -24,30 +23,15 @@ import pendulum
 import tpbis
 from tpbis.adapters.sheets import open_spreadsheet
 from tpbis.adapters.xlsx import read_workbook
-from tpbis.parsing.table import Cell
 from tpbis.service.sync import SyncOptions, sync
-from tpbis.testing import EMULATOR_HOST_ENV, SheetsEmulator
+from tpbis.testing import EMULATOR_HOST_ENV, SheetsEmulator, google_tabs
 
 WORKBOOK = Path(__file__).resolve().parent / "kepri-2024.xlsx"
-EPOCH = dt.datetime(1899, 12, 30)  # naive on purpose: spreadsheet serial numbers have no zone
-
-
-def sheet_value(cell: Cell) -> Cell:
-    """A cell as Google Sheets holds it: dates and times become serial numbers."""
-    if isinstance(cell, dt.datetime):
-        return (cell.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
-    if isinstance(cell, dt.date):
-        return (cell - EPOCH.date()).days
-    return cell
 
 
 # --8<-- [start:main]
 def main() -> None:
-    tables = read_workbook(WORKBOOK)
-    sheets = {
-        name: [list(table.header), *([sheet_value(c) for c in row] for row in table.rows)]
-        for name, table in tables.items()
-    }
+    sheets = google_tabs(read_workbook(WORKBOOK))  # dates become serial numbers, as Google stores them
     with SheetsEmulator() as emulator:
         spreadsheet_id = emulator.create_spreadsheet(
             "Laporan TPBIS Kepri 2024", sheets=sheets, time_zone="Asia/Jakarta", locale="id_ID"

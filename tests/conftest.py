@@ -1,10 +1,13 @@
-"""Shared test configuration: hypothesis profiles (CI is slower and must be deterministic)."""
+"""Shared test configuration: hypothesis profiles (CI is slower and must be deterministic), discovery docs."""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tpbis.testing._discovery import DiscoveryValidator, discovery_documents_dir
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile(
@@ -13,3 +16,11 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
+
+
+@pytest.fixture(scope="session")
+def discovery() -> DiscoveryValidator:
+    """Validators built from Google's discovery documents."""
+    if discovery_documents_dir() is None:
+        pytest.skip("google-api-python-client (discovery documents) is not installed")
+    return DiscoveryValidator.google()

@@ -10,18 +10,10 @@ from tpbis.domain.library import Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.rubrics import default_rubric
 from tpbis.testing import SheetsEmulator, make_library, make_registry
-from tpbis.testing._discovery import DiscoveryValidator, discovery_documents_dir, validate_log
+from tpbis.testing._discovery import DiscoveryValidator, validate_log
 
 #: How many Forms request and response bodies were validated against forms.v1 discovery.
 VALIDATED: dict[str, int] = {"bodies": 0}
-
-
-@pytest.fixture(scope="session")
-def discovery() -> DiscoveryValidator:
-    """Validators built from Google's discovery documents."""
-    if discovery_documents_dir() is None:
-        pytest.skip("google-api-python-client (discovery documents) is not installed")
-    return DiscoveryValidator.google()
 
 
 @pytest.fixture

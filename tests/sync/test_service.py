@@ -19,7 +19,7 @@ from tpbis.domain.period import Period
 from tpbis.errors import SourceError
 from tpbis.rubrics import default_rubric
 from tpbis.service.sync import SyncOptions, default_periods, sync
-from tpbis.testing import SheetsEmulator
+from tpbis.testing import SheetsEmulator, repeat_responses
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 
@@ -89,18 +89,9 @@ class TestXlsx:
 
 def big_responses(example_tabs: dict[str, list[list[Any]]], rows: int) -> dict[str, list[list[Any]]]:
     """The example responses repeated (titles numbered) up to ``rows`` data rows."""
-    header, *data = example_tabs["Respons Formulir 1"]
-    title = header.index("Nama Kegiatan")
-    out = [header]
-    while len(out) <= rows:
-        for row in data:
-            if len(out) > rows:
-                break
-            copy = list(row)
-            if title < len(copy) and isinstance(copy[title], str):
-                copy[title] = f"{copy[title]} #{len(out)}"
-            out.append(copy)
-    return {**example_tabs, "Respons Formulir 1": out}
+    responses = example_tabs["Respons Formulir 1"]
+    title = responses[0].index("Nama Kegiatan")
+    return {**example_tabs, "Respons Formulir 1": repeat_responses(responses, rows, title_column=title)}
 
 
 class TestRequestBudget:

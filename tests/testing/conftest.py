@@ -7,17 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from tpbis.testing import SheetsEmulator
-from tpbis.testing._discovery import DiscoveryValidator, discovery_documents_dir, validate_log
+from tpbis.testing._discovery import DiscoveryValidator, validate_log
 
 CONFORMANCE_STATS = pytest.StashKey[dict[str, tuple[int, int]]]()
-
-
-@pytest.fixture(scope="session")
-def discovery() -> DiscoveryValidator:
-    """Validators built from Google's discovery documents."""
-    if discovery_documents_dir() is None:
-        pytest.skip("google-api-python-client (discovery documents) is not installed")
-    return DiscoveryValidator.google()
 
 
 @pytest.fixture

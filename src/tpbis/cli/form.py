@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from tpbis.cli._common import rubric_from
 from tpbis.config import Config
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Severity
@@ -88,9 +89,8 @@ def _calls_json(calls: Any) -> list[dict[str, Any]]:
 def _build(args: argparse.Namespace, config: Config, lang: str) -> int:
     from tpbis.adapters.forms import FormsClient, build_form, load_record, plan_form, save_record
     from tpbis.adapters.google import FORMS_BODY_SCOPE, google_session
-    from tpbis.cli.main import _rubric
 
-    schema = build_schema(_rubric(args.rubric, config), _registry(args.registry, config), regency=args.regency)
+    schema = build_schema(rubric_from(args.rubric, config), _registry(args.registry, config), regency=args.regency)
     path = _record_path(args, config)
     record = None
     if args.form_id and path.exists():
@@ -144,9 +144,8 @@ def _print_calls(calls: Any, fmt: str) -> None:
 
 def _xlsform(args: argparse.Namespace, config: Config, lang: str) -> int:
     from tpbis.adapters.xlsform import write_xlsform
-    from tpbis.cli.main import _rubric
 
-    schema = build_schema(_rubric(args.rubric, config), _registry(args.registry, config), regency=args.regency)
+    schema = build_schema(rubric_from(args.rubric, config), _registry(args.registry, config), regency=args.regency)
     write_xlsform(schema, args.out, version=args.version)
     sys.stdout.write(t("form.cli.xlsform", lang, path=args.out, questions=len(schema.questions),
                        libraries=len(schema.question(Field.LIBRARY).choices)) + "\n")
@@ -156,7 +155,6 @@ def _xlsform(args: argparse.Namespace, config: Config, lang: str) -> int:
 def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
     from tpbis.adapters.forms import FormsClient, live_form, load_record, record_by_titles
     from tpbis.adapters.google import FORMS_BODY_READONLY_SCOPE, google_session
-    from tpbis.cli.main import _rubric
 
     path = _record_path(args, config)
     record = load_record(path) if path.exists() or not args.form_id else None
@@ -167,7 +165,7 @@ def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
     live = live_form(client.get(form_id))
     if record is None or record.form_id != form_id:
         record = record_by_titles(live, lang)
-    rubric = _rubric(args.rubric, config)
+    rubric = rubric_from(args.rubric, config)
     schema = None
     registry = None
     if args.registry:

@@ -14,9 +14,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
+from tpbis.cli._common import rubric_from
 from tpbis.config import Config, load_config
 from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.domain.period import Period
@@ -139,17 +139,9 @@ def _common_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--responses-tab", help=t("cli.opt.responses_tab"))
 
 
-def _rubric(option: str | None, config: Config) -> Rubric:
-    if option:
-        return load_rubric(option)
-    if config.rubric:
-        return load_rubric(Path(config.base_dir) / config.rubric)
-    return default_rubric()
-
-
 def _load_and_score(args: argparse.Namespace, config: Config) -> tuple[Inputs, ScoreReport]:
     period = Period.parse(args.period)
-    rubric = _rubric(args.rubric, config)
+    rubric = rubric_from(args.rubric, config)
     inputs = load_inputs(
         args.source,
         registry=args.registry,

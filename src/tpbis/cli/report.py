@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tpbis.cli._common import rubric_from
 from tpbis.config import Config
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Rubric
 from tpbis.errors import SourceError
 from tpbis.i18n import t
 from tpbis.report import build_report_data, render_report
-from tpbis.rubrics import default_rubric, load_rubric
 from tpbis.service import load_inputs
 
 __all__ = ["register"]
@@ -33,14 +32,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=_report)
 
 
-def _rubric(option: str | None, config: Config) -> Rubric:
-    if option:
-        return load_rubric(option)
-    if config.rubric:
-        return load_rubric(Path(config.base_dir) / config.rubric)
-    return default_rubric()
-
-
 def _default_output(period: Period) -> Path:
     return Path(f"laporan-{period.key.replace('..', '_')}.html")
 
@@ -55,7 +46,7 @@ def _report(args: argparse.Namespace, config: Config, lang: str) -> int:
         sheet_timezone=args.sheet_timezone or config.sheet_timezone,
     )
     data = build_report_data(
-        inputs, _rubric(args.rubric, config), period, columns=config.columns, day_first=config.day_first
+        inputs, rubric_from(args.rubric, config), period, columns=config.columns, day_first=config.day_first
     )
     output = Path(args.output) if args.output else _default_output(period)
     document = render_report(data, lang=lang)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pendulum
 
+from tpbis.cli._common import rubric_from
 from tpbis.config import Config
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric
@@ -89,12 +90,10 @@ class _Progress:
 
 def run(args: argparse.Namespace, config: Config, lang: str) -> int:
     """Run one sync and print its summary."""
-    from tpbis.cli.main import _rubric
-
     zone = args.sheet_timezone or config.sheet_timezone or DEFAULT_TIMEZONE
     now = pendulum.now("UTC")
     periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(now.in_timezone(zone).date())
-    rubric = _rubric(args.rubric, config)
+    rubric = rubric_from(args.rubric, config)
     workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
     responses_tab = args.responses_tab or config.responses_tab
     if args.forms_source:

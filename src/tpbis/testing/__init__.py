@@ -15,10 +15,13 @@ from tpbis.testing._client import (
 )
 from tpbis.testing.builders import (
     RESPONSE_FIELDS,
+    google_tabs,
     make_activity,
     make_library,
     make_registry,
+    repeat_responses,
     responses_table,
+    sheet_value,
 )
 from tpbis.testing.emulator import FaultRule, RecordedRequest, SheetsEmulator
 
@@ -32,9 +35,12 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py 
     "SheetsEmulator",
     "emulator_host_from_env",
     "emulator_session",
+    "google_tabs",
     "gspread_client",
     "make_activity",
     "make_library",
     "make_registry",
+    "repeat_responses",
     "responses_table",
+    "sheet_value",
 ]

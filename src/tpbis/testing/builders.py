@@ -5,6 +5,7 @@ Everything here is pure and deterministic; nothing touches the network or disk.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 import pendulum
@@ -14,7 +15,18 @@ from tpbis.domain.library import Library, LibraryKind, Registry
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
 
-__all__ = ["RESPONSE_FIELDS", "make_activity", "make_library", "make_registry", "responses_table"]
+__all__ = [
+    "RESPONSE_FIELDS",
+    "google_tabs",
+    "make_activity",
+    "make_library",
+    "make_registry",
+    "repeat_responses",
+    "responses_table",
+    "sheet_value",
+]
+
+_SERIAL_EPOCH = dt.datetime(1899, 12, 30)  # naive on purpose: serial numbers have no zone
 
 #: The columns of a default Indonesian responses tab, in form order.
 RESPONSE_FIELDS: tuple[Field, ...] = tuple(Field)
@@ -94,3 +106,39 @@ def responses_table(
         by_field = {Field(k) if isinstance(k, str) else k: v for k, v in row.items()}
         body.append([by_field.get(f) for f in RESPONSE_FIELDS])
     return Table(name=name, header=header, rows=body)
+
+
+def sheet_value(cell: Cell) -> Cell:
+    """A cell as Google Sheets holds it: dates and date-times become serial numbers (days since 1899-12-30)."""
+    if isinstance(cell, dt.datetime):
+        return (cell.replace(tzinfo=None) - _SERIAL_EPOCH) / dt.timedelta(days=1)
+    if isinstance(cell, dt.date):
+        return (dt.datetime(cell.year, cell.month, cell.day) - _SERIAL_EPOCH).days
+    return cell
+
+
+def google_tabs(tables: Mapping[str, Table]) -> dict[str, list[list[Cell]]]:
+    """Tables (e.g. read from an XLSX export) as rows for :meth:`SheetsEmulator.create_spreadsheet`."""
+    return {
+        name: [list(table.header), *([sheet_value(c) for c in row] for row in table.rows)]
+        for name, table in tables.items()
+    }
+
+
+def repeat_responses(rows: Sequence[Sequence[Cell]], count: int, *, title_column: int) -> list[list[Cell]]:
+    """A header and ``count`` data rows made by repeating ``rows`` (header first), titles numbered.
+
+    Numbering the titles keeps the copies from being duplicates of each other,
+    so a large responses tab can be built from a small realistic one.
+    """
+    header, *data = rows
+    out: list[list[Cell]] = [list(header)]
+    while data and len(out) <= count:
+        for row in data:
+            if len(out) > count:
+                break
+            copy = list(row)
+            if title_column < len(copy) and isinstance(copy[title_column], str):
+                copy[title_column] = f"{copy[title_column]} #{len(out)}"
+            out.append(copy)
+    return out
