@@ -439,6 +439,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} masalah data, terbanyak: {hotspots}. Lihat tab '{tab}'.",
         "{count} data problems, most frequent: {hotspots}. See the '{tab}' tab.",
     ),
+    "sync.output_is_input": (
+        "Tab '{tab}' adalah tab masukan, padahal tpbis menulis hasil ke tab bernama sama. Ganti nama tab itu "
+        "(atau gunakan --lang lain); tpbis tidak pernah menimpa tab masukan.",
+        "Tab '{tab}' is an input tab, but tpbis writes a result tab of that name. Rename that tab "
+        "(or use the other --lang); tpbis never overwrites input tabs.",
+    ),
     "sync.step.read": ("Membaca spreadsheet", "Reading the spreadsheet"),
     "sync.step.score": ("Menghitung skor", "Scoring"),
     "sync.step.lock": ("Mengunci", "Locking"),

@@ -130,6 +130,23 @@ class TestRerun:
         assert {c.name: 0 for c in again.changes} == {c.name: c.rows_changed for c in again.changes}
 
 
+class TestPayloadLimit:
+    """Past the payload limit the write is split, in order, with the same cells as one request."""
+
+    def test_chunked_write_gives_the_same_cells(self, emulator: SheetsEmulator, key: str) -> None:
+        """A 20 kB limit splits the output into many batchUpdates; the cells equal an unsplit write."""
+        run(emulator, key)
+        whole = {tab: emulator.values(key, tab) for tab in (*OUTPUTS, "_tpbis")}
+        workbook = open_spreadsheet(key, policy=no_sleep())
+        workbook.payload_limit = 20_000
+        emulator.clear_requests()
+        result = sync(workbook, options(force=True))
+        updates = [c for c in api_calls(emulator) if c == ("POST", "batchUpdate")]
+        assert ("written", True) == (result.status, len(updates) > 10)
+        split = {tab: emulator.values(key, tab) for tab in (*OUTPUTS, "_tpbis")}
+        assert {t: v for t, v in whole.items() if t != "_tpbis"} == {t: v for t, v in split.items() if t != "_tpbis"}
+
+
 class TestRawWrites:
     """Values land as typed values, never as formulas."""
 

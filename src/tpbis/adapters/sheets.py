@@ -299,8 +299,7 @@ class SheetsWorkbook:
         """The write requests, split into bodies under the payload limit (order kept)."""
         batches: list[list[dict[str, Any]]] = [[]]
         size = 0
-        for request in self._requests(tabs):
-            length = len(json.dumps(request, separators=(",", ":")))
+        for request, length in self._requests(tabs):
             if batches[-1] and size + length > self.payload_limit:
                 batches.append([])
                 size = 0
@@ -308,37 +307,50 @@ class SheetsWorkbook:
             size += length
         return batches
 
-    def _requests(self, tabs: Sequence[OutputTab]) -> list[dict[str, Any]]:
-        requests_: list[dict[str, Any]] = []
+    def _requests(self, tabs: Sequence[OutputTab]) -> list[tuple[dict[str, Any], int]]:
+        """Each tab's resize and its cells in row blocks of at most half the payload limit, with sizes."""
+        out: list[tuple[dict[str, Any], int]] = []
+        block_limit = max(self.payload_limit // 2, 1)
         for tab in tabs:
             sheet_id = self._sheet_ids[tab.name]
             grid = tab.grid()
             width = max(tab.width, 1)
             height = max(len(grid), 2)  # a frozen header needs one more row
-            requests_.append({"updateSheetProperties": {
+            resize = {"updateSheetProperties": {
                 "properties": {
                     "sheetId": sheet_id,
                     "hidden": tab.hidden,
                     "gridProperties": {"rowCount": height, "columnCount": width, "frozenRowCount": 1},
                 },
                 "fields": "hidden,gridProperties(rowCount,columnCount,frozenRowCount)",
-            }})
+            }}
+            out.append((resize, len(json.dumps(resize))))
             fills = {(r + 1, c): color for r, c, color in tab.fills}
-            rows = [
-                {"values": [_cell_json(v, fills.get((r, c)), r == 0) for c, v in enumerate(row)]}
-                for r, row in enumerate(grid)
-            ]
-            # Row blocks keep each updateCells small enough to be split across bodies.
-            block = max(1, min(len(rows), 5000))
-            for start in range(0, height, block):
-                end = min(start + block, height)
-                requests_.append({"updateCells": {
-                    "range": {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end,
-                              "startColumnIndex": 0, "endColumnIndex": width},
-                    "rows": rows[start:end],
-                    "fields": _CELL_FIELDS,
-                }})
-        return requests_
+            start, size, rows = 0, 0, []
+            for r in range(height):
+                row = {"values": [_cell_json(v, fills.get((r, c)), r == 0) for c, v in enumerate(grid[r])]
+                       } if r < len(grid) else {}
+                length = len(json.dumps(row, separators=(",", ":"))) + 1
+                if rows and size + length > block_limit:
+                    out.append(self._cells(sheet_id, start, r, width, rows, size))
+                    start, size, rows = r, 0, []
+                rows.append(row)
+                size += length
+            out.append(self._cells(sheet_id, start, height, width, rows, size))
+        return out
+
+    @staticmethod
+    def _cells(
+        sheet_id: int, start: int, end: int, width: int, rows: list[dict[str, Any]], size: int
+    ) -> tuple[dict[str, Any], int]:
+        """One ``updateCells`` over rows ``start``…``end`` (cells beyond the data are cleared)."""
+        request = {"updateCells": {
+            "range": {"sheetId": sheet_id, "startRowIndex": start, "endRowIndex": end,
+                      "startColumnIndex": 0, "endColumnIndex": width},
+            "rows": rows,
+            "fields": _CELL_FIELDS,
+        }}
+        return request, size + 200
 
 
 def open_spreadsheet(

@@ -307,6 +307,9 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     report = score_inputs(inputs, options.rubric, options.periods, columns=options.columns, day_first=options.day_first)
     awards = awards_for(report, inputs, run=_longest(report.runs)) if options.rubric.awards else None
     tabs = _render(report, awards, options.lang)
+    inputs_named = {responses_name, options.registry_tab, CONTEST_TAB} & {tab.name for tab in tabs}
+    if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
+        raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
     if options.dry_run:
         return result("dry_run", tuple(_change(tab, tables.get(tab.name)) for tab in tabs))
 
