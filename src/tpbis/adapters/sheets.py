@@ -326,10 +326,12 @@ class SheetsWorkbook:
             }}
             out.append((resize, len(json.dumps(resize))))
             fills = {(r + 1, c): color for r, c, color in tab.fills}
-            start, size, rows = 0, 0, []
+            start, size = 0, 0
+            rows: list[dict[str, Any]] = []
             for r in range(height):
-                row = {"values": [_cell_json(v, fills.get((r, c)), r == 0) for c, v in enumerate(grid[r])]
-                       } if r < len(grid) else {}
+                row: dict[str, Any] = {}
+                if r < len(grid):
+                    row["values"] = [_cell_json(v, fills.get((r, c)), r == 0) for c, v in enumerate(grid[r])]
                 length = len(json.dumps(row, separators=(",", ":"))) + 1
                 if rows and size + length > block_limit:
                     out.append(self._cells(sheet_id, start, r, width, rows, size))
