@@ -24,3 +24,14 @@ def discovery() -> DiscoveryValidator:
     if discovery_documents_dir() is None:
         pytest.skip("google-api-python-client (discovery documents) is not installed")
     return DiscoveryValidator.google()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many emulator bodies were validated against Google's discovery documents."""
+    from discovery_tally import TALLY
+
+    if TALLY:
+        per_api = ", ".join(f"{api}: {n}" for api, n in sorted(TALLY.items()))
+        terminalreporter.write_line(
+            f"discovery validation: {sum(TALLY.values())} request/response bodies valid ({per_api})"
+        )

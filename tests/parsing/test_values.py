@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pendulum
 import pytest
@@ -22,6 +23,7 @@ from tpbis.parsing.values import (
     parse_date,
     parse_timestamp,
     parse_whole_number,
+    plain_url_identity,
     split_partners,
     split_urls,
 )
@@ -484,6 +486,92 @@ class TestUrls:
         """Spellings of one post share an identity."""
         spellings = ["https://ig.com/p/1", "HTTPS://IG.COM/p/1/", " https://ig.com/p/1#x "]
         assert {"https://ig.com/p/1"} == {normalize_url(s) for s in spellings}
+
+
+def _reference_is_http_url(text: str) -> bool:
+    """is_http_url as it was before its regex fast path (the general definition)."""
+    if not text or any(ch.isspace() for ch in text):
+        return False
+    if not text[:8].lower().startswith(("https://", "http://")):
+        return False
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        _ = parts.port
+    except ValueError:
+        return False
+    if not host:
+        return False
+    return host == "localhost" or "." in host.strip(".")
+
+
+url_like = st.builds(
+    "".join,
+    st.lists(
+        st.sampled_from([
+            "http", "HTTPS", "https", "://", ":", "/", "//", "ig", "IG", ".", "com", "-", "?", "#", "=", "&",
+            "p", "P", "1", "@", "[", "]", "%20", " ", "\t", "\u00a0", "é", "localhost", ":8080", "\x01", "~",
+        ]),
+        max_size=12,
+    ),
+) | st.text(max_size=30) | st.builds(
+    lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+    st.sampled_from(["http", "https", "HTTPS", "Http", "ftp"]),
+    st.sampled_from(["ig.com", "IG.com", "a-b.desa.id", "localhost", "10.0.0.1", "ig..com", "ig.com:80", "u@ig.com"]),
+    st.text(st.sampled_from("/?#=&.-_~%aZ1 é\t:@[]"), max_size=12),
+)
+
+
+class TestUrlFastPaths:
+    """The regex fast paths for links agree with the general definitions."""
+
+    @given(url_like)
+    def test_is_http_url_unchanged(self, text: str) -> None:
+        """is_http_url answers as the general definition does."""
+        assert _reference_is_http_url(text) == is_http_url(text)
+
+    @given(url_like)
+    def test_plain_identity_is_normalize_url(self, text: str) -> None:
+        """Where the plain-link path answers, the link is valid and its identity is normalize_url's."""
+        identity = plain_url_identity(text)
+        if identity is not None:
+            assert (True, normalize_url(text)) == (_reference_is_http_url(text), identity)
+
+    @given(url_like)
+    def test_normal_form_is_its_own_identity(self, text: str) -> None:
+        """A link the normal-form pattern accepts is valid and is its own identity."""
+        if values._NORMAL_URL.fullmatch(text):
+            assert (True, text) == (_reference_is_http_url(text), normalize_url(text))
+
+    @given(url_like)
+    def test_plain_shape_is_plain(self, text: str) -> None:
+        """The group-less plain-link pattern accepts exactly what the plain-link pattern does."""
+        assert (values._PLAIN_URL.fullmatch(text) is None) == (values._PLAIN_URL_SHAPE.fullmatch(text) is None)
+
+    @given(url_like)
+    def test_slashed_form_drops_its_slash(self, text: str) -> None:
+        """A link the slashed-normal-form pattern accepts is valid and its identity drops the last "/"."""
+        if values._SLASHED_URL.fullmatch(text):
+            assert (True, text[:-1]) == (_reference_is_http_url(text), normalize_url(text))
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "https://ig.com/p/1", "http://a.b?q=1", "https://x.y/a/b.html?q=/#", "https://x.y/%C3%A9",
+            "HTTPS://IG.com/P/1/", "https://ig.com/p/1/?x=1#top", "https://ig.com/", "https://ig.com//", "http://a.b?",
+        ],
+    )
+    def test_fast_paths_taken(self, text: str) -> None:
+        """Usual links take the plain-link path and get normalize_url's identity."""
+        assert normalize_url(text) == plain_url_identity(text)
+
+    def test_normal_form_examples(self) -> None:
+        """Lower-case links without fragment or trailing slash are in normal form; others are not."""
+        normal = [values._NORMAL_URL.fullmatch(t) is not None for t in (
+            "https://ig.com/p/1", "https://ig.com/p/1?x=1", "https://IG.com/p/1", "https://ig.com/p/1/",
+            "https://ig.com/p/1#x", "https://ig.com/", "https://ig.com/p?",
+        )]
+        assert [True, True, False, False, False, False, False] == normal
 
 
 class TestNormalizeText:

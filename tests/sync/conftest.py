@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from discovery_tally import assert_valid
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.testing import SheetsEmulator, google_tabs
-from tpbis.testing._discovery import DiscoveryValidator, validate_log
+from tpbis.testing._discovery import DiscoveryValidator
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 
@@ -31,4 +32,4 @@ def emulator(discovery: DiscoveryValidator, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emu.host)
         monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
         yield emu
-    assert validate_log(discovery, emu.requests) == []
+    assert_valid(discovery, emu.requests)

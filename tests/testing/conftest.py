@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from discovery_tally import assert_valid
 from tpbis.testing import SheetsEmulator
-from tpbis.testing._discovery import DiscoveryValidator, validate_log
+from tpbis.testing._discovery import DiscoveryValidator
 
 CONFORMANCE_STATS = pytest.StashKey[dict[str, tuple[int, int]]]()
 
@@ -17,7 +18,7 @@ def emulator(discovery: DiscoveryValidator) -> Iterator[SheetsEmulator]:
     """A running emulator; afterwards every body it saw must validate against discovery."""
     with SheetsEmulator() as emu:
         yield emu
-    assert validate_log(discovery, emu.requests) == []
+    assert_valid(discovery, emu.requests)
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from discovery_tally import assert_valid
 from tpbis.testing import SheetsEmulator, emulator_session
-from tpbis.testing._discovery import DiscoveryValidator, validate_log
+from tpbis.testing._discovery import DiscoveryValidator
 
 
 def _find_cassette_dir() -> Path | None:
@@ -160,7 +161,7 @@ class TestConformance:
         failures = [f"#{o.index} {o.request}: {d}" for o in outcomes if o.diffs
                     and (cassette.stem, o.index) not in ALLOWED_MISMATCHES for d in o.diffs]
         assert [] == failures
-        assert [] == validate_log(discovery, emu.requests)
+        assert_valid(discovery, emu.requests)
 
     def test_allow_list_is_current(self) -> None:
         """Every allow-listed mismatch names an existing cassette interaction and a reason."""
