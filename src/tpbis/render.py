@@ -113,8 +113,8 @@ def _result_dict(result: LibraryResult) -> dict[str, Any]:
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
-    """One problem as in SPEC §7."""
-    return {
+    """One problem as in SPEC §7, plus its tab and (from the Forms API) its response id."""
+    document: dict[str, Any] = {
         "row": problem.row,
         "column": problem.column,
         "code": problem.code,
@@ -122,7 +122,11 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
         "message_id": problem.message_id,
         "message_en": problem.message_en,
         "value": problem.value,
+        "tab": problem.tab,
     }
+    if problem.response_id is not None:
+        document["response_id"] = problem.response_id
+    return document
 
 
 def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> dict[str, Any]:
