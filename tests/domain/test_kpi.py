@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from tpbis.domain.activity import ActivityKind
+from tpbis.domain.activity import ActivityKind, url_identity
 from tpbis.domain.kpi import score
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.period import Period
@@ -255,3 +255,31 @@ class TestRollup:
         # a: (25·25 + 20·33.3… + 10·100 + 15·100 + 10·100) / 100 = 47.91… → 47.9; mean 47.9 / 3 = 15.96… → 16.0
         assert Decimal("47.9") == score(activities, registry, default_rubric(), SEPTEMBER).result("a").composite
         assert (None, 3, Decimal("16.0")) == (province.regency, province.libraries, province.mean)
+
+
+class TestUrlIdentity:
+    """Publication links are one link however they are spelled (SPEC §5)."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (" HTTPS://IG.com/p/1/#top ", "https://ig.com/p/1"),
+            ("https://Admin@Desa.ID/x/", "https://Admin@desa.id/x"),  # only scheme and host lower-cased
+            ("https://ig.com/P/Abc?x=1", "https://ig.com/P/Abc?x=1"),
+        ],
+    )
+    def test_identity(self, text: str, expected: str) -> None:
+        """Trimmed, scheme and host lower-cased, fragment and one trailing slash dropped."""
+        assert expected == url_identity(text)
+
+
+class TestLazyGap:
+    """The gap explanation is worked out when asked for, and only once."""
+
+    def test_gap_cached(self) -> None:
+        """A library that reported nothing is merah, aiming at kuning; reading gap twice gives one object."""
+        registry = make_registry([make_library("a")])
+        result = score([], registry, default_rubric(), SEPTEMBER).results[0]
+        gap = result.gap
+        assert gap is not None
+        assert (Color.MERAH, Color.KUNING, True) == (result.color, gap.next_color, gap is result.gap)

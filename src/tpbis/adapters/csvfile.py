@@ -55,7 +55,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
 
     def _all(self) -> list[list[str]]:
         if self._rows is None:
-            self._rows = list(self)
+            self._rows = list(iter(self))  # not list(self): that would ask len() first
         return self._rows
 
     def __len__(self) -> int:

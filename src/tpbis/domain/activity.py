@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter, mul
 from typing import Any, overload
 from urllib.parse import urlsplit, urlunsplit
 
@@ -79,6 +81,8 @@ class Activity:
 
 #: Activity kinds in a fixed order: :attr:`ActivityColumns.kind` holds indexes into it.
 KIND_ORDER: tuple[ActivityKind, ...] = tuple(ActivityKind)
+#: ``library × KIND_SLOTS + kind`` numbers each (library, kind) pair.
+KIND_SLOTS = len(KIND_ORDER)
 
 
 class ActivityColumns:
@@ -89,7 +93,9 @@ class ActivityColumns:
     :class:`Activity` objects just to be scored.
     """
 
-    __slots__ = ("day", "delay", "female", "kind", "library", "library_ids", "male", "row", "url_end", "urls")
+    __slots__ = (
+        "_grouped", "day", "delay", "female", "kind", "library", "library_ids", "male", "more_urls", "row", "url",
+    )
 
     def __init__(self, library_ids: Sequence[str]) -> None:
         #: the registered library ids; :attr:`library` holds indexes into it
@@ -105,16 +111,22 @@ class ActivityColumns:
         self.delay = array("i")
         #: sheet row number
         self.row = array("i")
-        #: publication URL identities (:func:`url_identity`) of every activity, one after another;
-        #: those of activity ``i`` are ``urls[url_end[i - 1]:url_end[i]]``
-        self.urls: list[str] = []
-        self.url_end = array("i")
+        #: the first publication URL identity (:func:`url_identity`) of each activity, ``""`` for none
+        self.url: list[str] = []
+        #: sheet row → the further identities of an activity with several links
+        self.more_urls: dict[int, tuple[str, ...]] = {}
+        self._grouped: GroupedColumns | None = None
 
     def __len__(self) -> int:
         return len(self.row)
 
+    def urls(self, position: int) -> tuple[str, ...]:
+        """The publication URL identities of the activity at ``position``."""
+        first = self.url[position]
+        return (first, *self.more_urls.get(self.row[position], ())) if first else ()
+
     def append(self, activity: Activity, library_index: int) -> None:
-        """Add one activity (the general path; the parser appends to the columns directly)."""
+        """Add one activity."""
         day = activity.date.toordinal()
         self.library.append(library_index)
         self.kind.append(KIND_ORDER.index(activity.kind))
@@ -123,15 +135,40 @@ class ActivityColumns:
         self.female.append(activity.participants_female)
         self.delay.append(activity.reported_on.toordinal() - day)
         self.row.append(activity.source.row)
-        self.urls.extend(url_identity(url) for url in activity.publication_urls)
-        self.url_end.append(len(self.urls))
+        identities = [url_identity(url) for url in activity.publication_urls]
+        if len(identities) > 1:
+            self.more_urls[activity.source.row] = tuple(identities[1:])
+        self.url.append(identities[0] if identities else "")
+        self._grouped = None
+
+    def grouped(self) -> GroupedColumns:
+        """The columns reordered so that each (library, kind) is one contiguous run; computed once."""
+        if self._grouped is None:
+            groups: dict[int, list[int]] = {}
+            for position, key in enumerate(map(add, map(mul, self.library, repeat(KIND_SLOTS)), self.kind)):
+                found = groups.get(key)
+                if found is None:
+                    groups[key] = [position]
+                else:
+                    found.append(position)
+            order = list(chain.from_iterable(groups.values()))
+            ends = list(accumulate(map(len, groups.values())))
+            pick = itemgetter(*order) if len(order) > 1 else lambda column: tuple(column[p] for p in order)
+
+            def gather(column: array[int]) -> array[int]:
+                return array(column.typecode, pick(column))
+
+            self._grouped = GroupedColumns(
+                keys=list(groups), starts=[0, *ends[:-1]] if ends else [], ends=ends,
+                day=gather(self.day), male=gather(self.male), female=gather(self.female),
+                delay=gather(self.delay), row=gather(self.row), url=list(pick(self.url)),
+            )
+        return self._grouped
 
     def without(self, positions: set[int]) -> ActivityColumns:
         """A copy without the activities at ``positions``."""
         if not positions:
             return self
-        from itertools import compress  # only needed when rows were dropped
-
         keep = bytearray(b"\x01") * len(self)
         for position in positions:
             keep[position] = 0
@@ -139,13 +176,29 @@ class ActivityColumns:
         for name in ("library", "kind", "day", "male", "female", "delay", "row"):
             column: array[int] = getattr(self, name)
             setattr(result, name, array(column.typecode, compress(column, keep)))
-        start = 0
-        for i, end in enumerate(self.url_end):
-            if keep[i]:
-                result.urls.extend(self.urls[start:end])
-                result.url_end.append(len(result.urls))
-            start = end
+        result.url = list(compress(self.url, keep))
+        dropped = {self.row[p] for p in positions}
+        result.more_urls = {row: more for row, more in self.more_urls.items() if row not in dropped}
         return result
+
+
+@attrs.frozen(kw_only=True)
+class GroupedColumns:
+    """Activity columns with each (library, kind) contiguous, in sheet order inside it.
+
+    Group ``g`` has key ``keys[g]`` (``library × KIND_SLOTS + kind``) and spans
+    ``starts[g]:ends[g]`` of every column.
+    """
+
+    keys: list[int]
+    starts: list[int]
+    ends: list[int]
+    day: array[int]
+    male: array[int]
+    female: array[int]
+    delay: array[int]
+    row: array[int]
+    url: list[str]
 
 
 class Activities(Sequence[Activity]):

@@ -29,7 +29,7 @@ __all__ = ["LibraryMatcher", "Match", "normalize_library_name"]
 _WORDS = {"perpusdes": "perpustakaan desa", "perpus": "perpustakaan"}
 
 #: How many registered names (those sharing the most rare trigrams) difflib ranks per unmatched name.
-SHORTLIST = 128
+SHORTLIST = 64
 #: Trigrams found in more than this share of the names say little about which one was meant.
 _COMMON_SHARE = 0.2
 

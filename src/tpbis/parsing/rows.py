@@ -9,18 +9,21 @@ two gears:
 
 * :func:`_read_row` is the general reader: any cell type, every problem, an
   :class:`Activity`. It is the definition of what a row means.
-* the loop in :func:`parse_responses` first tries a fast path for the usual
-  clean row of text cells: every value is looked up in a per-run memo of
-  *distinct* cell texts (library names, kinds, dates, counts repeat a great
-  deal), timestamps and dates become day ordinals and seconds, and the row
-  goes straight into :class:`ActivityColumns` — no objects per row. Anything
-  the fast path does not recognise as clean (a problem of any kind, a non-text
-  cell, an unusual URL or timestamp, a zone changing offset that day) is handed
-  to :func:`_read_row`, so problems are always built by the general reader.
+* :func:`_clean_chunk` is the fast path, over chunks of rows whose cells are
+  text (as CSV gives them). It works column by column with C-level ``map``:
+  each value is looked up in a per-run memo of *distinct* cell texts (library
+  names, kinds, dates, counts, clock times repeat a great deal), timestamps
+  and dates become day ordinals and seconds, the library's local day comes
+  from a zone offset known to be steady around that day, and the reasons a
+  row could be unclean are searched per column with ``list.index``. A clean
+  row runs no Python bytecode of its own and goes straight into
+  :class:`ActivityColumns`. Every other row (a problem of any kind, a non-text
+  cell, an unusual link or timestamp, a day near a daylight-saving change) is
+  handed to :func:`_read_row`, so problems are always built by the general reader.
 
 Accepted :class:`Activity` objects are built only when someone iterates
 :attr:`ParseResult.activities` (scoring reads the columns), by reading the
-accepted rows again with :func:`_read_row`. ``tests/parsing/test_rows.py``
+accepted rows again with :func:`_read_row`. ``tests/parsing/test_fast_path.py``
 checks that both gears agree.
 """
 
@@ -30,8 +33,9 @@ import datetime as dt
 import gc
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice, repeat
-from typing import Any, Final
+from itertools import compress, islice, repeat
+from operator import add, and_, eq, floordiv, gt, itemgetter, lshift, lt, mul, ne, not_, or_, sub
+from typing import Any, Final, cast
 
 import attrs
 import pendulum
@@ -52,9 +56,10 @@ from tpbis.parsing.mapping import Field, resolve_columns
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.table import Cell, Table, cell_text
 from tpbis.parsing.values import (
-    _ASCII_NOT_WORD,
     _NORMAL_URL,
-    _PLAIN_URL,
+    _NORMAL_URL_OR_EMPTY,
+    _PLAIN_URL_SHAPE,
+    _SLASHED_URL,
     _URL_SEPARATORS,
     _clock,
     _zone,
@@ -79,7 +84,11 @@ _PROGRAM_START_ORDINAL: Final = PROGRAM_START.toordinal()
 _DAY: Final = 86_400
 _UTC: Final = dt.UTC
 _KIND_INDEX: Final = {kind: index for index, kind in enumerate(KIND_ORDER)}
-_NOT_CLEAN: Final = object()  # memo value: "this text needs the general reader"
+#: ASCII letters and digits kept, every other ASCII byte to a space (what normalize_text does to ASCII).
+_ASCII_WORDS_ONLY: Final = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
+_NOT_CLEAN: Final = object()  # "this needs the general reader"
+_BAD: Final = -(1 << 50)  # the same, as a number memo value: stays negative through the fast path's sums
+_ZONE_LIMIT: Final = 16  # distinct library zones the fast path packs next to a registry position
 _MEMO_LIMIT: Final = 1 << 17  # per-run memo tables are cleared when this full
 #: Tests switch the fast path off to check that both gears give the same result.
 _FAST_PATH = True
@@ -315,85 +324,91 @@ def _is_blank_row(cells: Iterable[Cell]) -> bool:
 
 
 class _Memo:
-    """Per-run memo tables of distinct cell texts → what the fast path needs, or ``_NOT_CLEAN``.
+    """Per-run memo tables of distinct cell texts → small integers for the fast path.
 
-    Only ``str`` keys are stored, so a number or date cell never hits a text's entry
-    (``1 == True`` and ``"1" != 1``): non-text cells always take the general reader.
+    Every value is an ``int``; :data:`_BAD` (hugely negative) means "not clean,
+    ask the general reader", and stays negative through the fast path's
+    arithmetic. Only ``str`` keys are stored, so a number or date cell never hits
+    a text's entry (``1 == True`` and ``"1" != 1``).
     """
 
     def __init__(self, setup: _Setup) -> None:
         self.setup = setup
         self.day_first = setup.day_first
         self.sheet_timezone = setup.sheet_timezone
-        #: library cell → (registry position, zone name, {day ordinal: offset}) or None for the sheet's zone
-        self.libraries: dict[str, object] = {}
+        #: library cell → registry position × 16 + zone number
+        self.libraries: dict[str, int] = {}
         #: date part of a timestamp → (day ordinal, UTC seconds of its local midnight on the ordinal line)
-        self.stamps: dict[str, object] = {}
+        self.stamps: dict[str, tuple[int, int]] = {}
         #: clock part of a timestamp → seconds into the day
-        self.clocks: dict[str, object] = {}
+        self.clocks: dict[str, int] = {}
         #: date cell → day ordinal
-        self.dates: dict[str, object] = {}
+        self.dates: dict[str, int] = {}
         #: kind cell → index into KIND_ORDER
-        self.kinds: dict[str, object] = {}
+        self.kinds: dict[str, int] = {}
         #: participants cell → whole number
-        self.counts: dict[str, object] = {}
-        self._zone_days: dict[str, dict[int, object]] = {}
+        self.counts: dict[str, int] = {}
+        #: zone number << 22 | day ordinal → the zone's steady UTC offset in seconds around that day
+        self.offsets: dict[int, int] = {}
+        self.zones: list[str] = [setup.sheet_timezone]
 
     @staticmethod
-    def _store(table: dict[str, object], key: str, value: object) -> object:
+    def _store(table: dict[Any, Any], key: Any, value: Any) -> Any:  # any memo table
         if len(table) >= _MEMO_LIMIT:
             table.clear()
         table[key] = value
         return value
 
-    def library(self, value: object) -> object:
+    def library(self, value: object) -> int:
         if type(value) is not str:
-            return _NOT_CLEAN
+            return _BAD
         found = self.setup.matcher.match(value).library
         if found is None:
-            return self._store(self.libraries, value, _NOT_CLEAN)
+            return self._store(self.libraries, value, _BAD)  # type: ignore[no-any-return]
         zone = found.timezone
-        days = None if zone == self.sheet_timezone else self._zone_days.setdefault(zone, {})
-        entry = (self.setup.library_index[found.id], zone, days)
-        return self._store(self.libraries, value, entry)
+        if zone not in self.zones:
+            if len(self.zones) == _ZONE_LIMIT:
+                return _BAD  # more zones than the packing holds: the general reader copes
+            self.zones.append(zone)
+        entry = self.setup.library_index[found.id] * _ZONE_LIMIT + self.zones.index(zone)
+        return self._store(self.libraries, value, entry)  # type: ignore[no-any-return]
 
-    def clock(self, text: str) -> object:
+    def clock(self, text: str) -> int:
         clock = _clock(text)
-        seconds = _NOT_CLEAN if clock is None or clock[3] else clock[0] * 3600 + clock[1] * 60 + clock[2]
-        return self._store(self.clocks, text, seconds)
+        seconds = _BAD if clock is None or clock[3] else clock[0] * 3600 + clock[1] * 60 + clock[2]
+        return self._store(self.clocks, text, seconds)  # type: ignore[no-any-return]
 
-    def stamp(self, text: str) -> object:
+    def stamp(self, text: str) -> tuple[int, int]:
         day = parse_date(text, day_first=self.day_first)
-        entry: object = _NOT_CLEAN
+        entry = (_BAD, _BAD)
         if day is not None:
             ordinal = day.toordinal()
             offset = _steady_offset(self.sheet_timezone, ordinal)
             if offset is not None:
                 entry = (ordinal, ordinal * _DAY - offset)
-        return self._store(self.stamps, text, entry)
+        return self._store(self.stamps, text, entry)  # type: ignore[no-any-return]
 
-    def offset(self, zone: str, days: dict[int, object], ordinal: int) -> object:
-        offset = _steady_offset(zone, ordinal)
-        days[ordinal] = _NOT_CLEAN if offset is None else offset
-        return days[ordinal]
+    def offset(self, key: int) -> int:
+        offset = None if key < 0 else _steady_offset(self.zones[key >> 22], key & ((1 << 22) - 1))
+        return self._store(self.offsets, key, _BAD if offset is None else offset)  # type: ignore[no-any-return]
 
-    def date(self, value: object) -> object:
+    def date(self, value: object) -> int:
         if type(value) is not str:
-            return _NOT_CLEAN
+            return _BAD
         day = parse_date(value, day_first=self.day_first)
-        return self._store(self.dates, value, _NOT_CLEAN if day is None else day.toordinal())
+        return self._store(self.dates, value, _BAD if day is None else day.toordinal())  # type: ignore[no-any-return]
 
-    def kind(self, value: object) -> object:
+    def kind(self, value: object) -> int:
         if type(value) is not str:
-            return _NOT_CLEAN
+            return _BAD
         kind = self.setup.rubric.kind_of(value)
-        return self._store(self.kinds, value, _NOT_CLEAN if kind is None else _KIND_INDEX[kind])
+        return self._store(self.kinds, value, _BAD if kind is None else _KIND_INDEX[kind])  # type: ignore[no-any-return]
 
-    def count(self, value: object) -> object:
+    def count(self, value: object) -> int:
         if type(value) is not str:
-            return 0 if value is None else _NOT_CLEAN
+            return 0 if value is None else _BAD
         number = parse_whole_number(value)
-        return self._store(self.counts, value, _NOT_CLEAN if number is None else number)
+        return self._store(self.counts, value, _BAD if number is None else number)  # type: ignore[no-any-return]
 
 
 def _steady_offset(zone_name: str, ordinal: int) -> int | None:
@@ -408,12 +423,12 @@ def _steady_offset(zone_name: str, ordinal: int) -> int | None:
         return None
     zone = _zone(zone_name)
     first = dt.datetime.fromordinal(ordinal - 2)
-    seen = set()
+    seen: set[int | None] = set()
     for half_days in range(11):  # every 12 hours over five days
-        offset = (first + dt.timedelta(hours=12 * half_days)).replace(tzinfo=zone).utcoffset()
-        seen.add(None if offset is None else int(offset.total_seconds()))
-    offset = seen.pop()
-    return offset if not seen else None
+        delta = (first + dt.timedelta(hours=12 * half_days)).replace(tzinfo=zone).utcoffset()
+        seen.add(None if delta is None else int(delta.total_seconds()))
+    steady = seen.pop()
+    return steady if not seen else None
 
 
 def parse_responses(  # one loop, kept flat for speed
@@ -465,82 +480,97 @@ def _parse(
     library_index = setup.library_index
     memo = _Memo(setup)
     out = ActivityColumns([library.id for library in registry])
-    c_library, c_kind, c_day, c_male, c_female = out.library, out.kind, out.day, out.male, out.female
-    c_delay, c_row, c_urls, c_url_end = out.delay, out.row, out.urls, out.url_end
+    c_url, more_urls = out.url, out.more_urls
+    numbers = out.row
     instants = array("q")  # per accepted position, µs on the UTC line, for ordering duplicates
 
     problems: list[Problem] = []
     best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
-    losers: list[tuple[int, tuple[int, int, int, str], Cell]] = []  # (position, key, title cell)
+    losers: list[tuple[int, tuple[int, int, int, str], object]] = []  # (position, key, title cell or _NOT_CLEAN)
     blank = rejected = trailing_blank = 0
     sheet_zone_checked = False
     fast = _FAST_PATH
-    index = -1
+    rows_read = 0
     rows = iter(table.rows)
 
     while chunk := list(islice(rows, _CHUNK)):
-        records = _clean_records(chunk, setup, memo) if fast else [None] * len(chunk)
-        for cells, record in zip(chunk, records, strict=True):
-            index += 1
-            number = first_number + index
-            if record is not None:
-                trailing_blank = 0
-                lib_pos, day, kind, norm, male, female, delay, instant, identities = record
-                title_cell: Cell = cells[i_title]
-            else:
-                if len(cells) < width:
-                    cells = [*cells, *([None] * (width - len(cells)))]
-                if _is_blank_row(cells):
-                    blank += 1
-                    trailing_blank += 1
+        chunk_first = first_number + rows_read
+        if fast:
+            records, slow = _clean_chunk(chunk, setup, memo, chunk_first)
+        else:
+            records, slow = [], list(range(len(chunk)))
+        last_filled = len(chunk) - 1  # the chunk's last non-blank row: its last clean one, for now
+        taken = set(slow)
+        while last_filled >= 0 and last_filled in taken:
+            last_filled -= 1
+        general: list[tuple[Any, ...]] = []
+        for j in slow:  # rows for the general reader: blank ones, problem ones, unusual ones
+            cells = chunk[j]
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            if _is_blank_row(cells):
+                blank += 1
+                continue
+            last_filled = max(last_filled, j)
+            if not sheet_zone_checked:
+                _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
+                sheet_zone_checked = True
+            row, activity, _ = _read_row(setup, rows_read + j, cells)
+            if row.problems:
+                problems.extend(row.problems)
+            if activity is None:
+                rejected += 1
+                continue
+            general.append(_record(activity, library_index))
+        trailing_blank = len(chunk) - 1 - last_filled if last_filled >= 0 else trailing_blank + len(chunk)
+        if general:  # back into sheet order
+            records.extend(general)
+            records.sort(key=itemgetter(10))
+        chunk_records = records
+        rows_read += len(chunk)
+        if not chunk_records:
+            continue
+
+        # Append the chunk's accepted rows column by column (C-level extends).
+        (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = zip(
+            *chunk_records, strict=True
+        )
+        start = len(numbers)
+        out.library.extend(libs)
+        out.kind.extend(kinds)
+        out.day.extend(days)
+        out.male.extend(males)
+        out.female.extend(females)
+        out.delay.extend(delays)
+        numbers.extend(chunk_numbers)
+        instants.extend(stamps)
+        c_url.extend(urls)
+        if any(mores):
+            for number, more in zip(chunk_numbers, mores, strict=True):
+                if more:
+                    more_urls[number] = more
+
+        # Duplicates: setdefault keeps the first position per key; the few rows that met an
+        # earlier key are settled in Python, in sheet order, against the current keeper.
+        keys = list(zip(libs, days, kinds, norms, strict=True))
+        positions = range(start, start + len(keys))
+        kept = list(map(best.setdefault, keys, positions))
+        if any(map(ne, kept, positions)):
+            for offset, held in enumerate(kept):
+                position = start + offset
+                if held == position:
                     continue
-                trailing_blank = 0
-                if not sheet_zone_checked:
-                    _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
-                    sheet_zone_checked = True
-                row, activity, title_cell = _read_row(setup, index, cells)
-                if row.problems:
-                    problems.extend(row.problems)
-                if activity is None:
-                    rejected += 1
-                    continue
-                lib_pos = library_index[activity.library_id]
-                day = activity.date.toordinal()
-                kind = _KIND_INDEX[activity.kind]
-                male, female = activity.participants_male, activity.participants_female
-                delay = activity.reported_on.toordinal() - day
-                instant = _instant(activity.reported_at)
-                identities = [normalize_url(url) for url in activity.publication_urls]
-                norm = normalize_text(activity.title)
+                key = keys[offset]
+                held = best[key]
+                number = chunk_numbers[offset]
+                if (stamps[offset], number) < (instants[held], numbers[held]):
+                    best[key] = position
+                    # Its title cell is gone (keeping every title would cost ~100 bytes a row): read again below.
+                    losers.append((held, key, _NOT_CLEAN))
+                else:
+                    cells = chunk[number - chunk_first]
+                    losers.append((position, key, cells[i_title] if i_title < len(cells) else None))
 
-            position = len(c_row)
-            c_library.append(lib_pos)
-            c_kind.append(kind)
-            c_day.append(day)
-            c_male.append(male)
-            c_female.append(female)
-            c_delay.append(delay)
-            c_row.append(number)
-            if type(identities) is str:
-                if identities:
-                    c_urls.append(identities)
-            elif identities:
-                c_urls.extend(identities)
-            c_url_end.append(len(c_urls))
-            instants.append(instant)
-
-            key = (lib_pos, day, kind, norm)
-            held = best.get(key)
-            if held is None:
-                best[key] = position
-            elif (instant, number) < (instants[held], c_row[held]):
-                best[key] = position
-                # Its title cell is gone (keeping every title would cost ~100 bytes a row): read again below.
-                losers.append((held, key, _NOT_CLEAN))  # type: ignore[arg-type]
-            else:
-                losers.append((position, key, title_cell))
-
-    rows_read = index + 1
     last = rows_read - trailing_blank
     blank -= trailing_blank
     del instants
@@ -548,14 +578,14 @@ def _parse(
     dropped: set[int] = set()
     name_title = setup.name_of[Field.TITLE]
     pending = [(pos, key) for pos, key, title_cell in losers if title_cell is _NOT_CLEAN]
-    titles = _title_cells(setup, {c_row[pos] for pos, _ in pending}) if pending else {}
+    titles = _title_cells(setup, {numbers[pos] for pos, _ in pending}) if pending else {}
     for pos, key, title_cell in losers:
-        row_number = c_row[pos]
+        row_number = numbers[pos]
         dropped.add(pos)
         dup = _Row(table.name, row_number,
                    table.row_ids[row_number - table.header_row - 1] if table.row_ids else None)
-        cell = titles[row_number] if title_cell is _NOT_CLEAN else title_cell
-        dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=c_row[best[key]])
+        cell = titles[row_number] if title_cell is _NOT_CLEAN else cast("Cell", title_cell)
+        dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=numbers[best[key]])
         problems.extend(dup.problems)
     del best
     problems.sort(key=lambda p: p.row)
@@ -574,6 +604,18 @@ def _parse(
     )
 
 
+def _record(activity: Activity, library_index: Mapping[str, int]) -> tuple[Any, ...]:
+    """The fast path's record of an activity the general reader accepted."""
+    day = activity.date.toordinal()
+    identities = [normalize_url(url) for url in activity.publication_urls]
+    return (
+        library_index[activity.library_id], day, _KIND_INDEX[activity.kind], normalize_text(activity.title),
+        activity.participants_male, activity.participants_female, activity.reported_on.toordinal() - day,
+        _instant(activity.reported_at), identities[0] if identities else "",
+        tuple(identities[1:]) if len(identities) > 1 else None, activity.source.row,
+    )
+
+
 def _is_text(column: Sequence[Cell]) -> bool:
     """Whether every cell of a column is ``str`` (one C-level pass; CSV columns always are)."""
     try:
@@ -583,118 +625,154 @@ def _is_text(column: Sequence[Cell]) -> bool:
     return True
 
 
-def _fill(
-    memo: dict[str, object], keys: Sequence[Any], compute: Callable[[Any], object]
-) -> list[object]:
+def _fill(memo: dict[Any, Any], keys: Sequence[Any], compute: Callable[[Any], Any]) -> list[Any]:
     """``memo[key]`` for every key, computing (and memoising) the misses with ``compute(key)``."""
     values = list(map(memo.get, keys))
-    if None in values:
-        for j, value in enumerate(values):
-            if value is None:
-                key = keys[j]
-                found = memo.get(key)  # an earlier miss in this chunk may have filled it
-                values[j] = compute(key) if found is None else found
-    return values
+    j = -1
+    try:
+        while True:
+            j = values.index(None, j + 1)  # finds the misses in C
+            key = keys[j]
+            found = memo.get(key)  # an earlier miss in this chunk may have filled it
+            values[j] = compute(key) if found is None else found
+    except ValueError:
+        return values
 
 
-def _clean_records(  # the fast path, kept flat
-    chunk: Sequence[Sequence[Cell]], setup: _Setup, memo: _Memo
-) -> list[tuple[Any, ...] | None]:
-    """The fast path over a chunk of rows: per row, the accepted record, or None for "ask the general reader".
+def _positions(values: list[Any], wanted: object, into: set[int]) -> None:
+    """Add to ``into`` every index where ``values`` holds ``wanted`` (searched in C)."""
+    j = -1
+    try:
+        while True:
+            j = values.index(wanted, j + 1)
+            into.add(j)
+    except ValueError:
+        return
 
-    Works column by column with C-level ``map`` over memo tables of distinct cell
-    texts; only the columns' misses and the final per-row checks run as Python.
-    A record is ``(library position, day ordinal, kind index, normalised title,
-    male, female, delay days, instant µs, publication identities)``.
+
+def _clean_chunk(  # the fast path, kept flat
+    chunk: Sequence[Sequence[Cell]], setup: _Setup, memo: _Memo, first_number: int
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The fast path over a chunk of rows, column by column, with no Python code per clean row.
+
+    Returns the records of the clean rows (see :func:`_record`) and the
+    indexes, in the chunk, of the rows the general reader must take. Every
+    step is a C-level ``map`` over a column (memo lookups, arithmetic,
+    comparisons); Python runs only for memo misses and the rows found unclean.
     """
     size = len(chunk)
     width = setup.width
-    short: list[int] = []
+    slow: set[int] = set()
     if min(map(len, chunk)) < width:  # blank lines come as [] from csv: the general reader takes them
-        short = [j for j, cells in enumerate(chunk) if len(cells) < width]
+        slow.update(j for j, cells in enumerate(chunk) if len(cells) < width)
         chunk = [[*cells, *([""] * (width - len(cells)))] if len(cells) < width else cells for cells in chunk]
     columns = list(zip(*chunk, strict=False))
     if not all(_is_text(columns[i]) for i in setup.used):
-        return [None] * size
-    ts_col, lib_col, date_col = columns[setup.i_ts], columns[setup.i_lib], columns[setup.i_date]
-    title_col, kind_col, pub_col = columns[setup.i_title], columns[setup.i_kind], columns[setup.i_pub]
-    male_col, female_col = columns[setup.i_male], columns[setup.i_female]
+        return [], list(range(size))
 
-    libs = _fill(memo.libraries, lib_col, memo.library)
-    ts_dates, _, ts_clocks = zip(*map(str.rpartition, map(str.strip, ts_col), repeat(" ")), strict=True)
+    libs = _fill(memo.libraries, columns[setup.i_lib], memo.library)
+    ts_dates, _, ts_clocks = zip(*map(str.rpartition, map(str.strip, columns[setup.i_ts]), repeat(" ")), strict=True)
     stamps = _fill(memo.stamps, ts_dates, memo.stamp)
-    clocks = _fill(memo.clocks, ts_clocks, memo.clock)
-    days = _fill(memo.dates, date_col, memo.date)
-    kinds = _fill(memo.kinds, kind_col, memo.kind)
-    males = _fill(memo.counts, male_col, memo.count)
-    females = _fill(memo.counts, female_col, memo.count)
-    titles = list(map(str.strip, title_col))
+    ts_days = list(map(itemgetter(0), stamps))
+    utc = list(map(add, map(itemgetter(1), stamps), _fill(memo.clocks, ts_clocks, memo.clock)))
+    zones = map(and_, libs, repeat(_ZONE_LIMIT - 1))
+    offsets = _fill(memo.offsets, list(map(or_, map(lshift, zones, repeat(22)), ts_days)), memo.offset)
+    reported_on = list(map(floordiv, map(add, utc, offsets), repeat(_DAY)))  # local day in the library's zone
+    days = _fill(memo.dates, columns[setup.i_date], memo.date)
+    kinds = _fill(memo.kinds, columns[setup.i_kind], memo.kind)
+    males = _fill(memo.counts, columns[setup.i_male], memo.count)
+    females = _fill(memo.counts, columns[setup.i_female], memo.count)
+    positions = list(map(floordiv, libs, repeat(_ZONE_LIMIT)))
+    titles = list(map(str.strip, columns[setup.i_title]))
+
+    # Publication links: one already in normal form is its own identity (the usual case, in C).
+    pubs = list(map(str.strip, columns[setup.i_pub]))
+    urls: list[Any] = list(pubs)
+    more: dict[int, tuple[str, ...]] = {}
+    normal = list(map(_NORMAL_URL_OR_EMPTY.fullmatch, pubs))  # a blank cell is its own (empty) identity too
+    j = -1
+    try:
+        while True:
+            j = normal.index(None, j + 1)  # the others, found in C
+            text = pubs[j]
+            if _SLASHED_URL.fullmatch(text):
+                urls[j] = text[:-1]
+            elif (plain := plain_url_identity(text)) is not None:  # one link, not yet in normal form
+                urls[j] = plain
+            else:
+                ids = _identities(text)
+                if type(ids) is list:
+                    urls[j] = ids[0]
+                    more[first_number + j] = tuple(ids[1:])
+                else:
+                    urls[j] = ids  # "" or one identity, or None: a url.invalid warning
+    except ValueError:
+        pass
+
+    # Every reason a row is not clean, found per column in C.
+    _positions(list(map(lt, map(min, positions, ts_days, utc, days, kinds, males, females), repeat(0))),
+               True, slow)
+    _positions(list(map(gt, days, reported_on)), True, slow)  # date.future (or a bad zone offset)
+    _positions(list(map(lt, days, repeat(_PROGRAM_START_ORDINAL))), True, slow)
+    _positions(titles, "", slow)
+    _positions(urls, None, slow)
+    publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
+    _positions(list(map(and_, map(eq, kinds, repeat(publikasi)), map(not_, urls))), True, slow)
+    if setup.i_doc is not None:
+        docs = list(map(str.strip, columns[setup.i_doc]))
+        checked = list(map(_PLAIN_URL_SHAPE.fullmatch, docs))
+        j = -1
+        try:
+            while True:
+                j = checked.index(None, j + 1)
+                if docs[j] and not is_http_url(docs[j]):
+                    slow.add(j)
+        except ValueError:
+            pass
+
+    numbers = range(first_number, first_number + size)
+    instants = map(mul, utc, repeat(1_000_000))
+    delays = map(sub, reported_on, days)
+    records = list(zip(
+        positions, days, kinds, _normalize_titles(titles), males, females, delays, instants, urls,
+        map(more.get, numbers), numbers, strict=True,
+    ))
+    if slow:
+        keep = bytearray(b"\x01") * size
+        for j in slow:
+            keep[j] = 0
+        records = list(compress(records, keep))
+    return records, sorted(slow)
+
+
+def _normalize_titles(titles: list[str]) -> list[str]:
+    """:func:`normalize_text` of every title, the ASCII ones in C-level passes (no memo: titles rarely repeat)."""
     folded = list(map(str.casefold, titles))
-    norms = list(map(" ".join, map(str.split, map(str.translate, folded, repeat(_ASCII_NOT_WORD)))))
-    if not all(map(str.isascii, folded)):
+    if not all(map(str.isascii, folded)):  # bytes.translate is 3× faster than str.translate; ASCII only
+        ascii_only = [text if text.isascii() else "" for text in folded]
+    else:
+        ascii_only = folded
+    norms = list(map(bytes.decode, map(b" ".join, map(bytes.split, map(
+        bytes.translate, map(str.encode, ascii_only), repeat(_ASCII_WORDS_ONLY))))))
+    if ascii_only is not folded:
         for j, text in enumerate(folded):
             if not text.isascii():
                 norms[j] = normalize_text(titles[j])
-
-    if setup.i_doc is None:
-        docs_ok: list[object] = [True] * size
-    else:
-        docs = list(map(str.strip, columns[setup.i_doc]))
-        docs_ok = list(map(_PLAIN_URL.fullmatch, docs))
-        if None in docs_ok:
-            for j, doc in enumerate(docs):
-                if docs_ok[j] is None:
-                    docs_ok[j] = True if not doc or is_http_url(doc) else _NOT_CLEAN
-
-    pubs = list(map(str.strip, pub_col))
-    # A single link already in its normal form is its own identity: no work per row.
-    normal = list(map(_NORMAL_URL.fullmatch, pubs))
-
-    not_clean = _NOT_CLEAN
-    start = _PROGRAM_START_ORDINAL
-    publikasi = _KIND_INDEX[ActivityKind.PUBLIKASI]
-    records: list[tuple[Any, ...] | None] = [None] * size
-    for j, (lib, stamp, seconds, day, kind, male, female, doc_ok, is_normal) in enumerate(zip(
-        libs, stamps, clocks, days, kinds, males, females, docs_ok, normal, strict=True,
-    )):
-        if (
-            lib is not_clean or stamp is not_clean or seconds is not_clean or day is not_clean
-            or kind is not_clean or male is not_clean or female is not_clean or doc_ok is not_clean
-            or not titles[j]
-        ):
-            continue
-        ids = pubs[j] if is_normal is not None else _identities(pubs[j])
-        if ids is not_clean:
-            continue
-        lib_pos, lib_zone, lib_days = lib  # type: ignore[misc]
-        ts_day, base = stamp  # type: ignore[misc]
-        utc = base + seconds
-        if lib_days is None:  # the library keeps the sheet's zone
-            reported_on = ts_day
-        else:
-            offset = lib_days.get(ts_day)
-            if offset is None:
-                offset = memo.offset(lib_zone, lib_days, ts_day)
-            if offset is not_clean:
-                continue
-            reported_on = (utc + offset) // _DAY
-        if day < start or day > reported_on or (kind == publikasi and not ids):  # type: ignore[operator]
-            continue
-        records[j] = (lib_pos, day, kind, norms[j], male, female, reported_on - day, utc * 1_000_000, ids)  # type: ignore[operator]
-    for j in short:
-        records[j] = None
-    return records
+    return norms
 
 
-def _identities(text: str) -> object:
-    """Publication link identities of a stripped cell text: ``""`` for none, one ``str``, a list, or ``_NOT_CLEAN``."""
+def _identities(text: str) -> str | list[str] | None:
+    """Publication link identities of a stripped cell text: ``""`` for none, one ``str``, a list, or None if one is invalid."""
+    parts = [part for part in _URL_SEPARATORS.split(text) if part]
+    if all(map(_NORMAL_URL.fullmatch, parts)):  # the usual list: each link its own identity
+        return (parts[0] if len(parts) == 1 else parts) if parts else ""
     found: list[str] = []
-    for url in _URL_SEPARATORS.split(text):
+    for url in parts:
         if url:
             identity = plain_url_identity(url)
             if identity is None:
                 if not is_http_url(url):
-                    return _NOT_CLEAN  # a url.invalid warning: the general reader reports it
+                    return None  # a url.invalid warning: the general reader reports it
                 identity = normalize_url(url)
             found.append(identity)
     if not found:

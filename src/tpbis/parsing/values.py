@@ -399,14 +399,23 @@ def split_urls(value: object) -> list[str]:
 # info, then printable non-space characters. Every text it matches is one that
 # is_http_url accepts, and url_identity on it is plain string slicing; anything
 # else takes the general path (tests/parsing/test_values.py checks both agree).
-_PLAIN_URL = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)([/?#][!-~]*)?")
+_PLAIN_URL = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)([/?#][!-+\--:<-~]*)?")
+#: _PLAIN_URL without its groups: a cheaper yes/no.
+_PLAIN_URL_SHAPE = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][!-+\--:<-~]*)?")
 _WHITESPACE = re.compile(r"\s")
 # A plain link already in its normal form (lower-case scheme and host, no fragment,
-# no trailing "/", no empty query): its identity is itself.
+# no trailing "/", no empty query): its identity is itself. Neither pattern admits
+# "," or ";", so a cell they match whole is one link (split_urls splits on those).
 _NORMAL_URL = re.compile(
     r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"
-    r"(?:/[!\"$->@-~]*[!\"$-.0->@-~])?"
-    r"(?:\?[!\"$-~]+)?"
+    r"(?:/[!\"$-+\--:<->@-~]*[!\"$-+\-.0-:<->@-~])?"
+    r"(?:\?[!\"$-+\--:<-~]+)?"
+)
+_NORMAL_URL_OR_EMPTY = re.compile(f"(?:{_NORMAL_URL.pattern})?")
+# A link in normal form but for one trailing "/" (and no query): its identity drops the "/".
+_SLASHED_URL = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r"(?:/[!\"$-+\--:<->@-~]*[!\"$-+\-.0-:<->@-~])?/"
 )
 
 
