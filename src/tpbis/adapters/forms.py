@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import cattrs
 
+from tpbis.adapters.google import RetryPolicy, retry_after
 from tpbis.domain.library import Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import AuthError, SourceError
@@ -96,15 +95,14 @@ class FormsClient:
         session: requests.Session,
         *,
         base_url: str = FORMS_API,
-        max_attempts: int = 5,
-        max_delay: float = 16.0,
-        sleep: Callable[[float], None] = time.sleep,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
-        self.max_attempts = max_attempts
-        self.max_delay = max_delay
-        self._sleep = sleep
+        self.policy = policy or RetryPolicy(attempts=5, base=0.5, cap=16.0)
+        if sleep is not None:
+            self.policy.sleep = sleep
 
     def _call(self, step: str, method: str, path: str, form_id: str, *,
               params: Mapping[str, Any] | None = None, body: Any = None) -> dict[str, Any]:
@@ -112,12 +110,14 @@ class FormsClient:
 
         url = self.base_url + path
         reason = ""
-        for attempt in range(1, self.max_attempts + 1):
+        policy = self.policy
+        waited = 0.0
+        for attempt in range(1, policy.attempts + 1):
             try:
                 response = self.session.request(method, url, params=params, json=body, timeout=60)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = type(exc).__name__
-                retry_after = None
+                wait_at_least = None
             else:
                 if response.status_code < 300:
                     data = response.json() if response.content else {}
@@ -125,11 +125,13 @@ class FormsClient:
                 reason = _error_message(response)
                 if response.status_code not in _RETRIED:
                     raise _api_error(step, response.status_code, reason, form_id)
-                retry_after = _retry_after(response)
-            if attempt < self.max_attempts:
-                backoff = min(self.max_delay, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
-                self._sleep(min(self.max_delay, retry_after) if retry_after is not None else backoff)
-        raise SourceError.from_catalogue("form.unavailable", attempts=self.max_attempts, step=step, reason=reason)
+                wait_at_least = retry_after(response)
+            delay = policy.wait(attempt, wait_at_least)
+            if attempt == policy.attempts or waited + delay > policy.budget:
+                break
+            waited += delay
+            policy.sleep(delay)
+        raise SourceError.from_catalogue("form.unavailable", attempts=attempt, step=step, reason=reason)
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """``forms.create``: an empty form with a title."""
@@ -176,14 +178,6 @@ def _error_message(response: requests.Response) -> str:
     if isinstance(error, dict):
         return str(error.get("message") or "")
     return response.reason or ""
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _api_error(step: str, status: int, reason: str, form_id: str) -> Exception:

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from tpbis.errors import AuthError, SourceError
 
@@ -28,8 +32,10 @@ __all__ = [
     "FORMS_BODY_SCOPE",
     "FORMS_RESPONSES_SCOPE",
     "SHEETS_SCOPE",
+    "RetryPolicy",
     "google_session",
     "load_credentials",
+    "retry_after",
 ]
 
 #: Read and write the spreadsheets the account can open (no Drive listing needed).
@@ -144,3 +150,41 @@ def google_session(
     base = _base_url(host)
     session = AuthorizedSession(credentials, auth_request=Request(session=emulator_session(base)))  # type: ignore[no-untyped-call]
     return mount_emulator(session, base)
+
+
+@attrs.define
+class RetryPolicy:
+    """Exponential backoff with full jitter, honouring ``Retry-After``.
+
+    The wait before retry *n* (1-based) is ``uniform(0, min(cap, base·2ⁿ⁻¹))``,
+    raised to ``Retry-After`` when the server sends one; no more than
+    ``attempts`` tries and ``budget`` seconds of waiting in all.
+    """
+
+    attempts: int = 6
+    base: float = 1.0
+    cap: float = 32.0
+    budget: float = 120.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+    #: called before each wait with (attempt, seconds, reason)
+    on_retry: Callable[[int, float, str], None] | None = None
+
+    def wait(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before the retry after failed ``attempt`` (1-based)."""
+        ceiling: float = min(self.cap, self.base * 2.0 ** (attempt - 1))
+        backoff: float = self.jitter() * ceiling
+        return backoff if retry_after is None else max(backoff, retry_after)
+
+
+def retry_after(response: requests.Response | None) -> float | None:
+    """Seconds from a ``Retry-After`` header given in seconds (an HTTP date falls back to backoff)."""
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: fall back to backoff

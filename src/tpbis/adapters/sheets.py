@@ -19,20 +19,23 @@ full jitter, honouring ``Retry-After``, bounded in attempts and total time.
 from __future__ import annotations
 
 import json
-import random
 import re
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import attrs
 import gspread
 import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
-from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
+from tpbis.adapters.google import (
+    SHEETS_SCOPE,
+    RetryPolicy,
+    google_session,
+    load_credentials,
+    retry_after,
+)
 from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, RemoteError, SourceError
 from tpbis.parsing.table import Cell, Table
@@ -65,43 +68,6 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
 
 
-@attrs.define
-class RetryPolicy:
-    """Exponential backoff with full jitter, honouring ``Retry-After``.
-
-    The wait before retry *n* (1-based) is ``uniform(0, min(cap, base·2ⁿ⁻¹))``,
-    raised to ``Retry-After`` when the server sends one; no more than
-    ``attempts`` tries and ``budget`` seconds of waiting in all.
-    """
-
-    attempts: int = 6
-    base: float = 1.0
-    cap: float = 32.0
-    budget: float = 120.0
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[], float] = random.random
-    #: called before each wait with (attempt, seconds, reason)
-    on_retry: Callable[[int, float, str], None] | None = None
-
-    def wait(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before the retry after failed ``attempt`` (1-based)."""
-        ceiling: float = min(self.cap, self.base * 2.0 ** (attempt - 1))
-        backoff: float = self.jitter() * ceiling
-        return backoff if retry_after is None else max(backoff, retry_after)
-
-
-def _retry_after(response: requests.Response | None) -> float | None:
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: fall back to backoff
-
-
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries and a request counter."""
 
@@ -125,7 +91,7 @@ class RetryingHTTPClient(HTTPClient):
                 status = err.response.status_code
                 if status not in _RETRY_STATUS:
                     raise
-                delay = policy.wait(attempt, _retry_after(err.response))
+                delay = policy.wait(attempt, retry_after(err.response))
                 reason = f"HTTP {status}"
                 failure: Exception = err
             except (requests.ConnectionError, requests.Timeout) as err:
