@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -28,6 +28,7 @@ __all__ = [
     "ScoreReport",
     "awards_for",
     "load_inputs",
+    "responses_tab_name",
     "score_inputs",
 ]
 
@@ -54,21 +55,26 @@ class ScoreReport:
     runs: tuple[KpiRun, ...]
 
 
-def _pick_responses(tables: Mapping[str, Table], path: Path, wanted: str | None) -> Table:
+def responses_tab_name(tabs: Sequence[str], source: str, wanted: str | None = None) -> str:
+    """The responses tab among ``tabs``: ``wanted``, else a Google Forms default name.
+
+    Raises:
+        SourceError: no such tab (the message lists the tabs found).
+    """
     names = (wanted,) if wanted else RESPONSES_TABS
     for name in names:
-        if name in tables:
-            return tables[name]
+        if name in tabs:
+            return name
     # Google names later forms "Form Responses 2" etc.; take one when it is the only match.
     if not wanted:
-        prefixed = [t for n, t in tables.items() if n.startswith(RESPONSES_TABS)]
+        prefixed = [n for n in tabs if n.startswith(RESPONSES_TABS)]
         if len(prefixed) == 1:
             return prefixed[0]
     raise SourceError.from_catalogue(
         "error.no_responses_tab",
-        path=str(path),
+        path=source,
         wanted=", ".join(f"'{n}'" for n in names),
-        found=", ".join(f"'{n}'" for n in tables) or "-",
+        found=", ".join(f"'{n}'" for n in tabs) or "-",
     )
 
 
@@ -104,7 +110,7 @@ def load_inputs(
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         tables = read_workbook(path)
-        responses = _pick_responses(tables, path, responses_tab)
+        responses = tables[responses_tab_name(list(tables), str(path), responses_tab)]
         contests = tables.get(CONTEST_TAB)
         if registry is not None:
             reg = _read_registry_file(Path(registry), registry_tab)

@@ -45,11 +45,11 @@ from tpbis.service.outputs import (
     state_tab,
 )
 from tpbis.service.score import (
-    RESPONSES_TABS,
     AwardsReport,
     Inputs,
     ScoreReport,
     awards_for,
+    responses_tab_name,
     score_inputs,
 )
 from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
@@ -147,23 +147,6 @@ class SyncResult:
     responses_tab: str
     #: the ``_tpbis`` state as read before this sync
     state: Mapping[str, str] = attrs.Factory(dict)
-
-
-def _pick_responses(info: WorkbookInfo, wanted: str | None) -> str:
-    names = (wanted,) if wanted else RESPONSES_TABS
-    for name in names:
-        if name in info.tabs:
-            return name
-    if not wanted:
-        prefixed = [n for n in info.tabs if n.startswith(RESPONSES_TABS)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-    raise SourceError.from_catalogue(
-        "error.no_responses_tab",
-        path=info.title,
-        wanted=", ".join(f"'{n}'" for n in names),
-        found=", ".join(f"'{n}'" for n in info.tabs) or "-",
-    )
 
 
 def read_state(table: Table | None) -> dict[str, str]:
@@ -264,7 +247,7 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
 
     step(0)
     info = workbook.info()
-    responses_name = _pick_responses(info, options.responses_tab)
+    responses_name = responses_tab_name(info.tabs, info.title, options.responses_tab)
     if options.registry_tab not in info.tabs:
         raise SourceError.from_catalogue("error.no_registry", tab=options.registry_tab, path=info.title)
     wanted = [responses_name, options.registry_tab]
