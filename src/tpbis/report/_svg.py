@@ -142,6 +142,16 @@ def _band_line_v(x: float, top: float, bottom: float, label: str) -> list[str]:
     ]
 
 
+def _count_grid(ticks: Sequence[int], left: float, right: float, top: float, plot_h: float) -> list[str]:
+    """Horizontal grid lines with their count labels, for a count axis from 0 to ``ticks[-1]``."""
+    out: list[str] = []
+    for tick in ticks:
+        y = top + plot_h - plot_h * tick / ticks[-1]
+        out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{fmt(y)}" y2="{fmt(y)}" stroke="{GRID}"/>')
+        out.append(_text(left - 5, y + 4, str(tick), anchor="end", size=11, fill=AXIS))
+    return out
+
+
 def histogram(
     bins: Sequence[Mapping[Color, int]],
     *,
@@ -157,15 +167,12 @@ def histogram(
     ticks = _ticks(max((sum(b.values()) for b in bins), default=0))
     y_max = ticks[-1]
     out = _open(height, title, "chart-histogram")
-    for tick in ticks:
-        y = top + plot_h - plot_h * tick / y_max
-        out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{fmt(y)}" y2="{fmt(y)}" stroke="{GRID}"/>')
-        out.append(_text(left - 5, y + 4, str(tick), anchor="end", size=11, fill=AXIS))
+    out += _count_grid(ticks, left, right, top, plot_h)
     width = plot_w / len(bins)
     step = 100 / len(bins)
     for index, counts in enumerate(bins):
         x = left + index * width
-        y = top + plot_h
+        y: float = top + plot_h
         low = step * index
         for color in reversed(Color):
             count = counts.get(color, 0)
@@ -203,15 +210,12 @@ def stacked_columns(
     ticks = _ticks(max((sum(c.values()) for _, c in columns), default=0))
     y_max = ticks[-1]
     out = _open(height, title, "chart-columns")
-    for tick in ticks:
-        y = top + plot_h - plot_h * tick / y_max
-        out.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{fmt(y)}" y2="{fmt(y)}" stroke="{GRID}"/>')
-        out.append(_text(left - 5, y + 4, str(tick), anchor="end", size=11, fill=AXIS))
+    out += _count_grid(ticks, left, right, top, plot_h)
     slot = plot_w / max(len(columns), 1)
     bar = min(slot * 0.72, 48)
     for index, (label, counts) in enumerate(columns):
         x = left + index * slot + (slot - bar) / 2
-        y = top + plot_h
+        y: float = top + plot_h
         for color in reversed(Color):
             count = counts.get(color, 0)
             if not count:
