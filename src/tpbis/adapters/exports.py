@@ -55,7 +55,7 @@ from pathlib import Path
 import attrs
 
 from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
-from tpbis.adapters.xlsx import read_workbook
+from tpbis.adapters.xlsx import _openpyxl, _table
 from tpbis.errors import SourceError
 from tpbis.forms.schema import FORM_FIELDS
 from tpbis.parsing.mapping import Field, default_titles
@@ -264,13 +264,24 @@ def _is_zip(path: Path) -> bool:
 def _xlsx_sheet(path: Path) -> Table:
     """The submissions sheet of a KoBo XLSX export: it is named after the form, so take the first
     sheet that carries KoBo's metadata columns (repeat-group sheets follow it), else the first sheet."""
-    tables = read_workbook(path)
-    if not tables:
-        raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
-    for table in tables.values():
-        if {str(h) for h in table.header} & {"_submission_time", "_uuid", "SubmissionDate"}:
-            return table
-    return next(iter(tables.values()))
+    openpyxl = _openpyxl()
+    # A file handle, not the path: openpyxl refuses names not ending in .xlsx, and the kind is told by content.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
+            for sheet in sheets:
+                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+                if {str(h) for h in header} & {"_submission_time", "_uuid", "SubmissionDate"}:
+                    return _table(sheet)
+            return _table(sheets[0])
+        finally:
+            workbook.close()
 
 
 def _zip_main_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
