@@ -1,25 +1,26 @@
 """KoBoToolbox and ODK Central exports of tpbis's XLSForm, read with their semantics.
 
-What the exports look like (sources, cited where the behaviour is subtle):
+What the exports look like (the sources consulted are named; none is tpbis's own):
 
-* KoBoToolbox "Downloads" (XLS or CSV; https://support.kobotoolbox.org/export_download.html):
-  headers are the XML names ("XML values and headers") or the labels of a
-  form language; groups are in the header as ``group/field`` unless "include
-  groups in headers" is off, and the group separator can be changed (``/``
-  by default; ``-``, ``:`` and ``.`` are seen in practice). The CSV export
-  uses ``;`` as its field separator by default (KoboconnectR documents
-  ``fsep = ";"`` as "in most of the cases",
-  https://rdrr.io/cran/KoboconnectR/man/kobo_df_download.html). The XLSX
-  export names its first sheet after the form; repeat groups get further
-  sheets. Metadata columns come last and keep their names whatever the
-  header language: ``_id``, ``_uuid`` (the instanceID without ``uuid:``),
-  ``_submission_time`` (the server's receipt time, UTC, written without an
-  offset, e.g. ``2024-09-03T03:00:00``), ``_validation_status`` (the
-  validation label: "Approved", "Not Approved", "On Hold"; the API and
-  kpi's front end use the ids ``validation_status_approved``,
-  ``validation_status_not_approved``, ``validation_status_on_hold``),
-  ``_submitted_by``, ``_status``, ``_tags``, ``_index``.
-* ODK Central "Download" (https://docs.getodk.org/central-submissions/):
+* KoBoToolbox downloads (XLS/XLSX or CSV). The export options, as the
+  KoboconnectR reference documents the kpi export API
+  (https://rdrr.io/cran/KoboconnectR/man/kobo_export_create.html and
+  .../kobo_df_download.html): headers are the XML names (``lang = "_xml"``)
+  or the labels of a form language; ``include_grp`` puts the group path in
+  the header, joined by ``grp_sep`` (``/`` by default; other separators such
+  as ``-`` or ``:`` can be chosen); the CSV field separator is ``;`` "in most
+  of the cases". A user-measured XLSX export names its first sheet after
+  the form (cut to Excel's 31 characters); repeat groups get further sheets.
+  The metadata columns keep their names whatever the header language
+  (``_id``, ``_uuid``, ``_submission_time``, ``_validation_status``,
+  ``_notes``, ``_status``, ``_submitted_by``, ``_tags``, ``_index``).
+  ``_submission_time`` is the server's receipt time in UTC written without
+  an offset (``2024-09-03T03:00:00``; the same form the kpi API filters on).
+  The validation status is ``validation_status_approved``,
+  ``validation_status_not_approved`` or ``validation_status_on_hold``, shown
+  as "Approved", "Not approved", "On hold" (kobotoolbox/kpi front end,
+  ``VALIDATION_STATUSES``); either spelling is accepted.
+* ODK Central downloads (https://docs.getodk.org/central-submissions/):
   ``submissions.csv`` or ``submissions.csv.zip``, comma-separated UTF-8.
   Central's own export tests (getodk/central-backend) give the header as
   ``SubmissionDate,meta-instanceID,<fields>,KEY,SubmitterID,SubmitterName,
@@ -27,9 +28,10 @@ What the exports look like (sources, cited where the behaviour is subtle):
   FormVersion``; fields inside groups are ``group-field``; ``SubmissionDate``
   is UTC with a ``Z`` (``2018-01-01T00:00:00.000Z``). ``ReviewState`` is
   blank (received), ``hasIssues``, ``edited``, ``approved`` or ``rejected``
-  (https://docs.getodk.org/central-api-submission-management). The zip
-  holds the main ``<formId>.csv``, one ``<formId>-<repeat>.csv`` per repeat
-  group (with ``PARENT_KEY``) and a ``media/`` folder.
+  (https://docs.getodk.org/central-api-submission-management; ruODK's
+  ``submission_review``). The zip holds the main ``<formId>.csv``, one
+  ``<formId>-<repeat>.csv`` per repeat group (with ``PARENT_KEY``, as in ODK
+  Briefcase's documented export format) and a ``media/`` folder.
 
 Semantics kept here, so the parser converts rather than guesses:
 

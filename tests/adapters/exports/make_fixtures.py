@@ -7,7 +7,8 @@ Three submissions of tpbis's XLSForm (``tpbis_laporan_kegiatan``, questions in
 a group ``laporan``). The first was sent at 05:30 WIB on 3 September about
 that morning's activity: its UTC submission time is still 2 September.
 
-* KoBoToolbox (https://support.kobotoolbox.org/export_download.html): CSV with
+* KoBoToolbox (export options as documented for the kpi export API, see
+  ``tpbis/adapters/exports.py``): CSV with
   ``;`` separators, XML values and headers, groups as ``laporan/field``,
   metadata ``_id``, ``_uuid``, ``_submission_time`` (UTC, no offset),
   ``_validation_status`` (labels); XLSX with label headers and group
