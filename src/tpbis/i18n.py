@@ -767,6 +767,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "berkas HTML keluaran (bawaan: laporan-PERIODE.html)",
         "output HTML file (default: laporan-PERIOD.html)",
     ),
+    # --- added by full-exports ---------------------------------------------------
+    "error.csv_ambiguous_delimiter": (
+        "Pemisah kolom CSV '{path}' tidak bisa dipastikan: {choices} sama-sama cocok. Pilih salah satu "
+        "dengan --delimiter (misalnya --delimiter ';' atau --delimiter tab).",
+        "The column delimiter of CSV '{path}' cannot be told: {choices} all fit. Choose one with "
+        "--delimiter (e.g. --delimiter ';' or --delimiter tab).",
+    ),
+    "error.csv_bad_delimiter": (
+        "Pemisah kolom '{value}' tidak bisa dipakai; gunakan satu karakter, misalnya ',', ';' atau tab.",
+        "Delimiter '{value}' cannot be used; give one character, e.g. ',', ';' or tab.",
+    ),
+    "error.csv_bad_encoding": (
+        "Pengodean '{encoding}' untuk '{path}' tidak dikenal; gunakan misalnya utf-8, cp1252 atau utf-16.",
+        "Encoding '{encoding}' for '{path}' is not known; use e.g. utf-8, cp1252 or utf-16.",
+    ),
+    "error.csv_decode": (
+        "Berkas CSV '{path}' tidak bisa dibaca sebagai {encoding}: {reason}. Simpan ulang sebagai CSV UTF-8 "
+        "atau pilih pengodean dengan --encoding (misalnya --encoding cp1252).",
+        "CSV file '{path}' cannot be read as {encoding}: {reason}. Save it again as CSV UTF-8 or choose the "
+        "encoding with --encoding (e.g. --encoding cp1252).",
+    ),
+    "error.export_no_main_csv": (
+        "Unduhan ZIP '{path}' tidak berisi CSV utama ODK Central (dengan kolom SubmissionDate). Isinya: {found}.",
+        "Zip download '{path}' holds no ODK Central main CSV (with a SubmissionDate column). It holds: {found}.",
+    ),
+    "error.unsupported_source": (
+        "Sumber '{source}' tidak dikenali: berikan berkas .xlsx, .csv atau .csv.zip, URL/kunci Google "
+        "Spreadsheet, atau forms:ID_FORMULIR.",
+        "Source '{source}' is not recognised: give an .xlsx, .csv or .csv.zip file, a Google Sheets URL or key, "
+        "or forms:FORM_ID.",
+    ),
+    "error.unknown_source_kind": (
+        "Jenis sumber '{value}' tidak dikenal; pilih salah satu: {choices}.",
+        "Source kind '{value}' is not known; choose one of: {choices}.",
+    ),
 }
 
 

@@ -1,21 +1,180 @@
-"""CSV files: a responses export and a registry file, as Google Sheets downloads them."""
+"""CSV files as people have them: Google Sheets downloads, Excel saves, KoBoToolbox and ODK exports.
+
+The encoding and the delimiter are detected from the start of the file, and
+either can be forced:
+
+* encoding — a byte-order mark decides (UTF-8, UTF-16 LE/BE: Excel's
+  "Unicode text" is tab-separated UTF-16LE with a BOM); without one, UTF-8 if
+  the start of the file decodes as UTF-8, else Windows-1252 (what Excel writes
+  as "CSV" on Windows in an Indonesian or Western locale), else Latin-1.
+  UTF-16 without a BOM is recognised by its zero bytes.
+* delimiter — ``,``, ``;`` (KoBoToolbox's default CSV export, and Excel in
+  locales whose decimal separator is a comma, such as Indonesian) or a tab.
+  Each candidate splits the first records with the :mod:`csv` quoting rules,
+  so delimiters inside quoted fields do not count; a candidate is chosen when
+  it splits the header and every sampled record into the same number of
+  fields. Two candidates that both fit make the guess ambiguous: that is an
+  error naming the choices and the ``delimiter=`` option (``--delimiter``).
+
+Cells are text exactly as written: numbers and dates are read by the parser
+(SPEC §3.1), so ``1.250`` stays ``"1.250"`` here.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import overload
+
+import attrs
 
 from tpbis.errors import SourceError
 from tpbis.parsing.table import Cell, Table
 
-__all__ = ["CsvRows", "read_csv_table", "write_csv"]
+__all__ = [
+    "DELIMITERS",
+    "CsvFormat",
+    "CsvRows",
+    "detect_encoding",
+    "read_csv_bytes",
+    "read_csv_table",
+    "sniff_csv",
+    "sniff_delimiter",
+    "write_csv",
+]
+
+#: The delimiters the sniffer chooses among, in order of preference for messages.
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+#: How much of the file the encoding and the delimiter are guessed from.
+SAMPLE_BYTES = 64 * 1024
+#: At most this many records of the sample are compared with the header.
+SAMPLE_RECORDS = 50
+
+_NAMES = {",": "','", ";": "';'", "\t": "tab"}
+_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "koma": ",", "titik-koma": ";"}
 
 
-def _unreadable(path: Path, exc: BaseException) -> SourceError:
+@attrs.frozen(kw_only=True)
+class CsvFormat:
+    """How a CSV file is written: its text encoding (a Python codec name) and its delimiter."""
+
+    encoding: str
+    delimiter: str
+
+
+def _unreadable(path: Path | str, exc: BaseException | str) -> SourceError:
     return SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc))
+
+
+def detect_encoding(head: bytes) -> str:
+    """The codec to read a file that starts with ``head`` (see the module docs for the order)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # the codec reads the BOM and drops it
+    even, odd = head[0:4096:2], head[1:4096:2]
+    if len(head) >= 4 and odd.count(0) > len(odd) // 2 and even.count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and even.count(0) > len(even) // 2 and odd.count(0) == 0:
+        return "utf-16-be"
+    for codec in ("utf-8", "cp1252"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    return "latin-1"  # decodes any byte
+
+
+def _delimiter_option(delimiter: str) -> str:
+    value = _ALIASES.get(delimiter.strip().lower(), delimiter)
+    if len(value) != 1 or value in "\"\r\n":
+        raise SourceError.from_catalogue("error.csv_bad_delimiter", value=delimiter)
+    return value
+
+
+def _records(text: str, delimiter: str, complete: bool) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) > SAMPLE_RECORDS:
+                return records
+    except csv.Error:
+        pass  # the sample may end inside a quoted field
+    if not complete and len(records) > 1:
+        records.pop()  # the last line of a cut sample may be partial
+    return records
+
+
+def sniff_delimiter(text: str, *, complete: bool = False, source: str = "") -> str:
+    """The delimiter of CSV ``text`` (the start of a file; ``complete`` when it is the whole file).
+
+    Raises:
+        SourceError: more than one delimiter fits, naming them and how to choose one.
+    """
+    fitting: list[str] = []
+    splitting: list[str] = []
+    for delimiter in DELIMITERS:
+        records = _records(text, delimiter, complete)
+        if not records or len(records[0]) < 2:
+            continue
+        splitting.append(delimiter)
+        width = len(records[0])
+        if all(len(r) == width for r in records[1:] if r):
+            fitting.append(delimiter)
+    choices = fitting or splitting
+    if not choices:
+        return ","  # one column: any delimiter reads it the same
+    if len(choices) == 1:
+        return choices[0]
+    raise SourceError.from_catalogue(
+        "error.csv_ambiguous_delimiter", path=source, choices=", ".join(_NAMES[d] for d in choices)
+    )
+
+
+def _decode_sample(head: bytes, encoding: str, source: str) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except LookupError:
+        raise SourceError.from_catalogue("error.csv_bad_encoding", path=source, encoding=encoding) from None
+    except UnicodeDecodeError as exc:
+        raise _unreadable(source, exc) from None
+
+
+def _format_of(
+    head: bytes, complete: bool, source: str, encoding: str | None, delimiter: str | None
+) -> CsvFormat:
+    codec = encoding or detect_encoding(head)
+    if codec.replace("_", "-").lower() in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
+        codec = "utf-8-sig"  # a forced UTF-8 still drops the BOM from the first header cell
+    text = _decode_sample(head, codec, source)
+    if delimiter is not None:
+        return CsvFormat(encoding=codec, delimiter=_delimiter_option(delimiter))
+    return CsvFormat(encoding=codec, delimiter=sniff_delimiter(text, complete=complete, source=source))
+
+
+def sniff_csv(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> CsvFormat:
+    """The encoding and delimiter of a CSV file, detected from its start unless given.
+
+    Raises:
+        SourceError: the file is missing or unreadable, the encoding is unknown,
+            or the delimiter is ambiguous.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SAMPLE_BYTES + 1)
+    except FileNotFoundError:
+        raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    return _format_of(head[:SAMPLE_BYTES], len(head) <= SAMPLE_BYTES, str(path), encoding, delimiter)
 
 
 class CsvRows(Sequence[Sequence[Cell]]):
@@ -29,12 +188,18 @@ class CsvRows(Sequence[Sequence[Cell]]):
     raises :class:`~tpbis.errors.SourceError`.
     """
 
-    __slots__ = ("_path", "_rows", "_stamp")
+    __slots__ = ("_format", "_path", "_rows", "_stamp")
 
-    def __init__(self, path: Path, stamp: tuple[int, int]) -> None:
+    def __init__(self, path: Path, stamp: tuple[int, int], csv_format: CsvFormat | None = None) -> None:
         self._path = path
         self._stamp = stamp
+        self._format = csv_format or CsvFormat(encoding="utf-8-sig", delimiter=",")
         self._rows: list[list[str]] | None = None
+
+    @property
+    def format(self) -> CsvFormat:
+        """The encoding and delimiter the rows are read with."""
+        return self._format
 
     def __iter__(self) -> Iterator[list[str]]:
         if self._rows is not None:
@@ -42,15 +207,19 @@ class CsvRows(Sequence[Sequence[Cell]]):
             return
         path = self._path
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
+            with path.open(encoding=self._format.encoding, newline="") as handle:
                 if _stamp(os.fstat(handle.fileno())) != self._stamp:
                     raise SourceError.from_catalogue("error.csv_changed", path=str(path))
-                reader = csv.reader(handle)
+                reader = csv.reader(handle, delimiter=self._format.delimiter)
                 next(reader, None)  # the header, read by read_csv_table
                 yield from reader
         except FileNotFoundError:
             raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise SourceError.from_catalogue(
+                "error.csv_decode", path=str(path), encoding=self._format.encoding, reason=str(exc)
+            ) from None
+        except (OSError, csv.Error) as exc:
             raise _unreadable(path, exc) from None
 
     def _all(self) -> list[list[str]]:
@@ -76,30 +245,62 @@ def _stamp(stat: os.stat_result) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def read_csv_table(path: str | Path, name: str | None = None) -> Table:
-    """Open a UTF-8 CSV file (a BOM is allowed); the first row is the header.
+def read_csv_table(
+    path: str | Path,
+    name: str | None = None,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Table:
+    """Open a CSV file; the first row is the header.
 
-    The header is read now; the data rows stream from the file whenever the
-    table's rows are iterated (see :class:`CsvRows`), so memory stays flat
-    however long the file is.
+    The encoding and the delimiter are detected (module docs) unless given;
+    ``delimiter`` also takes ``tab``, ``comma`` and ``semicolon``. The header
+    is read now; the data rows stream from the file whenever the table's rows
+    are iterated (see :class:`CsvRows`), so memory stays flat however long the
+    file is.
 
     Raises:
-        SourceError: the file is missing or unreadable (a problem further down
-            the file is raised when the rows are read).
+        SourceError: the file is missing or unreadable, the encoding is
+            unknown, or the delimiter is ambiguous (a problem further down the
+            file is raised when the rows are read).
     """
     path = Path(path)
+    csv_format = sniff_csv(path, encoding=encoding, delimiter=delimiter)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=csv_format.encoding, newline="") as handle:
             stamp = _stamp(os.fstat(handle.fileno()))
-            header = next(csv.reader(handle), [])
+            header = next(csv.reader(handle, delimiter=csv_format.delimiter), [])
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise _unreadable(path, exc) from None
-    return Table(name=name or path.name, header=tuple(header), rows=CsvRows(path, stamp))
+    return Table(name=name or path.name, header=tuple(header), rows=CsvRows(path, stamp, csv_format))
 
 
-def write_csv(path: str | Path, header: list[str], rows: list[list[object]]) -> None:
+def read_csv_bytes(
+    data: bytes,
+    name: str,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Table:
+    """A CSV held in memory (e.g. a member of a zip download), detected like :func:`read_csv_table`.
+
+    Raises:
+        SourceError: the bytes do not decode, or the delimiter is ambiguous.
+    """
+    csv_format = _format_of(data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES, name, encoding, delimiter)
+    try:
+        text = data.decode(csv_format.encoding)
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _unreadable(name, exc) from None
+    header = records[0] if records else []
+    return Table(name=name, header=tuple(header), rows=records[1:])
+
+
+def write_csv(path: str | Path, header: list[str], rows: Iterable[Sequence[object]]) -> None:
     """Write a UTF-8 CSV file."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

@@ -16,18 +16,12 @@ accepted too.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from tpbis.adapters.csvfile import read_csv_table
-from tpbis.adapters.xlsx import read_workbook
-from tpbis.errors import SourceError
-from tpbis.forms.schema import FORM_FIELDS, MAX_PARTICIPANTS, FormSchema, Question, QuestionType
+from tpbis.adapters.exports import read_export
+from tpbis.forms.schema import MAX_PARTICIPANTS, FormSchema, Question, QuestionType
 from tpbis.i18n import both
-from tpbis.parsing.mapping import Field, default_titles
-from tpbis.parsing.table import Cell, Table
+from tpbis.parsing.mapping import Field
 
 __all__ = ["FORM_ID", "read_export", "write_xlsform", "xlsform_sheets"]
 
@@ -43,8 +37,6 @@ _SURVEY_HEADER = (
     "type", "name", f"label::{_ID_LANG}", f"label::{_EN_LANG}", f"hint::{_ID_LANG}", f"hint::{_EN_LANG}",
     "required", "constraint", f"constraint_message::{_ID_LANG}", f"constraint_message::{_EN_LANG}",
 )
-_TIMESTAMP_COLUMNS = ("_submission_time", "SubmissionDate", "end", "endtime")
-_ID_COLUMNS = ("_uuid", "KEY", "meta-instanceID", "meta/instanceID", "instanceID", "_id")
 
 
 def _xls_type(question: Question) -> str:
@@ -100,88 +92,3 @@ def write_xlsform(schema: FormSchema, path: str | Path, *, version: str = "1") -
         for row in rows:
             sheet.append(row)
     workbook.save(Path(path))
-
-
-def _column_name(header: str) -> str:
-    return header.rsplit("/", 1)[-1].strip()
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _instant(value: Cell, column: str) -> Cell:
-    """Export timestamps as aware instants: KoBo's ``_submission_time`` is UTC without an offset."""
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None and column == "_submission_time" else value
-    if not isinstance(value, str) or not value.strip():
-        return value
-    text = value.strip()
-    body = text[:-1] + "+00:00" if text.endswith("Z") else text
-    try:
-        moment = dt.datetime.fromisoformat(body)
-    except ValueError:
-        return value
-    if moment.tzinfo is None and column == "_submission_time":
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment
-
-
-def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
-    for name in names:
-        for index, title in enumerate(header):
-            if title == name or _column_name(title) == name:
-                return index
-    return None
-
-
-def read_export(path: str | Path) -> Table:
-    """Read a KoBoToolbox or ODK Central export (``.csv`` or ``.xlsx``, first sheet) as a responses table.
-
-    Raises:
-        SourceError: the file is unreadable, or lacks a column the parser requires.
-    """
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        tables = read_workbook(path)
-        if not tables:
-            raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
-        source = next(iter(tables.values()))
-    else:
-        source = read_csv_table(path)
-    header = [str(h or "") for h in source.header]
-    by_label = {}
-    for field in FORM_FIELDS:
-        for lang in ("id", "en"):
-            by_label[_key(default_titles(field, lang))] = field
-    by_name = {field.value: field for field in FORM_FIELDS}
-    index_of: dict[Field, int] = {}
-    for index, title in enumerate(header):
-        name = _column_name(title)
-        if "-" in name and name not in by_name:
-            name = name.rsplit("-", 1)[-1]
-        found = by_name.get(name) or by_label.get(_key(title))
-        if found is not None and found not in index_of:
-            index_of[found] = index
-    stamp = _find(header, _TIMESTAMP_COLUMNS)
-    missing = [f.value for f in (Field.LIBRARY, Field.DATE, Field.TITLE, Field.KIND) if f not in index_of]
-    if stamp is None:
-        missing.insert(0, "/".join(_TIMESTAMP_COLUMNS[:2]))
-    if missing:
-        raise SourceError.from_catalogue(
-            "form.export_columns", path=str(path), missing=", ".join(missing),
-            found=", ".join(f"'{h}'" for h in header if h) or "-",
-        )
-    assert stamp is not None  # missing would have raised
-    stamp_column = _column_name(header[stamp])
-    ids_at = _find(header, _ID_COLUMNS)
-    out_header = tuple(default_titles(f, "id") for f in (Field.REPORTED_AT, *FORM_FIELDS))
-    rows: list[list[Cell]] = []
-    ids: list[str] = []
-    for cells in source.rows:
-        padded: list[Any] = [*cells, *([None] * (len(header) - len(cells)))]
-        row: list[Cell] = [_instant(padded[stamp], stamp_column)]
-        row += [padded[index_of[f]] if f in index_of else None for f in FORM_FIELDS]
-        rows.append(row)
-        ids.append("" if ids_at is None or padded[ids_at] is None else str(padded[ids_at]))
-    return Table(name=source.name, header=out_header, rows=rows, row_ids=ids if ids_at is not None else None)

@@ -1,0 +1,342 @@
+"""KoBoToolbox and ODK Central exports of tpbis's XLSForm, read with their semantics.
+
+What the exports look like (the sources consulted are named; none is tpbis's own):
+
+* KoBoToolbox downloads (XLS/XLSX or CSV). The export options, as the
+  KoboconnectR reference documents the kpi export API
+  (https://rdrr.io/cran/KoboconnectR/man/kobo_export_create.html and
+  .../kobo_df_download.html): headers are the XML names (``lang = "_xml"``)
+  or the labels of a form language; ``include_grp`` puts the group path in
+  the header, joined by ``grp_sep`` (``/`` by default; other separators such
+  as ``-`` or ``:`` can be chosen); the CSV field separator is ``;`` "in most
+  of the cases". A user-measured XLSX export names its first sheet after
+  the form (cut to Excel's 31 characters); repeat groups get further sheets.
+  The metadata columns keep their names whatever the header language
+  (``_id``, ``_uuid``, ``_submission_time``, ``_validation_status``,
+  ``_notes``, ``_status``, ``_submitted_by``, ``_tags``, ``_index``).
+  ``_submission_time`` is the server's receipt time in UTC written without
+  an offset (``2024-09-03T03:00:00``; the same form the kpi API filters on).
+  The validation status is ``validation_status_approved``,
+  ``validation_status_not_approved`` or ``validation_status_on_hold``, shown
+  as "Approved", "Not approved", "On hold" (kobotoolbox/kpi front end,
+  ``VALIDATION_STATUSES``); either spelling is accepted.
+* ODK Central downloads (https://docs.getodk.org/central-submissions/):
+  ``submissions.csv`` or ``submissions.csv.zip``, comma-separated UTF-8.
+  Central's own export tests (getodk/central-backend) give the header as
+  ``SubmissionDate,meta-instanceID,<fields>,KEY,SubmitterID,SubmitterName,
+  AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,
+  FormVersion``; fields inside groups are ``group-field``; ``SubmissionDate``
+  is UTC with a ``Z`` (``2018-01-01T00:00:00.000Z``). ``ReviewState`` is
+  blank (received), ``hasIssues``, ``edited``, ``approved`` or ``rejected``
+  (https://docs.getodk.org/central-api-submission-management; ruODK's
+  ``submission_review``). The zip holds the main ``<formId>.csv``, one
+  ``<formId>-<repeat>.csv`` per repeat group (with ``PARENT_KEY``, as in ODK
+  Briefcase's documented export format) and a ``media/`` folder.
+
+Semantics kept here, so the parser converts rather than guesses:
+
+* submission times are UTC instants: they become aware ``datetime`` values
+  (``start``/``end`` metadata keep the offset they were written with);
+* the submission id (``_uuid``, ``KEY``, ``meta-instanceID``) is carried in
+  the :data:`SUBMISSION_ID_COLUMN` column and as the table's ``row_ids``;
+* the review status is carried in the :data:`REVIEW_STATE_COLUMN` column,
+  in ODK Central's words (KoBo's "Not Approved" → ``rejected``, "On Hold" →
+  ``hasIssues``, "Approved" → ``approved``);
+* headers (XML names, grouped or not, or labels in Indonesian or English)
+  become tpbis's default Indonesian titles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
+from tpbis.adapters.xlsx import _openpyxl, _table
+from tpbis.errors import SourceError
+from tpbis.forms.schema import FORM_FIELDS
+from tpbis.parsing.mapping import Field, default_titles
+from tpbis.parsing.table import Cell, Table
+
+__all__ = [
+    "REVIEW_STATE_COLUMN",
+    "SUBMISSION_ID_COLUMN",
+    "Export",
+    "ExportSource",
+    "export_table",
+    "open_export",
+    "read_export",
+    "review_state",
+]
+
+#: The column of the output table that holds each submission's id.
+SUBMISSION_ID_COLUMN = "Submission ID"
+#: The column of the output table that holds each submission's review state (ODK Central's words).
+REVIEW_STATE_COLUMN = "ReviewState"
+
+#: Columns that hold the server's receipt time, always UTC.
+_UTC_COLUMNS = ("_submission_time", "SubmissionDate")
+#: Where the reporting time is read from, best first.
+_TIMESTAMP_COLUMNS = (*_UTC_COLUMNS, "end", "endtime")
+_ID_COLUMNS = ("_uuid", "KEY", "meta-instanceID", "meta/instanceID", "instanceID", "_id")
+_REVIEW_COLUMNS = ("ReviewState", "_validation_status")
+_KOBO_MARKERS = frozenset({"_uuid", "_submission_time", "_validation_status", "_submitted_by", "_index"})
+_ODK_MARKERS = frozenset({"SubmissionDate", "KEY", "meta-instanceID", "ReviewState", "SubmitterID"})
+_GROUP_SEPARATORS = ("/", ":", ".", "-")
+
+#: KoBo's validation statuses (ids and English labels) in ODK Central's review vocabulary.
+_REVIEW_WORDS = {
+    "validation_status_approved": "approved",
+    "approved": "approved",
+    "validation_status_not_approved": "rejected",
+    "not approved": "rejected",
+    "validation_status_on_hold": "hasIssues",
+    "on hold": "hasIssues",
+    "received": "received",
+    "hasissues": "hasIssues",
+    "edited": "edited",
+    "rejected": "rejected",
+}
+
+
+class ExportSource(enum.Enum):
+    """Which service wrote an export."""
+
+    KOBO = "kobo"
+    ODK_CENTRAL = "odk_central"
+
+
+@attrs.frozen(kw_only=True)
+class Export:
+    """An export read as a responses table, with what was learnt about it."""
+
+    #: the responses with tpbis's default titles (plus the id and review columns when present)
+    table: Table
+    source: ExportSource
+    #: the export column the reporting time came from
+    timestamp_column: str
+    #: :data:`SUBMISSION_ID_COLUMN` when the export carries submission ids
+    submission_id_column: str | None
+    #: :data:`REVIEW_STATE_COLUMN` when the export carries review states
+    review_column: str | None
+    #: the export header each form field was read from
+    columns: Mapping[Field, str]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def review_state(value: Cell) -> str:
+    """A review status in ODK Central's words (blank stays blank; an unknown word is kept as written)."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    return _REVIEW_WORDS.get(_key(text), text)
+
+
+def _tails(title: str) -> list[str]:
+    """``title`` and what is left of it without group prefixes (``grp/x``, ``grp:x``, ``grp-x``)."""
+    tails = [title.strip()]
+    for separator in _GROUP_SEPARATORS:
+        if separator == "-" and " " in title.strip():
+            continue  # a label such as "Jumlah Peserta Laki-laki", not a group path
+        tail = tails[0].rsplit(separator, 1)[-1].strip()
+        if tail and tail not in tails:
+            tails.append(tail)
+    return tails
+
+
+def _names() -> tuple[dict[str, Field], dict[str, Field]]:
+    by_name = {field.value: field for field in FORM_FIELDS}
+    by_label = {_key(default_titles(f, lang)): f for f in FORM_FIELDS for lang in ("id", "en")}
+    return by_name, by_label
+
+
+def _match(header: Sequence[str]) -> dict[Field, int]:
+    by_name, by_label = _names()
+    found: dict[Field, int] = {}
+    for index, title in enumerate(header):
+        tails = _tails(title)
+        field = next((by_name[t] for t in tails if t in by_name), None)
+        if field is None:
+            field = next((by_label[_key(t)] for t in tails if _key(t) in by_label), None)
+        if field is not None and field not in found:
+            found[field] = index
+    return found
+
+
+def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
+    """The first of ``names`` (best first) in the header, bare or after a group path."""
+    for name in names:
+        for index, title in enumerate(header):
+            if title == name or title.endswith(tuple(sep + name for sep in _GROUP_SEPARATORS)):
+                return index
+    return None
+
+
+def _instant(value: Cell, utc: bool) -> Cell:
+    """A timestamp cell as an aware ``datetime`` when it says (or, for ``utc`` columns, means) one."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if utc and value.tzinfo is None else value
+    if not isinstance(value, str) or not value.strip():
+        return value
+    text = value.strip()
+    body = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        moment = dt.datetime.fromisoformat(body)
+    except ValueError:
+        return value  # the parser reports it as timestamp.invalid, naming the text
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC) if utc else value  # a device's wall time: the parser zones it
+    return moment
+
+
+def _source_of(header: Sequence[str]) -> ExportSource:
+    names = {_tails(h)[-1] for h in header} | set(header)
+    return ExportSource.ODK_CENTRAL if names & _ODK_MARKERS and not names & _KOBO_MARKERS else ExportSource.KOBO
+
+
+def export_table(source: Table, *, path: str = "") -> Export:
+    """Turn a table as exported (header as written) into an :class:`Export`.
+
+    Raises:
+        SourceError: a column the parser requires is missing (``path`` names the file).
+    """
+    header = [str(h or "") for h in source.header]
+    index_of = _match(header)
+    stamp = _find(header, _TIMESTAMP_COLUMNS)
+    missing = [f.value for f in (Field.LIBRARY, Field.DATE, Field.TITLE, Field.KIND) if f not in index_of]
+    if stamp is None:
+        missing.insert(0, "/".join(_TIMESTAMP_COLUMNS[:2]))
+    if missing:
+        raise SourceError.from_catalogue(
+            "form.export_columns", path=path or source.name, missing=", ".join(missing),
+            found=", ".join(f"'{h}'" for h in header if h) or "-",
+        )
+    assert stamp is not None  # missing would have raised
+    utc = header[stamp] in _UTC_COLUMNS
+    ids_at = _find(header, _ID_COLUMNS)
+    review_at = _find(header, _REVIEW_COLUMNS)
+    out_header = [default_titles(f, "id") for f in (Field.REPORTED_AT, *FORM_FIELDS)]
+    if ids_at is not None:
+        out_header.append(SUBMISSION_ID_COLUMN)
+    if review_at is not None:
+        out_header.append(REVIEW_STATE_COLUMN)
+    width = len(header)
+    rows: list[list[Cell]] = []
+    ids: list[str] = []
+    for cells in source.rows:
+        padded: list[Cell] = [*cells, *([None] * (width - len(cells)))]
+        row: list[Cell] = [_instant(padded[stamp], utc)]
+        row += [padded[index_of[f]] if f in index_of else None for f in FORM_FIELDS]
+        if ids_at is not None:
+            ident = padded[ids_at]
+            ids.append("" if ident is None else str(ident).strip())
+            row.append(ids[-1])
+        if review_at is not None:
+            row.append(review_state(padded[review_at]))
+        rows.append(row)
+    table = Table(name=source.name, header=tuple(out_header), rows=rows, row_ids=ids if ids_at is not None else None)
+    return Export(
+        table=table,
+        source=_source_of(header),
+        timestamp_column=header[stamp],
+        submission_id_column=SUBMISSION_ID_COLUMN if ids_at is not None else None,
+        review_column=REVIEW_STATE_COLUMN if review_at is not None else None,
+        columns={f: header[i] for f, i in index_of.items()},
+    )
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except FileNotFoundError:
+        raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
+    except OSError:
+        return False
+
+
+def _xlsx_sheet(path: Path) -> Table:
+    """The submissions sheet of a KoBo XLSX export: it is named after the form, so take the first
+    sheet that carries KoBo's metadata columns (repeat-group sheets follow it), else the first sheet."""
+    openpyxl = _openpyxl()
+    # A file handle, not the path: openpyxl refuses names not ending in .xlsx, and the kind is told by content.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
+            for sheet in sheets:
+                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+                if {str(h) for h in header} & {"_submission_time", "_uuid", "SubmissionDate"}:
+                    return _table(sheet)
+            return _table(sheets[0])
+        finally:
+            workbook.close()
+
+
+def _zip_main_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
+    """The main CSV of an ODK Central ``.csv.zip``: not under ``media/``, with ``SubmissionDate``,
+    without ``PARENT_KEY`` (the repeat-group files have it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m for m in archive.namelist()
+                if m.lower().endswith(".csv") and not m.startswith(("media/", "__MACOSX/")) and not m.endswith("/")
+            ]
+            members.sort(key=lambda m: (m.count("/"), len(m)))  # the main file sits at the root, shortest name
+            for member in members:
+                table = read_csv_bytes(archive.read(member), member, encoding=encoding, delimiter=delimiter)
+                header = set(table.header)
+                if "SubmissionDate" in header and "PARENT_KEY" not in header:
+                    return table
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc)) from None
+    raise SourceError.from_catalogue(
+        "error.export_no_main_csv", path=str(path), found=", ".join(f"'{m}'" for m in members) or "-"
+    )
+
+
+def _is_xlsx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def open_export(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Export:
+    """Read a KoBoToolbox or ODK Central export: ``.xlsx``, ``.csv`` (any delimiter and encoding
+    :func:`~tpbis.adapters.csvfile.read_csv_table` detects) or an ODK Central ``.csv.zip``.
+
+    The format is told from the content, not the file name.
+
+    Raises:
+        SourceError: the file is missing or unreadable, or lacks a column the parser requires.
+    """
+    path = Path(path)
+    if _is_zip(path):
+        source = _xlsx_sheet(path) if _is_xlsx(path) else _zip_main_csv(path, encoding, delimiter)
+    else:
+        source = read_csv_table(path, encoding=encoding, delimiter=delimiter)
+    return export_table(source, path=str(path))
+
+
+def read_export(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:
+    """Read a KoBoToolbox or ODK Central export as a responses table (see :func:`open_export`).
+
+    Raises:
+        SourceError: the file is unreadable, or lacks a column the parser requires.
+    """
+    return open_export(path, encoding=encoding, delimiter=delimiter).table
