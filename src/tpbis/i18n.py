@@ -767,6 +767,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "berkas HTML keluaran (bawaan: laporan-PERIODE.html)",
         "output HTML file (default: laporan-PERIOD.html)",
     ),
+    # --- added by full-xlsform ---
+    "form.constraint.date": (
+        "Tanggal kegiatan harus antara {start} dan hari ini.",
+        "The activity date must be between {start} and today.",
+    ),
 }
 
 
