@@ -33,17 +33,25 @@ accepted too.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from tpbis.adapters.csvfile import read_csv_table
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
-from tpbis.forms.schema import FORM_FIELDS, MAX_PARTICIPANTS, Choice, FormSchema, Question, QuestionType
+from tpbis.forms.schema import (
+    FORM_FIELDS,
+    MAX_PARTICIPANTS,
+    Choice,
+    FormSchema,
+    Question,
+    QuestionType,
+)
 from tpbis.i18n import both
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
@@ -52,6 +60,8 @@ __all__ = [
     "FORM_ID",
     "META_FIELDS",
     "SEARCH_THRESHOLD",
+    "URLS_REGEX",
+    "URL_REGEX",
     "choice_names",
     "read_export",
     "write_xlsform",
@@ -121,20 +131,31 @@ URLS_REGEX = f"^[{_SPACE},;]*{_url_pattern(',;')}(?:[{_SPACE},;]+{_url_pattern('
 
 
 # --- choice names ------------------------------------------------------------------
-# XML 1.0 (5th edition) NameStartChar / NameChar, without ":" (an NCName).
-_NAME_START = (
-    "A-Z_a-z\xc0-\xd6\xd8-\xf6\xf8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
-    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_NAME_CHAR = _NAME_START + "\\-.0-9\xb7\u0300-\u036f\u203f-\u2040"
-_XML_NAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
-_NAME_CHAR_RE = re.compile(f"[{_NAME_CHAR}]")
+# Which characters may stand in an XML name is asked of expat, the XML parser Python
+# ships: it keeps the XML 1.0 (4th edition) tables, stricter than the 5th edition's
+# ranges, so a name it takes is taken by every XML parser (pyxform's own check
+# mis-ranges U+00C0-U+00D6 and is not used).
+
+
+@functools.cache
+def _name_char(char: str, *, first: bool) -> bool:
+    if char == ":" or char.isspace():
+        return False
+    try:
+        ElementTree.fromstring(f"<{char}b/>" if first else f"<a{char}b/>")
+    except ElementTree.ParseError:
+        return False
+    return True
+
+
+def _is_xml_name(text: str) -> bool:
+    return bool(text) and _name_char(text[0], first=True) and all(_name_char(c, first=False) for c in text[1:])
 
 
 def _xml_safe(text: str) -> str:
     """``text`` as an XML name: each character that is not alphanumeric (or not allowed) becomes ``_``."""
-    safe = "".join(ch if ch.isalnum() and _NAME_CHAR_RE.fullmatch(ch) else "_" for ch in text)
-    return safe if _XML_NAME.fullmatch(safe) else f"_{safe}"
+    safe = "".join(ch if ch.isalnum() and _name_char(ch, first=False) else "_" for ch in text)
+    return safe if _is_xml_name(safe) else f"_{safe}"
 
 
 def choice_names(choices: Sequence[Choice]) -> list[str]:
@@ -150,9 +171,9 @@ def choice_names(choices: Sequence[Choice]) -> list[str]:
     only readable by a human).
     """
     names: list[str] = []
-    used = {c.value for c in choices if _XML_NAME.fullmatch(c.value)}
+    used = {c.value for c in choices if _is_xml_name(c.value)}
     for choice in choices:
-        if _XML_NAME.fullmatch(choice.value):
+        if _is_xml_name(choice.value):
             names.append(choice.value)
             continue
         name = _xml_safe(choice.label)
