@@ -3,7 +3,10 @@
 One :class:`FormSchema` serves every form builder (Google Forms, XLSForm for
 KoBoToolbox / ODK Central). The questions are those of DESIGN "Form mapping":
 titles are the default titles the parser recognises, activity kinds are the
-rubric's labels, libraries are the registered names. Pure: no I/O.
+rubric's labels, libraries are the registered names — a name shared with
+another library carries its kabupaten/kota (then desa/kelurahan, then id):
+``Perpustakaan Desa Sindangsari — Kab. Bandung``. The parser resolves such a
+label once :func:`with_label_aliases` has added the labels as aliases. Pure: no I/O.
 """
 
 from __future__ import annotations
