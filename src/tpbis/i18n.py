@@ -802,6 +802,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Jenis sumber '{value}' tidak dikenal; pilih salah satu: {choices}.",
         "Source kind '{value}' is not known; choose one of: {choices}.",
     ),
+    # --- added by full-xlsform ---
+    "form.constraint.date": (
+        "Tanggal kegiatan harus antara {start} dan hari ini.",
+        "The activity date must be between {start} and today.",
+    ),
 }
 
 

@@ -3,17 +3,21 @@
 One :class:`FormSchema` serves every form builder (Google Forms, XLSForm for
 KoBoToolbox / ODK Central). The questions are those of DESIGN "Form mapping":
 titles are the default titles the parser recognises, activity kinds are the
-rubric's labels, libraries are the registered names. Pure: no I/O.
+rubric's labels, libraries are the registered names — a name shared with
+another library carries its kabupaten/kota (then desa/kelurahan, then id):
+``Perpustakaan Desa Sindangsari — Kab. Bandung``. The parser resolves such a
+label once :func:`with_label_aliases` has added the labels as aliases. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
 
 import attrs
 
-from tpbis.domain.library import Library, Registry
+from tpbis.domain.library import Library, LibraryKind, Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError
 from tpbis.i18n import both
@@ -28,9 +32,12 @@ __all__ = [
     "Question",
     "QuestionType",
     "build_schema",
+    "label_aliases",
     "library_choices",
+    "library_labels",
     "matches_regency",
     "question_type",
+    "with_label_aliases",
 ]
 
 #: The most participants one activity may report (SPEC §3).
@@ -163,23 +170,112 @@ def matches_regency(library: Library, regency: str) -> bool:
     return library.regency is not None and _regency_key(library.regency) == _regency_key(regency)
 
 
-def library_choices(libraries: Iterable[Library]) -> tuple[Choice, ...]:
-    """Dropdown options for these libraries, in registry order.
+def _regency_label(regency: str) -> str:
+    """``Kabupaten Bandung`` / ``Kab Bandung`` → ``Kab. Bandung``; ``Kota …`` and bare names unchanged."""
+    words = regency.split()
+    if words and words[0].rstrip(".").casefold() in ("kabupaten", "kab") and len(words) > 1:
+        return " ".join(["Kab.", *words[1:]])
+    return " ".join(words)
 
-    A name shared by two libraries would be ambiguous to the parser, so those
-    libraries are listed by their id (which the parser matches exactly).
+
+_VILLAGE_PREFIXES = {LibraryKind.DESA: "Desa", LibraryKind.KELURAHAN: "Kel."}
+
+
+def _village_label(library: Library) -> str | None:
+    village = " ".join((library.village or "").split())
+    if not village:
+        return None
+    prefix = _VILLAGE_PREFIXES.get(library.kind)
+    first = village.split()[0].rstrip(".").casefold()
+    if prefix is None or first in ("desa", "kelurahan", "kel"):
+        return village
+    return f"{prefix} {village}"
+
+
+def _registered_names(libraries: Iterable[Library]) -> Counter[str]:
+    """How many libraries carry each normalised name or alias (what the parser compares)."""
+    names: Counter[str] = Counter()
+    for library in libraries:
+        names.update({normalize_library_name(n) for n in (library.name, *library.aliases)} - {""})
+    return names
+
+
+def _candidate_labels(library: Library) -> list[str]:
+    """Ever more specific labels: name; name — regency; name — village, regency; … (id)."""
+    name = " ".join(library.name.split())
+    regency = _regency_label(library.regency) if library.regency else None
+    village = _village_label(library)
+    candidates = [name]
+    if regency:
+        candidates.append(f"{name} — {regency}")
+    if village:
+        candidates.append(f"{name} — {village}, {regency}" if regency else f"{name} — {village}")
+    candidates.append(f"{candidates[-1]} ({library.id})")
+    return candidates
+
+
+def library_labels(libraries: Iterable[Library], *, among: Iterable[Library] | None = None) -> dict[str, str]:
+    """Readable, unique dropdown labels for ``libraries``: library id → label, in order.
+
+    A library whose name (normalised as the parser does) no other library in
+    ``among`` (default: ``libraries``) carries as a name or alias is labelled by
+    its name. Same-named libraries get the kabupaten/kota, e.g. ``Perpustakaan
+    Desa Sindangsari — Kab. Bandung``; then the desa/kelurahan; and, if two are
+    still alike, the id in brackets. A label is never the normalised name of
+    another library or another label, so each label names one library.
     """
     libraries = tuple(libraries)
-    seen: dict[str, int] = {}
-    for library in libraries:
-        key = normalize_library_name(library.name)
-        seen[key] = seen.get(key, 0) + 1
-    choices = []
-    for library in libraries:
-        shared = seen[normalize_library_name(library.name)] > 1
-        label = library.id if shared else library.name
-        choices.append(Choice(label=label, label_en=label, value=library.id))
-    return tuple(choices)
+    registered = _registered_names(libraries if among is None else among)
+    candidates = {library.id: _candidate_labels(library) for library in libraries}
+    level = dict.fromkeys(candidates, 0)
+    while True:
+        keys: Counter[str] = Counter(normalize_library_name(c[level[i]]) for i, c in candidates.items())
+        clash = [
+            library_id for library_id, c in candidates.items()
+            if level[library_id] < len(c) - 1 and (
+                keys[key := normalize_library_name(c[level[library_id]])] > 1
+                or registered[key] > (1 if level[library_id] == 0 else 0)
+            )
+        ]
+        if not clash:
+            return {library_id: c[level[library_id]] for library_id, c in candidates.items()}
+        for library_id in clash:
+            level[library_id] += 1
+
+
+def library_choices(libraries: Iterable[Library], *, among: Iterable[Library] | None = None) -> tuple[Choice, ...]:
+    """Dropdown options for these libraries, in registry order, labelled by :func:`library_labels`.
+
+    Args:
+        libraries: the libraries listed.
+        among: every library the parser will match against (default: ``libraries``);
+            a name shared with any of them is disambiguated.
+    """
+    labels = library_labels(libraries, among=among)
+    return tuple(Choice(label=label, label_en=label, value=library_id) for library_id, label in labels.items())
+
+
+def label_aliases(schema: FormSchema) -> dict[str, str]:
+    """Library id → its dropdown label, for the libraries whose label is not their registered name.
+
+    The parser matches a library by id or by normalised name/alias; a
+    disambiguated label (``… — Kab. Bandung``) is neither, so whoever parses
+    responses to this form adds these labels as aliases (:func:`with_label_aliases`).
+    """
+    return {c.value: c.label for c in schema.question(Field.LIBRARY).choices}
+
+
+def with_label_aliases(registry: Registry, schema: FormSchema) -> Registry:
+    """``registry`` with each library's dropdown label added as an alias, so a submitted label resolves to it."""
+    labels = label_aliases(schema)
+    libraries = []
+    for library in registry:
+        label = labels.get(library.id)
+        known = {normalize_library_name(n) for n in (library.name, *library.aliases)}
+        if label is not None and normalize_library_name(label) not in known:
+            library = attrs.evolve(library, aliases=(*library.aliases, label))
+        libraries.append(library)
+    return Registry.of(libraries)
 
 
 def _libraries(registry: Registry, regency: str | None) -> tuple[Library, ...]:
@@ -207,7 +303,7 @@ def build_schema(rubric: Rubric, registry: Registry, *, regency: str | None = No
     """
     libraries = _libraries(registry, regency)
     kinds = tuple(Choice(label=k.label, label_en=k.label_en, value=k.kind.value) for k in rubric.kinds)
-    choices = {Field.LIBRARY: library_choices(libraries), Field.KIND: kinds}
+    choices = {Field.LIBRARY: library_choices(libraries, among=registry), Field.KIND: kinds}
     questions = []
     for field in FORM_FIELDS:
         help_id, help_en = both(f"form.help.{field.value}", rubric=rubric.ref, max=MAX_PARTICIPANTS)
