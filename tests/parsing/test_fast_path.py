@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpbis.parsing.rows as rows_module
-from tpbis.domain.activity import Activities
 from tpbis.domain.kpi import score, tally
 from tpbis.domain.period import Period
+from tpbis.parsing._columns import Activities
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Cell

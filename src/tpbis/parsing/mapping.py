@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 
+from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 
 __all__ = ["REQUIRED_FIELDS", "Field", "default_titles", "resolve_columns"]
@@ -59,10 +60,6 @@ REQUIRED_FIELDS: tuple[Field, ...] = (
 )
 
 
-def _key(header: str) -> str:
-    return " ".join(header.casefold().split())
-
-
 def default_titles(field: Field, lang: str = "id") -> str:
     """The default question title of ``field``."""
     indonesian, english = _TITLES[field]
@@ -90,10 +87,10 @@ def resolve_columns(
     wanted: dict[str, Field] = {}
     for field, titles in _TITLES.items():
         for title in titles:
-            wanted[_key(title)] = field
+            wanted[normalize_label(title)] = field
     for title, field_name in (overrides or {}).items():
         try:
-            wanted[_key(title)] = Field(field_name)
+            wanted[normalize_label(title)] = Field(field_name)
         except ValueError:
             fields = ", ".join(f.value for f in Field)
             raise SourceError.from_catalogue(
@@ -101,7 +98,7 @@ def resolve_columns(
             ) from None
     columns: dict[Field, int] = {}
     for index, title in enumerate(header):
-        found = wanted.get(_key(str(title or "")))
+        found = wanted.get(normalize_label(str(title or "")))
         if found is not None and found not in columns:
             columns[found] = index
     missing = [f for f in REQUIRED_FIELDS if f not in columns]

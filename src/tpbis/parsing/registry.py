@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
+from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.i18n import both, t
 from tpbis.parsing.table import Cell, Table
@@ -40,7 +41,8 @@ _REQUIRED = ("id", "name", "kind", "province")
 
 
 def _key(text: object) -> str:
-    return "_".join(str(text or "").casefold().split())
+    """A header or field name as a snake_case key (``Koleksi Digital`` → ``koleksi_digital``)."""
+    return normalize_label(str(text or "")).replace(" ", "_")
 
 
 def _text(cell: Cell) -> str | None:

@@ -40,18 +40,12 @@ from typing import Any, Final, cast
 import attrs
 import pendulum
 
-from tpbis.domain.activity import (
-    KIND_ORDER,
-    Activities,
-    Activity,
-    ActivityColumns,
-    ActivityKind,
-    SourceRef,
-)
+from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
 from tpbis.i18n import both
+from tpbis.parsing._columns import KIND_ORDER, Activities, ActivityColumns
 from tpbis.parsing.mapping import Field, resolve_columns
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.table import Cell, Table, cell_text
@@ -111,7 +105,7 @@ class Counts:
 class ParseResult:
     """Accepted activities (sheet order), every problem, and the row accounting.
 
-    ``activities`` is an :class:`~tpbis.domain.activity.Activities` sequence when
+    ``activities`` is an :class:`~tpbis.parsing._columns.Activities` sequence when
     it comes from :func:`parse_responses`: its :class:`Activity` objects are built
     on first use, and scoring reads its compact columns instead.
     """

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pendulum
 
-from tpbis.domain.activity import url_identity
+from tpbis.domain.text import url_identity
 from tpbis.errors import ConfigError
 
 __all__ = [
@@ -465,7 +465,7 @@ def is_http_url(text: str) -> bool:
 
 
 def normalize_url(text: str) -> str:
-    """The identity of a publication link (SPEC §5); the same as :func:`tpbis.domain.activity.url_identity`.
+    """The identity of a publication link (SPEC §5); the same as :func:`tpbis.domain.text.url_identity`.
 
     Trimmed; scheme and host lower-cased; the fragment and one trailing ``/`` of
     the path removed. Path case, user info, port and query are kept as written.
