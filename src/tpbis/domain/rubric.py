@@ -13,7 +13,7 @@ dividing by a zero total weight later.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -56,6 +56,14 @@ def _invalid(instance: object, attribute: attrs.Attribute[Any], expected: str, f
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: int | Fraction) -> None:
     if not value > 0:
         raise _invalid(instance, attribute, "above 0", value)
+
+
+def _at_least(minimum: int) -> Callable[[object, attrs.Attribute[Any], int], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value < minimum:
+            raise _invalid(instance, attribute, f"{minimum} or more", value)
+
+    return check
 
 
 def _not_empty(instance: object, attribute: attrs.Attribute[Any], value: Collection[object]) -> None:
@@ -130,7 +138,7 @@ class Indicator:
     #: per library kind overrides of the level target
     kind_targets: dict[LibraryKind, Fraction] = attrs.field(factory=dict)
     #: for TIMELY_SHARE: the largest reporting delay in days that counts as timely
-    within_days: int = attrs.field(default=7, validator=attrs.validators.ge(0))
+    within_days: int = attrs.field(default=7, validator=_at_least(0))
     #: the unit of one more of this indicator's value, for explanations
     unit: str = "kegiatan"
     unit_en: str = "activities"
@@ -253,8 +261,8 @@ class Contest:
     #: entries submitted after this instant are ineligible; None = no deadline
     deadline: pendulum.DateTime | None = None
     #: with this many judges or more, the single highest and lowest are dropped
-    trim_from: int = attrs.field(default=5, validator=attrs.validators.ge(3))
-    decimals: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    trim_from: int = attrs.field(default=5, validator=_at_least(3))
+    decimals: int = attrs.field(default=2, validator=_at_least(0))
 
 
 @attrs.frozen(kw_only=True)

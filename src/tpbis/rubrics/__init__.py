@@ -201,6 +201,8 @@ def _check_awards(spec: _RubricSpec) -> list[str]:
     for i, contest in enumerate(spec.contests):
         if contest.trim_from < 3:
             problems.append(f"$.contests[{i}].trim_from: expected 3 or more, found {contest.trim_from}")
+        if contest.decimals < 0:
+            problems.append(f"$.contests[{i}].decimals: expected 0 or more, found {contest.decimals}")
     return problems
 
 
