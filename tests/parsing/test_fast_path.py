@@ -13,6 +13,7 @@ import tpbis.parsing.rows as rows_module
 from tpbis.domain.kpi import score, tally
 from tpbis.domain.period import Period
 from tpbis.parsing._columns import Activities
+from tpbis.parsing._fast import normalize_titles
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Cell
@@ -271,4 +272,4 @@ class TestFastTitles:
     @given(st.lists(st.text(max_size=20) | st.sampled_from(["Kelas \u212aanva", "Mendongeng \u2013 seru", "A_b"])))
     def test_same_as_normalize_text(self, titles: list[str]) -> None:
         """Casefold, punctuation to space, whitespace collapsed, for ASCII and other text alike."""
-        assert [normalize_text(t) for t in titles] == rows_module._normalize_titles(titles)
+        assert [normalize_text(t) for t in titles] == normalize_titles(titles)
