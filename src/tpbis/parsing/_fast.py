@@ -18,6 +18,7 @@ from operator import add, and_, eq, floordiv, gt, itemgetter, lshift, lt, mul, n
 from typing import Any, Final
 
 from tpbis.domain.activity import Activity, ActivityKind
+from tpbis.domain.text import url_identity
 from tpbis.parsing._columns import KIND_ORDER
 from tpbis.parsing._setup import PROGRAM_START, Setup
 from tpbis.parsing.table import Cell
@@ -31,7 +32,6 @@ from tpbis.parsing.values import (
     _zone,
     is_http_url,
     normalize_text,
-    normalize_url,
     parse_date,
     parse_whole_number,
     plain_url_identity,
@@ -169,7 +169,7 @@ def _steady_offset(zone_name: str, ordinal: int) -> int | None:
 def record(activity: Activity, library_index: Mapping[str, int]) -> tuple[Any, ...]:
     """The fast path's record of an activity the general reader accepted."""
     day = activity.date.toordinal()
-    identities = [normalize_url(url) for url in activity.publication_urls]
+    identities = [url_identity(url) for url in activity.publication_urls]
     return (
         library_index[activity.library_id], day, _KIND_INDEX[activity.kind], normalize_text(activity.title),
         activity.participants_male, activity.participants_female, activity.reported_on.toordinal() - day,
@@ -335,7 +335,7 @@ def _identities(text: str) -> str | list[str] | None:
             if identity is None:
                 if not is_http_url(url):
                     return None  # a url.invalid warning: the general reader reports it
-                identity = normalize_url(url)
+                identity = url_identity(url)
             found.append(identity)
     if not found:
         return ""

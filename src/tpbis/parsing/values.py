@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import pendulum
 
-from tpbis.domain.text import url_identity
 from tpbis.errors import ConfigError
 
 __all__ = [
@@ -30,7 +29,6 @@ __all__ = [
     "is_blank",
     "is_http_url",
     "normalize_text",
-    "normalize_url",
     "parse_date",
     "parse_timestamp",
     "parse_whole_number",
@@ -420,9 +418,9 @@ _SLASHED_URL = re.compile(
 
 
 def plain_url_identity(text: str) -> str | None:
-    """The :func:`normalize_url` of a plain ``http(s)://host.name/...`` link, or ``None`` for any other text.
+    """The :func:`~tpbis.domain.text.url_identity` of a plain ``http(s)://host.name/...`` link, or ``None`` for any other text.
 
-    A fast path: ``None`` means "ask :func:`is_http_url` and :func:`normalize_url`", not "invalid".
+    A fast path: ``None`` means "ask :func:`is_http_url` and :func:`~tpbis.domain.text.url_identity`", not "invalid".
     """
     match = _PLAIN_URL.fullmatch(text)
     if match is None:
@@ -462,16 +460,6 @@ def is_http_url(text: str) -> bool:
     if not host:
         return False
     return host == "localhost" or "." in host.strip(".")
-
-
-def normalize_url(text: str) -> str:
-    """The identity of a publication link (SPEC §5); the same as :func:`tpbis.domain.text.url_identity`.
-
-    Trimmed; scheme and host lower-cased; the fragment and one trailing ``/`` of
-    the path removed. Path case, user info, port and query are kept as written.
-    Text that is not a parseable URL is returned trimmed.
-    """
-    return url_identity(text)
 
 
 # --- text -----------------------------------------------------------------------
