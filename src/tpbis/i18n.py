@@ -767,6 +767,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "berkas HTML keluaran (bawaan: laporan-PERIODE.html)",
         "output HTML file (default: laporan-PERIOD.html)",
     ),
+    # --- added by full-domain (a straight domain) ---
+    "problem.submission.excluded": (
+        "Kiriman ini ditolak peninjau di alat pengumpul data (status '{value}'); tidak dihitung.",
+        "A reviewer rejected this submission in the collecting tool (status '{value}'); not counted.",
+    ),
 }
 
 

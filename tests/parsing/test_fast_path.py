@@ -83,6 +83,10 @@ odd_links = st.sampled_from([
     "https://localhost/x", "https://ig.com/p/4 ; bukan-link", "", None,
 ])
 
+review_states = st.sampled_from([
+    None, "", "approved", "hasIssues", "edited", "rejected", " REJECTED ", "Not Approved",
+    "validation_status_not_approved", "validation_status_approved", "ditolak",
+])
 
 @st.composite
 def row(draw: st.DrawFn) -> dict[Field, object]:
@@ -105,6 +109,7 @@ def row(draw: st.DrawFn) -> dict[Field, object]:
         F.PARTNERS: draw(st.sampled_from(["PKK Desa; Karang Taruna", "", None, "Bank BRI,\nPosyandu"])),
         F.DOCUMENTATION_URL: draw(st.one_of(st.none(), links)),
         F.PUBLICATION_URLS: draw(st.one_of(links, st.lists(links, max_size=3).map(" ".join))),
+        F.REVIEW_STATUS: draw(review_states),
     }
     odd = {
         F.LIBRARY: odd_libraries, F.DATE: odd_dates, F.TITLE: odd_titles, F.KIND: odd_kinds,

@@ -35,6 +35,7 @@ from tpbis.parsing.values import (
     parse_date,
     parse_whole_number,
     plain_url_identity,
+    review_rejected,
 )
 
 __all__ = ["NOT_CLEAN", "Memo", "clean_chunk", "instant", "normalize_titles", "record"]
@@ -291,6 +292,11 @@ def clean_chunk(  # the fast path, kept flat
                     slow.add(j)
         except ValueError:
             pass
+
+    if setup.i_review is not None:  # rows a reviewer rejected: the driver counts them as excluded
+        statuses = list(columns[setup.i_review])
+        for status in {text for text in set(statuses) if review_rejected(text)}:
+            _positions(statuses, status, slow)
 
     numbers = range(first_number, first_number + size)
     instants = map(mul, utc, repeat(1_000_000))

@@ -77,13 +77,15 @@ class Setup:
         self.i_pub = col[Field.PUBLICATION_URLS]
         self.i_partners = col.get(Field.PARTNERS)
         self.i_doc = col.get(Field.DOCUMENTATION_URL)
+        #: the collecting tool's review verdict, when the export has one (ODK, KoBo; never Google Forms)
+        self.i_review = col.get(Field.REVIEW_STATUS)
         self.width = len(header)
         self.matcher = LibraryMatcher(registry)
         self.kind_choices = ", ".join(info.label.split(" (", 1)[0] for info in rubric.kinds)
         self.library_index = {library.id: index for index, library in enumerate(registry)}
         #: the columns the fast path reads
         self.used = [i for i in (self.i_ts, self.i_lib, self.i_date, self.i_title, self.i_kind, self.i_male,
-                                 self.i_female, self.i_pub, self.i_doc) if i is not None]
+                                 self.i_female, self.i_pub, self.i_doc, self.i_review) if i is not None]
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         """(index, cells) of every row, padded to the header's width."""

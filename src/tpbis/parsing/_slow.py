@@ -23,17 +23,32 @@ from tpbis.parsing.values import (
     parse_date,
     parse_timestamp,
     parse_whole_number,
+    review_rejected,
     split_partners,
     split_urls,
 )
 
-__all__ = ["is_blank_row", "read_row", "rebuilder", "title_cells"]
+__all__ = ["excluded_row", "is_blank_row", "read_row", "rebuilder", "title_cells"]
 
 
 def _suggestion(names: Sequence[str]) -> tuple[str, str]:
     if not names:
         return "", ""
     return both("hint.suggestion", names=", ".join(f"'{n}'" for n in names))
+
+
+def excluded_row(setup: Setup, index: int, cells: Sequence[Cell]) -> RowProblems | None:
+    """The warning of a row a reviewer rejected in the collecting tool, or None when it was not.
+
+    An excluded row is read no further: it counts as ``excluded`` (SPEC §3.1),
+    never as accepted, rejected or a duplicate.
+    """
+    if setup.i_review is None or not review_rejected(status := cells[setup.i_review]):
+        return None
+    table = setup.table
+    row = RowProblems(table.name, table.row_number(index), table.row_ids[index] if table.row_ids else None)
+    row.add("submission.excluded", Severity.WARNING, setup.name_of[Field.REVIEW_STATUS], status)
+    return row
 
 
 def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProblems, Activity | None, Cell]:

@@ -30,6 +30,8 @@ class Field(enum.Enum):
     PARTNERS = "partners"
     DOCUMENTATION_URL = "documentation_url"
     PUBLICATION_URLS = "publication_urls"
+    #: the collecting tool's review verdict (ODK Central ``ReviewState``, KoBo ``_validation_status``)
+    REVIEW_STATUS = "review_status"
 
 
 #: Default question titles, Indonesian then English.
@@ -45,6 +47,12 @@ _TITLES: dict[Field, tuple[str, str]] = {
     Field.PARTNERS: ("Mitra yang Terlibat", "Partners"),
     Field.DOCUMENTATION_URL: ("Tautan Dokumentasi", "Documentation link"),
     Field.PUBLICATION_URLS: ("Tautan Publikasi", "Publication links"),
+    Field.REVIEW_STATUS: ("Status Tinjauan", "ReviewState"),
+}
+
+#: Further headers recognised for a field (the column names of other collecting tools' exports).
+_MORE_TITLES: dict[Field, tuple[str, ...]] = {
+    Field.REVIEW_STATUS: ("_validation_status",),
 }
 
 #: Columns without which a responses table cannot be scored.
@@ -86,7 +94,7 @@ def resolve_columns(
     """
     wanted: dict[str, Field] = {}
     for field, titles in _TITLES.items():
-        for title in titles:
+        for title in (*titles, *_MORE_TITLES.get(field, ())):
             wanted[normalize_label(title)] = field
     for title, field_name in (overrides or {}).items():
         try:

@@ -1,6 +1,7 @@
 """Reading submitted rows into activities and problems (SPEC §3.1): the driver.
 
-Every row is accounted for: ``rows = accepted + rejected + duplicates + blank``.
+Every row is accounted for: ``rows = accepted + rejected + duplicates + blank + excluded``
+(``excluded``: a reviewer rejected the submission in the collecting tool).
 Every problem of a row is reported, not only the first; a row with an error is
 rejected and counts nowhere; warnings never reject.
 
@@ -43,7 +44,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
-from tpbis.parsing._slow import is_blank_row, read_row, rebuilder, title_cells
+from tpbis.parsing._slow import excluded_row, is_blank_row, read_row, rebuilder, title_cells
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import _zone
@@ -65,6 +66,8 @@ class Counts:
     rejected: int
     duplicates: int
     blank: int
+    #: rows a reviewer rejected in the collecting tool (ODK, KoBo); always 0 for Google Forms
+    excluded: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -137,7 +140,7 @@ def _parse(
     problems: list[Problem] = []
     best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
     losers: list[tuple[int, tuple[int, int, int, str], object]] = []  # (position, key, title cell or NOT_CLEAN)
-    blank = rejected = trailing_blank = 0
+    blank = rejected = excluded = trailing_blank = 0
     sheet_zone_checked = False
     fast = _FAST_PATH
     rows_read = 0
@@ -165,6 +168,11 @@ def _parse(
             if not sheet_zone_checked:
                 _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
                 sheet_zone_checked = True
+            reviewed = excluded_row(setup, rows_read + j, cells)
+            if reviewed is not None:
+                problems.extend(reviewed.problems)
+                excluded += 1
+                continue
             row, activity, _ = read_row(setup, rows_read + j, cells)
             if row.problems:
                 problems.extend(row.problems)
@@ -250,5 +258,6 @@ def _parse(
             rejected=rejected,
             duplicates=len(losers),
             blank=blank,
+            excluded=excluded,
         ),
     )

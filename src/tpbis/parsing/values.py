@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pendulum
 
+from tpbis.domain.text import normalize_label
 from tpbis.errors import ConfigError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "parse_timestamp",
     "parse_whole_number",
     "plain_url_identity",
+    "review_rejected",
     "split_partners",
     "split_urls",
 ]
@@ -483,3 +485,21 @@ def normalize_text(text: str) -> str:
         _normalized.clear()
     _normalized[text] = result
     return result
+
+
+# --- review status --------------------------------------------------------------
+
+#: Review verdicts that exclude a submission (SPEC §3.1 ``excluded``), compared by
+#: :func:`~tpbis.domain.text.normalize_label`: ODK Central's ``ReviewState``
+#: (``approved``, ``hasIssues``, ``edited`` or ``rejected``; only the last excludes),
+#: KoBoToolbox's ``_validation_status`` as its label (``Not Approved``) or its uid
+#: (``validation_status_not_approved``), and the same in Indonesian.
+REJECTED_REVIEW_STATES: Final = frozenset({
+    "rejected", "not approved", "validation_status_not_approved", "ditolak", "tidak disetujui",
+})
+
+
+def review_rejected(value: object) -> bool:
+    """Whether a review status cell says a reviewer rejected the submission."""
+    return isinstance(value, str) and normalize_label(value) in REJECTED_REVIEW_STATES
+
