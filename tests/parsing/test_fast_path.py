@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpbis.parsing.rows as rows_module
-from tpbis.domain.kpi import score, tally
+from tpbis.domain.kpi import SelfTallying, score, tally
 from tpbis.domain.period import Period
 from tpbis.parsing._columns import Activities
 from tpbis.parsing._fast import normalize_titles
@@ -269,6 +269,18 @@ class TestActivitiesSequence:
         assert (1, items, items[0], items) == (len(activities), activities, activities[0], activities[:])
         assert items == activities
         assert () != activities
+
+    def test_tallies_itself_for_the_domain(self) -> None:
+        """The parser's activities are the domain's SelfTallying port; a built tuple is not, and tallies the same."""
+        row = {
+            F.REPORTED_AT: "21/09/2024 14:05:33", F.LIBRARY: "TBM Pelita", F.DATE: "20/09/2024",
+            F.TITLE: "Mendongeng", F.KIND: "promosi", F.PARTICIPANTS_MALE: "3", F.PARTICIPANTS_FEMALE: "4",
+            F.PUBLICATION_URLS: "https://ig.com/p/1",
+        }
+        activities = parse_responses(responses_table([row]), REGISTRY, RUBRIC).activities  # type: ignore[list-item]
+        period = Period.parse("2024-09")
+        assert (True, False) == (isinstance(activities, SelfTallying), isinstance(tuple(activities), SelfTallying))
+        assert tally(tuple(activities), period) == activities.tally(period)  # type: ignore[attr-defined]
 
 
 class TestFastTitles:

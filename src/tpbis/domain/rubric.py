@@ -184,7 +184,7 @@ class Metric(enum.Enum):
     PARTICIPANTS = "participants"
     #: 100 × activities with a documentation URL ÷ activities of the listed kinds
     DOCUMENTED_SHARE = "documented_share"
-    #: distinct partners (casefolded, whitespace collapsed) over the listed kinds
+    #: distinct partners (compared by :func:`~tpbis.domain.text.normalize_label`) over the listed kinds
     DISTINCT_PARTNERS = "distinct_partners"
     COMPUTERS = "computers"
     DIGITAL_COLLECTION = "digital_collection"

@@ -64,7 +64,7 @@ class _RowError(Exception):
 
 def _row_library(values: dict[str, Cell]) -> Library:
     """Build one library; raises _RowError naming what is wrong."""
-    kind_text = (_text(values.get("kind")) or "").casefold()
+    kind_text = normalize_label(_text(values.get("kind")) or "")
     try:
         kind = LibraryKind(kind_text)
     except ValueError:
@@ -75,7 +75,7 @@ def _row_library(values: dict[str, Cell]) -> Library:
         raise _RowError("registry.province", value=province_text)
     if kind is not LibraryKind.PROVINSI and not _text(values.get("regency")):
         raise _RowError("registry.regency", kind=kind.value)
-    support_text = (_text(values.get("support")) or "").casefold()
+    support_text = normalize_label(_text(values.get("support")) or "")
     try:
         support = Support(support_text) if support_text else None
     except ValueError:
