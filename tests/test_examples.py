@@ -69,7 +69,7 @@ class TestEmbedJson:
     def test_prints_the_spec_document(self) -> None:
         """The sample request comes back as a SPEC §7 document with its bad row as problems."""
         document = json.loads(run_example("embed_json.py"))
-        assert {"rows": 4, "accepted": 3, "rejected": 1, "duplicates": 0, "blank": 0} == document["counts"]
+        assert {"rows": 4, "accepted": 3, "rejected": 1, "duplicates": 0, "blank": 0, "excluded": 0} == document["counts"]
         assert ["desa-sukamaju", "tbm-cahaya"] == [r["library_id"] for r in document["results"]]
         assert [(4, "date.invalid"), (4, "participants.invalid")] == [
             (p["row"], p["code"]) for p in document["problems"]

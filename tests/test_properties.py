@@ -25,7 +25,12 @@ REGISTRY = make_registry([
 PERIODS = [Period.parse(p) for p in ("2024-09", "2024-Q2", "2024", "2024-01-01..2024-09-25")]
 COUNTING = (Measure.COUNT, Measure.PARTICIPANTS, Measure.DISTINCT_PUBLICATION_URLS)
 
-rows = st.lists(st.fixed_dictionaries(dict.fromkeys(Field, cells)), max_size=12)
+#: A review status column, usually a verdict an ODK or KoBo export holds, sometimes anything.
+review_states = st.one_of(
+    st.sampled_from(["rejected", "Not Approved", "validation_status_not_approved", "approved", "hasIssues", ""]),
+    cells,
+)
+rows = st.lists(st.fixed_dictionaries({**dict.fromkeys(Field, cells), Field.REVIEW_STATUS: review_states}), max_size=12)
 
 
 class TestParserProperties:
@@ -33,10 +38,13 @@ class TestParserProperties:
 
     @given(rows)
     def test_never_crashes_and_accounts_for_every_row(self, data: list[dict[Field, object]]) -> None:
-        """rows = accepted + rejected + duplicates + blank, and errors reject."""
+        """rows = accepted + rejected + duplicates + blank + excluded, and errors reject."""
         result = parse_responses(responses_table(data), REGISTRY, default_rubric())  # type: ignore[arg-type]
         c = result.counts
-        assert c.rows == c.accepted + c.rejected + c.duplicates + c.blank
+        assert c.rows == c.accepted + c.rejected + c.duplicates + c.blank + c.excluded
+        excluded_rows = {p.row for p in result.problems if p.code == "submission.excluded"}
+        assert c.excluded == len(excluded_rows)
+        assert not excluded_rows & {a.source.row for a in result.activities}
         assert len(result.activities) == c.accepted
         assert c.rows <= len(data)
         error_rows = {p.row for p in result.problems if p.severity.value == "error"}

@@ -43,6 +43,10 @@ class TestInvalidRubrics:
             ('[kinds.publikasi]\nlabel = "Publikasi"\nlabel_en = "Publication"\n', "", "labels missing for publikasi"),
             ("min = 80", "min = 40", "minimums must fall"),
             ("version = 1", "version = 1\nversion = 2", "not valid TOML"),
+            ("levels = [3]", "levels = [4]", "$.awards[0] (plm_nasional).levels: expected levels among 1, 2, 3"),
+            ("cap = 100 }]", "cap = 0 }]", "$.awards[0] (plm_nasional).ranking[0].cap: expected a number above 0"),
+            ('id = "cerita_dampak"', 'id = "cerita_dampak"\ndecimals = -1', "$.contests[0].decimals: expected 0 or more"),
+            ('label = "Publikasi"\n', 'label = "Publikasi"\naliases = ["Promosi"]\n', "$: label 'Promosi' names two"),
         ],
     )
     def test_message(self, old: str, new: str, expected: str) -> None:

@@ -807,6 +807,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tanggal kegiatan harus antara {start} dan hari ini.",
         "The activity date must be between {start} and today.",
     ),
+    # --- added by full-domain (a straight domain) ---
+    "problem.submission.excluded": (
+        "Kiriman ini ditolak peninjau di alat pengumpul data (status '{value}'); tidak dihitung.",
+        "A reviewer rejected this submission in the collecting tool (status '{value}'); not counted.",
+    ),
 }
 
 

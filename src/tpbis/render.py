@@ -146,6 +146,7 @@ def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> 
             "rejected": counts.rejected,
             "duplicates": counts.duplicates,
             "blank": counts.blank,
+            "excluded": counts.excluded,
         },
         "results": [_result_dict(r) for r in run.results],
         "rollups": [

@@ -7,11 +7,12 @@ from fractions import Fraction
 
 import pytest
 
-from tpbis.domain.activity import ActivityKind, url_identity
+from tpbis.domain.activity import ActivityKind
 from tpbis.domain.kpi import score
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
+from tpbis.domain.text import url_identity
 from tpbis.rubrics import default_rubric, default_text, parse_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 

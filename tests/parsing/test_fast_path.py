@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tpbis.parsing.rows as rows_module
-from tpbis.domain.activity import Activities
-from tpbis.domain.kpi import score, tally
+from tpbis.domain.kpi import SelfTallying, score, tally
 from tpbis.domain.period import Period
+from tpbis.parsing._columns import Activities
+from tpbis.parsing._fast import normalize_titles
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Cell
@@ -82,6 +83,10 @@ odd_links = st.sampled_from([
     "https://localhost/x", "https://ig.com/p/4 ; bukan-link", "", None,
 ])
 
+review_states = st.sampled_from([
+    None, "", "approved", "hasIssues", "edited", "rejected", " REJECTED ", "Not Approved",
+    "validation_status_not_approved", "validation_status_approved", "ditolak",
+])
 
 @st.composite
 def row(draw: st.DrawFn) -> dict[Field, object]:
@@ -104,6 +109,7 @@ def row(draw: st.DrawFn) -> dict[Field, object]:
         F.PARTNERS: draw(st.sampled_from(["PKK Desa; Karang Taruna", "", None, "Bank BRI,\nPosyandu"])),
         F.DOCUMENTATION_URL: draw(st.one_of(st.none(), links)),
         F.PUBLICATION_URLS: draw(st.one_of(links, st.lists(links, max_size=3).map(" ".join))),
+        F.REVIEW_STATUS: draw(review_states),
     }
     odd = {
         F.LIBRARY: odd_libraries, F.DATE: odd_dates, F.TITLE: odd_titles, F.KIND: odd_kinds,
@@ -264,6 +270,18 @@ class TestActivitiesSequence:
         assert items == activities
         assert () != activities
 
+    def test_tallies_itself_for_the_domain(self) -> None:
+        """The parser's activities are the domain's SelfTallying port; a built tuple is not, and tallies the same."""
+        row = {
+            F.REPORTED_AT: "21/09/2024 14:05:33", F.LIBRARY: "TBM Pelita", F.DATE: "20/09/2024",
+            F.TITLE: "Mendongeng", F.KIND: "promosi", F.PARTICIPANTS_MALE: "3", F.PARTICIPANTS_FEMALE: "4",
+            F.PUBLICATION_URLS: "https://ig.com/p/1",
+        }
+        activities = parse_responses(responses_table([row]), REGISTRY, RUBRIC).activities  # type: ignore[list-item]
+        period = Period.parse("2024-09")
+        assert (True, False) == (isinstance(activities, SelfTallying), isinstance(tuple(activities), SelfTallying))
+        assert tally(tuple(activities), period) == activities.tally(period)  # type: ignore[attr-defined]
+
 
 class TestFastTitles:
     """Titles normalised in bulk equal normalize_text one by one."""
@@ -271,4 +289,4 @@ class TestFastTitles:
     @given(st.lists(st.text(max_size=20) | st.sampled_from(["Kelas \u212aanva", "Mendongeng \u2013 seru", "A_b"])))
     def test_same_as_normalize_text(self, titles: list[str]) -> None:
         """Casefold, punctuation to space, whitespace collapsed, for ASCII and other text alike."""
-        assert [normalize_text(t) for t in titles] == rows_module._normalize_titles(titles)
+        assert [normalize_text(t) for t in titles] == normalize_titles(titles)

@@ -249,7 +249,7 @@ class TestDuplicates:
 
 
 class TestAccounting:
-    """rows = accepted + rejected + duplicates + blank."""
+    """rows = accepted + rejected + duplicates + blank + excluded."""
 
     def test_blank_rows_in_middle_and_trailing(self) -> None:
         """Blank rows in the middle count; trailing blank rows (whitespace too) are not rows."""
@@ -291,3 +291,71 @@ class TestColumns:
             parse_responses(Table(name="T", header=header, rows=table.rows), REGISTRY, default_rubric())
         assert "'Tanggal'" in str(info.value)
         assert "required columns missing" in info.value.message("en")
+
+
+def _with_header(table: Table, old: str, new: str) -> Table:
+    """The table with one header title replaced."""
+    return Table(name=table.name, header=tuple(new if h == old else h for h in table.header), rows=table.rows)
+
+
+class TestExcluded:
+    """Rows a reviewer rejected in the collecting tool are excluded (SPEC §3.1), with a warning."""
+
+    def test_odk_rejected_row_is_excluded(self) -> None:
+        """ODK Central's ReviewState = rejected: counted as excluded, one warning naming the column and value."""
+        table = _with_header(responses_table([good(), good(title="Lain", review_status="rejected")]),
+                             "Status Tinjauan", "ReviewState")
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert (2, 1, 0, 0, 0, 1) == (
+            result.counts.rows, result.counts.accepted, result.counts.rejected,
+            result.counts.duplicates, result.counts.blank, result.counts.excluded,
+        )
+        assert [(3, "submission.excluded", Severity.WARNING, "ReviewState", "rejected")] == [
+            (p.row, p.code, p.severity, p.column, p.value) for p in result.problems
+        ]
+        assert "reviewer rejected" in result.problems[0].message_en
+        assert "ditolak peninjau" in result.problems[0].message_id
+        assert ["Pelatihan menganyam rotan"] == [a.title for a in result.activities]
+
+    @pytest.mark.parametrize("status", ["Not Approved", "validation_status_not_approved", "  not   APPROVED "])
+    def test_kobo_not_approved_row_is_excluded(self, status: str) -> None:
+        """KoBo's _validation_status, as label or uid, in any case and spacing."""
+        table = _with_header(responses_table([good(review_status=status)]), "Status Tinjauan", "_validation_status")
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert (0, 1, ["submission.excluded"]) == (
+            result.counts.accepted, result.counts.excluded, [p.code for p in result.problems],
+        )
+
+    @pytest.mark.parametrize("status", ["approved", "hasIssues", "edited", "validation_status_approved", "", None])
+    def test_other_verdicts_are_read_normally(self, status: str | None) -> None:
+        """Only a rejection excludes; approved, has-issues, edited and blank rows are read as usual."""
+        result = parse(good(review_status=status))
+        assert (1, 0, []) == (result.counts.accepted, result.counts.excluded, codes(result))
+
+    def test_excluded_row_reports_no_other_problem(self) -> None:
+        """An excluded row is read no further: its bad cells are not reported."""
+        result = parse(good(participants_male="banyak", date="kemarin", review_status="Ditolak"))
+        assert ([(2, "submission.excluded")], 0, 1) == (codes(result), result.counts.rejected, result.counts.excluded)
+
+    def test_excluded_row_is_not_an_original(self) -> None:
+        """An excluded row takes no part in duplicate detection: the same activity reported again is accepted."""
+        result = parse(good(review_status="rejected"), good(reported_at="21/09/2024 15:00:00"))
+        assert ([(2, "submission.excluded")], 1, 0) == (codes(result), result.counts.accepted, result.counts.duplicates)
+        assert 3 == result.activities[0].source.row
+
+    def test_google_forms_export_has_none(self) -> None:
+        """Without a review column nothing is excluded."""
+        table = responses_table([good()])
+        header = tuple(h for h in table.header if h != "Status Tinjauan")
+        rows = [[c for h, c in zip(table.header, row, strict=True) if h != "Status Tinjauan"] for row in table.rows]
+        result = parse_responses(Table(name=table.name, header=header, rows=rows), REGISTRY, default_rubric())
+        assert (1, 0) == (result.counts.accepted, result.counts.excluded)
+
+    def test_fast_path_and_general_reader_agree(self) -> None:
+        """A text table (the fast path) excludes the same rows as the general reader would."""
+        rows = [good(title=f"Kegiatan {i}", review_status=("rejected" if i % 3 == 0 else "approved"))
+                for i in range(30)]
+        table = responses_table([{f: "" if v is None else str(v) for f, v in row.items()} for row in rows])
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert (20, 10) == (result.counts.accepted, result.counts.excluded)
+        assert [2 + i for i in range(0, 30, 3)] == [p.row for p in result.problems]

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tpbis.domain.period import MONTH_NAMES_EN, MONTH_NAMES_ID
+from tpbis.domain.text import url_identity
 from tpbis.errors import ConfigError
 from tpbis.parsing import values
 from tpbis.parsing.values import (
@@ -19,7 +20,6 @@ from tpbis.parsing.values import (
     is_blank,
     is_http_url,
     normalize_text,
-    normalize_url,
     parse_date,
     parse_timestamp,
     parse_whole_number,
@@ -480,12 +480,12 @@ class TestUrls:
     )
     def test_normalize_url(self, text: str, expected: str) -> None:
         """Trimmed, scheme and host lower-cased, fragment and one trailing slash dropped."""
-        assert expected == normalize_url(text)
+        assert expected == url_identity(text)
 
     def test_same_identity(self) -> None:
         """Spellings of one post share an identity."""
         spellings = ["https://ig.com/p/1", "HTTPS://IG.COM/p/1/", " https://ig.com/p/1#x "]
-        assert {"https://ig.com/p/1"} == {normalize_url(s) for s in spellings}
+        assert {"https://ig.com/p/1"} == {url_identity(s) for s in spellings}
 
 
 def _reference_is_http_url(text: str) -> bool:
@@ -532,16 +532,16 @@ class TestUrlFastPaths:
 
     @given(url_like)
     def test_plain_identity_is_normalize_url(self, text: str) -> None:
-        """Where the plain-link path answers, the link is valid and its identity is normalize_url's."""
+        """Where the plain-link path answers, the link is valid and its identity is url_identity's."""
         identity = plain_url_identity(text)
         if identity is not None:
-            assert (True, normalize_url(text)) == (_reference_is_http_url(text), identity)
+            assert (True, url_identity(text)) == (_reference_is_http_url(text), identity)
 
     @given(url_like)
     def test_normal_form_is_its_own_identity(self, text: str) -> None:
         """A link the normal-form pattern accepts is valid and is its own identity."""
         if values._NORMAL_URL.fullmatch(text):
-            assert (True, text) == (_reference_is_http_url(text), normalize_url(text))
+            assert (True, text) == (_reference_is_http_url(text), url_identity(text))
 
     @given(url_like)
     def test_plain_shape_is_plain(self, text: str) -> None:
@@ -552,7 +552,7 @@ class TestUrlFastPaths:
     def test_slashed_form_drops_its_slash(self, text: str) -> None:
         """A link the slashed-normal-form pattern accepts is valid and its identity drops the last "/"."""
         if values._SLASHED_URL.fullmatch(text):
-            assert (True, text[:-1]) == (_reference_is_http_url(text), normalize_url(text))
+            assert (True, text[:-1]) == (_reference_is_http_url(text), url_identity(text))
 
     @pytest.mark.parametrize(
         "text",
@@ -562,8 +562,8 @@ class TestUrlFastPaths:
         ],
     )
     def test_fast_paths_taken(self, text: str) -> None:
-        """Usual links take the plain-link path and get normalize_url's identity."""
-        assert normalize_url(text) == plain_url_identity(text)
+        """Usual links take the plain-link path and get url_identity's identity."""
+        assert url_identity(text) == plain_url_identity(text)
 
     def test_normal_form_examples(self) -> None:
         """Lower-case links without fragment or trailing slash are in normal form; others are not."""

@@ -1,7 +1,8 @@
 """Award eligibility, ranking and jury contests (SPEC §6).
 
 Categories, criteria and ranking formulas are rubric data
-(:class:`AwardCategory`); this module evaluates them over one period using that
+(:class:`~tpbis.domain.rubric.AwardCategory`, defined with the rubric and
+re-exported here); this module evaluates them over one period using that
 period's KPI. Every library of a category's level appears in the result:
 eligible ones ranked 1…n, ineligible ones with each unmet criterion, its
 actual and required value, and a plain-language explanation.
@@ -9,7 +10,6 @@ actual and required value, and a plain-language explanation.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,21 +23,24 @@ from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.kpi import KpiRun, LibraryResult, score_library, tally
 from tpbis.domain.library import Library
 from tpbis.domain.numbers import round_half_up
-from tpbis.domain.rubric import Color, Rubric
+from tpbis.domain.rubric import (
+    AwardCategory,
+    Color,
+    Contest,
+    Criterion,
+    Metric,
+    Rubric,
+)
+from tpbis.domain.text import normalize_label
 from tpbis.i18n import both, t
 
 __all__ = [
-    "ALL_KINDS",
-    "AwardCategory",
     "AwardEntry",
     "CategoryResult",
-    "Contest",
     "ContestEntry",
     "ContestResult",
     "ContestStanding",
-    "Criterion",
-    "Metric",
-    "RankingTerm",
+    "Metric",  # re-exported: examples/custom_rubric.py and the docs import it from here
     "Unmet",
     "WhatIf",
     "evaluate_awards",
@@ -48,83 +51,6 @@ __all__ = [
     "ranking_score",
     "what_if",
 ]
-
-ALL_KINDS = frozenset(ActivityKind)
-
-
-class Metric(enum.Enum):
-    """What a criterion or ranking term measures for one library in the period."""
-
-    COLOR = "color"
-    COMPOSITE = "composite"
-    #: accepted activities of the listed kinds
-    COUNT = "count"
-    #: male + female participants of the listed kinds
-    PARTICIPANTS = "participants"
-    #: 100 × activities with a documentation URL ÷ activities of the listed kinds
-    DOCUMENTED_SHARE = "documented_share"
-    #: distinct partners (casefolded, whitespace collapsed) over the listed kinds
-    DISTINCT_PARTNERS = "distinct_partners"
-    COMPUTERS = "computers"
-    DIGITAL_COLLECTION = "digital_collection"
-    PRINT_COLLECTION = "print_collection"
-
-
-@attrs.frozen(kw_only=True)
-class Criterion:
-    """One eligibility condition: ``metric ≥ minimum``, or a colour at least as good."""
-
-    metric: Metric
-    kinds: frozenset[ActivityKind] = ALL_KINDS
-    minimum: Fraction | None = None
-    color: Color | None = None
-    #: what one more unit is called, for explanations ("kegiatan digital")
-    unit: str = ""
-    unit_en: str = ""
-
-    @property
-    def name(self) -> str:
-        """A stable name for the criterion in results (``count:promosi+fasilitasi``)."""
-        if self.metric is Metric.COLOR or self.kinds == ALL_KINDS:
-            return self.metric.value
-        return f"{self.metric.value}:{'+'.join(sorted(k.value for k in self.kinds))}"
-
-
-@attrs.frozen(kw_only=True)
-class RankingTerm:
-    """``weight × min(value ÷ cap, 1)``."""
-
-    metric: Metric
-    weight: Fraction
-    cap: Fraction
-    kinds: frozenset[ActivityKind] = ALL_KINDS
-
-
-@attrs.frozen(kw_only=True)
-class AwardCategory:
-    """An award category: who may enter, when they are eligible, how they rank."""
-
-    id: str
-    label: str
-    label_en: str
-    levels: tuple[int, ...]
-    criteria: tuple[Criterion, ...]
-    ranking: tuple[RankingTerm, ...]
-
-
-@attrs.frozen(kw_only=True)
-class Contest:
-    """A jury-judged contest."""
-
-    id: str
-    label: str
-    label_en: str
-    #: entries submitted after this instant are ineligible; None = no deadline
-    deadline: pendulum.DateTime | None = None
-    #: with this many judges or more, the single highest and lowest are dropped
-    trim_from: int = 5
-    decimals: int = 2
-
 
 @attrs.frozen(kw_only=True)
 class Unmet:
@@ -165,10 +91,6 @@ class CategoryResult:
         return tuple(e for e in self.entries if e.eligible)
 
 
-def _partner_key(partner: str) -> str:
-    return " ".join(partner.casefold().split())
-
-
 def metric_value(
     metric: Metric,
     kinds: frozenset[ActivityKind],
@@ -198,7 +120,7 @@ def metric_value(
             return None
         return Fraction(100 * sum(1 for a in chosen if a.documentation_url), len(chosen))
     if metric is Metric.DISTINCT_PARTNERS:
-        return Fraction(len({_partner_key(p) for a in chosen for p in a.partners if p.strip()}))
+        return Fraction(len({normalize_label(p) for a in chosen for p in a.partners if p.strip()}))
     msg = f"metric {metric.value!r} has no numeric value"
     raise ValueError(msg)
 

@@ -11,28 +11,21 @@ import contextlib
 import functools
 import gc
 import math
-from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain, compress
+from itertools import chain
+from typing import Protocol, runtime_checkable
 
 import attrs
 
-from tpbis.domain.activity import (
-    KIND_ORDER,
-    KIND_SLOTS,
-    Activities,
-    Activity,
-    ActivityColumns,
-    ActivityKind,
-    url_identity,
-)
+from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Indicator, Measure, Rubric
+from tpbis.domain.text import url_identity
 
 __all__ = [
     "Gap",
@@ -42,6 +35,7 @@ __all__ = [
     "KpiRun",
     "LibraryResult",
     "Rollup",
+    "SelfTallying",
     "rollup",
     "score",
     "tally",
@@ -67,6 +61,19 @@ class KindTally:
     url_rows: list[int] = attrs.Factory(list)
 
 
+@runtime_checkable
+class SelfTallying(Protocol):
+    """Activities that group themselves by library and kind faster than one by one.
+
+    The row parser's result is one (it keeps compact columns); :func:`tally`
+    asks it instead of reading every :class:`Activity`.
+    """
+
+    def tally(self, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
+        """The same as :func:`tally` over these activities."""
+        ...
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector.
@@ -89,12 +96,13 @@ def tally(
 ) -> dict[str, dict[ActivityKind, KindTally]]:
     """Group the activities inside ``period`` by library and kind, in one pass.
 
-    Parsed activities (:class:`~tpbis.domain.activity.Activities`) are tallied
-    from their compact columns, without building an :class:`Activity` each.
+    Activities that can tally themselves (:class:`SelfTallying`, as the row
+    parser's compact columns do) are asked to, without building an
+    :class:`Activity` each.
     """
-    if isinstance(activities, Activities):
+    if isinstance(activities, SelfTallying):
         with _collector_paused():
-            return _tally_columns(activities.columns, period)
+            return activities.tally(period)
     start, end = period.start, period.end
     tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
     for activity in activities:
@@ -114,45 +122,6 @@ def tally(
         if activity.publication_urls:
             t.urls.update(url_identity(url) for url in activity.publication_urls)
             t.url_rows.append(activity.source.row)
-    return tallies
-
-
-def _tally_columns(columns: ActivityColumns, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
-    """:func:`tally` over activity columns: the same result, one contiguous (library, kind) run at a time."""
-    first, last = period.start.toordinal(), period.end.toordinal()
-    ids, kinds = columns.library_ids, KIND_ORDER
-    more = columns.more_urls
-    g = columns.grouped()
-    tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
-    for key, start, end in zip(g.keys, g.starts, g.ends, strict=True):
-        days = g.day[start:end]
-        males: Sequence[int] = g.male[start:end]
-        females: Sequence[int] = g.female[start:end]
-        delays: Sequence[int] = g.delay[start:end]
-        rows, urls = g.row[start:end], g.url[start:end]
-        if min(days) < first or max(days) > last:
-            inside = [first <= day <= last for day in days]
-            if not any(inside):
-                continue
-            males, females, delays = list(compress(males, inside)), list(compress(females, inside)), list(
-                compress(delays, inside))
-            rows, urls = array("i", compress(rows, inside)), list(compress(urls, inside))
-        female = sum(females)
-        found = set(urls)
-        found.discard("")
-        if more:
-            for row in more.keys() & rows:
-                found.update(more[row])
-        library, kind = divmod(key, KIND_SLOTS)
-        tallies[ids[library]][kinds[kind]] = KindTally(
-            count=len(rows),
-            participants=sum(males) + female,
-            female=female,
-            rows=rows.tolist(),
-            delays=dict(Counter(delays)),
-            urls=found,
-            url_rows=list(compress(rows, urls)),
-        )
     return tallies
 
 
@@ -346,7 +315,7 @@ class _Plan:
         self.total_weight = rubric.total_weight
         #: (indicator, its kinds in a fixed order, measure, weight)
         self.indicators = tuple(
-            (indicator, tuple(k for k in KIND_ORDER if k in indicator.kinds), indicator.measure, indicator.weight)
+            (indicator, tuple(k for k in ActivityKind if k in indicator.kinds), indicator.measure, indicator.weight)
             for indicator in rubric.indicators
         )
         #: (indicator position, library kind) → target for the period

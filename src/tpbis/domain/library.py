@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from tpbis.domain.text import normalize_label
+
 __all__ = [
     "PROVINCE_TIMEZONES",
     "Library",
@@ -78,13 +80,13 @@ PROVINCE_TIMEZONES: dict[str, str] = {
         WIB,
     ),
 }
-_PROVINCE_BY_KEY = {" ".join(name.casefold().split()): name for name in PROVINCE_TIMEZONES}
+_PROVINCE_BY_KEY = {normalize_label(name): name for name in PROVINCE_TIMEZONES}
 _ID_RE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def canonical_province(name: str) -> str | None:
     """Return the canonical spelling of a province (case-insensitive), or None."""
-    return _PROVINCE_BY_KEY.get(" ".join(name.casefold().split()))
+    return _PROVINCE_BY_KEY.get(normalize_label(name))
 
 
 def province_timezone(name: str) -> str:

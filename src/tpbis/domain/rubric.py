@@ -1,32 +1,74 @@
-"""Versioned rubrics: indicators, targets, weights, colour bands and kind labels.
+"""Versioned rubrics: indicators, targets, weights, colour bands, kind labels and awards.
 
 The rubric is data (a TOML file, see :mod:`tpbis.rubrics`); this module holds
-its validated, typed form. Nothing about the default numbers lives in code.
+its validated, typed form, including the *definitions* of award categories and
+contests (evaluating them is :mod:`tpbis.domain.awards`). Nothing about the
+default numbers lives in code.
+
+Every invariant the TOML loader checks is also an attrs validator here, so a
+rubric built in Python fails the same way (``ValueError``) instead of, say,
+dividing by a zero total weight later.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import Any
 
 import attrs
+import pendulum
 
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.library import Library, LibraryKind
-
-if TYPE_CHECKING:
-    from tpbis.domain.awards import AwardCategory, Contest
+from tpbis.domain.text import normalize_label
 
 __all__ = [
+    "ALL_KINDS",
+    "LEVELS",
+    "AwardCategory",
     "Color",
     "ColorBand",
+    "Contest",
+    "Criterion",
     "Indicator",
     "KindInfo",
     "Measure",
+    "Metric",
+    "RankingTerm",
     "Rubric",
-    "normalize_label",
 ]
+
+ALL_KINDS = frozenset(ActivityKind)
+#: The library levels (SPEC §2); targets are given per level.
+LEVELS = (1, 2, 3)
+
+
+def _invalid(instance: object, attribute: attrs.Attribute[Any], expected: str, found: object) -> ValueError:
+    """A ValueError naming the class, the object's id when it has one, the field and what was wrong."""
+    name = type(instance).__name__
+    ident = getattr(instance, "id", None)
+    where = f"{name} {ident!r}" if ident is not None else name
+    return ValueError(f"{where}: {attribute.name} must be {expected}, found {found}")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: int | Fraction) -> None:
+    if not value > 0:
+        raise _invalid(instance, attribute, "above 0", value)
+
+
+def _at_least(minimum: int) -> Callable[[object, attrs.Attribute[Any], int], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+        if value < minimum:
+            raise _invalid(instance, attribute, f"{minimum} or more", value)
+
+    return check
+
+
+def _not_empty(instance: object, attribute: attrs.Attribute[Any], value: Collection[object]) -> None:
+    if not value:
+        raise _invalid(instance, attribute, "non-empty", "none")
 
 
 class Color(enum.Enum):
@@ -55,11 +97,6 @@ class Measure(enum.Enum):
     def is_percentage(self) -> bool:
         """Percentages are not scaled by the period and may be undefined."""
         return self in (Measure.FEMALE_SHARE, Measure.TIMELY_SHARE)
-
-
-def normalize_label(text: str) -> str:
-    """Casefold and collapse whitespace: how kind labels are compared."""
-    return " ".join(text.casefold().split())
 
 
 @attrs.frozen(kw_only=True)
@@ -94,17 +131,31 @@ class Indicator:
     label: str
     label_en: str
     measure: Measure
-    kinds: frozenset[ActivityKind]
-    weight: int
+    kinds: frozenset[ActivityKind] = attrs.field(validator=_not_empty)
+    weight: int = attrs.field(validator=_positive)
     #: annual target (or percentage) per library level 1, 2, 3
-    targets: dict[int, Fraction]
+    targets: dict[int, Fraction] = attrs.field()
     #: per library kind overrides of the level target
     kind_targets: dict[LibraryKind, Fraction] = attrs.field(factory=dict)
     #: for TIMELY_SHARE: the largest reporting delay in days that counts as timely
-    within_days: int = 7
+    within_days: int = attrs.field(default=7, validator=_at_least(0))
     #: the unit of one more of this indicator's value, for explanations
     unit: str = "kegiatan"
     unit_en: str = "activities"
+
+    @targets.validator
+    def _check_targets(self, attribute: attrs.Attribute[Any], value: Mapping[int, Fraction]) -> None:
+        if sorted(value) != list(LEVELS):
+            raise _invalid(self, attribute, "one target for each level 1, 2, 3", sorted(value))
+        for level, target in value.items():
+            if not target > 0:
+                raise _invalid(self, attribute, f"above 0 (level {level})", target)
+
+    @kind_targets.validator
+    def _check_kind_targets(self, attribute: attrs.Attribute[Any], value: Mapping[LibraryKind, Fraction]) -> None:
+        for kind, target in value.items():
+            if not target > 0:
+                raise _invalid(self, attribute, f"above 0 ({kind.value})", target)
 
     @property
     def scaled(self) -> bool:
@@ -122,6 +173,98 @@ class Indicator:
         return annual * scale / 12 if self.scaled else annual
 
 
+class Metric(enum.Enum):
+    """What a criterion or ranking term measures for one library in the period."""
+
+    COLOR = "color"
+    COMPOSITE = "composite"
+    #: accepted activities of the listed kinds
+    COUNT = "count"
+    #: male + female participants of the listed kinds
+    PARTICIPANTS = "participants"
+    #: 100 × activities with a documentation URL ÷ activities of the listed kinds
+    DOCUMENTED_SHARE = "documented_share"
+    #: distinct partners (compared by :func:`~tpbis.domain.text.normalize_label`) over the listed kinds
+    DISTINCT_PARTNERS = "distinct_partners"
+    COMPUTERS = "computers"
+    DIGITAL_COLLECTION = "digital_collection"
+    PRINT_COLLECTION = "print_collection"
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """One eligibility condition: ``metric ≥ minimum``, or a colour at least as good."""
+
+    metric: Metric
+    kinds: frozenset[ActivityKind] = ALL_KINDS
+    minimum: Fraction | None = None
+    color: Color | None = None
+    #: what one more unit is called, for explanations ("kegiatan digital")
+    unit: str = ""
+    unit_en: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.metric is Metric.COLOR and self.color is None:
+            msg = "Criterion: a colour criterion needs color (hijau or kuning)"
+            raise ValueError(msg)
+        if self.metric is not Metric.COLOR and self.minimum is None:
+            msg = f"Criterion: metric {self.metric.value} needs a minimum"
+            raise ValueError(msg)
+
+    @property
+    def name(self) -> str:
+        """A stable name for the criterion in results (``count:promosi+fasilitasi``)."""
+        if self.metric is Metric.COLOR or self.kinds == ALL_KINDS:
+            return self.metric.value
+        return f"{self.metric.value}:{'+'.join(sorted(k.value for k in self.kinds))}"
+
+
+@attrs.frozen(kw_only=True)
+class RankingTerm:
+    """``weight × min(value ÷ cap, 1)``."""
+
+    metric: Metric = attrs.field()
+    weight: Fraction
+    cap: Fraction = attrs.field(validator=_positive)
+    kinds: frozenset[ActivityKind] = ALL_KINDS
+
+    @metric.validator
+    def _check_metric(self, attribute: attrs.Attribute[Any], value: Metric) -> None:
+        if value is Metric.COLOR:
+            raise _invalid(self, attribute, "a number to rank by (colour cannot be ranked; use composite)", value.value)
+
+
+@attrs.frozen(kw_only=True)
+class AwardCategory:
+    """An award category: who may enter, when they are eligible, how they rank."""
+
+    id: str
+    label: str
+    label_en: str
+    levels: tuple[int, ...] = attrs.field()
+    criteria: tuple[Criterion, ...]
+    ranking: tuple[RankingTerm, ...] = attrs.field(validator=_not_empty)
+
+    @levels.validator
+    def _check_levels(self, attribute: attrs.Attribute[Any], value: tuple[int, ...]) -> None:
+        if not value or any(level not in LEVELS for level in value):
+            raise _invalid(self, attribute, "levels among 1, 2, 3", list(value))
+
+
+@attrs.frozen(kw_only=True)
+class Contest:
+    """A jury-judged contest."""
+
+    id: str
+    label: str
+    label_en: str
+    #: entries submitted after this instant are ineligible; None = no deadline
+    deadline: pendulum.DateTime | None = None
+    #: with this many judges or more, the single highest and lowest are dropped
+    trim_from: int = attrs.field(default=5, validator=_at_least(3))
+    decimals: int = attrs.field(default=2, validator=_at_least(0))
+
+
 @attrs.frozen(kw_only=True)
 class Rubric:
     """A named, versioned rubric."""
@@ -130,14 +273,46 @@ class Rubric:
     version: int
     title: str
     title_en: str
-    kinds: tuple[KindInfo, ...]
-    indicators: tuple[Indicator, ...]
-    bands: tuple[ColorBand, ...]
+    kinds: tuple[KindInfo, ...] = attrs.field()
+    indicators: tuple[Indicator, ...] = attrs.field()
+    bands: tuple[ColorBand, ...] = attrs.field()
     awards: tuple[AwardCategory, ...] = ()
     contests: tuple[Contest, ...] = ()
     _kind_lookup: dict[str, ActivityKind] = attrs.field(init=False, repr=False, eq=False)
 
+    @kinds.validator
+    def _check_kinds(self, attribute: attrs.Attribute[Any], value: tuple[KindInfo, ...]) -> None:
+        given = [info.kind for info in value]
+        missing = [kind.value for kind in ActivityKind if kind not in given]
+        if missing or len(given) != len(set(given)):
+            raise _invalid(self, attribute, "the labels of every activity kind once",
+                           f"missing {', '.join(missing)}" if missing else "a kind twice")
+
+    @indicators.validator
+    def _check_indicators(self, attribute: attrs.Attribute[Any], value: tuple[Indicator, ...]) -> None:
+        if not value:
+            raise _invalid(self, attribute, "at least one indicator", "none")
+        ids = [indicator.id for indicator in value]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise _invalid(self, attribute, "indicators with distinct ids", f"{', '.join(twice)} used twice")
+
+    @bands.validator
+    def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[ColorBand, ...]) -> None:
+        colors = [band.color for band in value]
+        if colors != list(Color):
+            raise _invalid(self, attribute, "hijau, kuning, merah once each, best first",
+                           [color.value for color in colors])
+        minimums = [band.minimum for band in value]
+        if minimums != sorted(minimums, reverse=True):
+            raise _invalid(self, attribute, "minimums falling from best to worst", [str(m) for m in minimums])
+
     def __attrs_post_init__(self) -> None:
+        ids = [award.id for award in self.awards] + [contest.id for contest in self.contests]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            msg = f"Rubric: awards and contests must have distinct ids, found {', '.join(twice)} used twice"
+            raise ValueError(msg)
         lookup: dict[str, ActivityKind] = {}
         for info in self.kinds:
             for name in info.names():

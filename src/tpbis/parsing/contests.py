@@ -17,6 +17,7 @@ import attrs
 from tpbis.domain.awards import ContestEntry
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
+from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.i18n import both
 from tpbis.parsing.matching import LibraryMatcher
@@ -47,7 +48,8 @@ class ContestParse:
 
 
 def _key(text: object) -> str:
-    return "_".join(str(text or "").casefold().split())
+    """A header or field name as a snake_case key (``Koleksi Digital`` → ``koleksi_digital``)."""
+    return normalize_label(str(text or "")).replace(" ", "_")
 
 
 def _score(cell: Cell) -> Fraction | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 
+from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 
 __all__ = ["REQUIRED_FIELDS", "Field", "default_titles", "resolve_columns"]
@@ -29,6 +30,8 @@ class Field(enum.Enum):
     PARTNERS = "partners"
     DOCUMENTATION_URL = "documentation_url"
     PUBLICATION_URLS = "publication_urls"
+    #: the collecting tool's review verdict (ODK Central ``ReviewState``, KoBo ``_validation_status``)
+    REVIEW_STATUS = "review_status"
 
 
 #: Default question titles, Indonesian then English.
@@ -44,6 +47,12 @@ _TITLES: dict[Field, tuple[str, str]] = {
     Field.PARTNERS: ("Mitra yang Terlibat", "Partners"),
     Field.DOCUMENTATION_URL: ("Tautan Dokumentasi", "Documentation link"),
     Field.PUBLICATION_URLS: ("Tautan Publikasi", "Publication links"),
+    Field.REVIEW_STATUS: ("Status Tinjauan", "ReviewState"),
+}
+
+#: Further headers recognised for a field (the column names of other collecting tools' exports).
+_MORE_TITLES: dict[Field, tuple[str, ...]] = {
+    Field.REVIEW_STATUS: ("_validation_status",),
 }
 
 #: Columns without which a responses table cannot be scored.
@@ -57,10 +66,6 @@ REQUIRED_FIELDS: tuple[Field, ...] = (
     Field.PARTICIPANTS_FEMALE,
     Field.PUBLICATION_URLS,
 )
-
-
-def _key(header: str) -> str:
-    return " ".join(header.casefold().split())
 
 
 def default_titles(field: Field, lang: str = "id") -> str:
@@ -89,11 +94,11 @@ def resolve_columns(
     """
     wanted: dict[str, Field] = {}
     for field, titles in _TITLES.items():
-        for title in titles:
-            wanted[_key(title)] = field
+        for title in (*titles, *_MORE_TITLES.get(field, ())):
+            wanted[normalize_label(title)] = field
     for title, field_name in (overrides or {}).items():
         try:
-            wanted[_key(title)] = Field(field_name)
+            wanted[normalize_label(title)] = Field(field_name)
         except ValueError:
             fields = ", ".join(f.value for f in Field)
             raise SourceError.from_catalogue(
@@ -101,7 +106,7 @@ def resolve_columns(
             ) from None
     columns: dict[Field, int] = {}
     for index, title in enumerate(header):
-        found = wanted.get(_key(str(title or "")))
+        found = wanted.get(normalize_label(str(title or "")))
         if found is not None and found not in columns:
             columns[found] = index
     missing = [f for f in REQUIRED_FIELDS if f not in columns]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
+from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.i18n import both, t
 from tpbis.parsing.table import Cell, Table
@@ -40,7 +41,8 @@ _REQUIRED = ("id", "name", "kind", "province")
 
 
 def _key(text: object) -> str:
-    return "_".join(str(text or "").casefold().split())
+    """A header or field name as a snake_case key (``Koleksi Digital`` → ``koleksi_digital``)."""
+    return normalize_label(str(text or "")).replace(" ", "_")
 
 
 def _text(cell: Cell) -> str | None:
@@ -62,7 +64,7 @@ class _RowError(Exception):
 
 def _row_library(values: dict[str, Cell]) -> Library:
     """Build one library; raises _RowError naming what is wrong."""
-    kind_text = (_text(values.get("kind")) or "").casefold()
+    kind_text = normalize_label(_text(values.get("kind")) or "")
     try:
         kind = LibraryKind(kind_text)
     except ValueError:
@@ -73,7 +75,7 @@ def _row_library(values: dict[str, Cell]) -> Library:
         raise _RowError("registry.province", value=province_text)
     if kind is not LibraryKind.PROVINSI and not _text(values.get("regency")):
         raise _RowError("registry.regency", kind=kind.value)
-    support_text = (_text(values.get("support")) or "").casefold()
+    support_text = normalize_label(_text(values.get("support")) or "")
     try:
         support = Support(support_text) if support_text else None
     except ValueError:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pendulum
 
-from tpbis.domain.activity import url_identity
+from tpbis.domain.text import normalize_label
 from tpbis.errors import ConfigError
 
 __all__ = [
@@ -30,11 +30,11 @@ __all__ = [
     "is_blank",
     "is_http_url",
     "normalize_text",
-    "normalize_url",
     "parse_date",
     "parse_timestamp",
     "parse_whole_number",
     "plain_url_identity",
+    "review_rejected",
     "split_partners",
     "split_urls",
 ]
@@ -420,9 +420,9 @@ _SLASHED_URL = re.compile(
 
 
 def plain_url_identity(text: str) -> str | None:
-    """The :func:`normalize_url` of a plain ``http(s)://host.name/...`` link, or ``None`` for any other text.
+    """The :func:`~tpbis.domain.text.url_identity` of a plain ``http(s)://host.name/...`` link, or ``None`` for any other text.
 
-    A fast path: ``None`` means "ask :func:`is_http_url` and :func:`normalize_url`", not "invalid".
+    A fast path: ``None`` means "ask :func:`is_http_url` and :func:`~tpbis.domain.text.url_identity`", not "invalid".
     """
     match = _PLAIN_URL.fullmatch(text)
     if match is None:
@@ -464,16 +464,6 @@ def is_http_url(text: str) -> bool:
     return host == "localhost" or "." in host.strip(".")
 
 
-def normalize_url(text: str) -> str:
-    """The identity of a publication link (SPEC §5); the same as :func:`tpbis.domain.activity.url_identity`.
-
-    Trimmed; scheme and host lower-cased; the fragment and one trailing ``/`` of
-    the path removed. Path case, user info, port and query are kept as written.
-    Text that is not a parseable URL is returned trimmed.
-    """
-    return url_identity(text)
-
-
 # --- text -----------------------------------------------------------------------
 
 
@@ -495,3 +485,21 @@ def normalize_text(text: str) -> str:
         _normalized.clear()
     _normalized[text] = result
     return result
+
+
+# --- review status --------------------------------------------------------------
+
+#: Review verdicts that exclude a submission (SPEC §3.1 ``excluded``), compared by
+#: :func:`~tpbis.domain.text.normalize_label`: ODK Central's ``ReviewState``
+#: (``approved``, ``hasIssues``, ``edited`` or ``rejected``; only the last excludes),
+#: KoBoToolbox's ``_validation_status`` as its label (``Not Approved``) or its uid
+#: (``validation_status_not_approved``), and the same in Indonesian.
+REJECTED_REVIEW_STATES: Final = frozenset({
+    "rejected", "not approved", "validation_status_not_approved", "ditolak", "tidak disetujui",
+})
+
+
+def review_rejected(value: object) -> bool:
+    """Whether a review status cell says a reviewer rejected the submission."""
+    return isinstance(value, str) and normalize_label(value) in REJECTED_REVIEW_STATES
+

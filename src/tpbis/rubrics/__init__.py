@@ -18,9 +18,21 @@ import pendulum
 from cattrs.v import format_exception
 
 from tpbis.domain.activity import ActivityKind
-from tpbis.domain.awards import ALL_KINDS, AwardCategory, Contest, Criterion, Metric, RankingTerm
 from tpbis.domain.library import LibraryKind
-from tpbis.domain.rubric import Color, ColorBand, Indicator, KindInfo, Measure, Rubric
+from tpbis.domain.rubric import (
+    ALL_KINDS,
+    AwardCategory,
+    Color,
+    ColorBand,
+    Contest,
+    Criterion,
+    Indicator,
+    KindInfo,
+    Measure,
+    Metric,
+    RankingTerm,
+    Rubric,
+)
 from tpbis.errors import RubricError
 from tpbis.serialization import converter
 
@@ -189,6 +201,8 @@ def _check_awards(spec: _RubricSpec) -> list[str]:
     for i, contest in enumerate(spec.contests):
         if contest.trim_from < 3:
             problems.append(f"$.contests[{i}].trim_from: expected 3 or more, found {contest.trim_from}")
+        if contest.decimals < 0:
+            problems.append(f"$.contests[{i}].decimals: expected 0 or more, found {contest.decimals}")
     return problems
 
 
@@ -213,6 +227,14 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
     problems = _check(spec)
     if problems:
         raise _fail(source, problems)
+    try:
+        return _build(spec)
+    except ValueError as exc:  # an invariant of the domain classes that _check does not word with a key path
+        raise _fail(source, [f"$: {exc}"]) from None
+
+
+def _build(spec: _RubricSpec) -> Rubric:
+    """The domain rubric of a checked spec (its classes validate themselves again)."""
     return Rubric(
         name=spec.name,
         version=spec.version,

@@ -1,0 +1,241 @@
+"""The row parser's compact storage of accepted activities.
+
+A million-row responses file must not need a million :class:`Activity`
+objects just to be scored: the parser appends what scoring needs to
+:class:`ActivityColumns`, and hands out an :class:`Activities` sequence that
+tallies itself from them (:class:`~tpbis.domain.kpi.SelfTallying`) and builds
+:class:`Activity` values only when someone iterates it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter, mul
+from typing import Any, overload
+
+import attrs
+
+from tpbis.domain.activity import Activity, ActivityKind
+from tpbis.domain.kpi import KindTally
+from tpbis.domain.period import Period
+from tpbis.domain.text import url_identity
+
+__all__ = ["KIND_ORDER", "KIND_SLOTS", "Activities", "ActivityColumns", "GroupedColumns", "tally_columns"]
+
+
+#: Activity kinds in a fixed order: :attr:`ActivityColumns.kind` holds indexes into it.
+KIND_ORDER: tuple[ActivityKind, ...] = tuple(ActivityKind)
+#: ``library × KIND_SLOTS + kind`` numbers each (library, kind) pair.
+KIND_SLOTS = len(KIND_ORDER)
+
+
+class ActivityColumns:
+    """What scoring needs of accepted activities, in compact columns (a few dozen bytes each).
+
+    Position ``i`` in every column is the ``i``-th activity in sheet order. Built
+    by the row parser so that a million-row file never needs a million
+    :class:`Activity` objects just to be scored.
+    """
+
+    __slots__ = (
+        "_grouped", "day", "delay", "female", "kind", "library", "library_ids", "male", "more_urls", "row", "url",
+    )
+
+    def __init__(self, library_ids: Sequence[str]) -> None:
+        #: the registered library ids; :attr:`library` holds indexes into it
+        self.library_ids: tuple[str, ...] = tuple(library_ids)
+        self.library = array("i")
+        #: indexes into :data:`KIND_ORDER`
+        self.kind = array("b")
+        #: ``date.toordinal()`` of the activity date
+        self.day = array("i")
+        self.male = array("i")
+        self.female = array("i")
+        #: local date of ``reported_at`` minus the activity date, in days
+        self.delay = array("i")
+        #: sheet row number
+        self.row = array("i")
+        #: the first publication URL identity (:func:`url_identity`) of each activity, ``""`` for none
+        self.url: list[str] = []
+        #: sheet row → the further identities of an activity with several links
+        self.more_urls: dict[int, tuple[str, ...]] = {}
+        self._grouped: GroupedColumns | None = None
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def urls(self, position: int) -> tuple[str, ...]:
+        """The publication URL identities of the activity at ``position``."""
+        first = self.url[position]
+        return (first, *self.more_urls.get(self.row[position], ())) if first else ()
+
+    def append(self, activity: Activity, library_index: int) -> None:
+        """Add one activity."""
+        day = activity.date.toordinal()
+        self.library.append(library_index)
+        self.kind.append(KIND_ORDER.index(activity.kind))
+        self.day.append(day)
+        self.male.append(activity.participants_male)
+        self.female.append(activity.participants_female)
+        self.delay.append(activity.reported_on.toordinal() - day)
+        self.row.append(activity.source.row)
+        identities = [url_identity(url) for url in activity.publication_urls]
+        if len(identities) > 1:
+            self.more_urls[activity.source.row] = tuple(identities[1:])
+        self.url.append(identities[0] if identities else "")
+        self._grouped = None
+
+    def grouped(self) -> GroupedColumns:
+        """The columns reordered so that each (library, kind) is one contiguous run; computed once."""
+        if self._grouped is None:
+            groups: dict[int, list[int]] = {}
+            for position, key in enumerate(map(add, map(mul, self.library, repeat(KIND_SLOTS)), self.kind)):
+                found = groups.get(key)
+                if found is None:
+                    groups[key] = [position]
+                else:
+                    found.append(position)
+            order = list(chain.from_iterable(groups.values()))
+            ends = list(accumulate(map(len, groups.values())))
+            pick = itemgetter(*order) if len(order) > 1 else lambda column: tuple(column[p] for p in order)
+
+            def gather(column: array[int]) -> array[int]:
+                return array(column.typecode, pick(column))
+
+            self._grouped = GroupedColumns(
+                keys=list(groups), starts=[0, *ends[:-1]] if ends else [], ends=ends,
+                day=gather(self.day), male=gather(self.male), female=gather(self.female),
+                delay=gather(self.delay), row=gather(self.row), url=list(pick(self.url)),
+            )
+        return self._grouped
+
+    def without(self, positions: set[int]) -> ActivityColumns:
+        """A copy without the activities at ``positions``."""
+        if not positions:
+            return self
+        keep = bytearray(b"\x01") * len(self)
+        for position in positions:
+            keep[position] = 0
+        result = ActivityColumns(self.library_ids)
+        for name in ("library", "kind", "day", "male", "female", "delay", "row"):
+            column: array[int] = getattr(self, name)
+            setattr(result, name, array(column.typecode, compress(column, keep)))
+        result.url = list(compress(self.url, keep))
+        dropped = {self.row[p] for p in positions}
+        result.more_urls = {row: more for row, more in self.more_urls.items() if row not in dropped}
+        return result
+
+
+@attrs.frozen(kw_only=True)
+class GroupedColumns:
+    """Activity columns with each (library, kind) contiguous, in sheet order inside it.
+
+    Group ``g`` has key ``keys[g]`` (``library × KIND_SLOTS + kind``) and spans
+    ``starts[g]:ends[g]`` of every column.
+    """
+
+    keys: list[int]
+    starts: list[int]
+    ends: list[int]
+    day: array[int]
+    male: array[int]
+    female: array[int]
+    delay: array[int]
+    row: array[int]
+    url: list[str]
+
+
+class Activities(Sequence[Activity]):
+    """Accepted activities as a read-only sequence whose :class:`Activity` objects are built on first use.
+
+    Scoring reads :attr:`columns` and never builds them; anything that indexes
+    or iterates the sequence gets ordinary :class:`Activity` values. Compares
+    equal to any sequence (a tuple, say) holding the same activities.
+    """
+
+    __slots__ = ("_build", "_items", "columns")
+
+    def __init__(self, columns: ActivityColumns, build: Callable[[], Sequence[Activity]]) -> None:
+        self.columns = columns
+        self._build: Callable[[], Sequence[Activity]] | None = build
+        self._items: tuple[Activity, ...] | None = None
+
+    def _all(self) -> tuple[Activity, ...]:
+        if self._items is None:
+            assert self._build is not None  # set until the items exist
+            items = tuple(self._build())
+            if len(items) != len(self.columns):
+                msg = f"rebuilt {len(items)} activities, expected {len(self.columns)}"
+                raise RuntimeError(msg)
+            self._items, self._build = items, None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Activity: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Activity, ...]: ...
+    def __getitem__(self, index: int | slice) -> Activity | tuple[Activity, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Activity]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Activities | tuple | list):
+            return len(self) == len(other) and self._all() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside, like a list
+
+    def tally(self, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
+        """Group the activities inside ``period`` by library and kind, from the columns."""
+        return tally_columns(self.columns, period)
+
+    def __repr__(self) -> str:
+        shown: Any = self._items if self._items is not None else f"<{len(self)} not built yet>"
+        return f"Activities({shown})"
+
+
+def tally_columns(columns: ActivityColumns, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
+    """:func:`~tpbis.domain.kpi.tally` over activity columns: the same result, one contiguous (library, kind) run at a time."""
+    first, last = period.start.toordinal(), period.end.toordinal()
+    ids, kinds = columns.library_ids, KIND_ORDER
+    more = columns.more_urls
+    g = columns.grouped()
+    tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
+    for key, start, end in zip(g.keys, g.starts, g.ends, strict=True):
+        days = g.day[start:end]
+        males: Sequence[int] = g.male[start:end]
+        females: Sequence[int] = g.female[start:end]
+        delays: Sequence[int] = g.delay[start:end]
+        rows, urls = g.row[start:end], g.url[start:end]
+        if min(days) < first or max(days) > last:
+            inside = [first <= day <= last for day in days]
+            if not any(inside):
+                continue
+            males, females, delays = list(compress(males, inside)), list(compress(females, inside)), list(
+                compress(delays, inside))
+            rows, urls = array("i", compress(rows, inside)), list(compress(urls, inside))
+        female = sum(females)
+        found = set(urls)
+        found.discard("")
+        if more:
+            for row in more.keys() & rows:
+                found.update(more[row])
+        library, kind = divmod(key, KIND_SLOTS)
+        tallies[ids[library]][kinds[kind]] = KindTally(
+            count=len(rows),
+            participants=sum(males) + female,
+            female=female,
+            rows=rows.tolist(),
+            delays=dict(Counter(delays)),
+            urls=found,
+            url_rows=list(compress(rows, urls)),
+        )
+    return tallies
