@@ -767,6 +767,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "berkas HTML keluaran (bawaan: laporan-PERIODE.html)",
         "output HTML file (default: laporan-PERIOD.html)",
     ),
+    # --- added by edges (one Google error mapper for Sheets and Forms) ---
+    "form.forbidden_account": (
+        "Tidak punya akses ke formulir '{form_id}' (401/403). Bagikan formulir sebagai Editor kepada {account}.",
+        "No access to form '{form_id}' (401/403). Share the form as Editor with {account}.",
+    ),
+    "form.quota": (
+        "Kuota Google Forms API habis setelah {attempts} percobaan ({step}). Tunggu beberapa menit lalu "
+        "jalankan lagi.",
+        "Google Forms API quota exhausted after {attempts} attempts ({step}). Wait a few minutes and run again.",
+    ),
 }
 
 
