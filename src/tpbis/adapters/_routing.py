@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from tpbis.adapters.google import GOOGLE_HOSTS, emulator_base_url
+from tpbis.adapters._hosts import GOOGLE_HOSTS, emulator_base_url
 
 __all__ = ["EmulatorAdapter", "emulator_session", "mount_emulator"]
 

@@ -17,8 +17,13 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from tpbis.adapters._hosts import (
+    EMULATOR_HOST_ENV,
+    GOOGLE_HOSTS,
+    emulator_base_url,
+    emulator_host_from_env,
+)
 from tpbis.adapters._transport import RetryPolicy, retry_after
 from tpbis.errors import AuthError, SourceError
 
@@ -50,28 +55,6 @@ FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly
 FORMS_RESPONSES_SCOPE = "https://www.googleapis.com/auth/forms.responses.readonly"
 
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
-
-#: Environment variable naming a running emulator, e.g. ``127.0.0.1:8765``.
-EMULATOR_HOST_ENV = "TPBIS_SHEETS_EMULATOR_HOST"
-
-#: Google hosts whose traffic goes to the emulator when one is configured.
-GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com", "forms.googleapis.com")
-
-
-def emulator_host_from_env() -> str | None:
-    """``host:port`` from ``TPBIS_SHEETS_EMULATOR_HOST``, or ``None`` when unset or empty."""
-    value = os.environ.get(EMULATOR_HOST_ENV, "").strip()
-    if not value:
-        return None
-    if "://" in value:
-        value = urlsplit(value).netloc
-    return value.rstrip("/")
-
-
-def emulator_base_url(target: str) -> str:
-    """``http://host:port`` for ``host:port`` (a URL is kept, without its trailing slash)."""
-    return target.rstrip("/") if "://" in target else f"http://{target.rstrip('/')}"
-
 
 def _google() -> Any:
     try:

@@ -11,15 +11,9 @@ import contextlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tpbis.testing._wire import EmulatorRequest
-
-if TYPE_CHECKING:
-    from tpbis.testing._wire import EmulatorResponse
-
-    class _Serves:
-        def serve(self, request: EmulatorRequest) -> EmulatorResponse: ...
+from tpbis.testing._wire import EmulatorRequest, Serves
 
 __all__ = ["EmulatorServer"]
 
@@ -30,7 +24,7 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, address: tuple[str, int], emulator: _Serves) -> None:
+    def __init__(self, address: tuple[str, int], emulator: Serves) -> None:
         self.emulator = emulator
         self._connections: set[socket.socket] = set()
         self._conn_lock = threading.Lock()

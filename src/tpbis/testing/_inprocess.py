@@ -12,20 +12,14 @@ connection raises ``requests.ConnectionError`` as a real one would.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from tpbis.adapters.google import GOOGLE_HOSTS
-from tpbis.testing._wire import EmulatorRequest
-
-if TYPE_CHECKING:
-    from tpbis.testing._wire import EmulatorResponse
-
-    class _Serves:
-        def serve(self, request: EmulatorRequest) -> EmulatorResponse: ...
+from tpbis.adapters._hosts import GOOGLE_HOSTS
+from tpbis.testing._wire import EmulatorRequest, Serves
 
 __all__ = ["InProcessAdapter", "mount_in_process"]
 
@@ -38,7 +32,7 @@ _REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized
 class InProcessAdapter(BaseAdapter):
     """A ``requests`` transport adapter whose answers come from an emulator object in this process."""
 
-    def __init__(self, emulator: _Serves) -> None:
+    def __init__(self, emulator: Serves) -> None:
         super().__init__()
         self.emulator = emulator
 
@@ -63,14 +57,14 @@ class InProcessAdapter(BaseAdapter):
         response.reason = _REASONS.get(answer.status, "")
         response.url = request.url or ""
         response.request = request
-        response.connection = self
+        response.connection = self  # type: ignore[assignment]  # requests types it as HTTPAdapter
         return response
 
     def close(self) -> None:
         """Nothing to close: no socket was opened."""
 
 
-def mount_in_process(session: requests.Session, emulator: _Serves) -> requests.Session:
+def mount_in_process(session: requests.Session, emulator: Serves) -> requests.Session:
     """Send ``session``'s Google traffic to ``emulator`` in process; returns the same session."""
     adapter = InProcessAdapter(emulator)
     for host in GOOGLE_HOSTS:

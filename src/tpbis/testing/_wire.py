@@ -14,10 +14,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Call", "EmulatorRequest", "EmulatorResponse", "Handler", "Reply", "Route", "RouteTable", "route"]
+__all__ = ["Call", "EmulatorRequest", "EmulatorResponse", "Handler", "Reply", "Route", "RouteTable", "Serves", "route"]
 
 #: ``(status, JSON body or None, extra headers, API method id)``
 Reply = tuple[int, Any, dict[str, str], str | None]
@@ -85,6 +85,14 @@ class EmulatorResponse:
     def json(self) -> Any:
         """The body parsed as JSON (``None`` when empty)."""
         return json.loads(self.body.decode("utf-8")) if self.body else None
+
+
+class Serves(Protocol):
+    """Anything that answers an :class:`EmulatorRequest` (the emulator; a test double)."""
+
+    def serve(self, request: EmulatorRequest) -> EmulatorResponse:
+        """Answer one request."""
+        ...
 
 
 @dataclass(frozen=True)
