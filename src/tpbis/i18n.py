@@ -812,6 +812,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kiriman ini ditolak peninjau di alat pengumpul data (status '{value}'); tidak dihitung.",
         "A reviewer rejected this submission in the collecting tool (status '{value}'); not counted.",
     ),
+    # --- added by edges (one Google error mapper for Sheets and Forms) ---
+    "form.forbidden_account": (
+        "Tidak punya akses ke formulir '{form_id}' (401/403). Bagikan formulir sebagai Editor kepada {account}.",
+        "No access to form '{form_id}' (401/403). Share the form as Editor with {account}.",
+    ),
+    "form.quota": (
+        "Kuota Google Forms API habis setelah {attempts} percobaan ({step}). Tunggu beberapa menit lalu "
+        "jalankan lagi.",
+        "Google Forms API quota exhausted after {attempts} attempts ({step}). Wait a few minutes and run again.",
+    ),
 }
 
 

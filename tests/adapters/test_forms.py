@@ -10,6 +10,7 @@ import attrs
 import pytest
 import requests
 
+from tpbis.adapters import _transport
 from tpbis.adapters.forms import (
     FormsClient,
     build_form,
@@ -20,16 +21,18 @@ from tpbis.adapters.forms import (
     read_form,
     save_record,
 )
+from tpbis.adapters.sheets import RetryPolicy, open_spreadsheet
+from tpbis.cli.main import EXIT_RETRY, main
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Rubric
-from tpbis.errors import SourceError
+from tpbis.errors import AuthError, RemoteError, SourceError
 from tpbis.forms.record import FormRecord
 from tpbis.forms.schema import FormSchema, build_schema
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Table
-from tpbis.testing import FaultRule, SheetsEmulator, emulator_session
+from tpbis.testing import EMULATOR_HOST_ENV, FaultRule, SheetsEmulator, emulator_session
 from tpbis.testing._discovery import DiscoveryValidator
 from tpbis.testing._forms import LINKED_TAB
 
@@ -416,3 +419,58 @@ class TestSyncFromForms:
         assert (0, "written", 6) == (code, document["status"], document["counts"]["rows"])
         assert "Skor KPI" in emulator.tabs(key)
         assert "Perpustakaan Desa Alang" in {row[1] for row in emulator.values(key, "Skor KPI")}
+
+
+class TestSameErrorsAsSheets:
+    """Forms and Sheets share one retrying transport and one error mapper."""
+
+    def test_outage_is_the_same_remote_error(self, emulator: SheetsEmulator, session: requests.Session) -> None:
+        """A 503 storm ends in RemoteError for Forms exactly as for Sheets, after the same number of tries."""
+        form_id = emulator.forms.create("Laporan")
+        key = emulator.create_spreadsheet("Laporan")
+        emulator.inject(FaultRule(status=503, times=100))
+        policy = RetryPolicy(attempts=4, sleep=lambda _: None)
+        with pytest.raises(RemoteError) as forms_caught:
+            FormsClient(session, policy=attrs.evolve(policy)).get(form_id)
+        book = open_spreadsheet(key, session=session, policy=attrs.evolve(policy))
+        with pytest.raises(RemoteError) as sheets_caught:
+            book.info()
+        assert RemoteError is type(forms_caught.value) is type(sheets_caught.value)
+        assert "4" in forms_caught.value.message_en
+        assert "HTTP 503" in forms_caught.value.message_en
+        assert 8 == emulator.count("GET")
+
+    def test_outage_exits_3(self, emulator: SheetsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+        """``tpbis form check`` during a Forms outage exits 3 (run again later), as a Sheets outage does."""
+        form_id = emulator.forms.create("Laporan")
+        monkeypatch.setenv(EMULATOR_HOST_ENV, emulator.host)
+        monkeypatch.setattr(_transport.RetryPolicy, "__init__", _no_wait_policy_init(_transport.RetryPolicy.__init__))
+        emulator.inject(FaultRule(status=503, times=100))
+        code = main(["--lang", "en", "form", "check", "--form-id", form_id, "--record", str(tmp_path / "none.json")])
+        assert EXIT_RETRY == code
+        assert "did not answer after 6 attempts" in capsys.readouterr().err
+
+    def test_forbidden_names_the_account(self, emulator: SheetsEmulator, session: requests.Session) -> None:
+        """A 403 from Forms is an AuthError naming the form and the account to share it with."""
+        form_id = emulator.forms.create("Laporan")
+        emulator.inject(FaultRule(status=403))
+        with pytest.raises(AuthError) as caught:
+            FormsClient(session, account="tpbis@proyek.iam.gserviceaccount.com").get(form_id)
+        assert form_id in caught.value.message_en
+        assert "tpbis@proyek.iam.gserviceaccount.com" in caught.value.message_en
+
+    def test_dropped_connections_are_retried(self, emulator: SheetsEmulator, client: FormsClient) -> None:
+        """Two dropped connections are retried and the third answer is used."""
+        form_id = emulator.forms.create("Laporan")
+        emulator.inject(FaultRule(drop=True, times=2))
+        assert form_id == client.get(form_id)["formId"]
+        assert 2 == client.transport.retried
+
+
+def _no_wait_policy_init(original: object) -> object:
+    """RetryPolicy.__init__ with a sleep that does not wait (the CLI builds its own policy)."""
+    def init(self: RetryPolicy, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[operator]
+        self.sleep = lambda _: None
+    return init

@@ -14,25 +14,32 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
+from tpbis.adapters._hosts import (
+    EMULATOR_HOST_ENV,
+    GOOGLE_HOSTS,
+    emulator_base_url,
+    emulator_host_from_env,
+)
+from tpbis.adapters._transport import RetryPolicy, retry_after
 from tpbis.errors import AuthError, SourceError
 
 if TYPE_CHECKING:
     import requests
 
 __all__ = [
+    "EMULATOR_HOST_ENV",
     "FORMS_BODY_READONLY_SCOPE",
     "FORMS_BODY_SCOPE",
     "FORMS_RESPONSES_SCOPE",
+    "GOOGLE_HOSTS",
     "SHEETS_SCOPE",
     "RetryPolicy",
+    "emulator_base_url",
+    "emulator_host_from_env",
     "google_session",
     "load_credentials",
     "retry_after",
@@ -48,7 +55,6 @@ FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly
 FORMS_RESPONSES_SCOPE = "https://www.googleapis.com/auth/forms.responses.readonly"
 
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
-
 
 def _google() -> Any:
     try:
@@ -107,8 +113,6 @@ def load_credentials(scopes: Sequence[str], path: str | Path | None = None) -> A
             are configured; the message says what to do.
     """
     _google()
-    from tpbis.testing._client import emulator_host_from_env
-
     if path is None and emulator_host_from_env():
         # Like Google's own *_EMULATOR_HOST variables: anonymous unless a key is named
         # explicitly (then its token requests go to the emulator's /token too).
@@ -135,56 +139,13 @@ def google_session(
     _google()
     from google.auth.transport.requests import AuthorizedSession, Request
 
-    from tpbis.testing._client import (
-        _base_url,
-        emulator_host_from_env,
-        emulator_session,
-        mount_emulator,
-    )
+    from tpbis.adapters._routing import emulator_session, mount_emulator
 
     if credentials is None:
         credentials = load_credentials(scopes, path)
     host = emulator_host_from_env()
     if host is None:
         return AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
-    base = _base_url(host)
+    base = emulator_base_url(host)
     session = AuthorizedSession(credentials, auth_request=Request(session=emulator_session(base)))  # type: ignore[no-untyped-call]
     return mount_emulator(session, base)
-
-
-@attrs.define
-class RetryPolicy:
-    """Exponential backoff with full jitter, honouring ``Retry-After``.
-
-    The wait before retry *n* (1-based) is ``uniform(0, min(cap, base·2ⁿ⁻¹))``,
-    raised to ``Retry-After`` when the server sends one; no more than
-    ``attempts`` tries and ``budget`` seconds of waiting in all.
-    """
-
-    attempts: int = 6
-    base: float = 1.0
-    cap: float = 32.0
-    budget: float = 120.0
-    sleep: Callable[[float], None] = time.sleep
-    jitter: Callable[[], float] = random.random
-    #: called before each wait with (attempt, seconds, reason)
-    on_retry: Callable[[int, float, str], None] | None = None
-
-    def wait(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds to wait before the retry after failed ``attempt`` (1-based)."""
-        ceiling: float = min(self.cap, self.base * 2.0 ** (attempt - 1))
-        backoff: float = self.jitter() * ceiling
-        return backoff if retry_after is None else max(backoff, retry_after)
-
-
-def retry_after(response: requests.Response | None) -> float | None:
-    """Seconds from a ``Retry-After`` header given in seconds (an HTTP date falls back to backoff)."""
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: fall back to backoff

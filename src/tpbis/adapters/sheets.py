@@ -11,16 +11,18 @@ sent as typed ``userEnteredValue`` (the RAW equivalent: a title typed as
 is split into several ``:batchUpdate`` calls, row blocks in order, with the
 state tab last.
 
-Every request goes through :class:`RetryingHTTPClient`: 408/429/5xx,
-timeouts and dropped connections are retried with exponential backoff and
-full jitter, honouring ``Retry-After``, bounded in attempts and total time.
+Every request goes through :class:`RetryingHTTPClient`, gspread's client over
+the transport the Forms client uses too (:mod:`tpbis.adapters._transport`):
+408/429/5xx, timeouts and dropped connections are retried with exponential
+backoff and full jitter, honouring ``Retry-After``, bounded in attempts and
+total time; what is left maps to one tpbis exception the same way for both.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import gspread
@@ -29,13 +31,14 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import extract_id_from_url
 
-from tpbis.adapters.google import (
-    SHEETS_SCOPE,
+from tpbis.adapters._transport import (
+    SHEETS,
+    RetryingTransport,
     RetryPolicy,
-    google_session,
-    load_credentials,
-    retry_after,
+    google_error,
+    unreachable_error,
 )
+from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
 from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, RemoteError, SourceError
 from tpbis.parsing.table import Cell, Table
@@ -63,49 +66,61 @@ TRAFFIC_LIGHT = {
     Color.MERAH: {"red": 0.95686275, "green": 0.78039217, "blue": 0.7647059},
 }
 
-_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
 
 
 class RetryingHTTPClient(HTTPClient):
-    """gspread's HTTP client with bounded retries and a request counter."""
+    """gspread's HTTP client over the shared :class:`~tpbis.adapters._transport.RetryingTransport`.
+
+    An error left after the retries is raised as gspread's ``APIError`` (with
+    ``tpbis_attempts``), as gspread's own code expects; :class:`SheetsWorkbook`
+    maps it with :func:`~tpbis.adapters._transport.google_error`.
+    """
 
     def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
         super().__init__(auth, session)
-        self.policy = RetryPolicy()
-        self.sent = 0
-        self.retried = 0
+        self.transport = RetryingTransport()
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        """Send, retrying transient failures; raises the last error when retries run out."""
-        policy = self.policy
-        waited = 0.0
-        attempt = 0
-        while True:
-            attempt += 1
-            self.sent += 1
-            try:
-                return super().request(*args, **kwargs)
-            except APIError as err:
-                status = err.response.status_code
-                if status not in _RETRY_STATUS:
-                    raise
-                delay = policy.wait(attempt, retry_after(err.response))
-                reason = f"HTTP {status}"
-                failure: Exception = err
-            except (requests.ConnectionError, requests.Timeout) as err:
-                delay = policy.wait(attempt, None)
-                reason = type(err).__name__
-                failure = err
-            if attempt >= policy.attempts or waited + delay > policy.budget:
-                failure.tpbis_attempts = attempt  # type: ignore[attr-defined]
-                raise failure
-            if policy.on_retry is not None:
-                policy.on_retry(attempt, delay, reason)
-            self.retried += 1
-            waited += delay
-            policy.sleep(delay)
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy (settable)."""
+        return self.transport.policy
+
+    @policy.setter
+    def policy(self, value: RetryPolicy) -> None:
+        self.transport.policy = value
+
+    @property
+    def sent(self) -> int:
+        """Requests sent, retries included."""
+        return self.transport.sent
+
+    @property
+    def retried(self) -> int:
+        """Retries made."""
+        return self.transport.retried
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: Any = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: Any = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send, retrying transient failures; raises ``APIError`` for an error left after the retries."""
+        response, attempts = self.transport.send(lambda: self.session.request(
+            method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
+            timeout=self.timeout,
+        ))
+        if response.ok:
+            return response
+        error = APIError(response)
+        error.tpbis_attempts = attempts  # type: ignore[attr-defined]
+        raise error
 
 
 def spreadsheet_key(source: str) -> str:
@@ -173,30 +188,14 @@ class SheetsWorkbook:
         try:
             return fn()
         except APIError as err:
-            raise self._translate(step, err) from None
+            reason = str(err.error.get("message", "")) if isinstance(err.error, dict) else str(err)
+            raise google_error(SHEETS, step, err.response.status_code, reason, resource=self.key,
+                               account=self.account, attempts=getattr(err, "tpbis_attempts", 1)) from None
         except (requests.ConnectionError, requests.Timeout) as err:
-            attempts = getattr(err, "tpbis_attempts", 1)
-            raise RemoteError.from_catalogue(
-                "google.unavailable", attempts=attempts, step=step, reason=type(err).__name__
-            ) from None
+            raise unreachable_error(SHEETS, step, err) from None
         except (RefreshError, TransportError) as err:
             reason = str(err.args[0]) if err.args else type(err).__name__
             raise AuthError.from_catalogue("auth.refresh_failed", reason=reason[:200]) from None
-
-    def _translate(self, step: str, err: APIError) -> Exception:
-        status = err.response.status_code
-        attempts = getattr(err, "tpbis_attempts", 1)
-        if status in (401, 403):
-            account = self.account or "akun layanan / the service account"
-            return AuthError.from_catalogue("google.forbidden", key=self.key, account=account)
-        if status == 404:
-            return SourceError.from_catalogue("google.not_found", key=self.key)
-        if status == 429:
-            return RemoteError.from_catalogue("google.quota", attempts=attempts, step=step)
-        if status >= 500:
-            return RemoteError.from_catalogue("google.unavailable", attempts=attempts, step=step, reason=f"HTTP {status}")
-        message = str(err.error.get("message", "")) if isinstance(err.error, dict) else str(err)
-        return RemoteError.from_catalogue("google.error", step=step, status=status, reason=message[:300])
 
     # the port ----------------------------------------------------------------------
 
@@ -327,20 +326,25 @@ def open_spreadsheet(
     credentials: str | None = None,
     policy: RetryPolicy | None = None,
     timeout: float = 120.0,
+    session: requests.Session | None = None,
 ) -> SheetsWorkbook:
     """A :class:`SheetsWorkbook` for a spreadsheet URL or key.
 
     Uses :func:`tpbis.adapters.google.load_credentials` (service account,
     ADC, or the emulator when ``TPBIS_SHEETS_EMULATOR_HOST`` is set) with only
-    the spreadsheets scope.
+    the spreadsheets scope, unless a ready ``session`` is given (for instance
+    one whose Google traffic an in-process emulator answers).
 
     Raises:
         SourceError: ``source`` is not a spreadsheet URL or key.
         AuthError: no usable credentials.
     """
     key = spreadsheet_key(source)
-    creds = load_credentials([SHEETS_SCOPE], credentials)
-    session = google_session([SHEETS_SCOPE], credentials=creds)
+    if session is None:
+        creds = load_credentials([SHEETS_SCOPE], credentials)
+        session = google_session([SHEETS_SCOPE], credentials=creds)
+    else:
+        creds = getattr(session, "credentials", None)
     http = RetryingHTTPClient(None, session)
     if policy is not None:
         http.policy = policy

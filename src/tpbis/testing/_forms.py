@@ -1,5 +1,9 @@
 """The Forms v1 subset tpbis uses, served by :class:`tpbis.testing.SheetsEmulator` under ``/v1/forms``.
 
+It works on the emulator's shared state (:mod:`tpbis.testing._state`), never on
+the emulator itself, so this module and :mod:`tpbis.testing.emulator` do not
+import each other.
+
 Methods: ``forms.create`` (only ``info.title`` / ``info.documentTitle`` are
 accepted, as Google documents), ``forms.get``, ``forms.batchUpdate`` (createItem,
 updateItem, deleteItem, moveItem, updateFormInfo, updateSettings; atomic;
@@ -26,21 +30,21 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from tpbis.testing._a1 import quote_title
-from tpbis.testing._model import ApiError, bad_request, random_id
-
-if TYPE_CHECKING:
-    from tpbis.testing.emulator import SheetsEmulator
+from tpbis.testing._errors import ApiError, bad_request, random_id
+from tpbis.testing._state import EmulatorState
+from tpbis.testing._wire import Call, Reply, Route, route
 
 __all__ = ["LINKED_TAB", "FormsStore"]
 
 #: The tab Google fills in a linked responses spreadsheet.
 LINKED_TAB = "Form Responses 1"
 
-_Reply = tuple[int, Any, dict[str, str], str | None]
+_FORM = r"/v1/forms/(?P<form>[^/:]+)"
 _ITEM_KINDS = ("questionItem", "textItem", "pageBreakItem", "imageItem", "videoItem", "questionGroupItem")
 _QUESTION_KINDS = ("choiceQuestion", "textQuestion", "dateQuestion", "scaleQuestion", "timeQuestion",
                    "fileUploadQuestion", "ratingQuestion", "rowQuestion")
@@ -147,13 +151,13 @@ class _Form:
 class FormsStore:
     """Forms held by one emulator, and the HTTP handling of ``/v1/forms``."""
 
-    def __init__(self, emulator: SheetsEmulator) -> None:
-        self._emulator = emulator
+    def __init__(self, state: EmulatorState) -> None:
+        self._state = state
         self._forms: dict[str, _Form] = {}
 
     @property
     def _rng(self) -> Any:
-        return self._emulator._rng
+        return self._state.rng
 
     def _hex_id(self, used: set[str]) -> str:
         while True:
@@ -186,8 +190,8 @@ class FormsStore:
     def link_sheet(self, form_id: str, *, time_zone: str = "Asia/Jakarta") -> str:
         """Link a new responses spreadsheet, as 'Link to Sheets' in the Forms UI does; returns its id."""
         form = self._form(form_id)
-        sid = self._emulator.create_spreadsheet(f"{form.title} (Responses)", sheets={LINKED_TAB: []},
-                                                time_zone=time_zone)
+        sid = self._state.seed_spreadsheet(f"{form.title} (Responses)", sheets={LINKED_TAB: []},
+                                           time_zone=time_zone, locale="en_US", rows=1000, cols=26)
         form.linked_sheet_id = sid
         form.sheet_columns = {}
         self._sync_sheet_header(form)
@@ -232,7 +236,7 @@ class FormsStore:
         missing = [qid for qid, q in questions.items() if q.get("required") and qid not in stored]
         if missing:
             raise ValueError(f"required questions not answered: {', '.join(missing)}")
-        when = submitted_at or self._emulator._clock + dt.timedelta(seconds=1)
+        when = submitted_at or self._state.clock + dt.timedelta(seconds=1)
         if when.tzinfo is None:
             raise ValueError("submitted_at must be an aware datetime")
         stamp = _rfc3339(when)
@@ -257,7 +261,7 @@ class FormsStore:
     # linked sheet -------------------------------------------------------------------
 
     def _sheet(self, form: _Form) -> Any:
-        return self._emulator._spreadsheets.get(form.linked_sheet_id or "")
+        return self._state.spreadsheets.get(form.linked_sheet_id or "")
 
     def _sync_sheet_header(self, form: _Form) -> None:
         book = self._sheet(form)
@@ -300,29 +304,34 @@ class FormsStore:
 
     # HTTP -----------------------------------------------------------------------------
 
-    def handle(self, method: str, rest: str, query: dict[str, list[str]], body: Any) -> _Reply:
-        """Answer a request under ``/v1/forms``: ``(status, body, headers, api method id)``."""
-        if rest in ("", "/"):
-            if method == "POST":
-                return 200, self._create(body), {}, "forms.forms.create"
-            raise _not_found("")
-        match = re.match(r"^/([^/:]+)(:batchUpdate|/responses(?:/([^/]+))?)?$", rest)
-        if match is None:
-            raise _not_found("")
-        form = self._form(match.group(1))
-        tail = match.group(2)
-        if tail is None and method == "GET":
-            return 200, form.to_json(), {}, "forms.forms.get"
-        if tail == ":batchUpdate" and method == "POST":
-            return 200, self._batch_update(form, body if isinstance(body, dict) else {}), {}, "forms.forms.batchUpdate"
-        if tail is not None and tail.startswith("/responses") and method == "GET":
-            if match.group(3):
-                found = form.responses.get(match.group(3))
-                if found is None:
-                    raise _not_found("")
-                return 200, _public(found), {}, "forms.forms.responses.get"
-            return 200, self._list_responses(form, query), {}, "forms.forms.responses.list"
+    def routes(self) -> list[Route]:
+        """The ``/v1/forms`` routes, then Google's 404 for anything else under it."""
+        return [
+            route("POST", r"/v1/forms/?", lambda _m, call: (200, self._create(call.body), {}, "forms.forms.create")),
+            route("GET", _FORM, lambda m, _call: (200, self._form_of(m).to_json(), {}, "forms.forms.get")),
+            route("POST", _FORM + r":batchUpdate", self._batch_update_route),
+            route("GET", _FORM + r"/responses", lambda m, call: (
+                200, self._list_responses(self._form_of(m), call.query), {}, "forms.forms.responses.list")),
+            route("GET", _FORM + r"/responses/(?P<response>[^/]+)", self._get_response),
+            route(None, r"/v1/forms(?P<rest>/.*)?", self._unknown),
+        ]
+
+    def _form_of(self, match: re.Match[str]) -> _Form:
+        return self._form(unquote(match["form"]))
+
+    def _unknown(self, _match: re.Match[str], _call: Call) -> Reply:
         raise _not_found("")
+
+    def _batch_update_route(self, match: re.Match[str], call: Call) -> Reply:
+        form = self._form_of(match)
+        body = call.body if isinstance(call.body, dict) else {}
+        return 200, self._batch_update(form, body), {}, "forms.forms.batchUpdate"
+
+    def _get_response(self, match: re.Match[str], _call: Call) -> Reply:
+        found = self._form_of(match).responses.get(unquote(match["response"]))
+        if found is None:
+            raise _not_found("")
+        return 200, _public(found), {}, "forms.forms.responses.get"
 
     def _create(self, body: Any) -> dict[str, Any]:
         data = body if isinstance(body, dict) else {}

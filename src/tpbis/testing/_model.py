@@ -2,7 +2,9 @@
 
 Everything here is pure state manipulation; errors are raised as
 :class:`ApiError` carrying Google's HTTP code, status and message. The HTTP
-layer lives in :mod:`tpbis.testing.emulator`.
+layer lives in :mod:`tpbis.testing._sheets` (routes) over
+:mod:`tpbis.testing.emulator`; the ``batchUpdate`` requests in
+:mod:`tpbis.testing._sheets_batch`.
 """
 
 from __future__ import annotations
@@ -25,21 +27,10 @@ from tpbis.testing._cells import (
     parse_user_entered,
 )
 from tpbis.testing._defaults import DEFAULT_FORMAT, SPREADSHEET_THEME
+from tpbis.testing._errors import ApiError, bad_request, not_found, random_id
 from tpbis.testing._fieldmask import FieldMaskError, Mask, apply_update, parse_mask, project
 
-__all__ = ["ApiError", "Sheet", "Spreadsheet"]
-
-STATUS_BY_CODE = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    409: "ALREADY_EXISTS",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    501: "UNIMPLEMENTED",
-    503: "UNAVAILABLE",
-}
+__all__ = ["ApiError", "Sheet", "Spreadsheet", "bad_request", "not_found", "random_id"]
 
 MAX_CELLS = 10_000_000
 DEFAULT_ROWS = 1000
@@ -47,40 +38,7 @@ DEFAULT_COLS = 26
 ROW_PIXELS = 21
 COL_PIXELS = 100
 
-_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _COLOR_KEYS = ("backgroundColor", "foregroundColor", "color", "tabColor")
-
-
-class ApiError(Exception):
-    """A Google-shaped error: ``{"error": {"code", "message", "status"}}``."""
-
-    def __init__(self, code: int, message: str, status: str | None = None, body: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status or STATUS_BY_CODE.get(code, "UNKNOWN")
-        self.body = body
-
-    def to_json(self) -> dict[str, Any]:
-        """The response body Google sends."""
-        if self.body is not None:
-            return self.body
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
-
-
-def not_found() -> ApiError:
-    """Google's 404 for a missing spreadsheet."""
-    return ApiError(404, "Requested entity was not found.")
-
-
-def bad_request(message: str) -> ApiError:
-    """A 400 INVALID_ARGUMENT."""
-    return ApiError(400, message)
-
-
-def random_id(rng: random.Random, length: int = 44) -> str:
-    """A Drive-style file id."""
-    return "1" + "".join(rng.choice(_ID_ALPHABET) for _ in range(length - 1))
 
 
 # --- colours and formats -----------------------------------------------------
