@@ -102,7 +102,7 @@ class Settings:
     """Everything a command needs to know besides its own options, resolved once."""
 
     lang: Literal["id", "en"] = "id"
-    read: ReadOptions = ReadOptions()
+    read: ReadOptions = attrs.Factory(ReadOptions)
     #: the rubric file; ``None`` for the built-in default
     rubric: Path | None = None
     #: the folder of ``tpbis.toml`` (where ``tpbis-form.json`` lives), else the current one

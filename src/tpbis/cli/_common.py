@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import sys
+
 from tpbis.config import Config, layer
 from tpbis.i18n import t
 from tpbis.service import Inputs, ReadOptions

@@ -10,7 +10,6 @@ import socket
 import sys
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import attrs

@@ -104,7 +104,7 @@ class SyncOptions:
     owner: str
     now: pendulum.DateTime
     lang: str = "id"
-    read: ReadOptions = ReadOptions()
+    read: ReadOptions = attrs.Factory(ReadOptions)
     dry_run: bool = False
     force: bool = False
     break_lock: bool = False
@@ -140,7 +140,7 @@ class SyncResult:
     write_requests: int
     responses_tab: str
     #: the ``_tpbis`` state as read before this sync
-    state: SyncState = SyncState()
+    state: SyncState = attrs.Factory(SyncState)
 
 
 def _stable(value: object) -> object:
