@@ -34,7 +34,7 @@ def main() -> None:
     from tpbis.domain.period import Period
     from tpbis.parsing.rows import parse_responses
     from tpbis.rubrics import default_rubric
-    from tpbis.service import load_inputs
+    from tpbis.sources import load_inputs
 
     responses, registry = ensure_data(args.rows, args.seed)
     rubric, period = default_rubric(), Period.parse("2024")

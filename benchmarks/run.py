@@ -83,7 +83,8 @@ def _child(mode: str, responses: str, registry: str, dump: str | None) -> None:
     else:
         from tpbis.domain.period import Period
         from tpbis.rubrics import default_rubric
-        from tpbis.service import load_inputs, score_inputs
+        from tpbis.service import score_inputs
+        from tpbis.sources import load_inputs
 
         rubric = default_rubric()
         period = Period.parse("2024")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+
+import pytest
+
 import tpbis
 
 
@@ -13,6 +17,19 @@ class TestExports:
         public = {name for name in dir(tpbis) if not name.startswith("_")}
         modules = {"adapters", "cli", "config", "domain", "errors", "forms", "i18n", "parsing", "render", "report",
                    "rubrics",
-                   "serialization", "service", "testing"}
+                   "serialization", "service", "sources", "testing"}
         assert sorted(tpbis.__all__) == tpbis.__all__
         assert set(tpbis.__all__) == public - modules
+
+
+class TestVersion:
+    """tpbis.__version__ comes from the installed package's metadata."""
+
+    def test_version_is_the_package_metadata(self) -> None:
+        """The same text importlib.metadata reports, not a second hard-coded copy."""
+        assert importlib.metadata.version("tpbis") == tpbis.__version__
+
+    def test_other_missing_names_still_raise(self) -> None:
+        """The module __getattr__ answers only __version__."""
+        with pytest.raises(AttributeError, match="no_such_name"):
+            _ = tpbis.no_such_name  # type: ignore[attr-defined]

@@ -19,9 +19,19 @@ from tpbis.parsing.rows import Counts, ParseResult, parse_responses
 from tpbis.parsing.table import Table
 from tpbis.render import kpi_document
 from tpbis.rubrics import default_rubric, load_rubric, parse_rubric
-from tpbis.service import Inputs, ScoreReport, load_inputs, score_inputs
+from tpbis.service import Inputs, ReadOptions, ScoreReport, score_inputs
+from tpbis.sources import load_inputs
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__`` from the installed package's metadata, read when first asked (as attrs does)."""
+    if name != "__version__":
+        msg = f"module 'tpbis' has no attribute {name!r}"
+        raise AttributeError(msg)
+    from importlib.metadata import version
+
+    return version("tpbis")
+
 
 __all__ = [
     "Activity",
@@ -44,6 +54,7 @@ __all__ = [
     "Period",
     "PeriodError",
     "Problem",
+    "ReadOptions",
     "Registry",
     "Rollup",
     "Rubric",

@@ -1,6 +1,12 @@
-"""``tpbis.toml``: a provincial team's settings, structured with the project converter.
+"""Settings: one :class:`Settings` value, resolved once from every layer.
 
-Example::
+Precedence, first set wins: command-line flag > environment variable
+(``TPBIS_*``) > ``tpbis.toml`` > the spreadsheet's own metadata (its time
+zone, when the source is a Google spreadsheet) > the default. Each layer is a
+:class:`Config` whose fields start unset (``None``), so a layer that says
+nothing lets the next one speak.
+
+``tpbis.toml`` example::
 
     lang = "id"                     # or "en"
     sheet_timezone = "Asia/Jakarta" # zone of timestamps without an offset
@@ -11,27 +17,63 @@ Example::
 
     [columns]                       # header title = field
     "Nama Perpustakaan Desa" = "library"
+
+Environment variables (see :data:`ENVIRONMENT`): ``TPBIS_CONFIG``,
+``TPBIS_LANG``, ``TPBIS_SHEET_TIMEZONE``, ``TPBIS_DAY_FIRST``,
+``TPBIS_RESPONSES_TAB``, ``TPBIS_REGISTRY_TAB``, ``TPBIS_RUBRIC``.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 import cattrs
 import pendulum
 
+from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError
+from tpbis.parsing.registry import REGISTRY_TAB
+from tpbis.rubrics import default_rubric, load_rubric
 from tpbis.serialization import converter
+from tpbis.service.options import ReadOptions
 
-__all__ = ["CONFIG_FILE", "Config", "load_config"]
+__all__ = [
+    "CONFIG_FILE",
+    "CONFIG_VARIABLE",
+    "ENVIRONMENT",
+    "Config",
+    "Settings",
+    "config_from_env",
+    "config_path",
+    "layer",
+    "load_config",
+    "resolve_settings",
+]
 
 CONFIG_FILE = "tpbis.toml"
 
+#: Environment variable → setting (``TPBIS_CONFIG`` names the ``tpbis.toml`` to read).
+ENVIRONMENT: Mapping[str, str] = {
+    "TPBIS_LANG": "lang",
+    "TPBIS_SHEET_TIMEZONE": "sheet_timezone",
+    "TPBIS_DAY_FIRST": "day_first",
+    "TPBIS_RESPONSES_TAB": "responses_tab",
+    "TPBIS_REGISTRY_TAB": "registry_tab",
+    "TPBIS_RUBRIC": "rubric",
+}
+CONFIG_VARIABLE = "TPBIS_CONFIG"
 
-def _check_timezone(_: object, __: attrs.Attribute[str], value: str) -> None:
+_TRUE = frozenset({"1", "true", "yes", "ya", "on"})
+_FALSE = frozenset({"0", "false", "no", "tidak", "off"})
+
+
+def _check_timezone(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is None:
+        return
     try:
         pendulum.timezone(value)
     except Exception:  # pendulum raises several kinds for unknown zones
@@ -41,21 +83,42 @@ def _check_timezone(_: object, __: attrs.Attribute[str], value: str) -> None:
 
 @attrs.frozen(kw_only=True)
 class Config:
-    """Settings from ``tpbis.toml`` (every key optional)."""
+    """One layer of settings (``tpbis.toml``, the environment or the flags); ``None`` is unset."""
 
-    lang: Literal["id", "en"] = "id"
-    sheet_timezone: str = attrs.field(default="Asia/Jakarta", validator=_check_timezone)
-    day_first: bool = True
+    lang: Literal["id", "en"] | None = None
+    sheet_timezone: str | None = attrs.field(default=None, validator=_check_timezone)
+    day_first: bool | None = None
     responses_tab: str | None = None
-    registry_tab: str = "Perpustakaan"
+    registry_tab: str | None = None
+    #: a rubric file, relative to :attr:`base_dir`
     rubric: str | None = None
-    columns: dict[str, str] = attrs.Factory(dict)
-    #: the folder relative paths in this file are read from
+    columns: dict[str, str] | None = None
+    #: the folder relative paths in this layer are read from
     base_dir: str = "."
 
 
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Everything a command needs to know besides its own options, resolved once."""
+
+    lang: Literal["id", "en"] = "id"
+    read: ReadOptions = attrs.Factory(ReadOptions)
+    #: the rubric file; ``None`` for the built-in default
+    rubric: Path | None = None
+    #: the folder of ``tpbis.toml`` (where ``tpbis-form.json`` lives), else the current one
+    base_dir: Path = Path()
+
+    def load_rubric(self) -> Rubric:
+        """The rubric file, else the built-in ``tpbis-default``.
+
+        Raises:
+            RubricError: the file is missing or invalid.
+        """
+        return load_rubric(self.rubric) if self.rubric is not None else default_rubric()
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """Read ``path``, or ``./tpbis.toml`` when it exists, else the defaults.
+    """Read ``path``, or ``./tpbis.toml`` when it exists, else an empty layer.
 
     Raises:
         ConfigError: the file cannot be read or has unknown keys or wrong types.
@@ -76,3 +139,79 @@ def load_config(path: str | Path | None = None) -> Config:
     except cattrs.BaseValidationError as exc:
         details = "; ".join(cattrs.transform_error(exc, path="tpbis.toml"))
         raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None
+
+
+def _env_value(name: str, field: str, text: str) -> object:
+    if field == "day_first":
+        if text.strip().casefold() in _TRUE:
+            return True
+        if text.strip().casefold() in _FALSE:
+            return False
+        raise ConfigError.from_catalogue("error.env_invalid", name=name, value=text, expected="1/0, true/false")
+    if field == "lang" and text not in ("id", "en"):
+        raise ConfigError.from_catalogue("error.env_invalid", name=name, value=text, expected="id, en")
+    return text
+
+
+def config_from_env(environ: Mapping[str, str]) -> Config:
+    """The ``TPBIS_*`` variables as a settings layer (empty ones are unset).
+
+    Raises:
+        ConfigError: a variable has a value its setting cannot take.
+    """
+    return layer(**{
+        field: _env_value(name, field, environ[name]) for name, field in ENVIRONMENT.items() if environ.get(name)
+    })
+
+
+def layer(**values: Any) -> Config:
+    """A settings layer from values given on the command line or in the environment.
+
+    Raises:
+        ConfigError: the time zone is unknown.
+    """
+    try:
+        return Config(**values)
+    except ValueError:
+        raise ConfigError.from_catalogue("error.unknown_timezone", name=values.get("sheet_timezone")) from None
+
+
+def config_path(option: str | None, environ: Mapping[str, str]) -> str | None:
+    """The ``tpbis.toml`` to read: ``--config``, else ``TPBIS_CONFIG``, else ``None`` (``./tpbis.toml`` if present)."""
+    return option or environ.get(CONFIG_VARIABLE) or None
+
+
+def _first(layers: tuple[Config, ...], name: str) -> tuple[Any, Config | None]:
+    for layer in layers:
+        value = getattr(layer, name)
+        if value is not None:
+            return value, layer
+    return None, None
+
+
+def resolve_settings(*layers: Config) -> Settings:
+    """Merge ``layers``, highest precedence first, over the defaults.
+
+    The spreadsheet layer comes later, when a source is opened:
+    :meth:`ReadOptions.timezone` takes the spreadsheet's zone when no layer
+    here set one.
+    """
+    lang, _ = _first(layers, "lang")
+    day_first, _ = _first(layers, "day_first")
+    columns, _ = _first(layers, "columns")
+    registry_tab, _ = _first(layers, "registry_tab")
+    rubric, rubric_layer = _first(layers, "rubric")
+    file_dir = next((layer.base_dir for layer in layers if layer.base_dir != "."), ".")
+    read = ReadOptions(
+        sheet_timezone=_first(layers, "sheet_timezone")[0],
+        day_first=True if day_first is None else day_first,
+        columns=columns or {},
+        responses_tab=_first(layers, "responses_tab")[0],
+        registry_tab=registry_tab or REGISTRY_TAB,
+    )
+    return Settings(
+        lang=lang or "id",
+        read=read,
+        rubric=Path(rubric_layer.base_dir) / rubric if rubric is not None and rubric_layer is not None else None,
+        base_dir=Path(file_dir),
+    )

@@ -822,6 +822,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "jalankan lagi.",
         "Google Forms API quota exhausted after {attempts} attempts ({step}). Wait a few minutes and run again.",
     ),
+    # --- added by full-cli (settings resolved once) ---
+    "cli.opt.registry_tab": (
+        "nama tab daftar perpustakaan (bawaan: Perpustakaan)",
+        "registry tab name (default: Perpustakaan)",
+    ),
+    "cli.opt.day_first": (
+        "tanggal 5/9/2024 dibaca 5 September (bawaan)",
+        "read 5/9/2024 as 5 September (default)",
+    ),
+    "cli.opt.month_first": ("tanggal 5/9/2024 dibaca 9 Mei", "read 5/9/2024 as 9 May"),
+    "error.unknown_timezone": (
+        "Zona waktu '{name}' tidak dikenal; gunakan misalnya Asia/Jakarta, Asia/Makassar atau Asia/Jayapura.",
+        "Time zone '{name}' is unknown; use e.g. Asia/Jakarta, Asia/Makassar or Asia/Jayapura.",
+    ),
+    "error.env_invalid": (
+        "variabel lingkungan {name}={value!r} tidak dapat dipakai; nilai yang diterima: {expected}",
+        "environment variable {name}={value!r} cannot be used; accepted values: {expected}",
+    ),
 }
 
 

@@ -384,6 +384,7 @@ class TestSyncFromForms:
         from tpbis.adapters.forms import FormResponsesWorkbook
         from tpbis.adapters.memory import MemoryWorkbook
         from tpbis.domain.period import Period
+        from tpbis.service.options import ReadOptions
         from tpbis.service.sync import SyncOptions, sync
 
         record = build_form(client, schema).record
@@ -393,7 +394,7 @@ class TestSyncFromForms:
         rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
         inner = MemoryWorkbook.from_tables({"Perpustakaan": [header, *rows]})
         options = SyncOptions(periods=(Period.parse("2024-09"),), rubric=rubric, owner="test",
-                              now=pendulum.datetime(2024, 10, 1, tz="UTC"), responses_tab=table.name)
+                              now=pendulum.datetime(2024, 10, 1, tz="UTC"), read=ReadOptions(responses_tab=table.name))
         result = sync(FormResponsesWorkbook(inner, table), options)
         assert 2 == result.report.parse.counts.accepted
         assert table.name == result.responses_tab

@@ -9,7 +9,7 @@ import pytest
 from tpbis.domain.period import Period
 from tpbis.report import ReportData, build_report_data
 from tpbis.rubrics import default_rubric
-from tpbis.service import load_inputs
+from tpbis.sources import load_inputs
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 

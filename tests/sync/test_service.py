@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -17,7 +18,12 @@ from tpbis.adapters.sheets import open_spreadsheet
 from tpbis.adapters.xlsx import XlsxWorkbook, read_workbook
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
+from tpbis.parsing.rows import Counts
+from tpbis.parsing.table import Table
 from tpbis.rubrics import default_rubric
+from tpbis.service import score as score_service
+from tpbis.service.options import ReadOptions
+from tpbis.service.state import SyncState, SyncStatus, read_state, state_cells
 from tpbis.service.sync import SyncOptions, default_periods, sync
 from tpbis.testing import SheetsEmulator, repeat_responses
 
@@ -104,3 +110,101 @@ class TestRequestBudget:
         emulator.clear_requests()
         result = sync(open_spreadsheet(key), options())
         assert (50_000, 7) == (result.report.parse.counts.rows, len(emulator.requests))
+
+
+class TestSpreadsheetZone:
+    """The spreadsheet's own time zone applies only when no setting names one."""
+
+    def zone_used(self, example_tabs: dict[str, list[list[Any]]], read: ReadOptions,
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+        """The zone the sync parsed with, on a workbook whose metadata says Asia/Makassar."""
+        seen: list[str] = []
+        parse = score_service.parse_responses
+
+        def recording(*args: Any, **kwargs: Any) -> Any:
+            seen.append(kwargs["sheet_timezone"])
+            return parse(*args, **kwargs)
+
+        monkeypatch.setattr(score_service, "parse_responses", recording)
+        book = MemoryWorkbook.from_tables(example_tabs)
+        book.timezone = "Asia/Makassar"
+        sync(book, options(read=read, dry_run=True))
+        return seen[0]
+
+    def test_unset_takes_the_spreadsheet_zone(
+        self, example_tabs: dict[str, list[list[Any]]], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """No setting: the spreadsheet's metadata decides."""
+        assert "Asia/Makassar" == self.zone_used(example_tabs, ReadOptions(), monkeypatch)
+
+    def test_setting_beats_the_spreadsheet(
+        self, example_tabs: dict[str, list[list[Any]]], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A zone from a flag, variable or tpbis.toml wins over the metadata."""
+        assert "Asia/Jayapura" == self.zone_used(example_tabs, ReadOptions(sheet_timezone="Asia/Jayapura"), monkeypatch)
+
+
+#: What tpbis 0.1.0 (string-dict state) left in ``_tpbis`` after a complete sync.
+PREVIOUS_STATE = (
+    ("format", "tpbis-state/1"), ("status", "complete"), ("fingerprint", "abc"), ("rubric", "tpbis-default@1"),
+    ("periods", "2024-09, 2024-01-01..2024-10-02"), ("lang", "id"), ("tpbis_version", "0.1.0"),
+    ("last_complete_at", "2024-10-02T09:00:00Z"), ("last_complete_fingerprint", "abc"),
+    ("last_complete_counts", "rows=1843 accepted=1787 rejected=48 duplicates=5 blank=3"),
+    ("lock_owner", ""), ("lock_expires", ""),
+)
+
+
+class TestSyncState:
+    """The typed _tpbis state reads and writes the same cells as before."""
+
+    def test_reads_the_previous_format(self) -> None:
+        """A state written by the string-dict version structures to the same values."""
+        state = read_state(Table(name="_tpbis", header=("key", "value"), rows=PREVIOUS_STATE))
+        expected = SyncState(
+            status=SyncStatus.COMPLETE, fingerprint="abc", rubric="tpbis-default@1",
+            periods=("2024-09", "2024-01-01..2024-10-02"), lang="id", tpbis_version="0.1.0",
+            last_complete_at=pendulum.datetime(2024, 10, 2, 9, 0, tz="UTC"), last_complete_fingerprint="abc",
+            last_complete_counts=Counts(rows=1843, accepted=1787, rejected=48, duplicates=5, blank=3),
+        )
+        assert expected == state
+
+    def test_writes_the_same_cells(self) -> None:
+        """Unstructuring gives back the previous version's rows, keys in the same order."""
+        state = read_state(Table(name="_tpbis", header=("key", "value"), rows=PREVIOUS_STATE))
+        assert PREVIOUS_STATE == state_cells(state)
+
+    def test_unreadable_cells_count_as_empty(self) -> None:
+        """An edited tab: unknown status is not complete, an unreadable expiry is a stale lock, extra keys go."""
+        rows = (("status", "selesai"), ("lock_owner", "budi"), ("lock_expires", "besok"), ("catatan", "x"))
+        state = read_state(Table(name="_tpbis", header=("key", "value"), rows=rows))
+        assert (SyncStatus.NONE, None, False) == (state.status, state.lock_expires, state.held_by_other("t", NOW))
+
+    def test_absent_tab_is_the_empty_state(self) -> None:
+        """No _tpbis tab: nothing synced yet."""
+        assert SyncState() == read_state(None)
+
+    def test_sync_writes_a_typed_state(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """After a sync the tab reads back as complete, unlocked, with this run's counts and time."""
+        book = MemoryWorkbook.from_tables(example_tabs)
+        result = sync(book, options())
+        state = read_state(book.read(["_tpbis"])["_tpbis"])
+        assert (SyncStatus.COMPLETE, "", NOW, result.report.parse.counts, result.fingerprint) == (
+            state.status, state.lock_owner, state.last_complete_at, state.last_complete_counts,
+            state.last_complete_fingerprint,
+        )
+
+
+class TestLayers:
+    """The service is composed by its callers: it imports no adapter."""
+
+    def test_service_imports_no_adapter(self) -> None:
+        """No module under tpbis/service imports tpbis.adapters, tpbis.sources or tpbis.cli (even lazily)."""
+        service = Path(__file__).resolve().parents[2] / "src" / "tpbis" / "service"
+        found = []
+        for path in sorted(service.glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                found += [f"{path.name}: {n}" for n in names
+                          if n.startswith(("tpbis.adapters", "tpbis.sources", "tpbis.cli"))]
+        assert [] == found

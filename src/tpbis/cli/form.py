@@ -18,8 +18,7 @@ from typing import Any
 
 import attrs
 
-from tpbis.cli._common import rubric_from
-from tpbis.config import Config
+from tpbis.config import Settings
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Severity
 from tpbis.errors import ConfigError
@@ -27,6 +26,7 @@ from tpbis.forms.drift import check_form
 from tpbis.forms.schema import build_schema
 from tpbis.i18n import t
 from tpbis.parsing.mapping import Field
+from tpbis.sources import read_registry_file
 
 __all__ = ["register"]
 
@@ -70,28 +70,27 @@ def _inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record", help=t("cli.form.record"))
 
 
-def _registry(path: str, config: Config) -> Registry:
-    from tpbis.service.score import _read_registry_file
-
-    return _read_registry_file(Path(path), config.registry_tab)
+def _registry(path: str, settings: Settings) -> Registry:
+    return read_registry_file(path, settings.read.registry_tab)
 
 
-def _record_path(args: argparse.Namespace, config: Config) -> Path:
+def _record_path(args: argparse.Namespace, settings: Settings) -> Path:
     from tpbis.adapters.forms import RECORD_FILE
 
-    return Path(args.record) if args.record else Path(config.base_dir) / RECORD_FILE
+    return Path(args.record) if args.record else settings.base_dir / RECORD_FILE
 
 
 def _calls_json(calls: Any) -> list[dict[str, Any]]:
     return [{"method": c.method, "formId": c.form_id, "body": c.body} for c in calls]
 
 
-def _build(args: argparse.Namespace, config: Config, lang: str) -> int:
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.lang
     from tpbis.adapters.forms import FormsClient, build_form, load_record, plan_form, save_record
     from tpbis.adapters.google import FORMS_BODY_SCOPE, google_session
 
-    schema = build_schema(rubric_from(args.rubric, config), _registry(args.registry, config), regency=args.regency)
-    path = _record_path(args, config)
+    schema = build_schema(settings.load_rubric(), _registry(args.registry, settings), regency=args.regency)
+    path = _record_path(args, settings)
     record = None
     if args.form_id and path.exists():
         record = load_record(path)
@@ -142,21 +141,23 @@ def _print_calls(calls: Any, fmt: str) -> None:
             sys.stdout.write(f"  {kind} {title} {mask}".rstrip() + "\n")
 
 
-def _xlsform(args: argparse.Namespace, config: Config, lang: str) -> int:
+def _xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.lang
     from tpbis.adapters.xlsform import write_xlsform
 
-    schema = build_schema(rubric_from(args.rubric, config), _registry(args.registry, config), regency=args.regency)
+    schema = build_schema(settings.load_rubric(), _registry(args.registry, settings), regency=args.regency)
     write_xlsform(schema, args.out, version=args.version)
     sys.stdout.write(t("form.cli.xlsform", lang, path=args.out, questions=len(schema.questions),
                        libraries=len(schema.question(Field.LIBRARY).choices)) + "\n")
     return 0
 
 
-def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.lang
     from tpbis.adapters.forms import FormsClient, live_form, load_record, record_by_titles
     from tpbis.adapters.google import FORMS_BODY_READONLY_SCOPE, google_session
 
-    path = _record_path(args, config)
+    path = _record_path(args, settings)
     record = load_record(path) if path.exists() or not args.form_id else None
     form_id = args.form_id or (record.form_id if record is not None else None)
     if form_id is None:
@@ -165,11 +166,11 @@ def _check(args: argparse.Namespace, config: Config, lang: str) -> int:
     live = live_form(client.get(form_id))
     if record is None or record.form_id != form_id:
         record = record_by_titles(live, lang)
-    rubric = rubric_from(args.rubric, config)
+    rubric = settings.load_rubric()
     schema = None
     registry = None
     if args.registry:
-        registry = _registry(args.registry, config)
+        registry = _registry(args.registry, settings)
         schema = build_schema(rubric, registry, regency=args.regency or record.regency)
     drifts = check_form(live, record, schema=schema, rubric=rubric, registry=registry)
     errors = sum(1 for d in drifts if d.severity is Severity.ERROR)

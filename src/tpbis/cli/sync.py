@@ -10,18 +10,17 @@ import socket
 import sys
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 
-from tpbis.cli._common import rubric_from
-from tpbis.config import Config
+from tpbis.cli._common import read_options
+from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric
 from tpbis.errors import ConfigError
 from tpbis.i18n import t
-from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.service.sync import SyncOptions, SyncResult, default_periods, sync
 from tpbis.service.workbook import Workbook
 
@@ -30,15 +29,14 @@ __all__ = ["register"]
 
 def register(commands: Any) -> None:
     """Add ``tpbis sync`` to the command parsers."""
-    parser = commands.add_parser("sync", help=t("cli.sync.help"), description=t("cli.sync.help"))
+    parser = commands.add_parser(
+        "sync", help=t("cli.sync.help"), description=t("cli.sync.help"), parents=[read_options()]
+    )
     parser.add_argument("source", metavar="SPREADSHEET", help=t("cli.sync.source"))
     parser.add_argument("--period", action="append", help=t("cli.sync.period"))
     parser.add_argument("--source", dest="forms_source", metavar="forms:FORM_ID", help=t("cli.sync.source_forms"))
     parser.add_argument("--output", help=t("cli.sync.output"))
     parser.add_argument("--credentials", help=t("cli.sync.credentials"))
-    parser.add_argument("--rubric", help=t("cli.opt.rubric"))
-    parser.add_argument("--responses-tab", help=t("cli.opt.responses_tab"))
-    parser.add_argument("--sheet-timezone", help=t("cli.opt.sheet_timezone"))
     parser.add_argument("--dry-run", action="store_true", help=t("cli.sync.dry_run"))
     parser.add_argument("--force", action="store_true", help=t("cli.sync.force"))
     parser.add_argument("--break-lock", action="store_true", help=t("cli.sync.break_lock"))
@@ -47,7 +45,10 @@ def register(commands: Any) -> None:
 
 
 def open_workbook(source: str, *, output: str | None = None, credentials: str | None = None) -> Workbook:
-    """The workbook adapter for ``source``: an ``.xlsx`` path or a Google Sheets URL/key."""
+    """The workbook adapter for ``source``: an ``.xlsx`` path or a Google Sheets URL/key.
+
+    The CLI is where adapters are chosen; the sync service only sees the workbook port.
+    """
     if source.lower().endswith(".xlsx"):
         from tpbis.adapters.xlsx import XlsxWorkbook
 
@@ -88,27 +89,25 @@ class _Progress:
             sys.stderr.flush()
 
 
-def run(args: argparse.Namespace, config: Config, lang: str) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one sync and print its summary."""
-    zone = args.sheet_timezone or config.sheet_timezone or DEFAULT_TIMEZONE
+    lang = settings.lang
+    read = settings.read
     now = pendulum.now("UTC")
-    periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(now.in_timezone(zone).date())
-    rubric = rubric_from(args.rubric, config)
+    today = now.in_timezone(read.timezone()).date()
+    periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(today)
+    rubric = settings.load_rubric()
     workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
-    responses_tab = args.responses_tab or config.responses_tab
     if args.forms_source:
-        workbook, responses_tab = _with_form_responses(workbook, args, config, rubric, lang)
+        workbook, responses_tab = _with_form_responses(workbook, args, settings, rubric)
+        read = attrs.evolve(read, responses_tab=responses_tab)
     options = SyncOptions(
         periods=periods,
         rubric=rubric,
         owner=owner_name(),
         now=now,
         lang=lang,
-        responses_tab=responses_tab,
-        registry_tab=config.registry_tab,
-        sheet_timezone=args.sheet_timezone or None,
-        columns=config.columns,
-        day_first=config.day_first,
+        read=read,
         dry_run=args.dry_run,
         force=args.force,
         break_lock=args.break_lock,
@@ -127,7 +126,7 @@ def run(args: argparse.Namespace, config: Config, lang: str) -> int:
 
 
 def _with_form_responses(
-    workbook: Workbook, args: argparse.Namespace, config: Config, rubric: Rubric, lang: str
+    workbook: Workbook, args: argparse.Namespace, settings: Settings, rubric: Rubric
 ) -> tuple[Workbook, str]:
     """Read the responses from the Forms API (by question id, after a drift check) instead of a tab."""
     from tpbis.adapters.forms import (
@@ -146,14 +145,14 @@ def _with_form_responses(
     if not args.forms_source.startswith("forms:") or not args.forms_source.removeprefix("forms:"):
         raise ConfigError.from_catalogue("error.bad_source", source=args.forms_source)
     form_id = args.forms_source.removeprefix("forms:")
-    path = Path(config.base_dir) / RECORD_FILE
+    path = settings.base_dir / RECORD_FILE
     record = load_record(path) if path.exists() else None
     if record is not None and record.form_id != form_id:
         record = None  # recorded for another form: read by the default titles
     session = google_session([FORMS_BODY_READONLY_SCOPE, FORMS_RESPONSES_SCOPE], args.credentials)
     read = read_form(FormsClient(session), form_id, record=record, rubric=rubric)
     for drift in read.drifts:
-        sys.stderr.write(f"tpbis: {drift.message_en if lang == 'en' else drift.message_id}\n")
+        sys.stderr.write(f"tpbis: {drift.message_en if settings.lang == 'en' else drift.message_id}\n")
     return FormResponsesWorkbook(workbook, read.table), read.table.name
 
 
@@ -167,7 +166,8 @@ def summary_document(result: SyncResult) -> dict[str, Any]:
         "write_requests": result.write_requests,
     }
     if result.report is None:
-        document["last_complete_at"] = result.state.get("last_complete_at", "")
+        at = result.state.last_complete_at
+        document["last_complete_at"] = at.to_iso8601_string() if at is not None else ""
         return document
     counts = result.report.parse.counts
     return {
@@ -200,8 +200,9 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
     if result.status == "written":
         lines.append(t("sync.done", lang, title=result.info.title, tabs=tabs, requests=result.write_requests))
     elif result.status == "unchanged":
+        at = result.state.last_complete_at
         lines.append(t("sync.unchanged", lang, title=result.info.title,
-                       at=result.state.get("last_complete_at", "?")))
+                       at=at.to_iso8601_string() if at is not None else "?"))
         return "\n".join(lines) + "\n"
     else:
         lines.append(t("sync.dry_run", lang, title=result.info.title))

@@ -1,12 +1,13 @@
-"""Application services: load inputs through adapters, parse, score, render."""
+"""Application services over tables and workbooks; they import no adapter (the CLI wires those)."""
 
+from tpbis.service.options import ReadOptions
 from tpbis.service.score import (
     RESPONSES_TABS,
     AwardsReport,
     Inputs,
     ScoreReport,
     awards_for,
-    load_inputs,
+    inputs_from_tables,
     score_inputs,
 )
 
@@ -14,8 +15,9 @@ __all__ = [
     "RESPONSES_TABS",
     "AwardsReport",
     "Inputs",
+    "ReadOptions",
     "ScoreReport",
     "awards_for",
-    "load_inputs",
+    "inputs_from_tables",
     "score_inputs",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from tpbis.domain.kpi import KpiRun
 from tpbis.domain.problems import Problem
@@ -10,6 +10,7 @@ from tpbis.domain.rubric import Color
 from tpbis.i18n import t
 from tpbis.render import awards_rows, kpi_rows, number
 from tpbis.service.score import AwardsReport
+from tpbis.service.state import SyncState, state_cells
 from tpbis.service.workbook import OutputTab, OutValue
 
 __all__ = [
@@ -110,8 +111,6 @@ def problems_tab(problems: Sequence[Problem], lang: str) -> OutputTab:
     return OutputTab(name=t("tab.problems", lang), header=header, rows=rows)
 
 
-def state_tab(state: Mapping[str, str]) -> OutputTab:
-    """The hidden ``_tpbis`` tab: one ``key | value`` row per entry, in order."""
-    return OutputTab(
-        name=STATE_TAB, header=("key", "value"), rows=tuple((k, v) for k, v in state.items()), hidden=True
-    )
+def state_tab(state: SyncState) -> OutputTab:
+    """The hidden ``_tpbis`` tab: one ``key | value`` row per field of the state, in order."""
+    return OutputTab(name=STATE_TAB, header=("key", "value"), rows=state_cells(state), hidden=True)

@@ -1,14 +1,15 @@
-"""The scoring service: workbook or CSV in, parsed activities and KPI runs out."""
+"""The scoring service: tables in, parsed activities and KPI runs out.
+
+It imports no adapter: the caller (the CLI, :mod:`tpbis.sources`) opens the
+files or spreadsheets and hands over :class:`~tpbis.parsing.table.Table` values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import attrs
 
-from tpbis.adapters.csvfile import read_csv_table
-from tpbis.adapters.xlsx import read_workbook
 from tpbis.domain.awards import CategoryResult, ContestResult, evaluate_awards, evaluate_contest
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.library import Registry
@@ -17,9 +18,10 @@ from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import SourceError
 from tpbis.parsing.contests import CONTEST_TAB, read_contest_entries
-from tpbis.parsing.registry import REGISTRY_TAB, read_registry
+from tpbis.parsing.registry import read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE, Counts, ParseResult, parse_responses
 from tpbis.parsing.table import Table
+from tpbis.service.options import ReadOptions
 
 __all__ = [
     "RESPONSES_TABS",
@@ -27,7 +29,8 @@ __all__ = [
     "Inputs",
     "ScoreReport",
     "awards_for",
-    "load_inputs",
+    "inputs_from_tables",
+    "registry_from_tables",
     "responses_tab_name",
     "score_inputs",
 ]
@@ -78,57 +81,46 @@ def responses_tab_name(tabs: Sequence[str], source: str, wanted: str | None = No
     )
 
 
-def _read_registry_file(path: Path, tab: str) -> Registry:
-    if path.suffix.lower() == ".xlsx":
-        tables = read_workbook(path)
-        if tab not in tables:
-            raise SourceError.from_catalogue("error.no_registry", tab=tab, path=str(path))
-        return read_registry(tables[tab])
-    if path.suffix.lower() == ".csv":
-        return read_registry(read_csv_table(path))
-    raise SourceError.from_catalogue("error.unsupported_input", path=str(path))
-
-
-def load_inputs(
-    source: str | Path,
-    *,
-    registry: str | Path | None = None,
-    responses_tab: str | None = None,
-    registry_tab: str = REGISTRY_TAB,
-    sheet_timezone: str = DEFAULT_TIMEZONE,
-) -> Inputs:
-    """Open a workbook (``.xlsx``) or a responses CSV and its registry.
-
-    A workbook carries its registry in the ``Perpustakaan`` tab unless
-    ``registry`` names a file; a responses CSV needs ``registry`` (a CSV or
-    a workbook with that tab).
+def registry_from_tables(tables: Mapping[str, Table], tab: str, source: str) -> Registry:
+    """The registry in the ``tab`` of a workbook's ``tables``.
 
     Raises:
-        SourceError: a file is missing or unreadable, or a tab is missing.
+        SourceError: the workbook has no such tab.
     """
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        tables = read_workbook(path)
-        responses = tables[responses_tab_name(list(tables), str(path), responses_tab)]
-        contests = tables.get(CONTEST_TAB)
-        if registry is not None:
-            reg = _read_registry_file(Path(registry), registry_tab)
-        elif registry_tab in tables:
-            reg = read_registry(tables[registry_tab])
-        else:
-            raise SourceError.from_catalogue("error.no_registry", tab=registry_tab, path=str(path))
-    elif suffix == ".csv":
-        contests = None
-        responses = read_csv_table(path)
-        if registry is None:
-            raise SourceError.from_catalogue("error.no_registry", tab=registry_tab, path=str(path))
-        reg = _read_registry_file(Path(registry), registry_tab)
-    else:
-        if not path.exists():
-            raise SourceError.from_catalogue("error.file_not_found", path=str(path))
-        raise SourceError.from_catalogue("error.unsupported_input", path=str(path))
-    return Inputs(responses=responses, registry=reg, sheet_timezone=sheet_timezone, contests=contests)
+    if tab not in tables:
+        raise SourceError.from_catalogue("error.no_registry", tab=tab, path=source)
+    return read_registry(tables[tab])
+
+
+def inputs_from_tables(
+    tables: Mapping[str, Table],
+    *,
+    source: str,
+    read: ReadOptions,
+    registry: Registry | None = None,
+    timezone: str | None = None,
+) -> Inputs:
+    """The inputs of a workbook given as its tabs: responses, registry (unless given) and contests.
+
+    Args:
+        tables: the workbook's tabs by name.
+        source: what to call the workbook in messages (its path or title).
+        read: tab names and time zone.
+        registry: a registry read from elsewhere (``--registry``), else the registry tab is used.
+        timezone: the workbook's own time zone, when it has one (a Google spreadsheet's).
+
+    Raises:
+        SourceError: the responses or the registry tab is missing.
+    """
+    responses = tables[responses_tab_name(list(tables), source, read.responses_tab)]
+    if registry is None:
+        registry = registry_from_tables(tables, read.registry_tab, source)
+    return Inputs(
+        responses=responses,
+        registry=registry,
+        sheet_timezone=read.timezone(timezone),
+        contests=tables.get(CONTEST_TAB),
+    )
 
 
 def score_inputs(
@@ -136,10 +128,18 @@ def score_inputs(
     rubric: Rubric,
     periods: Iterable[Period],
     *,
+    read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     day_first: bool = True,
 ) -> ScoreReport:
-    """Parse the responses once and score every registered library for each period."""
+    """Parse the responses once and score every registered library for each period.
+
+    ``read`` (what the CLI and the sync pass) supplies the column mapping and
+    the day-first rule; ``columns`` and ``day_first`` are the short form for
+    scripts and apply only without it.
+    """
+    if read is not None:
+        columns, day_first = read.columns, read.day_first
     parsed = parse_responses(
         inputs.responses,
         inputs.registry,

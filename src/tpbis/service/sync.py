@@ -32,9 +32,9 @@ from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import LockError, SourceError
 from tpbis.parsing.contests import CONTEST_TAB
-from tpbis.parsing.registry import REGISTRY_TAB, read_registry
-from tpbis.parsing.rows import DEFAULT_TIMEZONE
+from tpbis.parsing.registry import read_registry
 from tpbis.parsing.table import Table
+from tpbis.service.options import ReadOptions
 from tpbis.service.outputs import (
     STATE_TAB,
     awards_tab,
@@ -52,18 +52,19 @@ from tpbis.service.score import (
     responses_tab_name,
     score_inputs,
 )
+from tpbis.service.state import STATE_FORMAT, SyncState, SyncStatus, read_state
 from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
 
 __all__ = [
     "STATE_FORMAT",
     "SyncOptions",
     "SyncResult",
+    "SyncState",
+    "SyncStatus",
     "TabChange",
     "default_periods",
     "sync",
 ]
-
-STATE_FORMAT = "tpbis-state/1"
 
 #: Progress callback: (step key from the catalogue, step number, number of steps).
 Progress = Callable[[str, int, int], None]
@@ -89,12 +90,9 @@ class SyncOptions:
         owner: who is syncing (goes into the lock).
         now: the current instant (the service has no clock of its own).
         lang: output language for tab names, headers and messages.
-        responses_tab: the responses tab (default: detected).
-        registry_tab: the registry tab.
-        sheet_timezone: time zone of timestamps without an offset (default:
-            the spreadsheet's, else Asia/Jakarta).
-        columns: header → field overrides (``tpbis.toml`` ``[columns]``).
-        day_first: read ambiguous ``1/2/2024`` as 1 February.
+        read: tab names, time zone (unset: the spreadsheet's, else
+            Asia/Jakarta), day-first rule and column mapping — the same
+            value ``tpbis score`` reads files with.
         dry_run: compute and compare, write nothing.
         force: rewrite even when the input is unchanged.
         break_lock: take over a lock held by someone else.
@@ -106,11 +104,7 @@ class SyncOptions:
     owner: str
     now: pendulum.DateTime
     lang: str = "id"
-    responses_tab: str | None = None
-    registry_tab: str = REGISTRY_TAB
-    sheet_timezone: str | None = None
-    columns: Mapping[str, str] = attrs.Factory(dict)
-    day_first: bool = True
+    read: ReadOptions = attrs.Factory(ReadOptions)
     dry_run: bool = False
     force: bool = False
     break_lock: bool = False
@@ -146,18 +140,7 @@ class SyncResult:
     write_requests: int
     responses_tab: str
     #: the ``_tpbis`` state as read before this sync
-    state: Mapping[str, str] = attrs.Factory(dict)
-
-
-def read_state(table: Table | None) -> dict[str, str]:
-    """The ``_tpbis`` tab as key → value (empty when absent)."""
-    if table is None:
-        return {}
-    state: dict[str, str] = {}
-    for row in table.rows:
-        if row and row[0] not in (None, ""):
-            state[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    return state
+    state: SyncState = attrs.Factory(SyncState)
 
 
 def _stable(value: object) -> object:
@@ -180,8 +163,8 @@ def _fingerprint(tables: Sequence[Table | None], options: SyncOptions, timezone:
         "rubric": _stable(options.rubric),
         "periods": [p.key for p in options.periods],
         "lang": options.lang,
-        "columns": dict(options.columns),
-        "day_first": options.day_first,
+        "columns": dict(options.read.columns),
+        "day_first": options.read.day_first,
         "timezone": timezone,
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
@@ -246,21 +229,22 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
             progress(_STEPS[index], index + 1, steps)
 
     step(0)
+    read = options.read
     info = workbook.info()
-    responses_name = responses_tab_name(info.tabs, info.title, options.responses_tab)
-    if options.registry_tab not in info.tabs:
-        raise SourceError.from_catalogue("error.no_registry", tab=options.registry_tab, path=info.title)
-    wanted = [responses_name, options.registry_tab]
+    responses_name = responses_tab_name(info.tabs, info.title, read.responses_tab)
+    if read.registry_tab not in info.tabs:
+        raise SourceError.from_catalogue("error.no_registry", tab=read.registry_tab, path=info.title)
+    wanted = [responses_name, read.registry_tab]
     wanted += [name for name in (CONTEST_TAB, STATE_TAB) if name in info.tabs]
     outputs = [n for n in output_names(options.lang) if n in info.tabs]
     if options.dry_run:
         wanted += outputs
     tables = workbook.read(wanted)
     state = read_state(tables.get(STATE_TAB))
-    timezone = options.sheet_timezone or info.timezone or DEFAULT_TIMEZONE
+    timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
     fingerprint = _fingerprint(
-        [tables[responses_name], tables[options.registry_tab], contests], options, timezone
+        [tables[responses_name], tables[read.registry_tab], contests], options, timezone
     )
 
     def result(status: str, changes: tuple[TabChange, ...] = (), requests: int = 0) -> SyncResult:
@@ -272,25 +256,21 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     report: ScoreReport | None = None
     awards: AwardsReport | None = None
     tabs: tuple[OutputTab, ...] = ()
-    unchanged = (
-        state.get("status") == "complete"
-        and state.get("last_complete_fingerprint") == fingerprint
-        and all(name in info.tabs for name in output_names(options.lang))
-    )
+    unchanged = state.is_current(fingerprint) and all(name in info.tabs for name in output_names(options.lang))
     if unchanged and not options.force and not options.dry_run:
         return result("unchanged")
 
     step(1)
     inputs = Inputs(
         responses=tables[responses_name],
-        registry=read_registry(tables[options.registry_tab]),
+        registry=read_registry(tables[read.registry_tab]),
         sheet_timezone=timezone,
         contests=contests,
     )
-    report = score_inputs(inputs, options.rubric, options.periods, columns=options.columns, day_first=options.day_first)
+    report = score_inputs(inputs, options.rubric, options.periods, read=read)
     awards = awards_for(report, inputs, run=_longest(report.runs)) if options.rubric.awards else None
     tabs = _render(report, awards, options.lang)
-    inputs_named = {responses_name, options.registry_tab, CONTEST_TAB} & {tab.name for tab in tabs}
+    inputs_named = {responses_name, read.registry_tab, CONTEST_TAB} & {tab.name for tab in tabs}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
     if options.dry_run:
@@ -298,37 +278,31 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
 
     step(2)
     _check_lock(state, options)
-    locked = {
-        **_base_state(state),
-        "status": "writing",
-        "fingerprint": fingerprint,
-        "lock_owner": options.owner,
-        "lock_expires": options.now.add(minutes=options.lock_minutes).to_iso8601_string(),
-    }
+    locked = attrs.evolve(
+        state,
+        format=STATE_FORMAT,
+        status=SyncStatus.WRITING,
+        fingerprint=fingerprint,
+        lock_owner=options.owner,
+        lock_expires=options.now.add(minutes=options.lock_minutes),
+    )
     requests = workbook.write([state_tab(locked)])
     check = read_state(workbook.read([STATE_TAB]).get(STATE_TAB))
-    if check.get("lock_owner") != options.owner:
-        raise LockError.from_catalogue("sync.lock_lost", owner=check.get("lock_owner", "?"))
+    if check.lock_owner != options.owner:
+        raise LockError.from_catalogue("sync.lock_lost", owner=check.lock_owner or "?")
 
     step(3)
-    counts = report.parse.counts
-    final: dict[str, str] = {
-        **_base_state(state),
-        "status": "complete",
-        "fingerprint": fingerprint,
-        "rubric": options.rubric.ref,
-        "periods": ", ".join(p.key for p in options.periods),
-        "lang": options.lang,
-        "tpbis_version": __version__,
-        "last_complete_at": options.now.to_iso8601_string(),
-        "last_complete_fingerprint": fingerprint,
-        "last_complete_counts": (
-            f"rows={counts.rows} accepted={counts.accepted} rejected={counts.rejected} "
-            f"duplicates={counts.duplicates} blank={counts.blank}"
-        ),
-        "lock_owner": "",
-        "lock_expires": "",
-    }
+    final = attrs.evolve(
+        locked.unlocked(),
+        status=SyncStatus.COMPLETE,
+        rubric=options.rubric.ref,
+        periods=tuple(p.key for p in options.periods),
+        lang=options.lang,
+        tpbis_version=__version__,
+        last_complete_at=options.now,
+        last_complete_fingerprint=fingerprint,
+        last_complete_counts=report.parse.counts,
+    )
     try:
         requests += workbook.write([*tabs, state_tab(final)])
     except BaseException:
@@ -337,34 +311,17 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     return result("written", requests=requests)
 
 
-_STATE_KEYS = (
-    "format", "status", "fingerprint", "rubric", "periods", "lang", "tpbis_version",
-    "last_complete_at", "last_complete_fingerprint", "last_complete_counts", "lock_owner", "lock_expires",
-)
-
-
-def _base_state(state: Mapping[str, str]) -> dict[str, str]:
-    """The previous state's keys in a fixed order, so reruns write identical cells."""
-    base = {key: state.get(key, "") for key in _STATE_KEYS}
-    base["format"] = STATE_FORMAT
-    return base
-
-
-def _check_lock(state: Mapping[str, str], options: SyncOptions) -> None:
-    owner = state.get("lock_owner", "")
-    if not owner or owner == options.owner or options.break_lock:
+def _check_lock(state: SyncState, options: SyncOptions) -> None:
+    if options.break_lock or not state.held_by_other(options.owner, options.now):
         return
-    try:
-        expires = pendulum.parse(state.get("lock_expires", ""))
-    except (ValueError, TypeError):
-        return  # an unreadable expiry is treated as stale
-    if isinstance(expires, pendulum.DateTime) and expires > options.now:
-        raise LockError.from_catalogue("sync.locked", owner=owner, expires=expires.to_iso8601_string())
+    expires = state.lock_expires.to_iso8601_string() if state.lock_expires is not None else "?"
+    raise LockError.from_catalogue("sync.locked", owner=state.lock_owner, expires=expires)
 
 
-def _release_after_failure(workbook: Workbook, state: Mapping[str, str], locked: Mapping[str, str]) -> None:
+def _release_after_failure(workbook: Workbook, state: SyncState, locked: SyncState) -> None:
     """Best effort: mark the sync interrupted and free the lock; the last complete result stays recorded."""
-    released = {**locked, "status": "interrupted", "lock_owner": "", "lock_expires": ""}
-    released["last_complete_at"] = state.get("last_complete_at", "")
+    released = attrs.evolve(
+        locked.unlocked(), status=SyncStatus.INTERRUPTED, last_complete_at=state.last_complete_at
+    )
     with contextlib.suppress(Exception):  # the original error is what the user must see
         workbook.write([state_tab(released)])

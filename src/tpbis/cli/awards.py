@@ -1,0 +1,73 @@
+"""``tpbis awards``: award eligibility and ranking, jury contests, and the what-if helper."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from tpbis.cli._common import EXIT_OK, read_options, source_options, write_csv
+from tpbis.cli.score import load_and_score
+from tpbis.config import Settings
+from tpbis.domain.awards import CategoryResult, what_if
+from tpbis.errors import ConfigError
+from tpbis.i18n import t
+from tpbis.render import awards_document, awards_rows, awards_table, what_if_text
+from tpbis.service import AwardsReport, ScoreReport, awards_for
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add ``tpbis awards``."""
+    parser = commands.add_parser("awards", help=t("cli.awards.help"), parents=[source_options(), read_options()])
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help=t("cli.opt.format"))
+    parser.add_argument("--what-if", metavar="ID", help=t("cli.awards.what_if"))
+    parser.add_argument("--category", help=t("cli.awards.category"))
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the award shortlists (or what a library lacks, with ``--what-if``)."""
+    lang = settings.lang
+    inputs, report = load_and_score(args, settings)
+    awards = awards_for(report, inputs)
+    categories = awards.categories
+    if args.category:
+        categories = tuple(c for c in categories if c.category.id == args.category)
+        if not categories:
+            known = ", ".join(c.id for c in report.runs[0].rubric.awards)
+            raise ConfigError.from_catalogue("error.unknown_category", category=args.category, known=known)
+    if args.what_if:
+        return _what_if(args.what_if, categories, awards, report, lang)
+    if args.format == "json":
+        document = awards_document(awards.run, categories, awards.contests, awards.counts, awards.problems)
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        write_csv(*awards_rows(categories, lang))
+    else:
+        sys.stdout.write(awards_table(categories, lang))
+        for contest in awards.contests:
+            label = contest.contest.label_en if lang == "en" else contest.contest.label
+            ranked = [s for s in contest.standings if s.eligible]
+            sys.stdout.write(f"{label}: " + (", ".join(
+                f"{s.rank}. {s.entry.library_id} ({s.score})" for s in ranked[:3]) or "-") + "\n")
+    return EXIT_OK
+
+
+def _what_if(
+    library_id: str, categories: Sequence[CategoryResult], awards: AwardsReport, report: ScoreReport, lang: str
+) -> int:
+    run = awards.run
+    if library_id not in {r.library.id for r in run.results}:
+        raise ConfigError.from_catalogue("error.unknown_library", library=library_id)
+    level = run.result(library_id).library.level
+    for result in categories:
+        if result.level != level:
+            continue
+        answer = what_if(result.category, library_id, run, report.parse.activities)
+        sys.stdout.write(what_if_text(answer, run.rubric, lang) + "\n")
+    return EXIT_OK
