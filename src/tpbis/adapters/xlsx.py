@@ -48,9 +48,12 @@ LOCK_TIMEOUT = 5.0
 
 def _openpyxl() -> Any:  # openpyxl has no type hints
     try:
+        import defusedxml
+        import filelock
         import openpyxl
     except ImportError:
         raise SourceError.from_catalogue("error.missing_extra", extra="xlsx") from None
+    del defusedxml, filelock
     return openpyxl
 
 
@@ -64,7 +67,7 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
                 raise unreadable(str(path), "not a regular file")
             if status.st_size > limits.file_bytes:
                 raise limit_error(str(path), "file", limit=limits.file_bytes // (1024 * 1024))
-            data = handle.read(limits.file_bytes + 1)
+            data = handle.read(status.st_size + 1)  # not the limit: read(n) allocates n bytes first
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except IsADirectoryError:
