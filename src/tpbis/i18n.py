@@ -840,6 +840,52 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "variabel lingkungan {name}={value!r} tidak dapat dipakai; nilai yang diterima: {expected}",
         "environment variable {name}={value!r} cannot be used; accepted values: {expected}",
     ),
+    # --- added by full-xlsx (adapters/xlsx.py, adapters/_xlsx_read.py) ---
+    "xlsx.limit.file": (
+        "Berkas '{path}' lebih besar dari {limit} MB; tpbis tidak membacanya.",
+        "'{path}' is larger than {limit} MB; tpbis does not read it.",
+    ),
+    "xlsx.limit.size": (
+        "Isi berkas '{path}' setelah diekstrak melebihi {limit} MB; tpbis tidak membacanya.",
+        "'{path}' expands to more than {limit} MB; tpbis does not read it.",
+    ),
+    "xlsx.limit.ratio": (
+        "Bagian '{member}' di '{path}' memuai lebih dari {ratio}:1 (bom zip); tpbis tidak membacanya.",
+        "Part '{member}' of '{path}' expands more than {ratio}:1 (a zip bomb); tpbis does not read it.",
+    ),
+    "xlsx.limit.members": (
+        "Berkas '{path}' berisi {count} bagian (batas {limit}); tpbis tidak membacanya.",
+        "'{path}' holds {count} parts (limit {limit}); tpbis does not read it.",
+    ),
+    "xlsx.limit.rows": (
+        "Sebuah tab di '{path}' memiliki lebih dari {limit} baris; tpbis tidak membacanya.",
+        "A tab of '{path}' has more than {limit} rows; tpbis does not read it.",
+    ),
+    "xlsx.limit.columns": (
+        "Sebuah tab di '{path}' memiliki nilai di luar {limit} kolom pertama; tpbis tidak membacanya.",
+        "A tab of '{path}' has values beyond its first {limit} columns; tpbis does not read it.",
+    ),
+    "xlsx.limit.cell": (
+        "Sebuah sel di '{path}' berisi lebih dari {limit} karakter; tpbis tidak membacanya.",
+        "A cell of '{path}' holds more than {limit} characters; tpbis does not read it.",
+    ),
+    "xlsx.busy": (
+        "Sinkronisasi lain sedang menulis '{path}'. Tunggu sampai selesai, lalu jalankan lagi.",
+        "Another sync is writing '{path}'. Wait until it finishes, then run again.",
+    ),
+    "xlsx.changed": (
+        "Berkas '{path}' diubah selama sinkronisasi; tidak ada yang ditulis. Simpan dan tutup berkasnya, "
+        "lalu jalankan lagi.",
+        "'{path}' was edited during the sync; nothing was written. Save and close it, then run again.",
+    ),
+    "xlsx.no_folder": (
+        "Folder '{folder}' untuk '{path}' tidak ada. Buat foldernya atau pilih --output lain.",
+        "Folder '{folder}' for '{path}' does not exist. Create it or choose another --output.",
+    ),
+    "xlsx.cannot_write": (
+        "Tidak bisa menulis '{path}': {reason}. Periksa folder dan izinnya.",
+        "Cannot write '{path}': {reason}. Check the folder and its permissions.",
+    ),
 }
 
 

@@ -1,120 +1,269 @@
-"""XLSX workbooks (a Google Sheets or Forms export) read with openpyxl."""
+"""XLSX workbooks (a Google Sheets or Forms export): bounded reads and lossless sync writes.
+
+Reading (:func:`read_workbook`, :class:`XlsxWorkbook`) treats the file as
+untrusted: the zip is checked before anything is inflated, XML is parsed with
+defusedxml, and sheets stream row by row; see :mod:`tpbis.adapters._xlsx_read`
+for the limits (200 MB file and 200 MB uncompressed, 10,000 members, 100:1
+per member above 10 MB, 2,000,000 rows, 1,000 columns, 50,000 characters per
+cell). A file beyond them, or not an XLSX at all, is one
+:class:`~tpbis.errors.SourceError`. Cells are read as their cached values, as
+Excel shows them (formulas are never read as text).
+
+Writing (:meth:`XlsxWorkbook.write`) patches the package: input tabs are kept
+byte for byte, output tabs are written as inline strings (never formulas), see
+:mod:`tpbis.adapters._xlsx_package`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import os
+import stat
 import tempfile
-import zipfile
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tpbis.domain.rubric import Color
-from tpbis.errors import SourceError
-from tpbis.parsing.table import Cell, Table
+from tpbis.adapters._xlsx_read import (
+    DEFAULT_LIMITS,
+    Limits,
+    Package,
+    guarded,
+    limit_error,
+    open_package,
+    unreadable,
+)
+from tpbis.errors import LockError, SourceError
+from tpbis.parsing.table import Table
 from tpbis.service.workbook import OutputTab, WorkbookInfo
 
-__all__ = ["XlsxWorkbook", "read_workbook"]
+__all__ = ["Limits", "XlsxWorkbook", "read_workbook"]
+
+#: How long a sync waits for another sync of the same file before giving up (seconds).
+LOCK_TIMEOUT = 5.0
 
 
 def _openpyxl() -> Any:  # openpyxl has no type hints
     try:
+        import defusedxml
+        import filelock
         import openpyxl
     except ImportError:
         raise SourceError.from_catalogue("error.missing_extra", extra="xlsx") from None
+    del defusedxml, filelock
     return openpyxl
 
 
-def read_workbook(path: str | Path) -> dict[str, Table]:
+def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
+    """The whole file (at most ``limits.file_bytes``) and its stat, from one open file."""
+    _openpyxl()  # date formats come from openpyxl: say so early when the extra is missing
+    try:
+        with path.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise unreadable(str(path), "not a regular file")
+            if status.st_size > limits.file_bytes:
+                raise limit_error(str(path), "file", limit=limits.file_bytes // (1024 * 1024))
+            data = handle.read(status.st_size + 1)  # not the limit: read(n) allocates n bytes first
+    except FileNotFoundError:
+        raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
+    except IsADirectoryError:
+        raise unreadable(str(path), "is a folder") from None
+    except OSError as exc:
+        raise unreadable(str(path), exc.strerror or exc) from None
+    if len(data) > limits.file_bytes:
+        raise limit_error(str(path), "file", limit=limits.file_bytes // (1024 * 1024))
+    return data, status
+
+
+def _tables(package: Package, names: Sequence[str] | None) -> dict[str, Table]:
+    sheets = [s for s in package.sheets if names is None or s.name in names]
+    return guarded(package.path, lambda: {s.name: package.table(s) for s in sheets})
+
+
+def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Table]:
     """Read every tab of a workbook as a table (first row = header), in tab order.
 
     Raises:
-        SourceError: the file is missing or is not a readable XLSX workbook.
+        SourceError: the file is missing, is not a readable XLSX workbook, or
+            passes a limit (:class:`Limits`).
     """
     path = Path(path)
-    if not path.exists():
-        raise SourceError.from_catalogue("error.file_not_found", path=str(path))
-    openpyxl = _openpyxl()
+    data, _ = _read_bytes(path, limits)
+    package = open_package(io.BytesIO(data), str(path), limits)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
-    try:
-        return {sheet.title: _table(sheet) for sheet in workbook.worksheets}
+        return _tables(package, None)
     finally:
-        workbook.close()
-
-
-def _table(sheet: Any) -> Table:
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
-    data: list[tuple[Cell, ...]] = list(rows)
-    return Table(name=sheet.title, header=tuple("" if h is None else str(h) for h in header), rows=data)
-
-
-#: Traffic-light fills as ARGB (the same light colours the Sheets adapter uses).
-_FILLS = {Color.HIJAU: "FFB7E1CD", Color.KUNING: "FFFCE8B2", Color.MERAH: "FFF4C7C3"}
+        package.archive.close()
 
 
 class XlsxWorkbook:
     """An XLSX file behind the workbook port (``tpbis sync FILE.xlsx``).
 
-    Output tabs are rewritten in memory and the file is saved to a temporary
-    file beside the target, then renamed over it, so an interrupted write
-    leaves the previous file whole.
+    Nothing is lost on the way:
+
+    * the file written is locked (``.NAME.lock`` beside it, an OS lock that
+      dies with the process) from the first read until :meth:`close`; a second
+      sync waits :data:`LOCK_TIMEOUT` seconds, then raises
+      :class:`~tpbis.errors.LockError`;
+    * a write refuses to replace a file whose bytes changed since they were
+      read (someone saved it meanwhile): :class:`~tpbis.errors.LockError`,
+      nothing written;
+    * input tabs keep their bytes (cached values, charts, images, validation);
+    * the new file is a temporary file beside the target, given the target's
+      mode, then renamed over it (through a symlink, onto its target); a
+      temporary file is removed on any failure, and stale ones from a killed
+      run are removed when the lock is taken.
 
     Args:
         path: the workbook to read.
-        output: where to save (default: ``path`` itself).
+        output: where to save (default: ``path`` itself); its folder must exist.
+        lock_timeout: seconds to wait for another sync of the same file.
+        limits: what the file may hold.
     """
 
-    def __init__(self, path: str | Path, output: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        output: str | Path | None = None,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
+        self.limits = limits
         if not self.path.exists():
             raise SourceError.from_catalogue("error.file_not_found", path=str(self.path))
-        openpyxl = _openpyxl()
+        self._target = Path(os.path.realpath(self.output))
+        if not self._target.parent.is_dir():
+            raise SourceError.from_catalogue("xlsx.no_folder", path=str(self.output), folder=str(self._target.parent))
+        self._lock = _acquire(self._target, lock_timeout)
+        self._finalizer = weakref.finalize(self, _release, self._lock)
         try:
-            self._book = openpyxl.load_workbook(self.path)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(self.path), reason=str(exc)) from None
+            _remove_stale(self._target)
+            self._source = self.path
+            self._load(*_read_bytes(self.path, limits))
+        except BaseException:
+            self.close()
+            raise
+
+    def _load(self, data: bytes, status: os.stat_result) -> None:
+        self._data = data
+        self._digest = hashlib.sha256(data).digest()
+        self._stamp = (status.st_size, status.st_mtime_ns)
+        self._package = open_package(io.BytesIO(data), str(self.path), self.limits)
+
+    def close(self) -> None:
+        """Release the file's lock (also done when the object is collected or the process ends)."""
+        self._finalizer()
+
+    def __enter__(self) -> XlsxWorkbook:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def info(self) -> WorkbookInfo:
         """The name of the file written and the tab names (XLSX files carry no time zone)."""
-        return WorkbookInfo(title=self.output.name, tabs=tuple(self._book.sheetnames))
+        return WorkbookInfo(title=self.output.name, tabs=tuple(s.name for s in self._package.sheets))
 
     def read(self, tabs: Sequence[str]) -> dict[str, Table]:
-        """The named tabs that exist."""
-        return {name: _table(self._book[name]) for name in tabs if name in self._book.sheetnames}
+        """The named tabs that exist, as cached values."""
+        return _tables(self._package, tabs)
 
     def write(self, tabs: Sequence[OutputTab]) -> int:
-        """Replace each tab whole (same position), then save atomically."""
-        from openpyxl.styles import Font, PatternFill
+        """Write each tab whole (same position when it exists), then replace the file atomically.
 
-        book = self._book
-        bold = Font(bold=True)
-        fills = {color: PatternFill(fill_type="solid", start_color=argb, end_color=argb) for color, argb in _FILLS.items()}
-        for tab in tabs:
-            index = None
-            if tab.name in book.sheetnames:
-                index = book.sheetnames.index(tab.name)
-                book.remove(book[tab.name])
-            sheet = book.create_sheet(tab.name, index)
-            for row in tab.grid():
-                sheet.append(list(row))
-            for cell in sheet[1]:
-                cell.font = bold
-            for r, c, color in tab.fills:
-                sheet.cell(row=r + 2, column=c + 1).fill = fills[color]
-            sheet.freeze_panes = "A2"
-            sheet.sheet_state = "hidden" if tab.hidden else "visible"
-        target = self.output
-        handle, temp = tempfile.mkstemp(suffix=".xlsx", dir=target.parent, prefix=f".{target.stem}-")
-        os.close(handle)
+        Raises:
+            LockError: the file read was changed by someone else since; nothing is written.
+            SourceError: the file cannot be written.
+        """
+        if not self._finalizer.alive:
+            raise LockError.from_catalogue("xlsx.busy", path=str(self.output))
+        from tpbis.adapters._xlsx_package import patch_package
+
+        data = guarded(str(self.path), lambda: patch_package(self._package, tabs))
+        self._check_unchanged()
+        target = self._target
         try:
-            book.save(temp)
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        handle, temp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fchmod(out.fileno(), mode)
+                os.fsync(out.fileno())
+            self._check_unchanged()
             Path(temp).replace(target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
+            if isinstance(exc, OSError):
+                raise SourceError.from_catalogue(
+                    "xlsx.cannot_write", path=str(self.output), reason=exc.strerror or exc
+                ) from None
             raise
+        with contextlib.suppress(OSError):
+            directory = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        self._package.archive.close()
+        self._source = target
+        self._load(data, target.stat())
         return 1
+
+    def _check_unchanged(self) -> None:
+        """The file read is still what was read (size, mtime, then sha256 of the bytes)."""
+        try:
+            with self._source.open("rb") as handle:
+                status = os.fstat(handle.fileno())
+                same = (status.st_size, status.st_mtime_ns) == self._stamp and (
+                    hashlib.sha256(handle.read()).digest() == self._digest
+                )
+        except OSError:
+            same = False
+        if not same:
+            raise LockError.from_catalogue("xlsx.changed", path=str(self._source))
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}.tpbis-"
+
+
+def _acquire(target: Path, timeout: float) -> Any:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(target.parent / f".{target.name}.lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockError.from_catalogue("xlsx.busy", path=str(target)) from None
+    except OSError as exc:
+        raise SourceError.from_catalogue("xlsx.cannot_write", path=str(target), reason=exc.strerror or exc) from None
+    return lock
+
+
+def _release(lock: Any) -> None:
+    with contextlib.suppress(Exception):
+        lock.release(force=True)
+
+
+def _remove_stale(target: Path) -> None:
+    """Temporary files a killed sync left beside ``target`` (we hold the lock: none is live)."""
+    prefix = _temp_prefix(target)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()

@@ -1,0 +1,316 @@
+"""Write output tabs into an ``.xlsx`` package without re-serialising the rest.
+
+Every zip member of the original is copied unchanged except:
+
+* the worksheet parts of the output tabs (added, or replaced at the same
+  path; a replaced sheet's own relationships part is dropped);
+* ``xl/workbook.xml``: a ``<sheet>`` added per new tab, ``state`` set on the
+  output tabs (edited as text, so namespace prefixes and everything else stay);
+* ``xl/_rels/workbook.xml.rels`` and ``[Content_Types].xml``: entries for
+  new parts appended;
+* ``xl/styles.xml``: one bold font, three traffic-light fills and the cell
+  formats using them appended (reused when a previous sync added them).
+
+Output cells hold inline strings (``t="inlineStr"``), numbers or booleans;
+never a formula, even for text starting with ``=``, and ``sharedStrings.xml``
+is untouched. So cached values, charts, images, validation and everything
+else in the input tabs stay byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+import re
+import zipfile
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from tpbis.adapters._xlsx_read import REL_NS, Package, _local, _parse, rels_name
+from tpbis.domain.rubric import Color
+from tpbis.service.workbook import OutputTab, OutValue
+
+__all__ = ["FILLS", "patch_package"]
+
+#: Traffic-light fills as ARGB (the same light colours the Sheets adapter uses).
+FILLS = {Color.HIJAU: "FFB7E1CD", Color.KUNING: "FFFCE8B2", Color.MERAH: "FFF4C7C3"}
+
+WORKSHEET_TYPE = REL_NS + "/worksheet"
+STYLES_TYPE = REL_NS + "/styles"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')""")
+
+
+def _element(name: str) -> re.Pattern[str]:
+    """An opening or empty tag ``name`` with any namespace prefix (quoted ``>`` allowed in attributes)."""
+    return re.compile(rf"""<((?:[\w.-]+:)?{name})\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)>""")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    import html
+
+    return {k: html.unescape(v[1:-1]) for k, v in _ATTR.findall(text)}
+
+
+def _text(value: str) -> str:
+    return escape(_ILLEGAL.sub("\ufffd", value))
+
+
+def _column(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(ref: str, value: OutValue, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float) and (not isinstance(value, float) or math.isfinite(value)):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+
+
+def sheet_xml(tab: OutputTab, styles: dict[str, int]) -> bytes:
+    """The worksheet part of an output tab: header bold and frozen, fills as cell styles."""
+    fills = {(r + 1, c): styles[color.value] for r, c, color in tab.fills}
+    out = [
+        _HEAD,
+        f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{REL_NS}">',
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+        'state="frozen"/></sheetView></sheetViews><sheetData>',
+    ]
+    for r, row in enumerate(tab.grid()):
+        cells = []
+        for c, value in enumerate(row):
+            style = styles["bold"] if r == 0 else fills.get((r, c), 0)
+            cells.append(_cell(f"{_column(c + 1)}{r + 1}", value, style))
+        out.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
+    out.append("</sheetData></worksheet>")
+    return "".join(out).encode("utf-8")
+
+
+def _insert(xml: str, container: str, items: Sequence[str]) -> str:
+    """Append ``items`` inside ``<container>`` (any prefix), updating its ``count`` attribute."""
+    match = _element(container).search(xml)
+    if match is None:
+        raise ValueError(f"no <{container}> element")
+    name, attributes, empty = match.groups()
+    prefix = name[: -len(container)]
+    body = "".join(items).replace("<", f"<{prefix}").replace(f"<{prefix}/", f"</{prefix}") if prefix else "".join(items)
+    found = _attrs(attributes)
+    if empty:
+        count = len(items)
+        head = re.sub(r"""\s+count\s*=\s*("[^"]*"|'[^']*')""", "", attributes)
+        return xml[: match.start()] + f'<{name}{head} count="{count}">{body}</{name}>' + xml[match.end():]
+    close = xml.index(f"</{name}>", match.end())
+    existing = int(found["count"]) if found.get("count", "").isdigit() else None
+    opening = match.group(0)
+    if existing is not None:
+        opening = re.sub(
+            r"""(\s)count\s*=\s*("[^"]*"|'[^']*')""", lambda m: f'{m.group(1)}count="{existing + len(items)}"',
+            opening, count=1,
+        )
+    return xml[: match.start()] + opening + xml[match.end(): close] + body + xml[close:]
+
+
+def _styles(xml: bytes | None) -> tuple[bytes, dict[str, int]]:
+    """styles.xml with our font, fills and cell formats; name → cellXfs index (``bold``, colours)."""
+    if xml is None:
+        xml = (
+            _HEAD + '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            "</styleSheet>"
+        ).encode()
+    root = _parse(xml)
+    sections = {_local(e.tag): list(e) for e in root}
+    fonts, fills, xfs = sections.get("fonts", []), sections.get("fills", []), sections.get("cellXfs", [])
+
+    def is_bold(font: object) -> bool:
+        children = [_local(c.tag) for c in font]  # type: ignore[attr-defined]
+        return children == ["b"]
+
+    def fill_rgb(fill: object) -> str | None:
+        for e in fill.iter():  # type: ignore[attr-defined]
+            if _local(e.tag) == "patternFill" and e.get("patternType") == "solid":
+                for color in e:
+                    if _local(color.tag) == "fgColor":
+                        return color.get("rgb")  # type: ignore[no-any-return]
+        return None
+
+    text = xml.decode("utf-8")
+    new_fonts: list[str] = []
+    bold = next((i for i, f in enumerate(fonts) if is_bold(f)), None)
+    if bold is None:
+        bold = len(fonts)
+        new_fonts.append("<font><b/></font>")
+    new_fills: list[str] = []
+    fill_ids: dict[str, int] = {}
+    for color, argb in FILLS.items():
+        index = next((i for i, f in enumerate(fills) if fill_rgb(f) == argb), None)
+        if index is None:
+            index = len(fills) + len(new_fills)
+            new_fills.append(
+                f'<fill><patternFill patternType="solid"><fgColor rgb="{argb}"/><bgColor rgb="{argb}"/></patternFill></fill>'
+            )
+        fill_ids[color.value] = index
+    wanted = {"bold": (bold, 0), **{name: (0, fill) for name, fill in fill_ids.items()}}
+    new_xfs: list[str] = []
+    indices: dict[str, int] = {}
+    for name, (font, fill) in wanted.items():
+        index = next(
+            (i for i, x in enumerate(xfs)
+             if x.get("fontId", "0") == str(font) and x.get("fillId", "0") == str(fill)
+             and x.get("numFmtId", "0") == "0" and x.get("borderId", "0") == "0" and not list(x)),
+            None,
+        )
+        if index is None:
+            index = len(xfs) + len(new_xfs)
+            apply = ' applyFont="1"' if name == "bold" else ' applyFill="1"'
+            new_xfs.append(f'<xf numFmtId="0" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"{apply}/>')
+        indices[name] = index
+    if new_fonts:
+        text = _insert(text, "fonts", new_fonts)
+    if new_fills:
+        text = _insert(text, "fills", new_fills)
+    if new_xfs:
+        text = _insert(text, "cellXfs", new_xfs)
+    return text.encode("utf-8"), indices
+
+
+def patch_package(package: Package, tabs: Sequence[OutputTab]) -> bytes:
+    """The package's bytes with ``tabs`` written in (see the module docstring)."""
+    archive = package.archive
+    replaced: dict[str, bytes] = {}
+    removed: set[str] = set()
+    added: dict[str, bytes] = {}
+    workbook_part = package.workbook_part
+    workbook_rels = rels_name(workbook_part)
+    folder = posixpath.dirname(workbook_part)
+    workbook = archive.read(workbook_part).decode("utf-8")
+    rels = archive.read(workbook_rels).decode("utf-8") if workbook_rels in package.names else (
+        _HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+    )
+    types = archive.read("[Content_Types].xml").decode("utf-8")
+
+    styles_part = package._styles_part
+    if styles_part is None or styles_part not in package.names:
+        styles_part = posixpath.join(folder, "styles.xml")
+        styles_bytes, styles = _styles(None)
+        added[styles_part] = styles_bytes
+        rels = _append(rels, "Relationships", [_rel(_free_id(rels), STYLES_TYPE, "styles.xml")])
+        types = _append(types, "Types", [_override(styles_part, STYLES_CT)])
+    else:
+        styles_bytes, styles = _styles(archive.read(styles_part))
+        replaced[styles_part] = styles_bytes
+
+    existing = {sheet.name: sheet for sheet in package.sheets}
+    used_parts = set(package.names) | set(added)
+    sheet_ids = [int(s.sheet_id) for s in package.sheets if s.sheet_id.isdigit()]
+    new_sheets: list[str] = []
+    for tab in tabs:
+        content = sheet_xml(tab, styles)
+        state = "hidden" if tab.hidden else "visible"
+        sheet = existing.get(tab.name)
+        if sheet is not None and sheet.part is not None and sheet.part in package.names:
+            replaced[sheet.part] = content
+            if rels_name(sheet.part) in package.names:
+                removed.add(rels_name(sheet.part))
+            workbook = _set_state(workbook, sheet.rid, state)
+            continue
+        number = 1
+        while posixpath.join(folder, f"worksheets/sheet{number}.xml") in used_parts:
+            number += 1
+        part = posixpath.join(folder, f"worksheets/sheet{number}.xml")
+        used_parts.add(part)
+        added[part] = content
+        rid = _free_id(rels)
+        rels = _append(rels, "Relationships", [_rel(rid, WORKSHEET_TYPE, f"worksheets/sheet{number}.xml")])
+        types = _append(types, "Types", [_override(part, WORKSHEET_CT)])
+        sheet_id = max(sheet_ids, default=0) + 1
+        sheet_ids.append(sheet_id)
+        hidden = ' state="hidden"' if tab.hidden else ""
+        new_sheets.append(
+            f'<sheet xmlns:r="{REL_NS}" name={quoteattr(_ILLEGAL.sub("", tab.name))} sheetId="{sheet_id}"{hidden} r:id="{rid}"/>'
+        )
+    if new_sheets:
+        workbook = _append(workbook, "sheets", new_sheets)
+    replaced[workbook_part] = workbook.encode("utf-8")
+    replaced["[Content_Types].xml"] = types.encode("utf-8")
+    if workbook_rels in package.names:
+        replaced[workbook_rels] = rels.encode("utf-8")
+    else:
+        added[workbook_rels] = rels.encode("utf-8")
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            if info.filename in removed:
+                continue
+            data = replaced.get(info.filename)
+            if data is None:
+                data = archive.read(info.filename)
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
+            copy.external_attr = info.external_attr
+            copy.create_system = info.create_system
+            out.writestr(copy, data)
+        for name, data in added.items():
+            out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _append(xml: str, container: str, items: Sequence[str]) -> str:
+    """Append ``items`` at the end of ``<container>`` (empty ``<container/>`` expanded)."""
+    match = _element(container).search(xml)
+    if match is None:
+        raise ValueError(f"no <{container}> element")
+    name, attributes, empty = match.groups()
+    body = "".join(items)
+    if empty:
+        return xml[: match.start()] + f"<{name}{attributes}>{body}</{name}>" + xml[match.end():]
+    close = xml.index(f"</{name}>", match.end())
+    return xml[:close] + body + xml[close:]
+
+
+def _rel(rid: str, kind: str, target: str) -> str:
+    return f"<Relationship Id={quoteattr(rid)} Type={quoteattr(kind)} Target={quoteattr(target)}/>"
+
+
+def _override(part: str, content_type: str) -> str:
+    return f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>"
+
+
+def _free_id(rels: str) -> str:
+    ids = {_attrs(m.group(2)).get("Id") for m in _element("Relationship").finditer(rels)}
+    number = len(ids) + 1
+    while f"rId{number}" in ids:
+        number += 1
+    return f"rId{number}"
+
+
+def _set_state(workbook: str, rid: str, state: str) -> str:
+    """Set ``state`` on the ``<sheet>`` whose relationship id is ``rid`` (edited in place)."""
+    for match in _element("sheet").finditer(workbook):
+        attributes = _attrs(match.group(2))
+        if not any(k.endswith(":id") and v == rid for k, v in attributes.items()):
+            continue
+        tag = match.group(0)
+        without = re.sub(r"""\s+state\s*=\s*("[^"]*"|'[^']*')""", "", tag)
+        if state != "visible":
+            without = re.sub(r"(\s*/?>)$", f' state="{state}"\\1', without, count=1)
+        return workbook[: match.start()] + without + workbook[match.end():]
+    return workbook
