@@ -20,7 +20,15 @@ import gettext
 from collections.abc import Iterator, Mapping
 from typing import Literal
 
-from tpbis.message import COUNT, DEFAULT_LANGUAGE, Message, catalogue, language, load_translations, render
+from tpbis.message import (
+    COUNT,
+    DEFAULT_LANGUAGE,
+    Message,
+    catalogue,
+    language,
+    load_translations,
+    render,
+)
 
 __all__ = [
     "CATALOGUE",
@@ -82,7 +90,7 @@ class _Catalogue(Mapping[str, tuple[str, str]]):
         return len(catalogue.keys())
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in catalogue.keys()
+        return isinstance(key, str) and key in catalogue
 
 
 #: Every message, read-only: ``key -> (indonesian, english)`` templates.

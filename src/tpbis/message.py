@@ -168,7 +168,7 @@ class Catalogue:
         if found is None:
             # GNUTranslations keeps its entries in _catalog: msgid, or (msgid, form) for plurals.
             # gettext has no public listing; the attribute has been there since Python 2.
-            entries: dict[object, str] = getattr(self.translations(lang), "_catalog", {})
+            entries: dict[str | tuple[str, int], str] = getattr(self.translations(lang), "_catalog", {})
             keys = dict.fromkeys(k if isinstance(k, str) else k[0] for k in entries if k)
             plural = frozenset(k[0] for k in entries if isinstance(k, tuple))
             found = self._keys[lang] = (list(keys), plural)
@@ -203,6 +203,11 @@ class Catalogue:
         for extra in self._extra:
             found.update(dict.fromkeys(extra))
         return list(found)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        return key in self._entries(DEFAULT_LANGUAGE)[0] or any(key in extra for extra in self._extra)
 
     def is_plural(self, key: str) -> bool:
         """Whether ``key`` has plural forms (and so needs a count ``n``)."""
