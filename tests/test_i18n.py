@@ -16,18 +16,17 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 import tpbis
-from tpbis.errors import ConfigError, SourceError, TpbisError
+from tpbis.errors import ConfigError, RemoteError, SourceError, TpbisError
 from tpbis.i18n import (
     CATALOGUE,
     CATALOGUE_EXTRA,
-    LEGACY_COUNTS,
     argparse_language,
     both,
     install_argparse_translation,
     set_language,
     t,
 )
-from tpbis.message import COUNT, Message, catalogue, plural_selector, render
+from tpbis.message import COUNT, LEGACY_COUNTS, Message, catalogue, plural_selector, render
 
 LOCALE = Path(tpbis.__file__).parent / "locale"
 SPEC_CODES = {
@@ -162,7 +161,7 @@ class TestMessage:
     def test_plural_key_without_count_is_an_error(self) -> None:
         """A plural entry rendered without n fails loudly instead of guessing a form."""
         with pytest.raises(ValueError, match=r"report\.activities"):
-            render(Message("report.activities", count=3), "en")
+            render(Message("report.activities"), "en")
 
     def test_unknown_key_is_an_error(self) -> None:
         """A key in no catalogue raises KeyError."""
@@ -176,6 +175,11 @@ class TestMessage:
         assert hash(first) == hash(second)
         assert first == pickle.loads(pickle.dumps(first))
         assert Message("gap.top", color="merah") != first
+
+    def test_errors_from_catalogue_with_a_legacy_count(self) -> None:
+        """from_catalogue callers that name the count by its old parameter get the right form."""
+        error = RemoteError.from_catalogue("google.unavailable", attempts=1, step="read", reason="HTTP 503")
+        assert error.message("en").startswith("Google did not answer after 1 attempt (read): HTTP 503.")
 
     def test_plural_puts_the_count_in_n(self) -> None:
         """Message.plural stores the count as the parameter n."""

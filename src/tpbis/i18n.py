@@ -21,8 +21,8 @@ from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from tpbis.message import (
-    COUNT,
     DEFAULT_LANGUAGE,
+    LEGACY_COUNTS,
     Message,
     catalogue,
     language,
@@ -34,6 +34,7 @@ __all__ = [
     "CATALOGUE",
     "CATALOGUE_EXTRA",
     "LANGUAGES",
+    "LEGACY_COUNTS",
     "Lang",
     "argparse_language",
     "both",
@@ -53,27 +54,6 @@ CATALOGUE_EXTRA: dict[str, tuple[str, str]] = {
 
 catalogue.add_extra(CATALOGUE_EXTRA)
 
-#: The plural entries whose callers of :func:`t` still name the count by its old
-#: parameter; the catalogue's texts call it ``{n}`` (:data:`tpbis.message.COUNT`).
-LEGACY_COUNTS: Mapping[str, str] = {
-    "cli.problems_hint": "errors",
-    "cli.rubric.ok": "indicators",
-    "cli.summary": "rows",
-    "form.cli.updated": "changes",
-    "form.cli.xlsform": "libraries",
-    "form.unavailable": "attempts",
-    "gap.points": "points",
-    "google.quota": "attempts",
-    "google.unavailable": "attempts",
-    "report.activities": "count",
-    "report.problems.summary": "errors",
-    "report.rollup_note": "libraries",
-    "report.subtitle": "libraries",
-    "sync.change": "changed",
-    "sync.done": "requests",
-    "sync.problems": "count",
-    "whatif.single": "count",
-}
 
 
 class _Catalogue(Mapping[str, tuple[str, str]]):
@@ -104,21 +84,14 @@ def set_language(lang: str) -> None:
     _default[0] = language(lang)
 
 
-def _message(key: str, params: dict[str, object]) -> Message:
-    legacy = LEGACY_COUNTS.get(key)
-    if legacy is not None and COUNT not in params and legacy in params:
-        params[COUNT] = params[legacy]
-    return Message(key, params)
-
-
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The message ``key`` in ``lang`` (``id`` or ``en``; default: :func:`set_language`'s, else ``id``)."""
-    return render(_message(key, params), lang or _default[0])
+    return render(Message(key, params), lang or _default[0])
 
 
 def both(key: str, /, **params: object) -> tuple[str, str]:
     """The message ``key`` in Indonesian and English."""
-    message = _message(key, params)
+    message = Message(key, params)
     return render(message, "id"), render(message, "en")
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "DOMAIN",
     "LANGUAGES",
+    "LEGACY_COUNTS",
     "Catalogue",
     "Message",
     "Params",
@@ -48,6 +49,30 @@ DEFAULT_LANGUAGE: Final = "id"
 DOMAIN: Final = "tpbis"
 #: The parameter that chooses a plural form.
 COUNT: Final = "n"
+
+#: Plural entries whose call sites still name the count by an older parameter
+#: (``t("report.activities", count=3)``, ``from_catalogue("google.quota", attempts=2)``);
+#: the texts call it ``{n}``. Transitional: a call site converted to
+#: :meth:`Message.plural` no longer needs its line here.
+LEGACY_COUNTS: Mapping[str, str] = {
+    "cli.problems_hint": "errors",
+    "cli.rubric.ok": "indicators",
+    "cli.summary": "rows",
+    "form.cli.updated": "changes",
+    "form.cli.xlsform": "libraries",
+    "form.unavailable": "attempts",
+    "gap.points": "points",
+    "google.quota": "attempts",
+    "google.unavailable": "attempts",
+    "report.activities": "count",
+    "report.problems.summary": "errors",
+    "report.rollup_note": "libraries",
+    "report.subtitle": "libraries",
+    "sync.change": "changed",
+    "sync.done": "requests",
+    "sync.problems": "count",
+    "whatif.single": "count",
+}
 
 _WHOLE = re.compile(r"[+-]?\d+")
 
@@ -236,8 +261,14 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
         KeyError: the message key is in no catalogue.
         ValueError: the entry has plural forms and the message has no ``n``.
     """
-    template = catalogue.template(message.key, lang, message.params.get(COUNT))
-    if not message.params:
+    params = message.params
+    count = params.get(COUNT)
+    if count is None and message.key in LEGACY_COUNTS:
+        count = params.get(LEGACY_COUNTS[message.key])
+    template = catalogue.template(message.key, lang, count)
+    if not params:
         return template
-    values = {name: render(v, lang) if isinstance(v, Message) else v for name, v in message.params.items()}
+    values = {name: render(v, lang) if isinstance(v, Message) else v for name, v in params.items()}
+    if count is not None:
+        values.setdefault(COUNT, count)
     return template.format(**values)
