@@ -55,7 +55,6 @@ CATALOGUE_EXTRA: dict[str, tuple[str, str]] = {
 catalogue.add_extra(CATALOGUE_EXTRA)
 
 
-
 class _Catalogue(Mapping[str, tuple[str, str]]):
     """Read-only ``key -> (indonesian, english)`` over the gettext files (plural entries: the plural form)."""
 
