@@ -101,6 +101,38 @@ def bench(session: nox.Session) -> None:
         session.run("python", "benchmarks/sync_emulator.py")
 
 
+LOCALE = "src/tpbis/locale"
+
+# Adds the running Python's argparse msgids to the argparse catalogue without
+# dropping those of other Python versions (pybabel update would mark them obsolete).
+_ARGPARSE_MERGE = """
+import argparse, sys
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+path = sys.argv[1]
+with open(path, "rb") as fp:
+    catalog = read_po(fp, locale="id", domain="argparse")
+new = []
+for _, msgid, _, _ in extract_from_file("python", argparse.__file__):
+    if msgid not in catalog:
+        catalog.add(msgid, ("",) if isinstance(msgid, tuple) else "", flags=["python-format"] if "%" in str(msgid) else [])
+        new.append(msgid)
+with open(path, "wb") as fp:
+    write_po(fp, catalog, width=0)
+print(f"{len(new)} new argparse msgids to translate in {path}:", *new, sep="\\n  ")
+"""
+
+
+@nox.session
+def messages(session: nox.Session) -> None:
+    """Compile the message catalogues (.po -> .mo); `-- argparse` first adds this Python's argparse msgids."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "messages"))
+    if "argparse" in session.posargs:
+        session.run("python", "-c", _ARGPARSE_MERGE, f"{LOCALE}/id/LC_MESSAGES/argparse.po")
+    for domain in ("tpbis", "argparse"):
+        session.run("pybabel", "compile", "--statistics", "-d", LOCALE, "-D", domain)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the sdist and wheel."""

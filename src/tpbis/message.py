@@ -1,0 +1,274 @@
+"""Messages are data: a key and its parameters, turned into text only at the edge.
+
+A :class:`Message` is what the domain, the parsers and the exceptions hold; only
+the CLI, the writers and the report call :func:`render` (or
+:meth:`Message.render`), in one language, through the gettext catalogue shipped
+in ``tpbis/locale/<lang>/LC_MESSAGES/tpbis.mo`` (compiled from the ``.po`` files
+next to it by ``nox -s messages``). The standard library's
+:class:`gettext.GNUTranslations` reads them, so rendering needs no Babel.
+
+Plurals: a message whose text depends on a number carries it as the parameter
+``n`` (:data:`COUNT`); build it with :meth:`Message.plural`. The catalogue entry
+then has one form per plural form of the language (Indonesian one, English
+two) and gettext's ``Plural-Forms`` rule picks the form from ``n``.
+
+This module is a leaf: it imports nothing from tpbis, so :mod:`tpbis.errors`
+and the domain can hold messages without importing the CLI's machinery.
+"""
+
+from __future__ import annotations
+
+import gettext
+import importlib.resources
+import re
+from collections.abc import Iterator, Mapping
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "COUNT",
+    "DEFAULT_LANGUAGE",
+    "DOMAIN",
+    "LANGUAGES",
+    "LEGACY_COUNTS",
+    "Catalogue",
+    "Message",
+    "Params",
+    "catalogue",
+    "language",
+    "load_translations",
+    "plural_selector",
+    "render",
+]
+
+#: The languages tpbis ships, default first.
+LANGUAGES: Final = ("id", "en")
+DEFAULT_LANGUAGE: Final = "id"
+#: The gettext domain of tpbis's own messages (argparse's are in the ``argparse`` domain).
+DOMAIN: Final = "tpbis"
+#: The parameter that chooses a plural form.
+COUNT: Final = "n"
+
+#: Plural entries whose call sites still name the count by an older parameter
+#: (``t("report.activities", count=3)``, ``from_catalogue("google.quota", attempts=2)``);
+#: the texts call it ``{n}``. Transitional: a call site converted to
+#: :meth:`Message.plural` no longer needs its line here.
+LEGACY_COUNTS: Mapping[str, str] = {
+    "cli.problems_hint": "errors",
+    "cli.rubric.ok": "indicators",
+    "cli.summary": "rows",
+    "form.cli.updated": "changes",
+    "form.cli.xlsform": "libraries",
+    "form.unavailable": "attempts",
+    "gap.points": "points",
+    "google.quota": "attempts",
+    "google.unavailable": "attempts",
+    "report.activities": "count",
+    "report.problems.summary": "errors",
+    "report.rollup_note": "libraries",
+    "report.subtitle": "libraries",
+    "sync.change": "changed",
+    "sync.done": "requests",
+    "sync.problems": "count",
+    "whatif.single": "count",
+}
+
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def language(lang: str | None) -> str:
+    """``lang`` as one of :data:`LANGUAGES` (``en`` stays English, everything else is Indonesian)."""
+    return "en" if lang == "en" else DEFAULT_LANGUAGE
+
+
+class Params(Mapping[str, object]):
+    """A message's parameters: an immutable mapping, hashable when its values are."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, object] | None = None) -> None:
+        self._items: dict[str, object] = dict(items or {})
+
+    def __getitem__(self, name: str) -> object:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
+def _params(value: Mapping[str, object] | None) -> Params:
+    return value if isinstance(value, Params) else Params(value)
+
+
+@attrs.frozen(init=False)
+class Message:
+    """A user-facing message as data: a catalogue key and the values it names.
+
+    Parameter values may be other messages (rendered in the same language),
+    numbers, dates or strings; anything :meth:`str.format` can format.
+
+    >>> Message("problem.title.missing").render("en")
+    'Activity name is blank.'
+    >>> Message("problem.date.invalid", value="31/02").render("id")
+    "Tanggal kegiatan '31/02' tidak terbaca; gunakan misalnya 21/09/2024 atau 2024-09-21."
+    """
+
+    key: str
+    params: Params = attrs.field(converter=_params)
+
+    def __init__(self, key: str, params: Mapping[str, object] | None = None, /, **kwparams: object) -> None:
+        self.__attrs_init__(key, {**(params or {}), **kwparams})
+
+    @classmethod
+    def plural(cls, key: str, n: object, /, **params: object) -> Message:
+        """A message whose form depends on the count ``n`` (also available to the text as ``{n}``).
+
+        >>> Message.plural("report.activities", 1).render("en")
+        '1 activity'
+        >>> Message.plural("report.activities", 3).render("en")
+        '3 activities'
+        """
+        return cls(key, params, **{COUNT: n})
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """This message as text in ``lang`` (see :func:`render`)."""
+        return render(self, lang)
+
+
+def plural_selector(n: object) -> int:
+    """The whole number gettext chooses a plural form by.
+
+    Whole numbers choose by their value; a count written with a fraction
+    (``7.5``, ``Decimal("1.0")``) takes the form of 2, which is the "other"
+    (plural) form in every language tpbis ships (CLDR: "1.0 points").
+    """
+    if isinstance(n, bool):
+        return int(n)
+    if isinstance(n, int):
+        return n
+    text = str(n).strip()
+    return int(text) if _WHOLE.fullmatch(text) else 2
+
+
+class Catalogue:
+    """The compiled gettext catalogues, one per language, plus keys not yet in the ``.po`` files."""
+
+    def __init__(self, package: str = "tpbis", domain: str = DOMAIN) -> None:
+        self._package = package
+        self._domain = domain
+        self._loaded: dict[str, gettext.NullTranslations] = {}
+        self._extra: list[Mapping[str, tuple[str, str]]] = []
+        self._keys: dict[str, tuple[list[str], frozenset[str]]] = {}
+
+    def translations(self, lang: str) -> gettext.NullTranslations:
+        """The gettext translations of ``lang`` (read once from the committed ``.mo`` file)."""
+        lang = language(lang)
+        found = self._loaded.get(lang)
+        if found is None:
+            found = self._loaded[lang] = load_translations(self._package, lang, self._domain)
+        return found
+
+    def add_extra(self, entries: Mapping[str, tuple[str, str]]) -> None:
+        """Also look keys up in ``entries`` (``key -> (indonesian, english)``), after the ``.po`` files.
+
+        The mapping is kept by reference, so keys added to it later are seen too.
+        """
+        if all(entries is not known for known in self._extra):
+            self._extra.append(entries)
+
+    def _entries(self, lang: str) -> tuple[list[str], frozenset[str]]:
+        """The keys of ``lang``'s ``.mo`` file, and those of them with plural forms."""
+        lang = language(lang)
+        found = self._keys.get(lang)
+        if found is None:
+            # GNUTranslations keeps its entries in _catalog: msgid, or (msgid, form) for plurals.
+            # gettext has no public listing; the attribute has been there since Python 2.
+            entries: dict[str | tuple[str, int], str] = getattr(self.translations(lang), "_catalog", {})
+            keys = dict.fromkeys(k if isinstance(k, str) else k[0] for k in entries if k)
+            plural = frozenset(k[0] for k in entries if isinstance(k, tuple))
+            found = self._keys[lang] = (list(keys), plural)
+        return found
+
+    def template(self, key: str, lang: str, count: object = None) -> str:
+        """The text of ``key`` in ``lang``, in the plural form for ``count`` when the entry has forms.
+
+        Raises:
+            KeyError: no catalogue has ``key``.
+            ValueError: ``key`` has plural forms but no count was given.
+        """
+        lang = language(lang)
+        translations = self.translations(lang)
+        if key in self._entries(lang)[1]:
+            if count is None:
+                msg = f"message {key!r} has plural forms: give its count as {COUNT!r} (Message.plural)"
+                raise ValueError(msg)
+            text = translations.ngettext(key, key, plural_selector(count))
+        else:
+            text = translations.gettext(key)
+        if text != key:
+            return text
+        for extra in self._extra:
+            if key in extra:
+                return extra[key][1 if lang == "en" else 0]
+        raise KeyError(key)
+
+    def keys(self) -> list[str]:
+        """Every key: the ``.po`` entries of the default language, then the extra ones."""
+        found = dict.fromkeys(self._entries(DEFAULT_LANGUAGE)[0])
+        for extra in self._extra:
+            found.update(dict.fromkeys(extra))
+        return list(found)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        return key in self._entries(DEFAULT_LANGUAGE)[0] or any(key in extra for extra in self._extra)
+
+    def is_plural(self, key: str) -> bool:
+        """Whether ``key`` has plural forms (and so needs a count ``n``)."""
+        return key in self._entries(DEFAULT_LANGUAGE)[1]
+
+
+def load_translations(package: str, lang: str, domain: str) -> gettext.NullTranslations:
+    """The committed ``<package>/locale/<lang>/LC_MESSAGES/<domain>.mo``, or no translation if absent."""
+    resource = importlib.resources.files(package).joinpath("locale", lang, "LC_MESSAGES", f"{domain}.mo")
+    if not resource.is_file():
+        return gettext.NullTranslations()
+    with resource.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
+#: tpbis's message catalogue.
+catalogue: Final = Catalogue()
+
+
+def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
+    """``message`` as text in ``lang`` (``id`` or ``en``; anything else is Indonesian).
+
+    Parameters that are messages are rendered first, in the same language.
+
+    Raises:
+        KeyError: the message key is in no catalogue.
+        ValueError: the entry has plural forms and the message has no ``n``.
+    """
+    params = message.params
+    count = params.get(COUNT)
+    if count is None and message.key in LEGACY_COUNTS:
+        count = params.get(LEGACY_COUNTS[message.key])
+    template = catalogue.template(message.key, lang, count)
+    if not params:
+        return template
+    values = {name: render(v, lang) if isinstance(v, Message) else v for name, v in params.items()}
+    if count is not None:
+        values.setdefault(COUNT, count)
+    return template.format(**values)
