@@ -22,7 +22,7 @@ from tpbis.adapters.forms import (
     save_record,
 )
 from tpbis.adapters.sheets import RetryPolicy, open_spreadsheet
-from tpbis.cli.main import EXIT_RETRY, main
+from tpbis.cli.main import main
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Rubric
@@ -449,7 +449,7 @@ class TestSameErrorsAsSheets:
         monkeypatch.setattr(_transport.RetryPolicy, "__init__", _no_wait_policy_init(_transport.RetryPolicy.__init__))
         emulator.inject(FaultRule(status=503, times=100))
         code = main(["--lang", "en", "form", "check", "--form-id", form_id, "--record", str(tmp_path / "none.json")])
-        assert EXIT_RETRY == code
+        assert RemoteError.exit_code == code
         assert "did not answer after 6 attempts" in capsys.readouterr().err
 
     def test_forbidden_names_the_account(self, emulator: SheetsEmulator, session: requests.Session) -> None:

@@ -169,9 +169,12 @@ class TestSyncState:
         assert expected == state
 
     def test_writes_the_same_cells(self) -> None:
-        """Unstructuring gives back the previous version's rows, keys in the same order."""
+        """Unstructuring gives back the previous version's rows, keys in the same order (counts gain excluded)."""
         state = read_state(Table(name="_tpbis", header=("key", "value"), rows=PREVIOUS_STATE))
-        assert PREVIOUS_STATE == state_cells(state)
+        expected = tuple(
+            (key, f"{value} excluded=0" if key == "last_complete_counts" else value) for key, value in PREVIOUS_STATE
+        )
+        assert expected == state_cells(state)
 
     def test_unreadable_cells_count_as_empty(self) -> None:
         """An edited tab: unknown status is not complete, an unreadable expiry is a stale lock, extra keys go."""

@@ -57,7 +57,7 @@ from pathlib import Path
 import attrs
 
 from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
-from tpbis.adapters.xlsx import _openpyxl, _table
+from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
 from tpbis.forms.schema import FORM_FIELDS
 from tpbis.parsing.mapping import Field, default_titles
@@ -265,25 +265,16 @@ def _is_zip(path: Path) -> bool:
 
 def _xlsx_sheet(path: Path) -> Table:
     """The submissions sheet of a KoBo XLSX export: it is named after the form, so take the first
-    sheet that carries KoBo's metadata columns (repeat-group sheets follow it), else the first sheet."""
-    openpyxl = _openpyxl()
-    # A file handle, not the path: openpyxl refuses names not ending in .xlsx, and the kind is told by content.
-    with path.open("rb") as handle:
-        try:
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
-        try:
-            sheets = workbook.worksheets
-            if not sheets:
-                raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
-            for sheet in sheets:
-                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-                if {str(h) for h in header} & {"_submission_time", "_uuid", "SubmissionDate"}:
-                    return _table(sheet)
-            return _table(sheets[0])
-        finally:
-            workbook.close()
+    sheet that carries KoBo's metadata columns (repeat-group sheets follow it), else the first sheet.
+
+    Read with the bounded reader of :mod:`tpbis.adapters.xlsx` (safe XML, size limits)."""
+    sheets = list(read_workbook(path).values())
+    if not sheets:
+        raise SourceError.from_catalogue("form.export_columns", path=str(path), missing="-", found="-")
+    for sheet in sheets:
+        if set(sheet.header) & {"_submission_time", "_uuid", "SubmissionDate"}:
+            return sheet
+    return sheets[0]
 
 
 def _zip_main_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:

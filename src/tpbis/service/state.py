@@ -9,7 +9,7 @@ the reverse):
 ``status``                 ``writing``, ``complete`` or ``interrupted``
 ``periods``                period keys joined by ``", "``
 ``last_complete_at``       ISO 8601 instant, e.g. ``2024-10-02T09:00:00Z``
-``last_complete_counts``   ``rows=N accepted=N rejected=N duplicates=N blank=N``
+``last_complete_counts``   ``rows=N accepted=N rejected=N duplicates=N blank=N excluded=N``
 ``lock_expires``           ISO 8601 instant
 ========================== ===================================================
 
