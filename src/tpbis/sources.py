@@ -169,7 +169,11 @@ def _form_read(form_id: str, rubric: Rubric, options: SourceOptions) -> tuple[Ta
     """A Google Form's responses by question id, after a drift check (the record ``tpbis-form.json``
     when it belongs to this form, else the questions' default titles)."""
     from tpbis.adapters.forms import RECORD_FILE, FormsClient, load_record, read_form
-    from tpbis.adapters.google import FORMS_BODY_READONLY_SCOPE, FORMS_RESPONSES_SCOPE, google_session
+    from tpbis.adapters.google import (
+        FORMS_BODY_READONLY_SCOPE,
+        FORMS_RESPONSES_SCOPE,
+        google_session,
+    )
 
     path = options.base_dir / RECORD_FILE
     record = load_record(path) if path.exists() else None
