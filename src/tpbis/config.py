@@ -14,17 +14,21 @@ nothing lets the next one speak.
     responses_tab = "Respons Formulir 1"
     registry_tab = "Perpustakaan"
     rubric = "rubrik-kepri.toml"    # relative to this file
+    registry = "perpustakaan.csv"   # registry source: a CSV, an .xlsx with a
+                                    # Perpustakaan tab (relative to this file),
+                                    # or a Google Sheets URL or key
 
     [columns]                       # header title = field
     "Nama Perpustakaan Desa" = "library"
 
 Environment variables (see :data:`ENVIRONMENT`): ``TPBIS_CONFIG``,
 ``TPBIS_LANG``, ``TPBIS_SHEET_TIMEZONE``, ``TPBIS_DAY_FIRST``,
-``TPBIS_RESPONSES_TAB``, ``TPBIS_REGISTRY_TAB``, ``TPBIS_RUBRIC``.
+``TPBIS_RESPONSES_TAB``, ``TPBIS_REGISTRY_TAB``, ``TPBIS_RUBRIC``, ``TPBIS_REGISTRY``.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -64,9 +68,11 @@ ENVIRONMENT: Mapping[str, str] = {
     "TPBIS_RESPONSES_TAB": "responses_tab",
     "TPBIS_REGISTRY_TAB": "registry_tab",
     "TPBIS_RUBRIC": "rubric",
+    "TPBIS_REGISTRY": "registry",
 }
 CONFIG_VARIABLE = "TPBIS_CONFIG"
 
+_SHEETS_KEY = re.compile(r"[A-Za-z0-9_-]{20,}")
 _TRUE = frozenset({"1", "true", "yes", "ya", "on"})
 _FALSE = frozenset({"0", "false", "no", "tidak", "off"})
 
@@ -92,6 +98,8 @@ class Config:
     registry_tab: str | None = None
     #: a rubric file, relative to :attr:`base_dir`
     rubric: str | None = None
+    #: the registry source (a file relative to :attr:`base_dir`, or a Google Sheets URL or key)
+    registry: str | None = None
     columns: dict[str, str] | None = None
     #: the folder relative paths in this layer are read from
     base_dir: str = "."
@@ -105,6 +113,9 @@ class Settings:
     read: ReadOptions = attrs.Factory(ReadOptions)
     #: the rubric file; ``None`` for the built-in default
     rubric: Path | None = None
+    #: the registry source instead of the workbook's tab (``--registry``, ``TPBIS_REGISTRY``,
+    #: ``registry`` in ``tpbis.toml``); ``None`` when none was set
+    registry: str | None = None
     #: the folder of ``tpbis.toml`` (where ``tpbis-form.json`` lives), else the current one
     base_dir: Path = Path()
 
@@ -189,6 +200,15 @@ def _first(layers: tuple[Config, ...], name: str) -> tuple[Any, Config | None]:
     return None, None
 
 
+def _located(value: str, base_dir: str) -> str:
+    """A registry source named in a layer: a file relative to the layer's folder, else the text
+    itself (a Google Sheets URL or key)."""
+    if "://" in value or base_dir == ".":
+        return value
+    candidate = Path(base_dir) / value
+    return str(candidate) if candidate.exists() or not _SHEETS_KEY.fullmatch(value) else value
+
+
 def resolve_settings(*layers: Config) -> Settings:
     """Merge ``layers``, highest precedence first, over the defaults.
 
@@ -201,6 +221,7 @@ def resolve_settings(*layers: Config) -> Settings:
     columns, _ = _first(layers, "columns")
     registry_tab, _ = _first(layers, "registry_tab")
     rubric, rubric_layer = _first(layers, "rubric")
+    registry, registry_layer = _first(layers, "registry")
     file_dir = next((layer.base_dir for layer in layers if layer.base_dir != "."), ".")
     read = ReadOptions(
         sheet_timezone=_first(layers, "sheet_timezone")[0],
@@ -213,5 +234,6 @@ def resolve_settings(*layers: Config) -> Settings:
         lang=lang or "id",
         read=read,
         rubric=Path(rubric_layer.base_dir) / rubric if rubric is not None and rubric_layer is not None else None,
+        registry=_located(registry, registry_layer.base_dir) if registry_layer is not None else None,
         base_dir=Path(file_dir),
     )

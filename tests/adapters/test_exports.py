@@ -33,6 +33,8 @@ FIXTURES = Path(__file__).parent / "exports"
 UUIDS = ["3f1c1d2e-0001-4c1b-9a55-0a1b2c3d4e01", "3f1c1d2e-0002-4c1b-9a55-0a1b2c3d4e02",
          "3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03"]
 UTC = ["2024-09-02T22:30:00+00:00", "2024-09-05T03:00:00+00:00", "2024-09-06T10:15:00+00:00"]
+#: the device's ``end`` times (written at +07:00) as UTC instants: the reporting time exports give
+DEVICE_END = ["2024-09-02T22:29:41+00:00", "2024-09-05T02:59:02+00:00", "2024-09-06T10:14:30+00:00"]
 
 
 def sheet_table() -> Table:
@@ -54,12 +56,17 @@ def sheet_table() -> Table:
 
 
 def canonical(result: ParseResult) -> list[tuple[Any, ...]]:
-    """What scoring uses of each activity, with the reporting time as a UTC instant."""
+    """What scoring uses of each activity except the reporting instant (see :func:`instants`)."""
     return [
         (a.library_id, a.date, a.title, a.kind, a.participants_male, a.participants_female, a.partners,
-         a.documentation_url, a.publication_urls, a.reported_at.in_timezone("UTC").isoformat(), a.reported_on)
+         a.documentation_url, a.publication_urls, a.reported_on)
         for a in result.activities
     ]
+
+
+def instants(result: ParseResult) -> list[str]:
+    """Each activity's reporting time as a UTC instant."""
+    return [a.reported_at.in_timezone("UTC").isoformat() for a in result.activities]
 
 
 EXPORTS = ["kobo_xml_groups.csv", "kobo_labels.xlsx", "odk_central.csv", "odk_central.csv.zip"]
@@ -70,22 +77,24 @@ class TestFixtures:
 
     @pytest.mark.parametrize("name", EXPORTS)
     def test_same_rows_as_the_sheet(self, name: str, registry: Registry, rubric: Rubric) -> None:
-        """Library, date, title, kind, participants, links and the UTC reporting instant match the sheet's."""
+        """Library, date, title, kind, participants, links and reporting day match the sheet's; the
+        reporting instant is the device's 'end' (seconds before the sheet's receipt stamp)."""
         expected = parse_responses(sheet_table(), registry, rubric)
         actual = parse_responses(read_export(FIXTURES / name), registry, rubric)
         assert canonical(expected) == canonical(actual)
         assert expected.counts == actual.counts
         assert 1 == actual.counts.excluded  # the third report was rejected by a reviewer
         assert ["submission.excluded"] == [p.code for p in actual.problems]
-        assert UTC[:2] == [a.reported_at.in_timezone("UTC").isoformat() for a in actual.activities]
+        assert UTC[:2] == instants(expected)
+        assert DEVICE_END[:2] == instants(actual)
 
     @pytest.mark.parametrize("name", EXPORTS)
-    def test_submission_times_are_aware_utc(self, name: str) -> None:
-        """The reporting-time cells are aware datetimes in UTC, not wall times to be re-zoned."""
+    def test_reporting_times_are_aware_device_end(self, name: str) -> None:
+        """The reporting-time cells are the device's 'end' as aware datetimes (+07:00), not wall times."""
         table = read_export(FIXTURES / name)
         stamps = [row[0] for row in table.rows]
-        assert all(isinstance(s, dt.datetime) and s.utcoffset() == dt.timedelta(0) for s in stamps)
-        assert UTC == [s.isoformat() for s in stamps if isinstance(s, dt.datetime)]
+        assert all(isinstance(s, dt.datetime) and s.utcoffset() == dt.timedelta(hours=7) for s in stamps)
+        assert DEVICE_END == [s.astimezone(dt.UTC).isoformat() for s in stamps if isinstance(s, dt.datetime)]
 
     @pytest.mark.parametrize(("name", "ids"), [
         ("kobo_xml_groups.csv", UUIDS), ("kobo_labels.xlsx", UUIDS),
@@ -111,10 +120,10 @@ class TestFixtures:
         assert (REVIEW_STATE_COLUMN, states) == (export.review_column, [row[column] for row in export.table.rows])
 
     @pytest.mark.parametrize(("name", "source", "stamp"), [
-        ("kobo_xml_groups.csv", ExportSource.KOBO, "_submission_time"),
-        ("kobo_labels.xlsx", ExportSource.KOBO, "_submission_time"),
-        ("odk_central.csv", ExportSource.ODK_CENTRAL, "SubmissionDate"),
-        ("odk_central.csv.zip", ExportSource.ODK_CENTRAL, "SubmissionDate"),
+        ("kobo_xml_groups.csv", ExportSource.KOBO, "end"),
+        ("kobo_labels.xlsx", ExportSource.KOBO, "end"),
+        ("odk_central.csv", ExportSource.ODK_CENTRAL, "end"),
+        ("odk_central.csv.zip", ExportSource.ODK_CENTRAL, "end"),
     ])
     def test_metadata(self, name: str, source: ExportSource, stamp: str) -> None:
         """The export says which service wrote it and which columns fed the fields."""
@@ -148,6 +157,23 @@ class TestUtcSemantics:
         (stamp,) = [row[0] for row in read_export(path).rows]
         assert dt.datetime(2024, 9, 3, 5, 29, 41, tzinfo=dt.timezone(dt.timedelta(hours=8))) == stamp
         assert dt.timedelta(hours=8) == stamp.utcoffset()  # type: ignore[union-attr]
+
+    def test_device_end_preferred_over_submission_time(self, tmp_path: Path) -> None:
+        """With both, 'end' (when the report was finished) wins over the later server receipt."""
+        path = _write(tmp_path / "x.csv", ["_submission_time", "end", *NAMES],
+                      [["2024-09-10T03:00:00", "2024-09-03T05:29:41.000+07:00", *ROW[1:]]])
+        export = open_export(path)
+        stamp = export.table.rows[0][0]
+        assert ("end", "2024-09-02T22:29:41+00:00") == (
+            export.timestamp_column, stamp.astimezone(dt.UTC).isoformat() if isinstance(stamp, dt.datetime) else stamp)
+
+    def test_blank_end_falls_back_to_submission_time(self, tmp_path: Path) -> None:
+        """A row without 'end' (a web submission that lost it) takes its UTC submission time."""
+        path = _write(tmp_path / "x.csv", ["SubmissionDate", "end", *NAMES, "KEY"],
+                      [["2024-09-05T03:00:00.000Z", "", *ROW[1:], "uuid:1"],
+                       ["2024-09-05T03:00:00.000Z", "2024-09-05T09:59:02.000+07:00", *ROW[1:], "uuid:2"]])
+        stamps = [row[0] for row in read_export(path).rows]
+        assert [dt.datetime(2024, 9, 5, 3, tzinfo=dt.UTC), dt.datetime(2024, 9, 5, 2, 59, 2, tzinfo=dt.UTC)] == stamps
 
     def test_unreadable_stamp_is_left_for_the_parser(self, tmp_path: Path, registry: Registry, rubric: Rubric) -> None:
         """A submission time that is not ISO text stays as written, so the parser reports timestamp.invalid."""

@@ -35,6 +35,12 @@ What the exports look like (the sources consulted are named; none is tpbis's own
 
 Semantics kept here, so the parser converts rather than guesses:
 
+* the reporting time is the device's ``end`` (XLSForm metadata: when the
+  librarian finished the report, written with the device's offset) when the
+  export has it, else the server's submission time. ``end`` is preferred
+  because timeliness (SPEC: reported by the deadline) is about when the
+  report was made, and the receipt is later by however long the phone stayed
+  offline; a row whose ``end`` is blank falls back to its submission time;
 * submission times are UTC instants: they become aware ``datetime`` values
   (``start``/``end`` metadata keep the offset they were written with);
 * the submission id (``_uuid``, ``KEY``, ``meta-instanceID``) is carried in
@@ -81,8 +87,12 @@ REVIEW_STATE_COLUMN = "ReviewState"
 
 #: Columns that hold the server's receipt time, always UTC.
 _UTC_COLUMNS = ("_submission_time", "SubmissionDate")
-#: Where the reporting time is read from, best first.
-_TIMESTAMP_COLUMNS = (*_UTC_COLUMNS, "end", "endtime")
+#: Columns that hold the device's time the form was finished (XLSForm's ``end`` metadata).
+_DEVICE_COLUMNS = ("end", "endtime")
+#: Where the reporting time is read from, best first: the device's ``end`` (when the librarian
+#: finished the report, with its offset) before the server's receipt (later by however long the
+#: phone stayed offline); a row whose ``end`` is blank falls back to the receipt time.
+_TIMESTAMP_COLUMNS = (*_DEVICE_COLUMNS, *_UTC_COLUMNS)
 _ID_COLUMNS = ("_uuid", "KEY", "meta-instanceID", "meta/instanceID", "instanceID", "_id")
 _REVIEW_COLUMNS = ("ReviewState", "_validation_status")
 _KOBO_MARKERS = frozenset({"_uuid", "_submission_time", "_validation_status", "_submitted_by", "_index"})
@@ -213,7 +223,7 @@ def export_table(source: Table, *, path: str = "") -> Export:
     stamp = _find(header, _TIMESTAMP_COLUMNS)
     missing = [f.value for f in (Field.LIBRARY, Field.DATE, Field.TITLE, Field.KIND) if f not in index_of]
     if stamp is None:
-        missing.insert(0, "/".join(_TIMESTAMP_COLUMNS[:2]))
+        missing.insert(0, "/".join(_UTC_COLUMNS))
     if missing:
         raise SourceError.from_catalogue(
             "form.export_columns", path=path or source.name, missing=", ".join(missing),
@@ -221,6 +231,7 @@ def export_table(source: Table, *, path: str = "") -> Export:
         )
     assert stamp is not None  # missing would have raised
     utc = header[stamp] in _UTC_COLUMNS
+    receipt = None if utc else _find(header, _UTC_COLUMNS)
     ids_at = _find(header, _ID_COLUMNS)
     review_at = _find(header, _REVIEW_COLUMNS)
     out_header = [default_titles(f, "id") for f in (Field.REPORTED_AT, *FORM_FIELDS)]
@@ -233,7 +244,11 @@ def export_table(source: Table, *, path: str = "") -> Export:
     ids: list[str] = []
     for cells in source.rows:
         padded: list[Cell] = [*cells, *([None] * (width - len(cells)))]
-        row: list[Cell] = [_instant(padded[stamp], utc)]
+        moment = padded[stamp]
+        if receipt is not None and (moment is None or (isinstance(moment, str) and not moment.strip())):
+            row: list[Cell] = [_instant(padded[receipt], True)]
+        else:
+            row = [_instant(moment, utc)]
         row += [padded[index_of[f]] if f in index_of else None for f in FORM_FIELDS]
         if ids_at is not None:
             ident = padded[ids_at]

@@ -6,11 +6,14 @@ import argparse
 import csv
 import io
 import sys
+from collections.abc import Sequence
 
-from tpbis.config import Config, layer
+from tpbis.adapters.sources import SourceKind
+from tpbis.config import Config, Settings, layer
+from tpbis.domain.rubric import Rubric
+from tpbis.forms.drift import Drift
 from tpbis.i18n import t
-from tpbis.service import Inputs, ReadOptions
-from tpbis.sources import load_inputs
+from tpbis.sources import OpenedSource, SourceOptions, open_source
 
 __all__ = [
     "EXIT_OK",
@@ -18,7 +21,10 @@ __all__ = [
     "global_options",
     "open_inputs",
     "read_options",
+    "source_kind_options",
+    "source_open_options",
     "source_options",
+    "warn_drifts",
     "write_csv",
 ]
 
@@ -31,11 +37,22 @@ def global_options(parser: argparse.ArgumentParser, default: object = None) -> N
 
 
 def source_options() -> argparse.ArgumentParser:
-    """The parent for commands that read a workbook or CSV file: source, ``--period``, ``--registry``."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("source", metavar="WORKBOOK", help=t("cli.opt.source"))
+    """The parent for commands that score a SOURCE: the source, ``--period`` and how to open it."""
+    parent = argparse.ArgumentParser(add_help=False, parents=[source_kind_options()])
+    parent.add_argument("source", metavar="SOURCE", help=t("cli.opt.source_any"))
     parent.add_argument("--period", required=True, help=t("cli.opt.period"))
-    parent.add_argument("--registry", help=t("cli.opt.registry"))
+    parent.add_argument("--registry", help=t("cli.opt.registry_any"))
+    return parent
+
+
+def source_kind_options(*, credentials: bool = True) -> argparse.ArgumentParser:
+    """The parent for how to open a SOURCE: ``--source-kind``, ``--encoding``, ``--delimiter``, ``--credentials``."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--source-kind", choices=[k.value for k in SourceKind], help=t("cli.opt.source_kind"))
+    parent.add_argument("--encoding", help=t("cli.opt.encoding"))
+    parent.add_argument("--delimiter", help=t("cli.opt.delimiter"))
+    if credentials:
+        parent.add_argument("--credentials", help=t("cli.sync.credentials"))
     return parent
 
 
@@ -62,12 +79,40 @@ def flags_layer(args: argparse.Namespace) -> Config:
         responses_tab=getattr(args, "responses_tab", None),
         registry_tab=getattr(args, "registry_tab", None),
         rubric=getattr(args, "rubric", None),
+        registry=getattr(args, "registry", None),
     )
 
 
-def open_inputs(args: argparse.Namespace, read: ReadOptions) -> Inputs:
-    """Open ``args.source`` (and ``--registry``) with the file adapters, read as ``read`` says."""
-    return load_inputs(args.source, registry=args.registry, read=read)
+def source_open_options(args: argparse.Namespace, settings: Settings) -> SourceOptions:
+    """How to open the command's SOURCE, from its ``--source-kind``/``--encoding``/``--delimiter``/
+    ``--credentials`` (unset where the command has no such option)."""
+    return SourceOptions(
+        kind=getattr(args, "source_kind", None),
+        encoding=getattr(args, "encoding", None),
+        delimiter=getattr(args, "delimiter", None),
+        credentials=getattr(args, "credentials", None),
+        base_dir=settings.base_dir,
+    )
+
+
+def warn_drifts(drifts: Sequence[Drift], lang: str) -> None:
+    """Print a Google Form's drift findings (none of which blocked reading) on stderr."""
+    for drift in drifts:
+        sys.stderr.write(f"tpbis: {drift.message(lang)}\n")
+
+
+def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | None = None) -> OpenedSource:
+    """Open ``args.source`` and its registry (``--registry``, else ``TPBIS_REGISTRY`` or ``tpbis.toml``,
+    else the workbook's tab), read as the settings say; drift warnings go to stderr."""
+    opened = open_source(
+        args.source,
+        registry=settings.registry,
+        read=settings.read,
+        rubric=rubric if rubric is not None else settings.load_rubric(),
+        options=source_open_options(args, settings),
+    )
+    warn_drifts(opened.drifts, settings.lang)
+    return opened
 
 
 def write_csv(header: list[str], rows: list[list[object]]) -> None:

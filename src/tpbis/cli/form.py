@@ -26,7 +26,7 @@ from tpbis.forms.drift import check_form
 from tpbis.forms.schema import build_schema
 from tpbis.i18n import t
 from tpbis.parsing.mapping import Field
-from tpbis.sources import read_registry_file
+from tpbis.sources import SourceOptions, read_registry_file
 
 __all__ = ["register"]
 
@@ -48,11 +48,11 @@ def register(commands: Any) -> None:
     xlsform = actions.add_parser("xlsform", help=t("cli.form.xlsform"))
     xlsform.add_argument("out", metavar="OUT.xlsx")
     _inputs(xlsform)
-    xlsform.add_argument("--version", default="1", help=t("cli.form.version"))
+    xlsform.add_argument("--version", default=None, help=t("cli.form.version"))
     xlsform.set_defaults(run=_xlsform)
 
     check = actions.add_parser("check", help=t("cli.form.check"))
-    check.add_argument("--registry", help=t("cli.opt.registry"))
+    check.add_argument("--registry", help=t("cli.opt.registry_any"))
     check.add_argument("--regency", help=t("cli.form.check_regency"))
     check.add_argument("--rubric", help=t("cli.opt.rubric"))
     check.add_argument("--record", help=t("cli.form.record"))
@@ -70,8 +70,10 @@ def _inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record", help=t("cli.form.record"))
 
 
-def _registry(path: str, settings: Settings) -> Registry:
-    return read_registry_file(path, settings.read.registry_tab)
+def _registry(path: str, settings: Settings, credentials: str | None = None) -> Registry:
+    """The registry in any registry source (a CSV, an .xlsx with the tab, a Google spreadsheet)."""
+    options = SourceOptions(credentials=credentials, base_dir=settings.base_dir)
+    return read_registry_file(path, settings.read.registry_tab, options=options)
 
 
 def _record_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -169,8 +171,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     rubric = settings.load_rubric()
     schema = None
     registry = None
-    if args.registry:
-        registry = _registry(args.registry, settings)
+    registry_source = args.registry or settings.registry
+    if registry_source:
+        registry = _registry(registry_source, settings, args.credentials)
         schema = build_schema(rubric, registry, regency=args.regency or record.regency)
     drifts = check_form(live, record, schema=schema, rubric=rubric, registry=registry)
     errors = sum(1 for d in drifts if d.severity is Severity.ERROR)

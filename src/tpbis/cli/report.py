@@ -34,9 +34,10 @@ def _default_output(period: Period) -> Path:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang
     period = Period.parse(args.period)
-    inputs = open_inputs(args, settings.read)
+    rubric = settings.load_rubric()
+    inputs = open_inputs(args, settings, rubric).inputs
     data = build_report_data(
-        inputs, settings.load_rubric(), period, columns=settings.read.columns, day_first=settings.read.day_first
+        inputs, rubric, period, columns=settings.read.columns, day_first=settings.read.day_first
     )
     output = Path(args.output) if args.output else _default_output(period)
     document = render_report(data, lang=lang)

@@ -32,7 +32,7 @@ def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs
     """Open the inputs and score the one ``--period`` (shared with ``tpbis awards``)."""
     period = Period.parse(args.period)
     rubric = settings.load_rubric()
-    inputs = open_inputs(args, settings.read)
+    inputs = open_inputs(args, settings, rubric).inputs
     return inputs, score_inputs(inputs, rubric, [period], read=settings.read)
 
 

@@ -12,17 +12,15 @@ import uuid
 from collections import Counter
 from typing import Any
 
-import attrs
 import pendulum
 
-from tpbis.cli._common import read_options
+from tpbis.cli._common import read_options, source_kind_options, source_open_options, warn_drifts
 from tpbis.config import Settings
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Color, Rubric
-from tpbis.errors import ConfigError
+from tpbis.domain.rubric import Color
 from tpbis.i18n import t
 from tpbis.service.sync import SyncOptions, SyncResult, default_periods, sync
-from tpbis.service.workbook import Workbook
+from tpbis.sources import open_sync_workbook
 
 __all__ = ["register"]
 
@@ -30,9 +28,11 @@ __all__ = ["register"]
 def register(commands: Any) -> None:
     """Add ``tpbis sync`` to the command parsers."""
     parser = commands.add_parser(
-        "sync", help=t("cli.sync.help"), description=t("cli.sync.help"), parents=[read_options()]
+        "sync", help=t("cli.sync.help"), description=t("cli.sync.help"),
+        parents=[read_options(), source_kind_options(credentials=False)],
     )
-    parser.add_argument("source", metavar="SPREADSHEET", help=t("cli.sync.source"))
+    parser.add_argument("source", metavar="SOURCE", help=t("cli.sync.source_any"))
+    parser.add_argument("--registry", help=t("cli.opt.registry_any"))
     parser.add_argument("--period", action="append", help=t("cli.sync.period"))
     parser.add_argument("--source", dest="forms_source", metavar="forms:FORM_ID", help=t("cli.sync.source_forms"))
     parser.add_argument("--output", help=t("cli.sync.output"))
@@ -42,20 +42,6 @@ def register(commands: Any) -> None:
     parser.add_argument("--break-lock", action="store_true", help=t("cli.sync.break_lock"))
     parser.add_argument("--format", choices=["table", "json"], default="table", help=t("cli.opt.format"))
     parser.set_defaults(run=run)
-
-
-def open_workbook(source: str, *, output: str | None = None, credentials: str | None = None) -> Workbook:
-    """The workbook adapter for ``source``: an ``.xlsx`` path or a Google Sheets URL/key.
-
-    The CLI is where adapters are chosen; the sync service only sees the workbook port.
-    """
-    if source.lower().endswith(".xlsx"):
-        from tpbis.adapters.xlsx import XlsxWorkbook
-
-        return XlsxWorkbook(source, output)
-    from tpbis.adapters.sheets import open_spreadsheet
-
-    return open_spreadsheet(source, credentials=credentials)
 
 
 def owner_name() -> str:
@@ -97,10 +83,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     today = now.in_timezone(read.timezone()).date()
     periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(today)
     rubric = settings.load_rubric()
-    workbook = open_workbook(args.source, output=args.output, credentials=args.credentials)
-    if args.forms_source:
-        workbook, responses_tab = _with_form_responses(workbook, args, settings, rubric)
-        read = attrs.evolve(read, responses_tab=responses_tab)
+    workbook, read, drifts = open_sync_workbook(
+        args.source, output=args.output, registry=settings.registry, responses=args.forms_source, read=read,
+        rubric=rubric, options=source_open_options(args, settings),
+    )
+    warn_drifts(drifts, lang)
     options = SyncOptions(
         periods=periods,
         rubric=rubric,
@@ -123,37 +110,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(summary_text(result, lang))
     return 0
-
-
-def _with_form_responses(
-    workbook: Workbook, args: argparse.Namespace, settings: Settings, rubric: Rubric
-) -> tuple[Workbook, str]:
-    """Read the responses from the Forms API (by question id, after a drift check) instead of a tab."""
-    from tpbis.adapters.forms import (
-        RECORD_FILE,
-        FormResponsesWorkbook,
-        FormsClient,
-        load_record,
-        read_form,
-    )
-    from tpbis.adapters.google import (
-        FORMS_BODY_READONLY_SCOPE,
-        FORMS_RESPONSES_SCOPE,
-        google_session,
-    )
-
-    if not args.forms_source.startswith("forms:") or not args.forms_source.removeprefix("forms:"):
-        raise ConfigError.from_catalogue("error.bad_source", source=args.forms_source)
-    form_id = args.forms_source.removeprefix("forms:")
-    path = settings.base_dir / RECORD_FILE
-    record = load_record(path) if path.exists() else None
-    if record is not None and record.form_id != form_id:
-        record = None  # recorded for another form: read by the default titles
-    session = google_session([FORMS_BODY_READONLY_SCOPE, FORMS_RESPONSES_SCOPE], args.credentials)
-    read = read_form(FormsClient(session), form_id, record=record, rubric=rubric)
-    for drift in read.drifts:
-        sys.stderr.write(f"tpbis: {drift.message_en if settings.lang == 'en' else drift.message_id}\n")
-    return FormResponsesWorkbook(workbook, read.table), read.table.name
 
 
 def summary_document(result: SyncResult) -> dict[str, Any]:
