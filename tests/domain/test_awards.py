@@ -228,7 +228,7 @@ class TestJury:
         assert [(6, 1, Decimal("99.00")), (3, 2, Decimal("85.00")), (2, 3, Decimal("85.00"))] == [
             (s.entry.row, s.rank, s.score) for s in result.standings if s.eligible
         ]
-        reasons = {s.entry.row: [r[1] for r in s.reasons] for s in result.standings if not s.eligible}
+        reasons = {s.entry.row: [r.render("en") for r in s.reasons] for s in result.standings if not s.eligible}
         assert {
             4: ["library 'x' is not registered"],
             5: ["no link to the entry"],

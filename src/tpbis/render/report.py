@@ -6,7 +6,7 @@ drawn here in Python. It reads well on a phone (the charts scale with their
 ``viewBox``) and prints (``@media print``).
 
 >>> import tpbis
->>> from tpbis.report import build_report_data, render_report
+>>> from tpbis.render.report import build_report_data, render_report
 >>> inputs = tpbis.load_inputs("examples/kepri-2024.xlsx")  # doctest: +SKIP
 >>> data = build_report_data(inputs, tpbis.default_rubric(), tpbis.Period.parse("2024-09"))  # doctest: +SKIP
 >>> html = render_report(data, lang="en")  # doctest: +SKIP
@@ -23,7 +23,7 @@ from tpbis.domain.kpi import KpiRun
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric
 from tpbis.i18n import t
-from tpbis.report._html import page
+from tpbis.render.html import page
 from tpbis.service import AwardsReport, Inputs, awards_for, score_inputs
 
 __all__ = ["ReportData", "build_report_data", "render_report", "trend_periods"]
