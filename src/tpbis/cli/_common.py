@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 
 from tpbis.config import Config, layer
 from tpbis.i18n import t
+from tpbis.render.safe import csv_text
 from tpbis.service import Inputs, ReadOptions
 from tpbis.sources import load_inputs
 
@@ -71,9 +70,5 @@ def open_inputs(args: argparse.Namespace, read: ReadOptions) -> Inputs:
 
 
 def write_csv(header: list[str], rows: list[list[object]]) -> None:
-    """``header`` and ``rows`` as CSV on stdout."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
+    """``header`` and ``rows`` as CSV on stdout, formula-safe (:func:`tpbis.render.safe.write_csv`)."""
+    sys.stdout.write(csv_text(header, rows))

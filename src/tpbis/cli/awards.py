@@ -15,7 +15,14 @@ from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.errors import ConfigError
 from tpbis.i18n import t
 from tpbis.message import Message
-from tpbis.render import awards_document, awards_rows, awards_table, terminal_text, what_if_text, write_csv
+from tpbis.render import (
+    awards_document,
+    awards_rows,
+    awards_table,
+    terminal_text,
+    what_if_text,
+    write_csv,
+)
 from tpbis.service import AwardsReport, ScoreReport, awards_for
 
 __all__ = ["register"]

@@ -40,7 +40,7 @@ class Problem:
     #: the Forms API response id of the row, when it came from the Forms API
     response_id: str | None = None
 
-    def __init__(  # noqa: PLR0913 -- the fields, plus the two transitional text keywords
+    def __init__(
         self,
         *,
         row: int,

@@ -23,7 +23,14 @@ from tpbis.render.documents import (
 )
 from tpbis.render.rows import awards_rows, kpi_rows, problem_rows
 from tpbis.render.safe import csv_cell, csv_text, terminal_text, write_csv
-from tpbis.render.text import awards_table, gap_text, kpi_table, severity_counts, what_if_message, what_if_text
+from tpbis.render.text import (
+    awards_table,
+    gap_text,
+    kpi_table,
+    severity_counts,
+    what_if_message,
+    what_if_text,
+)
 
 __all__ = [
     "awards_document",
