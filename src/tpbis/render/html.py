@@ -20,7 +20,7 @@ from tpbis.domain.period import Period, month_name
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Color, Rubric
 from tpbis.i18n import t
-from tpbis.message import language
+from tpbis.message import Message, language
 from tpbis.render import _svg
 from tpbis.render._labels import label as _label
 from tpbis.render._svg import COLORS, INK, Band
@@ -182,10 +182,9 @@ def _header(run: KpiRun, lang: str, summary: str) -> str:
     counts = Counter(r.color for r in run.results)
     provinces = sorted({r.library.province for r in run.results})
     title = t("report.title", lang, period=_period_label(run.period, lang))
-    subtitle = t(
-        "report.subtitle", lang, region=", ".join(provinces) or "–", libraries=len(run.results),
-        rubric=run.rubric.ref,
-    )
+    subtitle = Message.plural(
+        "report.subtitle", len(run.results), region=", ".join(provinces) or "–", rubric=run.rubric.ref,
+    ).render(lang)
     tiles = "".join(
         f'<div class="tile tile-{c.value}"><b>{counts.get(c, 0)}</b><span>{escape(t(f"color.{c.value}", lang))}'
         f"</span></div>"
@@ -213,7 +212,7 @@ def _toc(lang: str) -> str:
 
 
 def _rollup_note(rollup: Rollup, lang: str) -> str:
-    return t("report.rollup_note", lang, libraries=rollup.libraries, mean=_num(rollup.mean))
+    return Message.plural("report.rollup_note", rollup.libraries, mean=_num(rollup.mean)).render(lang)
 
 
 def _overview(run: KpiRun, lang: str, legend: str) -> str:
@@ -361,7 +360,7 @@ def _library_card(result: LibraryResult, lang: str) -> str:
     meta = [library.kind.value]
     if library.village:
         meta.append(library.village)
-    meta.append(t("report.activities", lang, count=result.activity_count))
+    meta.append(Message.plural("report.activities", result.activity_count).render(lang))
     items = "".join(_indicator_item(i, lang) for i in result.indicators)
     return (
         f'<article class="card lib lib-{color.value}" id="lib-{escape(library.id)}">'
@@ -407,7 +406,7 @@ def _problems(problems: Sequence[Problem], lang: str) -> str:
         out.append(f"<p>{escape(t('report.problems.none', lang))}</p></section>")
         return "".join(out)
     errors, warnings = severity_counts(tuple(problems))
-    out.append(f"<p>{escape(t('report.problems.summary', lang, errors=errors, warnings=warnings))}</p>")
+    out.append(f"<p>{escape(Message.plural('report.problems.summary', errors, warnings=warnings).render(lang))}</p>")
     by_code = Counter((p.code, p.severity) for p in problems)
     ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0][0]))
     bars = [

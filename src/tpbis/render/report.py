@@ -22,7 +22,7 @@ import pendulum
 from tpbis.domain.kpi import KpiRun
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric
-from tpbis.i18n import t
+from tpbis.message import Message
 from tpbis.render.html import page
 from tpbis.service import AwardsReport, Inputs, awards_for, score_inputs
 
@@ -66,10 +66,10 @@ def render_report(data: ReportData, *, lang: str = "id") -> str:
     from tpbis import __version__  # late: tpbis/__init__ may import this package
 
     counts = data.awards.counts
-    summary = t(
-        "cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
+    summary = Message.plural(
+        "cli.summary", counts.rows, accepted=counts.accepted, rejected=counts.rejected,
         duplicates=counts.duplicates, blank=counts.blank,
-    )
+    ).render(lang)
     problems = data.awards.problems
     return page(
         run=data.run,
