@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gettext
 from collections.abc import Iterator, Mapping
 from typing import Literal
@@ -39,6 +40,7 @@ __all__ = [
     "argparse_language",
     "both",
     "install_argparse_translation",
+    "os_reason",
     "set_language",
     "t",
 ]
@@ -92,6 +94,28 @@ def both(key: str, /, **params: object) -> tuple[str, str]:
     """The message ``key`` in Indonesian and English."""
     message = Message(key, params)
     return render(message, "id"), render(message, "en")
+
+
+_OS_REASONS = {
+    errno.ENOENT: "oserror.not_found",
+    errno.EACCES: "oserror.permission",
+    errno.EPERM: "oserror.permission",
+    errno.EISDIR: "oserror.is_directory",
+    errno.ENOTDIR: "oserror.not_directory",
+}
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why the operating system refused, in the reader's language (its ``strerror`` is English).
+
+    >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")).render("id")
+    'berkas tidak ada'
+    """
+    key = _OS_REASONS.get(exc.errno or 0)
+    if key is not None:
+        return Message(key)
+    text = str(exc.strerror or exc)
+    return Message.literal(text, text)
 
 
 # --- argparse --------------------------------------------------------------------

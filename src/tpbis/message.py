@@ -32,6 +32,7 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LEGACY_COUNTS",
+    "LITERAL",
     "Catalogue",
     "Message",
     "Params",
@@ -49,6 +50,9 @@ DEFAULT_LANGUAGE: Final = "id"
 DOMAIN: Final = "tpbis"
 #: The parameter that chooses a plural form.
 COUNT: Final = "n"
+#: The key of a message whose text comes with it in both languages (:meth:`Message.literal`):
+#: rubric labels and units, library-defined names, text made before messages were data.
+LITERAL: Final = "literal"
 
 #: Plural entries whose call sites still name the count by an older parameter
 #: (``t("report.activities", count=3)``, ``from_catalogue("google.quota", attempts=2)``);
@@ -140,8 +144,24 @@ class Message:
         """
         return cls(key, params, **{COUNT: n})
 
+    @classmethod
+    def literal(cls, indonesian: str, english: str | None = None, /) -> Message:
+        """Text given in both languages, not looked up in the catalogue (``english`` defaults to ``indonesian``).
+
+        For data that arrives bilingual (a rubric's ``label``/``label_en``) and
+        can be nested in catalogue messages like any other message.
+
+        >>> Message.literal("Perpustakaan Teraktif", "Most Active Library").render("en")
+        'Most Active Library'
+        """
+        return cls(LITERAL, id=indonesian, en=indonesian if english is None else english)
+
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """This message as text in ``lang`` (see :func:`render`)."""
+        return render(self, lang)
+
+    def __call__(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The same as :meth:`render`: values that hold a message as ``message`` keep ``x.message(lang)`` working."""
         return render(self, lang)
 
 
@@ -262,6 +282,8 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
         ValueError: the entry has plural forms and the message has no ``n``.
     """
     params = message.params
+    if message.key == LITERAL:
+        return str(params["en" if language(lang) == "en" else "id"])
     count = params.get(COUNT)
     if count is None and message.key in LEGACY_COUNTS:
         count = params.get(LEGACY_COUNTS[message.key])

@@ -20,6 +20,7 @@ from tpbis.domain.awards import (
 from tpbis.domain.kpi import score
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period
+from tpbis.message import Message
 from tpbis.rubrics import default_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 
@@ -228,7 +229,7 @@ class TestJury:
         assert [(6, 1, Decimal("99.00")), (3, 2, Decimal("85.00")), (2, 3, Decimal("85.00"))] == [
             (s.entry.row, s.rank, s.score) for s in result.standings if s.eligible
         ]
-        reasons = {s.entry.row: [r[1] for r in s.reasons] for s in result.standings if not s.eligible}
+        reasons = {s.entry.row: [r.render("en") for r in s.reasons] for s in result.standings if not s.eligible}
         assert {
             4: ["library 'x' is not registered"],
             5: ["no link to the entry"],
@@ -277,3 +278,29 @@ class TestWhatIf:
                            publication_urls=(f"https://x.id/{k.value}/{i}",), delay_days=0) for i in range(n)]
         ]
         assert "hijau" == score(rescored_acts, make_registry([make_library("a")]), RUBRIC, MONTH).results[0].color.value
+
+
+class TestMessages:
+    """Unmet criteria and contest reasons are messages, rendered at the edge."""
+
+    def test_unmet_colour_is_one_message_with_nested_parts(self) -> None:
+        """The colours and the points short are nested messages, not language pairs."""
+        libs = [make_library("a"), make_library("b")]
+        result = category_result("plm_nasional", libs, green_base("a"))
+        (unmet,) = result.entries[1].unmet
+        assert ("award.unmet.color", Message("color.hijau"), Message("color.merah")) == (
+            unmet.message.key, unmet.message.params["color"], unmet.message.params["actual"],
+        )
+        assert unmet.message_en == unmet.message.render("en")
+
+    def test_contest_reasons_are_messages(self) -> None:
+        """An unregistered library without a link: two reasons, each a catalogue message."""
+        entry = ContestEntry(contest="reels", library_id="x", title="t", url=None,
+                             submitted_at=pendulum.datetime(2024, 9, 1, tz="Asia/Jakarta"), scores=(), row=2)
+        reels = next(c for c in RUBRIC.contests if c.id == "reels")
+        result = evaluate_contest(reels, [entry], registered=[])
+        assert [
+            ("contest.unregistered", "library 'x' is not registered"),
+            ("contest.no_url", "no link to the entry"),
+            ("contest.no_scores", "no jury scores yet"),
+        ] == [(r.key, r.render("en")) for r in result.standings[0].reasons]

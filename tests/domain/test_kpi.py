@@ -8,11 +8,12 @@ from fractions import Fraction
 import pytest
 
 from tpbis.domain.activity import ActivityKind
-from tpbis.domain.kpi import score
+from tpbis.domain.kpi import gap_advice, score
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
 from tpbis.domain.text import url_identity
+from tpbis.message import Message
 from tpbis.rubrics import default_rubric, default_text, parse_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 
@@ -284,3 +285,76 @@ class TestLazyGap:
         gap = result.gap
         assert gap is not None
         assert (Color.MERAH, Color.KUNING, True) == (result.color, gap.next_color, gap is result.gap)
+
+
+class TestGapAdvice:
+    """The gap advice is a message, rendered in either language at the edge."""
+
+    def test_advice_in_both_languages(self) -> None:
+        """Points short, then the two cheapest ways, each in the reader's language."""
+        advice = gap_advice(TestWorkedExample().run().gap)
+        assert (
+            "Kurang 6.2 poin untuk hijau. tambah 1 kegiatan pelibatan (kegiatan_pelibatan). "
+            "Atau: tambah 2 tautan publikasi (publikasi).",
+            "6.2 points short of green. add 1 engagement activities (kegiatan_pelibatan). "
+            "Or: add 2 publication links (publikasi).",
+        ) == (advice.render("id"), advice.render("en"))
+
+    def test_one_option(self) -> None:
+        """With one option asked for, there is no "or"."""
+        advice = gap_advice(TestWorkedExample().run().gap, options=1)
+        assert "6.2 points short of green. add 1 engagement activities (kegiatan_pelibatan)." == advice.render("en")
+
+    def test_top_colour(self) -> None:
+        """No gap: already hijau."""
+        assert ("Sudah hijau.", "Already green.") == (gap_advice(None).render("id"), gap_advice(None).render("en"))
+
+
+class TestPlurals:
+    """Counted words agree with their count in English; Indonesian has one form."""
+
+    @pytest.mark.parametrize(
+        ("key", "n", "indonesian", "english"),
+        [
+            ("report.activities", 1, "1 kegiatan", "1 activity"),
+            ("report.activities", 2, "2 kegiatan", "2 activities"),
+            ("award.points_short", 1, ", kurang 1 poin", ", 1 point short"),
+            ("award.points_short", Decimal("1.0"), ", kurang 1.0 poin", ", 1.0 points short"),
+            ("gap.points", Decimal("6.2"), "Kurang 6.2 poin untuk hijau.", "6.2 points short of green."),
+        ],
+    )
+    def test_forms(self, key: str, n: object, indonesian: str, english: str) -> None:
+        """The count chooses the English form; a fraction takes the plural."""
+        message = Message.plural(key, n, color=Message("color.hijau"))
+        assert (indonesian, english) == (message.render("id"), message.render("en"))
+
+    def test_what_if_single_kind(self) -> None:
+        """"or only 1 … activity" and "or only 3 … activities"."""
+        kind = Message.literal("pelatihan", "training")
+        assert ["or only 1 training activity", "or only 3 training activities", "atau hanya 1 kegiatan pelatihan"] == [
+            Message.plural("whatif.single", 1, kind=kind).render("en"),
+            Message.plural("whatif.single", 3, kind=kind).render("en"),
+            Message.plural("whatif.single", 1, kind=kind).render("id"),
+        ]
+
+
+class TestPeriodTitle:
+    """Period names come from the catalogue's month names, in both languages."""
+
+    @pytest.mark.parametrize(
+        ("text", "indonesian", "english"),
+        [
+            ("2024-08", "Agustus 2024", "August 2024"),
+            ("2024-Q3", "Triwulan III 2024", "Quarter 3 2024"),
+            ("2024-S2", "Semester 2 2024", "Half 2 2024"),
+            ("2024", "Tahun 2024", "Year 2024"),
+            ("2024-01-05..2024-03-10", "5 Januari–10 Maret 2024", "5 January–10 March 2024"),
+            ("2024-05-01..2024-05-09", "1–9 Mei 2024", "1–9 May 2024"),
+        ],
+    )
+    def test_title(self, text: str, indonesian: str, english: str) -> None:
+        """The title renders to the period's label and label_en."""
+        period = Period.parse(text)
+        assert (indonesian, english, indonesian, english) == (
+            period.title.render("id"), period.title.render("en"), period.label, period.label_en,
+        )

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from tpbis.domain.rubric import Color
+from tpbis.render._svg import COLORS
 from tpbis.report import ReportData, render_report
-from tpbis.report._svg import COLORS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tpbis.domain.rubric import Color
-from tpbis.report import _svg
+from tpbis.render import _svg
 
 H, K, M = Color.HIJAU, Color.KUNING, Color.MERAH
 WORDS = {H: "hijau", K: "kuning", M: "merah"}

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +12,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
 from tpbis.sources import OpenedSource, SourceOptions, open_source
+from tpbis.render.safe import csv_text
 
 __all__ = [
     "EXIT_OK",
@@ -116,9 +115,5 @@ def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | N
 
 
 def write_csv(header: list[str], rows: list[list[object]]) -> None:
-    """``header`` and ``rows`` as CSV on stdout."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
+    """``header`` and ``rows`` as CSV on stdout, formula-safe (:func:`tpbis.render.safe.write_csv`)."""
+    sys.stdout.write(csv_text(header, rows))

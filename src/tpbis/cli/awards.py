@@ -8,13 +8,21 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from tpbis.cli._common import EXIT_OK, read_options, source_options, write_csv
+from tpbis.cli._common import EXIT_OK, read_options, source_options
 from tpbis.cli.score import load_and_score
 from tpbis.config import Settings
 from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.errors import ConfigError
 from tpbis.i18n import t
-from tpbis.render import awards_document, awards_rows, awards_table, what_if_text
+from tpbis.message import Message
+from tpbis.render import (
+    awards_document,
+    awards_rows,
+    awards_table,
+    terminal_text,
+    what_if_text,
+    write_csv,
+)
 from tpbis.service import AwardsReport, ScoreReport, awards_for
 
 __all__ = ["register"]
@@ -47,14 +55,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.format == "csv":
-        write_csv(*awards_rows(categories, lang))
+        write_csv(*awards_rows(categories, lang), sys.stdout)
     else:
         sys.stdout.write(awards_table(categories, lang))
         for contest in awards.contests:
-            label = contest.contest.label_en if lang == "en" else contest.contest.label
+            label = Message.literal(contest.contest.label, contest.contest.label_en).render(lang)
             ranked = [s for s in contest.standings if s.eligible]
-            sys.stdout.write(f"{label}: " + (", ".join(
-                f"{s.rank}. {s.entry.library_id} ({s.score})" for s in ranked[:3]) or "-") + "\n")
+            sys.stdout.write(terminal_text(f"{label}: " + (", ".join(
+                f"{s.rank}. {s.entry.library_id} ({s.score})" for s in ranked[:3]) or "-")) + "\n")
     return EXIT_OK
 
 

@@ -22,7 +22,8 @@ from tpbis.cli import awards, form, report, rubric, score, sync
 from tpbis.cli._common import EXIT_OK, flags_layer, global_options
 from tpbis.config import Settings, config_from_env, config_path, load_config, resolve_settings
 from tpbis.errors import TpbisError
-from tpbis.i18n import set_language, t
+from tpbis.i18n import install_argparse_translation, set_language, t
+from tpbis.render.safe import terminal_text
 
 __all__ = ["main", "settings_for"]
 
@@ -111,22 +112,28 @@ def _early_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
         return "id"  # reported properly below, once parsed
 
 
+def _speak(lang: str) -> None:
+    """tpbis's messages and argparse's own (usage, errors, ``-h``) in ``lang``."""
+    set_language(lang)
+    install_argparse_translation(lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``tpbis``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     environ = os.environ
     lang = _early_language(argv, environ)
-    set_language(lang)
+    _speak(lang)
     args = _parser().parse_args(argv)
     lang = args.lang or lang
     try:
         settings = settings_for(args, environ)
         lang = settings.lang
-        set_language(lang)
+        _speak(lang)
         code: int = args.run(args, settings)
         return code
     except TpbisError as exc:
-        sys.stderr.write(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}\n")
+        sys.stderr.write(terminal_text(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}") + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -11,6 +11,8 @@ from tpbis.cli._common import EXIT_OK
 from tpbis.config import Settings
 from tpbis.domain.rubric import Rubric
 from tpbis.i18n import t
+from tpbis.message import Message
+from tpbis.render.safe import terminal_text
 from tpbis.rubrics import default_rubric, default_text, load_rubric
 
 __all__ = ["register"]
@@ -43,8 +45,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         json.dump({"ok": True, **_summary(rubric)}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(t("cli.rubric.ok", lang, ref=rubric.ref, indicators=len(rubric.indicators),
-                           awards=len(rubric.awards), contests=len(rubric.contests)) + "\n")
+        message = Message.plural("cli.rubric.ok", len(rubric.indicators), ref=rubric.ref,
+                                 awards=len(rubric.awards), contests=len(rubric.contests))
+        sys.stdout.write(terminal_text(message.render(lang)) + "\n")
     return EXIT_OK
 
 

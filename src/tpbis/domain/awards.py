@@ -32,7 +32,7 @@ from tpbis.domain.rubric import (
     Rubric,
 )
 from tpbis.domain.text import normalize_label
-from tpbis.i18n import both, t
+from tpbis.message import Message
 
 __all__ = [
     "AwardEntry",
@@ -59,8 +59,18 @@ class Unmet:
     criterion: Criterion
     actual: Fraction | Color | None
     required: Fraction | Color
-    message_id: str
-    message_en: str
+    #: why, in words (rendered at the edge)
+    message: Message
+
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian."""
+        return self.message.render("id")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self.message.render("en")
 
 
 @attrs.frozen(kw_only=True)
@@ -137,17 +147,13 @@ def _check(
             return None
         minimum = next(b.minimum for b in rubric.bands if b.color is wanted)
         short = round_half_up(minimum) - result.composite
-        message_id, message_en = both(
+        message = Message(
             "award.unmet.color",
-            color_id=t(f"color.{wanted.value}", "id"),
-            color_en=t(f"color.{wanted.value}", "en"),
-            actual_id=t(f"color.{result.color.value}", "id"),
-            actual_en=t(f"color.{result.color.value}", "en"),
-            points_id=f", kurang {short} poin",
-            points_en=f", {short} points short",
+            color=Message(f"color.{wanted.value}"),
+            actual=Message(f"color.{result.color.value}"),
+            points=Message.plural("award.points_short", short),
         )
-        return Unmet(criterion=criterion, actual=result.color, required=wanted,
-                     message_id=message_id, message_en=message_en)
+        return Unmet(criterion=criterion, actual=result.color, required=wanted, message=message)
     actual = metric_value(criterion.metric, criterion.kinds, result, activities)
     required = criterion.minimum or Fraction(0)
     if actual is not None and actual >= required:
@@ -156,23 +162,21 @@ def _check(
         chosen = [a for a in activities if a.kind in criterion.kinds]
         documented = sum(1 for a in chosen if a.documentation_url)
         to_document = max(math.ceil(required * len(chosen) / 100) - documented, 0)
-        message_id, message_en = both(
+        message = Message(
             "award.unmet.share",
             required=round_half_up(required),
             actual="-" if actual is None else round_half_up(actual),
             missing=to_document,
-            unit_id=criterion.unit or criterion.metric.value,
-            unit_en=criterion.unit_en or criterion.metric.value,
+            unit=_unit(criterion),
         )
     else:
-        message_id, message_en = both(
-            "award.unmet.more",
-            amount=math.ceil(required - (actual or 0)),
-            unit_id=criterion.unit or criterion.metric.value,
-            unit_en=criterion.unit_en or criterion.metric.value,
-        )
-    return Unmet(criterion=criterion, actual=actual, required=required,
-                 message_id=message_id, message_en=message_en)
+        message = Message("award.unmet.more", amount=math.ceil(required - (actual or 0)), unit=_unit(criterion))
+    return Unmet(criterion=criterion, actual=actual, required=required, message=message)
+
+
+def _unit(criterion: Criterion) -> Message:
+    """The criterion's unit as the rubric names it in both languages."""
+    return Message.literal(criterion.unit or criterion.metric.value, criterion.unit_en or criterion.metric.value)
 
 
 def ranking_score(
@@ -259,8 +263,8 @@ class ContestStanding:
     eligible: bool
     rank: int | None
     score: Decimal | None
-    #: reasons an entry is ineligible, as message catalogue pairs
-    reasons: tuple[tuple[str, str], ...] = ()
+    #: reasons an entry is ineligible (rendered at the edge)
+    reasons: tuple[Message, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -293,15 +297,15 @@ def evaluate_contest(
     for entry in entries:
         if entry.contest != contest.id:
             continue
-        reasons: list[tuple[str, str]] = []
+        reasons: list[Message] = []
         if entry.library_id not in known:
-            reasons.append(both("contest.unregistered", library=entry.library_id))
+            reasons.append(Message("contest.unregistered", library=entry.library_id))
         if not entry.url:
-            reasons.append(both("contest.no_url"))
+            reasons.append(Message("contest.no_url"))
         if contest.deadline is not None and entry.submitted_at > contest.deadline:
-            reasons.append(both("contest.late", deadline=contest.deadline.to_datetime_string()))
+            reasons.append(Message("contest.late", deadline=contest.deadline.to_datetime_string()))
         if not entry.scores:
-            reasons.append(both("contest.no_scores"))
+            reasons.append(Message("contest.no_scores"))
         score = (
             round_half_up(jury_score(entry.scores, contest.trim_from), contest.decimals)
             if entry.scores else None

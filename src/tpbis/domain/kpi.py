@@ -26,6 +26,7 @@ from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Indicator, Measure, Rubric
 from tpbis.domain.text import url_identity
+from tpbis.message import Message
 
 __all__ = [
     "Gap",
@@ -36,6 +37,7 @@ __all__ = [
     "LibraryResult",
     "Rollup",
     "SelfTallying",
+    "gap_advice",
     "rollup",
     "score",
     "tally",
@@ -287,6 +289,31 @@ def _gap(
     )
     points = round_half_up(band.minimum) - composite
     return Gap(next_color=band.color, points=points, options=(*closing, *others))
+
+
+def gap_advice(gap: Gap | None, options: int = 2) -> Message:
+    """Plain words for how a library reaches the next colour: the points short, then up to ``options`` ways.
+
+    >>> gap_advice(None).render("en")
+    'Already green.'
+    """
+    if gap is None:
+        return Message("gap.top", color=Message(f"color.{Color.HIJAU.value}"))
+    points = Message.plural("gap.points", gap.points, color=Message(f"color.{gap.next_color.value}"))
+    steps: list[Message] = []
+    for option in gap.options[:options]:
+        if option.extra is None:
+            continue
+        indicator = option.indicator
+        amount = str(round_half_up(option.extra)) if indicator.measure.is_percentage else str(int(option.extra))
+        unit = Message.literal(indicator.unit, indicator.unit_en)
+        steps.append(Message("gap.option", amount=amount, unit=unit, indicator=indicator.id))
+    if not steps:
+        return points
+    chained = Message("gap.step", step=steps[-1])
+    for step in reversed(steps[:-1]):
+        chained = Message("gap.steps", first=step, rest=chained)
+    return Message("gap.advice", points=points, steps=chained)
 
 
 def _rows(indicator: Indicator, tally: KindTally) -> list[int]:

@@ -18,8 +18,9 @@ import attrs
 import pendulum
 
 from tpbis.errors import PeriodError
+from tpbis.message import Message
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "MONTH_NAMES_EN", "MONTH_NAMES_ID", "Period"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "MONTH_NAMES_EN", "MONTH_NAMES_ID", "Period", "month_name"]
 
 #: The years a period may lie in; anything else is a typo (``202`` or ``20244``).
 MIN_YEAR = 2000
@@ -34,7 +35,6 @@ MONTH_NAMES_EN = (
     "July", "August", "September", "October", "November", "December",
 )
 _ROMAN = ("I", "II", "III", "IV")
-_DASH = "\N{EN DASH}"
 
 _FORMS = "2024-09, 2024-Q3, 2024-S2, 2024"
 _FORMS_ID = f"{_FORMS} atau 2024-01-01..2024-09-25"
@@ -82,22 +82,31 @@ def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def _day_label(day: dt.date, names: tuple[str, ...], *, month: bool = True, year: bool = True) -> str:
-    text = str(day.day)
+def month_name(month: int) -> Message:
+    """The name of ``month`` (1…12) as a message: ``Agustus`` in Indonesian, ``August`` in English."""
+    return Message(f"month.{MONTH_NAMES_EN[month - 1].lower()}")
+
+
+def _day_title(day: dt.date, *, month: bool = True, year: bool = True) -> Message:
+    if month and year:
+        return Message("period.day", day=day.day, month=month_name(day.month), year=day.year)
     if month:
-        text += f" {names[day.month - 1]}"
-    if year:
-        text += f" {day.year}"
-    return text
+        return Message("period.day_month", day=day.day, month=month_name(day.month))
+    return Message("period.day_only", day=day.day)
 
 
-def _range_label(start: dt.date, end: dt.date, names: tuple[str, ...]) -> str:
+def _range_title(start: dt.date, end: dt.date) -> Message:
     if start == end:
-        return _day_label(start, names)
+        return _day_title(start)
     same_year = start.year == end.year
     same_month = same_year and start.month == end.month
-    head = _day_label(start, names, month=not same_month, year=not same_year)
-    return f"{head}{_DASH}{_day_label(end, names)}"
+    head = _day_title(start, month=not same_month, year=not same_year)
+    return Message("period.range", start=head, end=_day_title(end))
+
+
+def _labels(title: Message) -> dict[str, str]:
+    """The ``label`` and ``label_en`` fields of a period called ``title``."""
+    return {"label": title.render("id"), "label_en": title.render("en")}
 
 
 @attrs.frozen(kw_only=True)
@@ -115,6 +124,11 @@ class Period:
     label_en: str
     key: str
 
+    @property
+    def title(self) -> Message:
+        """The period's name as a message (its :attr:`label` in Indonesian, :attr:`label_en` in English)."""
+        return Message.literal(self.label, self.label_en)
+
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """One calendar month, e.g. ``Period.month(2024, 9)`` is ``2024-09`` (September 2024)."""
@@ -127,8 +141,7 @@ class Period:
         return cls(
             start=pendulum.Date(year, month, 1),
             end=pendulum.Date(year, month, _last_day(year, month)),
-            label=f"{MONTH_NAMES_ID[month - 1]} {year}",
-            label_en=f"{MONTH_NAMES_EN[month - 1]} {year}",
+            **_labels(Message("period.month", month=month_name(month), year=year)),
             key=f"{year:04d}-{month:02d}",
         )
 
@@ -145,8 +158,8 @@ class Period:
         return cls(
             start=pendulum.Date(year, first, 1),
             end=pendulum.Date(year, first + 2, _last_day(year, first + 2)),
-            label=f"Triwulan {_ROMAN[quarter - 1]} {year}",
-            label_en=f"Quarter {quarter} {year}",
+            **_labels(Message("period.quarter", quarter=Message.literal(_ROMAN[quarter - 1], str(quarter)),
+                              year=year)),
             key=f"{year:04d}-Q{quarter}",
         )
 
@@ -163,8 +176,7 @@ class Period:
         return cls(
             start=pendulum.Date(year, first, 1),
             end=pendulum.Date(year, first + 5, _last_day(year, first + 5)),
-            label=f"Semester {semester} {year}",
-            label_en=f"Half {semester} {year}",
+            **_labels(Message("period.semester", half=semester, year=year)),
             key=f"{year:04d}-S{semester}",
         )
 
@@ -175,8 +187,7 @@ class Period:
         return cls(
             start=pendulum.Date(year, 1, 1),
             end=pendulum.Date(year, 12, 31),
-            label=f"Tahun {year}",
-            label_en=f"Year {year}",
+            **_labels(Message("period.year", year=year)),
             key=f"{year:04d}",
         )
 
@@ -194,8 +205,7 @@ class Period:
         return cls(
             start=first,
             end=last,
-            label=_range_label(first, last, MONTH_NAMES_ID),
-            label_en=_range_label(first, last, MONTH_NAMES_EN),
+            **_labels(_range_title(first, last)),
             key=f"{first.isoformat()}..{last.isoformat()}",
         )
 

@@ -21,7 +21,7 @@ from tpbis.domain.problems import Severity
 from tpbis.domain.rubric import Rubric
 from tpbis.forms.record import WIDGETS, FormRecord, LiveForm, LiveQuestion, RecordedQuestion
 from tpbis.forms.schema import FORM_FIELDS, FormSchema
-from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing.mapping import REQUIRED_FIELDS, Field, default_titles
 from tpbis.parsing.matching import LibraryMatcher
 
@@ -40,12 +40,18 @@ class Drift:
     blocking: bool
     field: Field | None
     question_id: str | None
-    message_id: str
-    message_en: str
+    #: what drifted and how to fix it (``drift.message(lang)`` renders it)
+    message: Message
 
-    def message(self, lang: str = "id") -> str:
-        """The message in ``lang``."""
-        return self.message_en if lang == "en" else self.message_id
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian."""
+        return self.message.render("id")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self.message.render("en")
 
 
 def blocking(drifts: Sequence[Drift]) -> tuple[Drift, ...]:
@@ -55,9 +61,8 @@ def blocking(drifts: Sequence[Drift]) -> tuple[Drift, ...]:
 
 def _drift(code: str, severity: Severity, *, field: Field | None, question_id: str | None,
            stop: bool = False, **params: object) -> Drift:
-    message_id, message_en = both(f"drift.{code}", **params)
     return Drift(code=code, severity=severity, blocking=stop, field=field, question_id=question_id,
-                 message_id=message_id, message_en=message_en)
+                 message=Message(f"drift.{code}", **params))
 
 
 def _closest(text: str, options: Sequence[str]) -> str:

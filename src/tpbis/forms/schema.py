@@ -21,6 +21,7 @@ from tpbis.domain.library import Library, LibraryKind, Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError
 from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.matching import normalize_library_name
 
@@ -83,15 +84,15 @@ class Question:
 
     def title_in(self, lang: str) -> str:
         """The title in ``lang``."""
-        return self.title_en if lang == "en" else self.title
+        return Message.literal(self.title, self.title_en).render(lang)
 
     def help_in(self, lang: str) -> str:
         """The help text in ``lang``."""
-        return self.help_en if lang == "en" else self.help
+        return Message.literal(self.help, self.help_en).render(lang)
 
     def choice_labels(self, lang: str = "id") -> tuple[str, ...]:
         """The option texts in ``lang``."""
-        return tuple(c.label_en if lang == "en" else c.label for c in self.choices)
+        return tuple(Message.literal(c.label, c.label_en).render(lang) for c in self.choices)
 
 
 @attrs.frozen(kw_only=True)

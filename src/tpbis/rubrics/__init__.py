@@ -34,6 +34,7 @@ from tpbis.domain.rubric import (
     Rubric,
 )
 from tpbis.errors import RubricError
+from tpbis.i18n import os_reason
 from tpbis.serialization import converter
 
 __all__ = ["default_rubric", "load_rubric", "parse_rubric"]
@@ -298,7 +299,7 @@ def load_rubric(path: str | Path) -> Rubric:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise RubricError.from_catalogue("error.rubric_unreadable", path=str(path), reason=str(exc.strerror)) from None
+        raise RubricError.from_catalogue("error.rubric_unreadable", path=str(path), reason=os_reason(exc)) from None
     return parse_rubric(text, str(path))
 
 

@@ -8,7 +8,9 @@ from tpbis.domain.kpi import KpiRun
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
+from tpbis.message import Message
 from tpbis.render import awards_rows, kpi_rows, number
+from tpbis.render.rows import joined
 from tpbis.service.score import AwardsReport
 from tpbis.service.state import SyncState, state_cells
 from tpbis.service.workbook import OutputTab, OutValue
@@ -63,7 +65,7 @@ def regions_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:
     rows: list[tuple[OutValue, ...]] = []
     fills: list[tuple[int, int, Color]] = []
     for run in runs:
-        label = run.period.label_en if lang == "en" else run.period.label
+        label = run.period.title.render(lang)
         for region in run.rollups():
             for column, color in ((4, Color.HIJAU), (5, Color.KUNING), (6, Color.MERAH)):
                 if region.colors.get(color):
@@ -83,13 +85,13 @@ def awards_tab(awards: AwardsReport | None, lang: str) -> OutputTab:
         return OutputTab(name=name, header=(t("col.award", lang),), rows=())
     header, body = awards_rows(awards.categories, lang)
     rows = [tuple(_cell(c) for c in r) for r in body]
-    label = awards.run.period.label_en if lang == "en" else awards.run.period.label
+    label = awards.run.period.title.render(lang)
     header = [t("col.period", lang), *header]
     rows = [(label, *r) for r in rows]
     for contest in awards.contests:
-        contest_label = contest.contest.label_en if lang == "en" else contest.contest.label
+        contest_label = Message.literal(contest.contest.label, contest.contest.label_en).render(lang)
         for standing in contest.standings:
-            reasons = "; ".join(en if lang == "en" else id_ for id_, en in standing.reasons)
+            reasons = joined(standing.reasons, lang)
             rows.append((
                 label, contest_label, "", standing.rank if standing.rank is not None else "",
                 standing.entry.library_id, standing.entry.title, float(standing.score) if standing.score is not None else "",
@@ -105,7 +107,7 @@ def problems_tab(problems: Sequence[Problem], lang: str) -> OutputTab:
         t("col.severity", lang), t("col.message", lang), t("col.value", lang),
     )
     rows = tuple(
-        (p.tab, p.row, p.column, p.code, t(f"severity.{p.severity.value}", lang), p.message(lang), p.value)
+        (p.tab, p.row, p.column, p.code, t(f"severity.{p.severity.value}", lang), p.message.render(lang), p.value)
         for p in problems
     )
     return OutputTab(name=t("tab.problems", lang), header=header, rows=rows)

@@ -16,13 +16,16 @@ from html import escape
 
 from tpbis.domain.awards import CategoryResult, ContestResult
 from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, Rollup
-from tpbis.domain.period import MONTH_NAMES_EN, MONTH_NAMES_ID, Period
+from tpbis.domain.period import Period, month_name
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Color, Rubric
 from tpbis.i18n import t
-from tpbis.render import gap_text, severity_counts
-from tpbis.report import _svg
-from tpbis.report._svg import COLORS, INK, Band
+from tpbis.message import Message, language
+from tpbis.render import _svg
+from tpbis.render._labels import label as _label
+from tpbis.render._svg import COLORS, INK, Band
+from tpbis.render.rows import joined
+from tpbis.render.text import gap_text, severity_counts
 
 __all__ = ["page"]
 
@@ -172,17 +175,16 @@ def _figure(svg: str, caption: str) -> str:
 
 
 def _period_label(period: Period, lang: str) -> str:
-    return period.label_en if lang == "en" else period.label
+    return period.title.render(lang)
 
 
 def _header(run: KpiRun, lang: str, summary: str) -> str:
     counts = Counter(r.color for r in run.results)
     provinces = sorted({r.library.province for r in run.results})
     title = t("report.title", lang, period=_period_label(run.period, lang))
-    subtitle = t(
-        "report.subtitle", lang, region=", ".join(provinces) or "–", libraries=len(run.results),
-        rubric=run.rubric.ref,
-    )
+    subtitle = Message.plural(
+        "report.subtitle", len(run.results), region=", ".join(provinces) or "–", rubric=run.rubric.ref,
+    ).render(lang)
     tiles = "".join(
         f'<div class="tile tile-{c.value}"><b>{counts.get(c, 0)}</b><span>{escape(t(f"color.{c.value}", lang))}'
         f"</span></div>"
@@ -210,7 +212,7 @@ def _toc(lang: str) -> str:
 
 
 def _rollup_note(rollup: Rollup, lang: str) -> str:
-    return t("report.rollup_note", lang, libraries=rollup.libraries, mean=_num(rollup.mean))
+    return Message.plural("report.rollup_note", rollup.libraries, mean=_num(rollup.mean)).render(lang)
 
 
 def _overview(run: KpiRun, lang: str, legend: str) -> str:
@@ -245,8 +247,7 @@ def _distribution(run: KpiRun, lang: str, legend: str, bands: list[Band]) -> str
 
 
 def _month_short(period: Period, lang: str) -> str:
-    names = MONTH_NAMES_EN if lang == "en" else MONTH_NAMES_ID
-    return names[period.start.month - 1][:3]
+    return month_name(period.start.month).render(lang)[:3]
 
 
 def _trend(trend: Sequence[KpiRun], lang: str, legend: str, bands: list[Band]) -> str:
@@ -275,7 +276,7 @@ def _level(level: int, lang: str) -> str:
 
 def _category_card(result: CategoryResult, lang: str) -> str:
     category = result.category
-    label = category.label_en if lang == "en" else category.label
+    label = _label(category).render(lang)
     shortlist = result.shortlist
     parts = [
         f'<div class="card award"><h3>{escape(label)}</h3><p class="muted">{escape(_level(result.level, lang))} · '
@@ -294,7 +295,7 @@ def _category_card(result: CategoryResult, lang: str) -> str:
     if near:
         items = "".join(
             f"<li>{escape(e.library.name)}: "
-            f"{escape('; '.join(u.message_en if lang == 'en' else u.message_id for u in e.unmet))}</li>"
+            f"{escape(joined((u.message for u in e.unmet), lang))}</li>"
             for e in near
         )
         parts.append(f'<p class="muted"><b>{escape(t("report.awards.near", lang))}</b></p><ul class="near">{items}</ul>')
@@ -304,7 +305,7 @@ def _category_card(result: CategoryResult, lang: str) -> str:
 
 def _contest_card(result: ContestResult, names: Mapping[str, str], lang: str) -> str:
     contest = result.contest
-    label = contest.label_en if lang == "en" else contest.label
+    label = _label(contest).render(lang)
     ranked = [s for s in result.standings if s.eligible]
     parts = [
         f'<div class="card award"><h3>{escape(label)}</h3><p class="muted">'
@@ -342,7 +343,7 @@ def _awards(
 
 def _indicator_item(result: IndicatorResult, lang: str) -> str:
     indicator = result.indicator
-    label = indicator.label_en if lang == "en" else indicator.label
+    label = _label(indicator).render(lang)
     score = _num(result.shown_score)
     return (
         f'<li><span class="ih"><span>{escape(label)}</span>'
@@ -359,7 +360,7 @@ def _library_card(result: LibraryResult, lang: str) -> str:
     meta = [library.kind.value]
     if library.village:
         meta.append(library.village)
-    meta.append(t("report.activities", lang, count=result.activity_count))
+    meta.append(Message.plural("report.activities", result.activity_count).render(lang))
     items = "".join(_indicator_item(i, lang) for i in result.indicators)
     return (
         f'<article class="card lib lib-{color.value}" id="lib-{escape(library.id)}">'
@@ -374,7 +375,7 @@ def _library_card(result: LibraryResult, lang: str) -> str:
 
 def _weights(rubric: Rubric, lang: str) -> str:
     return ", ".join(
-        f"{indicator.label_en if lang == 'en' else indicator.label} {indicator.weight}"
+        f"{_label(indicator).render(lang)} {indicator.weight}"
         for indicator in rubric.indicators
     )
 
@@ -405,7 +406,7 @@ def _problems(problems: Sequence[Problem], lang: str) -> str:
         out.append(f"<p>{escape(t('report.problems.none', lang))}</p></section>")
         return "".join(out)
     errors, warnings = severity_counts(tuple(problems))
-    out.append(f"<p>{escape(t('report.problems.summary', lang, errors=errors, warnings=warnings))}</p>")
+    out.append(f"<p>{escape(Message.plural('report.problems.summary', errors, warnings=warnings).render(lang))}</p>")
     by_code = Counter((p.code, p.severity) for p in problems)
     ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0][0]))
     bars = [
@@ -423,7 +424,7 @@ def _problems(problems: Sequence[Problem], lang: str) -> str:
     for problem in sorted(problems, key=lambda p: (p.tab, p.row, p.column, p.code)):
         cells = [
             problem.tab, str(problem.row), problem.column, problem.code,
-            t(f"severity.{problem.severity.value}", lang), problem.message(lang), problem.value,
+            t(f"severity.{problem.severity.value}", lang), problem.message.render(lang), problem.value,
         ]
         tds = "".join(
             f'<td data-label="{escape(label)}" class="cell-wrap {kind}">'
@@ -469,7 +470,7 @@ def page(
         _problems(problems, lang),
     ])
     return (
-        f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "id"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{language(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="tpbis {escape(version)}">\n'
         f"<title>{escape(title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n"

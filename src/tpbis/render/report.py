@@ -6,7 +6,7 @@ drawn here in Python. It reads well on a phone (the charts scale with their
 ``viewBox``) and prints (``@media print``).
 
 >>> import tpbis
->>> from tpbis.report import build_report_data, render_report
+>>> from tpbis.render.report import build_report_data, render_report
 >>> inputs = tpbis.load_inputs("examples/kepri-2024.xlsx")  # doctest: +SKIP
 >>> data = build_report_data(inputs, tpbis.default_rubric(), tpbis.Period.parse("2024-09"))  # doctest: +SKIP
 >>> html = render_report(data, lang="en")  # doctest: +SKIP
@@ -22,8 +22,8 @@ import pendulum
 from tpbis.domain.kpi import KpiRun
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric
-from tpbis.i18n import t
-from tpbis.report._html import page
+from tpbis.message import Message
+from tpbis.render.html import page
 from tpbis.service import AwardsReport, Inputs, awards_for, score_inputs
 
 __all__ = ["ReportData", "build_report_data", "render_report", "trend_periods"]
@@ -66,10 +66,10 @@ def render_report(data: ReportData, *, lang: str = "id") -> str:
     from tpbis import __version__  # late: tpbis/__init__ may import this package
 
     counts = data.awards.counts
-    summary = t(
-        "cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
+    summary = Message.plural(
+        "cli.summary", counts.rows, accepted=counts.accepted, rejected=counts.rejected,
         duplicates=counts.duplicates, blank=counts.blank,
-    )
+    ).render(lang)
     problems = data.awards.problems
     return page(
         run=data.run,

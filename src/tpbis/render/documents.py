@@ -1,0 +1,227 @@
+"""The public JSON documents (SPEC §7): ``tpbis score --format json`` and ``tpbis awards --format json``.
+
+Every message appears twice, rendered in Indonesian (``message_id``) and in
+English (``message_en``); that is where the document's messages become text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from tpbis.domain.awards import CategoryResult, ContestResult
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, gap_advice
+from tpbis.domain.numbers import round_half_up
+from tpbis.domain.problems import Problem
+from tpbis.domain.rubric import Color
+from tpbis.message import Message
+from tpbis.parsing.rows import Counts
+
+__all__ = [
+    "JsonNumber",
+    "awards_document",
+    "awards_items",
+    "contest_items",
+    "kpi_document",
+    "number",
+    "problem_dict",
+]
+
+JsonNumber = int | float | None
+
+
+def number(value: int | Decimal | None) -> JsonNumber:
+    """A shown value as a JSON number (Decimal one-decimal values become floats)."""
+    if value is None or isinstance(value, int):
+        return value
+    return float(value)
+
+
+def _both(message: Message) -> tuple[str, str]:
+    return message.render("id"), message.render("en")
+
+
+def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
+    return {
+        "value": number(result.shown_value),
+        "target": float(result.shown_target),
+        "score": float(result.shown_score),
+    }
+
+
+def _result_dict(result: LibraryResult) -> dict[str, Any]:
+    library = result.library
+    gap = result.gap
+    if gap is None:
+        gap_dict = None
+    else:
+        message_id, message_en = _both(gap_advice(gap))
+        gap_dict = {
+            "next_color": gap.next_color.value,
+            "points": float(gap.points),
+            "options": [
+                {
+                    "indicator": o.indicator.id,
+                    "extra": None if o.extra is None else (
+                        float(round_half_up(o.extra)) if o.indicator.measure.is_percentage else int(o.extra)
+                    ),
+                    "max_points": float(round_half_up(o.max_points)),
+                }
+                for o in gap.options
+            ],
+            "message_id": message_id,
+            "message_en": message_en,
+        }
+    return {
+        "library_id": library.id,
+        "library_name": library.name,
+        "kind": library.kind.value,
+        "province": library.province,
+        "regency": library.regency,
+        "indicators": {r.id: _indicator_dict(r) for r in result.indicators},
+        "composite": float(result.composite),
+        "color": result.color.value,
+        "activities": result.activity_count,
+        "gap": gap_dict,
+    }
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """One problem as in SPEC §7, plus its tab and (from the Forms API) its response id."""
+    message_id, message_en = _both(problem.message)
+    document: dict[str, Any] = {
+        "row": problem.row,
+        "column": problem.column,
+        "code": problem.code,
+        "severity": problem.severity.value,
+        "message_id": message_id,
+        "message_en": message_en,
+        "value": problem.value,
+        "tab": problem.tab,
+    }
+    if problem.response_id is not None:
+        document["response_id"] = problem.response_id
+    return document
+
+
+def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> dict[str, Any]:
+    """The public JSON document of a KPI run (SPEC §7); extra keys only add."""
+    period = run.period
+    label, label_en = _both(period.title)
+    return {
+        "rubric": run.rubric.ref,
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": label,
+            "label_en": label_en,
+        },
+        "counts": {
+            "rows": counts.rows,
+            "accepted": counts.accepted,
+            "rejected": counts.rejected,
+            "duplicates": counts.duplicates,
+            "blank": counts.blank,
+            "excluded": counts.excluded,
+        },
+        "results": [_result_dict(r) for r in run.results],
+        "rollups": [
+            {
+                "province": r.province,
+                "regency": r.regency,
+                "libraries": r.libraries,
+                "colors": {c.value: n for c, n in r.colors.items()},
+                "mean": number(r.mean),
+            }
+            for r in run.rollups()
+        ],
+        "problems": [problem_dict(p) for p in problems],
+    }
+
+
+def _unmet_value(value: Fraction | Color | None) -> JsonNumber | str:
+    if value is None:
+        return None
+    if isinstance(value, Color):
+        return value.value
+    return int(value) if value.denominator == 1 else float(round_half_up(value))
+
+
+def awards_items(categories: Sequence[CategoryResult]) -> list[dict[str, Any]]:
+    """One item per category × level × library (the ``awards`` list of the JSON)."""
+    items: list[dict[str, Any]] = []
+    for category_result in categories:
+        category = category_result.category
+        for entry in category_result.entries:
+            unmet = []
+            for u in entry.unmet:
+                message_id, message_en = _both(u.message)
+                unmet.append({
+                    "criterion": u.criterion.name,
+                    "actual": _unmet_value(u.actual),
+                    "required": _unmet_value(u.required),
+                    "message_id": message_id,
+                    "message_en": message_en,
+                })
+            items.append({
+                "category": category.id,
+                "label": category.label,
+                "label_en": category.label_en,
+                "level": category_result.level,
+                "library_id": entry.library.id,
+                "library_name": entry.library.name,
+                "eligible": entry.eligible,
+                "rank": entry.rank,
+                "score": float(entry.score),
+                "composite": float(entry.composite),
+                "color": entry.color.value,
+                "unmet": unmet,
+            })
+    return items
+
+
+def contest_items(contests: Sequence[ContestResult]) -> list[dict[str, Any]]:
+    """One item per contest with its standings."""
+    return [
+        {
+            "contest": result.contest.id,
+            "label": result.contest.label,
+            "label_en": result.contest.label_en,
+            "standings": [
+                {
+                    "row": s.entry.row,
+                    "library_id": s.entry.library_id,
+                    "title": s.entry.title,
+                    "url": s.entry.url,
+                    "submitted_at": s.entry.submitted_at.isoformat(),
+                    "judges": len(s.entry.scores),
+                    "eligible": s.eligible,
+                    "rank": s.rank,
+                    "score": None if s.score is None else float(s.score),
+                    "reasons_id": [r.render("id") for r in s.reasons],
+                    "reasons_en": [r.render("en") for r in s.reasons],
+                }
+                for s in result.standings
+            ],
+        }
+        for result in contests
+    ]
+
+
+def awards_document(
+    run: KpiRun,
+    categories: Sequence[CategoryResult],
+    contests: Sequence[ContestResult],
+    counts: Counts,
+    problems: tuple[Problem, ...],
+) -> dict[str, Any]:
+    """The JSON of ``tpbis awards``: the KPI header, awards, contests and problems."""
+    document = kpi_document(run, counts, problems)
+    del document["results"], document["rollups"]
+    problems_list = document.pop("problems")
+    document["awards"] = awards_items(categories)
+    document["contests"] = contest_items(contests)
+    document["problems"] = problems_list
+    return document
