@@ -30,14 +30,15 @@ class TestFormCommand:
     """The form subcommands."""
 
     def test_dry_run_prints_request_bodies(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--dry-run --format json prints forms.create and one batchUpdate, valid per discovery."""
+        """--dry-run --format json prints forms.create, one batchUpdate and the publish call, valid per discovery."""
         assert 0 == main(["form", "build", "--registry", str(REGISTRY), "--dry-run", "--format", "json"])
         calls = json.loads(capsys.readouterr().out)
-        assert ["forms.create", "forms.batchUpdate"] == [c["method"] for c in calls]
+        assert ["forms.create", "forms.batchUpdate", "forms.setPublishSettings"] == [c["method"] for c in calls]
         if discovery_documents_dir() is not None:
             validator = DiscoveryValidator.google()
             assert [] == validator.validate_request("forms.forms.create", calls[0]["body"])
             assert [] == validator.validate_request("forms.forms.batchUpdate", calls[1]["body"])
+            assert [] == validator.validate_request("forms.forms.setPublishSettings", calls[2]["body"])
 
     def test_build_then_check(self, emulator: SheetsEmulator, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,7 +43,7 @@ from tpbis.testing._http import EmulatorServer
 from tpbis.testing._model import Sheet, Spreadsheet, normalise_format
 from tpbis.testing._oauth import OAuthApi
 from tpbis.testing._sheets import SheetsApi
-from tpbis.testing._state import FOLDER_MIME, SPREADSHEET_MIME, EmulatorState
+from tpbis.testing._state import FOLDER_MIME, FORM_MIME, SPREADSHEET_MIME, EmulatorState
 from tpbis.testing._wire import Call, EmulatorRequest, EmulatorResponse, Reply, RouteTable
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FaultRule", "RecordedRequest", "SheetsEmulator", "main"]
 
-__all__ += ["FOLDER_MIME", "SPREADSHEET_MIME"]
+__all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
 
 _FAULT_MESSAGES = {
     429: ("Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' "
@@ -258,6 +258,22 @@ class SheetsEmulator:
         """
         return self._state.seed_spreadsheet(title, sheets=sheets, time_zone=time_zone, locale=locale,
                                             rows=rows, cols=cols)
+
+    def create_folder(self, name: str, *, shared_drive: bool = False) -> str:
+        """Create a Drive folder directly (no HTTP); ``shared_drive`` makes it the root of a new shared drive.
+
+        A service account acting as itself can create files only under a shared-drive folder.
+        """
+        with self._state.lock:
+            return self._state.new_folder(name, shared_drive=shared_drive).id
+
+    def drive_file(self, file_id: str) -> dict[str, Any]:
+        """A Drive file's metadata as ``files.get`` with ``fields=*`` returns it."""
+        with self._state.lock:
+            found = self._state.files.get(file_id)
+            if found is None:
+                raise KeyError(f"no Drive file {file_id!r} in this emulator")
+            return found.to_json()
 
     def _book(self, spreadsheet_id: str) -> Spreadsheet:
         book = self._state.spreadsheets.get(spreadsheet_id)
