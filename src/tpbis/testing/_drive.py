@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from tpbis.testing._errors import ApiError, bad_request, not_implemented, random_id, storage_quota_exceeded
+from tpbis.testing._errors import (
+    ApiError,
+    bad_request,
+    not_implemented,
+    random_id,
+    storage_quota_exceeded,
+)
 from tpbis.testing._fieldmask import FieldMaskError, parse_mask, project
 from tpbis.testing._model import Sheet
 from tpbis.testing._state import FOLDER_MIME, SPREADSHEET_MIME, DriveFile, EmulatorState

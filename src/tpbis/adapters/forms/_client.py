@@ -13,7 +13,6 @@ from tpbis.adapters._transport import (
     google_error,
     unreachable_error,
 )
-
 from tpbis.adapters.forms._bodies import PUBLISH_BODY
 from tpbis.errors import AuthError
 
@@ -99,10 +98,9 @@ class FormsClient:
         where the organisation owns the file: in a shared drive.
         """
         body = {"name": title, "mimeType": FORM_MIME, "parents": [folder_id]}
-        created = self._call("drive.files.create", "POST", "", folder_id, url=self.drive_url,
+        return self._call("drive.files.create", "POST", "", folder_id, url=self.drive_url,
                              params={"supportsAllDrives": "true", "fields": "id,name,mimeType,parents,driveId"},
                              body=body)
-        return created
 
     def set_publish_settings(self, form_id: str, body: Mapping[str, Any] = PUBLISH_BODY) -> dict[str, Any]:
         """``forms.setPublishSettings`` (default: publish and accept responses)."""
