@@ -80,10 +80,10 @@ class DriveApi:
     def routes(self) -> list[Route]:
         """The Drive routes, most specific first, then Drive's own 404 for anything else under ``/files``."""
         return [
-            route("POST", _FILES + r"/?", self._create_route),
+            route("POST", _FILES + r"/?", self._create_route, api="drive.files.create"),
             route("GET", _FILES + r"/?", lambda _m, call: self._drive_list(call.query, call.one("fields"))),
             route(None, _FILES + r"/(?P<file>[^/]+)/?", self._file),
-            route("POST", _FILES + r"/(?P<file>[^/]+)/copy", self._copy),
+            route("POST", _FILES + r"/(?P<file>[^/]+)/copy", self._copy, api="drive.files.copy"),
             route(None, _FILES + r"/(?P<file>[^/]+)/permissions(?P<rest>/.*)?", self._permissions),
             route(None, _FILES + r"/(?P<file>[^/]+)/(?P<what>[^/]+)(/.*)?", self._unknown),
             route(None, r"/drive/v3/(?P<what>[^/?]+).*", self._unknown),

@@ -346,10 +346,10 @@ class FormsStore:
     def routes(self) -> list[Route]:
         """The ``/v1/forms`` routes, then Google's 404 for anything else under it."""
         return [
-            route("POST", r"/v1/forms/?", self._create_route),
+            route("POST", r"/v1/forms/?", self._create_route, api="forms.forms.create"),
             route("GET", _FORM, lambda m, _call: (200, self._form_of(m).to_json(), {}, "forms.forms.get")),
-            route("POST", _FORM + r":batchUpdate", self._batch_update_route),
-            route("POST", _FORM + r":setPublishSettings", self._set_publish_settings),
+            route("POST", _FORM + r":batchUpdate", self._batch_update_route, api="forms.forms.batchUpdate"),
+            route("POST", _FORM + r":setPublishSettings", self._set_publish_settings, api="forms.forms.setPublishSettings"),
             route("GET", _FORM + r"/responses", lambda m, call: (
                 200, self._list_responses(self._form_of(m), call.query), {}, "forms.forms.responses.list")),
             route("GET", _FORM + r"/responses/(?P<response>[^/]+)", self._get_response),

@@ -28,18 +28,19 @@ class SheetsApi:
     def routes(self) -> list[Route]:
         """The Sheets routes, then Google's 404 for anything else under ``/v4/spreadsheets``."""
         return [
-            route("POST", r"/v4/spreadsheets/?", self._create),
-            route("GET", _BOOK, self._get),
-            route("POST", _BOOK + r":batchUpdate", self._batch_update),
-            route("GET", _BOOK + r"/values:batchGet", self._values_batch_get),
+            route("POST", r"/v4/spreadsheets/?", self._create, api="sheets.spreadsheets.create"),
+            route("GET", _BOOK, self._get, api="sheets.spreadsheets.get"),
+            route("POST", _BOOK + r":batchUpdate", self._batch_update, api="sheets.spreadsheets.batchUpdate"),
+            route("GET", _BOOK + r"/values:batchGet", self._values_batch_get, api="sheets.spreadsheets.values.batchGet"),
             route("POST", _BOOK + r"/values:batchUpdate",
                   lambda m, call: (200, self._values_batch_update(self._book(m), _data(call)), {},
-                                   "sheets.spreadsheets.values.batchUpdate")),
-            route("POST", _BOOK + r"/values:batchClear", self._values_batch_clear),
-            route("GET", _BOOK + _RANGE, self._values_get),
-            route("PUT", _BOOK + _RANGE, self._values_update),
-            route("POST", _BOOK + r"/values/(?P<range>.+?):append", self._values_append),
-            route("POST", _BOOK + r"/values/(?P<range>.+?):clear", self._values_clear),
+                                   "sheets.spreadsheets.values.batchUpdate"),
+                  api="sheets.spreadsheets.values.batchUpdate"),
+            route("POST", _BOOK + r"/values:batchClear", self._values_batch_clear, api="sheets.spreadsheets.values.batchClear"),
+            route("GET", _BOOK + _RANGE, self._values_get, api="sheets.spreadsheets.values.get"),
+            route("PUT", _BOOK + _RANGE, self._values_update, api="sheets.spreadsheets.values.update"),
+            route("POST", _BOOK + r"/values/(?P<range>.+?):append", self._values_append, api="sheets.spreadsheets.values.append"),
+            route("POST", _BOOK + r"/values/(?P<range>.+?):clear", self._values_clear, api="sheets.spreadsheets.values.clear"),
             route(None, r"/v4/spreadsheets(?P<rest>/.*)?", self._unknown),
         ]
 

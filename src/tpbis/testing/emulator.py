@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from tpbis.testing._a1 import quote_title
+from tpbis.testing._discovery import google_validator, invalid_argument
 from tpbis.testing._drive import DriveApi
 from tpbis.testing._errors import ApiError, not_found
 from tpbis.testing._forms import FormsStore
@@ -122,11 +123,18 @@ class SheetsEmulator:
     context manager, or call :meth:`start` / :meth:`stop`), or in process
     with :meth:`session` (no start needed). State lives in memory per
     instance. ``require_auth=True`` makes API requests without a token issued
-    by ``/token`` fail with Google's 401.
+    by ``/token`` fail with Google's 401. Request bodies and enum query
+    parameters are checked against Google's discovery documents on the way in
+    (unknown fields, wrong JSON types, invalid enum values get Google's 400
+    INVALID_ARGUMENT), when google-api-python-client is installed;
+    ``validate=False`` turns that off.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, require_auth: bool = False) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, require_auth: bool = False,
+                 validate: bool = True) -> None:
         self._host = host
+        #: checks request bodies against Google's discovery documents (when google-api-python-client is installed)
+        self._validator = google_validator() if validate else None
         self._port = port
         self._state = EmulatorState(seed=seed, require_auth=require_auth)
         self._faults: list[FaultRule] = []
@@ -410,6 +418,10 @@ class SheetsEmulator:
                 chosen, match = found
                 if chosen.auth:
                     self._oauth.check(headers)
+                if chosen.api is not None and self._validator is not None:
+                    violations = self._validator.request_violations(chosen.api, body, query)
+                    if violations:
+                        return 400, invalid_argument(violations), {}, None
                 return chosen.handler(match, Call(method, raw_path, query, headers, body))
         except ApiError as err:
             return err.code, err.to_json(), {}, None
