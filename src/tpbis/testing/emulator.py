@@ -50,7 +50,28 @@ from tpbis.testing._wire import Call, EmulatorRequest, EmulatorResponse, Reply, 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["FaultRule", "RecordedRequest", "SheetsEmulator", "main"]
+__all__ = ["KNOWN_DIFFERENCES", "FaultRule", "RecordedRequest", "SheetsEmulator", "main"]
+
+#: Where the emulator knowingly differs from Google (printed with the conformance report).
+KNOWN_DIFFERENCES = (
+    "Input validation: enum type names in 400 messages are derived from field names "
+    "(google.apps.sheets.v4.<FieldName>); the body prefix 'data.' is used for values.update/append only; "
+    "unknown query parameters are not refused.",
+    "Strict data validation checks ONE_OF_LIST, BOOLEAN, NUMBER_* and TEXT_(NOT_)CONTAINS; other condition "
+    "types (dates, custom formulas, ONE_OF_RANGE) accept any value. Rules are not returned in grid data.",
+    "Protected ranges are stored and returned, but never refuse a write (the emulator has one user).",
+    "developerMetadata.search supports developerMetadataLookup filters only; range filters answer 501.",
+    "Drive files.copy copies spreadsheets only (other types: 501); Drive permissions are not enforced.",
+    "FORMATTED_VALUE renders Automatic, 0.00, #,##0(.00), 0%, 0.00% and date patterns (yyyy-mm-dd, dd/mm/yyyy, "
+    "M/d/yyyy, times); currency symbols, conditional sections and locales other than en_US are approximated.",
+    "values.append finds the table from the first non-empty cell of the range, growing down and right while "
+    "contiguous (Google: 'Appending values' guide); Google's exact rules for gaps are not documented.",
+    "Forms: an API-created form starts unpublished (Google, forms created after 31 January 2026); "
+    "forms.create?unpublished=false publishes it at once; responses come only from the test helper.",
+    "A service account acting as itself gets Drive's 403 storageQuotaExceeded for any new file outside a shared "
+    "drive (forms.create included); older projects that still have storage are not modelled.",
+    "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.md answer 501 UNIMPLEMENTED.",
+)
 
 __all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
 
