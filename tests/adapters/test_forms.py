@@ -110,14 +110,15 @@ def _without_source(result: ParseResult) -> tuple[list[object], list[Problem]]:
 
 
 class TestBuild:
-    """forms.create + one batchUpdate; updates in place keep question ids."""
+    """forms.create + one batchUpdate + setPublishSettings; updates in place keep question ids."""
 
     def test_new_form_takes_create_and_one_batch_update(
         self, emulator: SheetsEmulator, client: FormsClient, schema: FormSchema
     ) -> None:
-        """A new form costs exactly forms.create then one forms.batchUpdate, and every question is recorded."""
+        """A new form costs forms.create, one forms.batchUpdate and the publish call; every question is recorded."""
         result = build_form(client, schema)
-        assert ["forms.forms.create", "forms.forms.batchUpdate"] == [r.api_method for r in emulator.requests]
+        assert ["forms.forms.create", "forms.forms.batchUpdate", "forms.forms.setPublishSettings"] == [
+            r.api_method for r in emulator.requests]
         assert result.created
         assert [q.field for q in schema.questions] == [q.field for q in result.record.questions]
         live = live_form(emulator.forms.form_json(result.record.form_id))
@@ -184,10 +185,11 @@ class TestBuild:
         assert _ids(record) == _ids(result.record)
 
     def test_plan_bodies_validate_against_discovery(self, schema: FormSchema, discovery: DiscoveryValidator) -> None:
-        """The dry-run bodies are valid forms.create and forms.batchUpdate requests."""
-        create, update = plan_form(schema)
+        """The dry-run bodies are valid forms.create, forms.batchUpdate and forms.setPublishSettings requests."""
+        create, update, publish = plan_form(schema)
         assert [] == discovery.validate_request("forms.forms.create", create.body)
         assert [] == discovery.validate_request("forms.forms.batchUpdate", update.body)
+        assert [] == discovery.validate_request("forms.forms.setPublishSettings", publish.body)
 
     def test_create_with_items_is_refused(self, emulator: SheetsEmulator, session: requests.Session,
                                           schema: FormSchema) -> None:

@@ -30,14 +30,15 @@ class TestFormCommand:
     """The form subcommands."""
 
     def test_dry_run_prints_request_bodies(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--dry-run --format json prints forms.create and one batchUpdate, valid per discovery."""
+        """--dry-run --format json prints forms.create, one batchUpdate and the publish call, valid per discovery."""
         assert 0 == main(["form", "build", "--registry", str(REGISTRY), "--dry-run", "--format", "json"])
         calls = json.loads(capsys.readouterr().out)
-        assert ["forms.create", "forms.batchUpdate"] == [c["method"] for c in calls]
+        assert ["forms.create", "forms.batchUpdate", "forms.setPublishSettings"] == [c["method"] for c in calls]
         if discovery_documents_dir() is not None:
             validator = DiscoveryValidator.google()
             assert [] == validator.validate_request("forms.forms.create", calls[0]["body"])
             assert [] == validator.validate_request("forms.forms.batchUpdate", calls[1]["body"])
+            assert [] == validator.validate_request("forms.forms.setPublishSettings", calls[2]["body"])
 
     def test_build_then_check(self, emulator: SheetsEmulator, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,3 +65,95 @@ class TestFormCommand:
         assert 0 == main(["form", "xlsform", str(out), "--registry", str(REGISTRY), "--regency", "Bintan"])
         assert out.exists()
         assert "9 pertanyaan" in capsys.readouterr().out
+
+
+def _service_account_key(path: Path, token_uri: str) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "tpbis-test", "private_key_id": "0" * 40, "private_key": pem,
+        "client_email": "tpbis@tpbis-test.iam.gserviceaccount.com", "client_id": "1" * 21, "token_uri": token_uri,
+    }), encoding="utf-8")
+    return path
+
+
+class TestFormPublishing:
+    """form build publishes the form, and creates it where its owner has Drive storage."""
+
+    def test_build_publishes_and_says_so(self, emulator: SheetsEmulator, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+        """The last call is setPublishSettings (valid per discovery); JSON says published with the responder URL."""
+        record = tmp_path / "tpbis-form.json"
+        assert 0 == main(["form", "build", "--registry", str(REGISTRY), "--record", str(record), "--format", "json"])
+        document = json.loads(capsys.readouterr().out)
+        publish = emulator.requests[-1]
+        expected_body = {"publishSettings": {"publishState": {"isPublished": True, "isAcceptingResponses": True}},
+                         "updateMask": "publishState"}
+        assert ("forms.forms.setPublishSettings", expected_body) == (publish.api_method, publish.body)
+        assert [] == DiscoveryValidator.google().validate_request("forms.forms.setPublishSettings", publish.body)
+        form = emulator.forms.form_json(document["form"]["form_id"])
+        assert (True, form["responderUri"]) == (document["published"], document["responder_uri"])
+        assert {"publishState": {"isPublished": True, "isAcceptingResponses": True}} == form["publishSettings"]
+
+    def test_no_publish_leaves_a_form_that_refuses_responses(self, emulator: SheetsEmulator, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+        """With --no-publish the new form is unpublished, says so, and a respondent's answer is refused."""
+        record = tmp_path / "tpbis-form.json"
+        assert 0 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(record),
+                          "--no-publish"])
+        assert "NOT published" in capsys.readouterr().out
+        form_id = json.loads(record.read_text(encoding="utf-8"))["form_id"]
+        assert {"publishState": {"isPublished": False, "isAcceptingResponses": False}} == (
+            emulator.forms.form_json(form_id)["publishSettings"])
+        with pytest.raises(ValueError, match="not accepting responses"):
+            emulator.submit_form_response(form_id, {})
+        assert 0 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(record),
+                          "--form-id", form_id])
+        assert ["forms.forms.get", "forms.forms.setPublishSettings"] == [
+            r.api_method for r in emulator.requests[-2:]]
+        assert emulator.forms.form_json(form_id)["publishSettings"]["publishState"]["isAcceptingResponses"]
+
+    def test_service_account_without_folder_is_refused(self, emulator: SheetsEmulator, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+        """A service-account key alone stops with exit 2 naming the three fixes, before any request."""
+        key = _service_account_key(tmp_path / "sa.json", f"{emulator.base_url}/token")
+        assert 2 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--credentials", str(key),
+                          "--record", str(tmp_path / "r.json")])
+        err = capsys.readouterr().err
+        assert ["--credentials client_secret.json", "--folder FOLDER_ID", "--subject user@domain"] == [
+            fix for fix in ("--credentials client_secret.json", "--folder FOLDER_ID", "--subject user@domain")
+            if fix in err]
+        assert [] == [r for r in emulator.requests if r.api_method and r.api_method.startswith("forms.")]
+
+    def test_service_account_builds_in_shared_drive_folder(self, emulator: SheetsEmulator, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+        """With --folder the form is created by Drive in the shared drive (supportsAllDrives), then published."""
+        key = _service_account_key(tmp_path / "sa.json", f"{emulator.base_url}/token")
+        folder = emulator.create_folder("TPBIS", shared_drive=True)
+        record = tmp_path / "r.json"
+        assert 0 == main(["form", "build", "--registry", str(REGISTRY), "--credentials", str(key),
+                          "--folder", folder, "--record", str(record)])
+        form_id = json.loads(record.read_text(encoding="utf-8"))["form_id"]
+        create = next(r for r in emulator.requests if r.api_method == "drive.files.create")
+        assert (["true"], "application/vnd.google-apps.form") == (create.query["supportsAllDrives"],
+                                                                 create.body["mimeType"])
+        assert [folder] == emulator.drive_file(form_id)["parents"]
+        form = emulator.forms.form_json(form_id)
+        assert (form["info"]["documentTitle"], True) == (
+            form["info"]["title"], form["publishSettings"]["publishState"]["isPublished"])
+
+    def test_service_account_in_my_drive_folder_names_the_fix(self, emulator: SheetsEmulator, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+        """A folder outside a shared drive gets Drive's storageQuotaExceeded, reported with the fix."""
+        key = _service_account_key(tmp_path / "sa.json", f"{emulator.base_url}/token")
+        folder = emulator.create_folder("Mine")
+        assert 2 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--credentials", str(key),
+                          "--folder", folder, "--record", str(tmp_path / "r.json")])
+        err = capsys.readouterr().err
+        assert ("storageQuotaExceeded" in err, "shared-drive folder" in err) == (True, True)
+        create = next(r for r in emulator.requests if r.api_method is None and r.path == "/drive/v3/files")
+        assert (403, "storageQuotaExceeded") == (create.status, create.response["error"]["errors"][0]["reason"])

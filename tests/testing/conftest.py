@@ -9,6 +9,7 @@ import pytest
 from discovery_tally import assert_valid
 from tpbis.testing import SheetsEmulator
 from tpbis.testing._discovery import DiscoveryValidator
+from tpbis.testing.emulator import KNOWN_DIFFERENCES
 
 CONFORMANCE_STATS = pytest.StashKey[dict[str, tuple[int, int]]]()
 
@@ -38,3 +39,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     for name, (p, t) in sorted(stats.items()):
         terminalreporter.write_line(f"{p:3d}/{t:<3d} {name}")
     terminalreporter.write_line(f"overall: {passed}/{total} interactions = {100 * passed / max(total, 1):.1f}%")
+    terminalreporter.write_line("known differences from Google (tpbis.testing.emulator.KNOWN_DIFFERENCES):")
+    for difference in KNOWN_DIFFERENCES:
+        terminalreporter.write_line(f"  - {difference}")

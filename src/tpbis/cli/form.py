@@ -42,7 +42,11 @@ def register(commands: Any) -> None:
     build.add_argument("--form-id", help=t("cli.form.form_id"))
     build.add_argument("--dry-run", action="store_true", help=t("cli.form.dry_run"))
     build.add_argument("--format", choices=["table", "json"], default="table")
-    build.add_argument("--credentials", help=t("cli.form.credentials"))
+    build.add_argument("--credentials", help=t("cli.form.build_credentials"))
+    build.add_argument("--folder", metavar="FOLDER_ID", help=t("cli.form.folder"))
+    build.add_argument("--subject", metavar="USER@DOMAIN", help=t("cli.form.subject"))
+    build.add_argument("--headless", action="store_true", help=t("cli.form.headless"))
+    build.add_argument("--no-publish", dest="publish", action="store_false", help=t("cli.form.no_publish"))
     build.set_defaults(run=_build)
 
     xlsform = actions.add_parser("xlsform", help=t("cli.form.xlsform"))
@@ -88,8 +92,14 @@ def _calls_json(calls: Any) -> list[dict[str, Any]]:
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang
-    from tpbis.adapters.forms import FormsClient, build_form, load_record, plan_form, save_record
-    from tpbis.adapters.google import FORMS_BODY_SCOPE, google_session
+    from tpbis.adapters.forms import (
+        FormsClient,
+        build_form,
+        build_session,
+        load_record,
+        plan_form,
+        save_record,
+    )
 
     schema = build_schema(settings.load_rubric(), _registry(args.registry, settings), regency=args.regency)
     path = _record_path(args, settings)
@@ -99,20 +109,24 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         if record.form_id != args.form_id:
             record = None
     if args.dry_run and not args.form_id:
-        calls = plan_form(schema, lang=lang)
+        calls = plan_form(schema, lang=lang, publish=args.publish)
         _print_calls(calls, args.format)
         return 0
-    client = FormsClient(google_session([FORMS_BODY_SCOPE], args.credentials))
+    session, account = build_session(args.credentials, folder=args.folder, subject=args.subject,
+                                     headless=args.headless)
+    client = FormsClient(session, account=account or None)
     if args.dry_run:
-        calls = plan_form(schema, lang=lang, form=client.get(args.form_id), record=record)
+        calls = plan_form(schema, lang=lang, form=client.get(args.form_id), record=record, publish=args.publish)
         _print_calls(calls, args.format)
         return 0
-    result = build_form(client, schema, lang=lang, form_id=args.form_id, record=record)
+    result = build_form(client, schema, lang=lang, form_id=args.form_id, record=record, folder=args.folder,
+                        publish=args.publish)
     save_record(result.record, path)
     if args.format == "json":
         from tpbis.serialization import converter
 
         document = {"created": result.created, "changes": result.changes, "record": str(path),
+                    "published": result.published, "responder_uri": result.responder_uri,
                     "form": converter.unstructure(result.record), "calls": _calls_json(result.calls)}
         json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -124,6 +138,9 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
                            path=path) + "\n")
     else:
         sys.stdout.write(t("form.cli.unchanged", lang, form_id=result.record.form_id, path=path) + "\n")
+    if args.format != "json":
+        key = "form.cli.published" if result.published else "form.cli.not_published"
+        sys.stdout.write(t(key, lang, form_id=result.record.form_id, uri=result.responder_uri or "-") + "\n")
     return 0
 
 

@@ -7,9 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from tpbis.testing._errors import ApiError, bad_request, random_id
+from tpbis.testing._errors import (
+    ApiError,
+    bad_request,
+    not_implemented,
+    random_id,
+    storage_quota_exceeded,
+)
 from tpbis.testing._fieldmask import FieldMaskError, parse_mask, project
-from tpbis.testing._state import SPREADSHEET_MIME, DriveFile, EmulatorState
+from tpbis.testing._model import Sheet
+from tpbis.testing._state import FOLDER_MIME, SPREADSHEET_MIME, DriveFile, EmulatorState
 from tpbis.testing._wire import Call, Reply, Route, route
 
 __all__ = ["DriveApi"]
@@ -73,16 +80,55 @@ class DriveApi:
     def routes(self) -> list[Route]:
         """The Drive routes, most specific first, then Drive's own 404 for anything else under ``/files``."""
         return [
-            route("POST", _FILES + r"/?", lambda _m, call: self._drive_create(call.body or {}, call.one("fields"))),
+            route("POST", _FILES + r"/?", self._create_route, api="drive.files.create"),
             route("GET", _FILES + r"/?", lambda _m, call: self._drive_list(call.query, call.one("fields"))),
             route(None, _FILES + r"/(?P<file>[^/]+)/?", self._file),
+            route("POST", _FILES + r"/(?P<file>[^/]+)/copy", self._copy, api="drive.files.copy"),
             route(None, _FILES + r"/(?P<file>[^/]+)/permissions(?P<rest>/.*)?", self._permissions),
-            route(None, _FILES + r"(/.*)?", self._unknown),
+            route(None, _FILES + r"/(?P<file>[^/]+)/(?P<what>[^/]+)(/.*)?", self._unknown),
+            route(None, r"/drive/v3/(?P<what>[^/?]+).*", self._unknown),
         ]
 
     @staticmethod
-    def _unknown(_match: re.Match[str], _call: Call) -> Reply:
-        raise ApiError(404, "Not Found")
+    def _unknown(match: re.Match[str], call: Call) -> Reply:
+        """Drive methods the emulator does not perform: a 501 naming them, not a 404 that reads like a bad id."""
+        raise not_implemented(f"Drive {call.method} {match['what']}")
+
+    def _create_route(self, _match: re.Match[str], call: Call) -> Reply:
+        body = call.body if isinstance(call.body, dict) else {}
+        parents = [str(p) for p in body.get("parents") or []]
+        self._check_parents(parents, call)
+        if self.state.is_service_account(call.headers) and self.state.shared_drive_of(parents) is None:
+            raise storage_quota_exceeded()
+        return self._drive_create(body, call.one("fields"))
+
+    def _check_parents(self, parents: list[str], call: Call) -> None:
+        """A parent in a shared drive is invisible without ``supportsAllDrives=true``, as on Drive."""
+        all_drives = (call.one("supportsAllDrives", "false") or "").lower() == "true"
+        for parent in parents:
+            folder = self.state.files.get(parent)
+            if folder is None or folder.trashed or (folder.drive_id is not None and not all_drives):
+                raise _drive_not_found(parent)
+
+    def _copy(self, match: re.Match[str], call: Call) -> Reply:
+        """``files.copy`` of a spreadsheet: a new spreadsheet with the same tabs, cells and formats."""
+        file_id = unquote(match["file"])
+        source = self.state.files.get(file_id)
+        if source is None or source.trashed:
+            raise _drive_not_found(file_id)
+        book = self.state.spreadsheets.get(file_id)
+        if book is None:
+            raise not_implemented(f"Drive files.copy of {source.mime_type}")
+        body = call.body if isinstance(call.body, dict) else {}
+        parents = [str(p) for p in body.get("parents") or source.parents]
+        self._check_parents(parents, call)
+        if self.state.is_service_account(call.headers) and self.state.shared_drive_of(parents) is None:
+            raise storage_quota_exceeded()
+        name = str(body.get("name") or f"Copy of {source.name}")
+        copy_ = self.state.new_spreadsheet(name, locale=book.locale, time_zone=book.time_zone, parents=parents)
+        copy_.sheets = [_copy_sheet(s) for s in book.sheets]
+        f = self.state.files[copy_.id]
+        return 200, self._drive_fields(f.to_json(), call.one("fields"), _DEFAULT), {}, "drive.files.copy"
 
     def _file(self, match: re.Match[str], call: Call) -> Reply:
         """``files.get`` / ``files.delete`` / ``files.update``."""
@@ -107,7 +153,7 @@ class DriveApi:
                 f.trashed = bool(data["trashed"])
             f.modified = self.state.now()
             return 200, self._drive_fields(f.to_json(), fields, _DEFAULT), {}, "drive.files.update"
-        raise ApiError(404, "Not Found")
+        raise not_implemented(f"Drive {method} files/{{fileId}}")
 
     def _permissions(self, match: re.Match[str], call: Call) -> Reply:
         rest = (match["rest"] or "").strip("/")
@@ -130,9 +176,14 @@ class DriveApi:
             book = self.state.new_spreadsheet(name, parents=parents)
             book.add_sheet("Sheet1", sheet_id=0)
             f = self.state.files[book.id]
+        elif mime in self.state.creators:
+            f = self.state.creators[mime](name, parents)
+        elif mime == FOLDER_MIME:
+            f = self.state.new_folder(name, parents=parents)
         else:
             now = self.state.now()
-            f = DriveFile(random_id(self.state.rng, 33), name, mime, now, now, parents)
+            f = DriveFile(random_id(self.state.rng, 33), name, mime, now, now, parents,
+                          drive_id=self.state.shared_drive_of(parents))
             self.state.files[f.id] = f
         return 200, self._drive_fields(f.to_json(), fields, ("kind", "id", "name", "mimeType")), {}, "drive.files.create"
 
@@ -183,3 +234,10 @@ class DriveApi:
             if method == "GET":
                 return 200, self._drive_fields({"kind": "drive#permission", **found}, fields, default), {}, "drive.permissions.get"
         raise ApiError(404, "Not Found")
+
+
+def _copy_sheet(sheet: Sheet) -> Sheet:
+    """A tab with the same id, title, grid, cells and dimension metadata (cells are copy-on-write)."""
+    twin = Sheet(sheet_id=sheet.sheet_id, title=sheet.title)
+    twin.restore(sheet.snapshot())
+    return twin

@@ -5,7 +5,15 @@ from __future__ import annotations
 import random
 from typing import Any
 
-__all__ = ["STATUS_BY_CODE", "ApiError", "bad_request", "not_found", "random_id"]
+__all__ = [
+    "STATUS_BY_CODE",
+    "ApiError",
+    "bad_request",
+    "not_found",
+    "not_implemented",
+    "random_id",
+    "storage_quota_exceeded",
+]
 
 STATUS_BY_CODE = {
     400: "INVALID_ARGUMENT",
@@ -47,6 +55,31 @@ def not_found() -> ApiError:
 def bad_request(message: str) -> ApiError:
     """A 400 INVALID_ARGUMENT."""
     return ApiError(400, message)
+
+
+def not_implemented(what: str) -> ApiError:
+    """A 501 UNIMPLEMENTED naming the method or request kind Google has and the emulator does not perform.
+
+    Not a 404: a 404 reads like a wrong id, and the caller would look for the mistake in the wrong place.
+    """
+    return ApiError(501, f"{what} is a Google API method the tpbis emulator does not implement.")
+
+
+#: Drive's answer when a service account (no domain-wide delegation) creates a file outside a shared drive.
+STORAGE_QUOTA_MESSAGE = (
+    "Service Accounts do not have storage quota. Leverage shared drives "
+    "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), "
+    "or use OAuth delegation (http://support.google.com/a/answer/7281227) instead."
+)
+
+
+def storage_quota_exceeded() -> ApiError:
+    """Drive's 403 ``storageQuotaExceeded`` (as reported by Drive API users since April 2025)."""
+    return ApiError(403, STORAGE_QUOTA_MESSAGE, body={"error": {
+        "code": 403,
+        "message": STORAGE_QUOTA_MESSAGE,
+        "errors": [{"message": STORAGE_QUOTA_MESSAGE, "domain": "usageLimits", "reason": "storageQuotaExceeded"}],
+    }})
 
 
 def random_id(rng: random.Random, length: int = 44) -> str:

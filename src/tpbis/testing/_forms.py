@@ -5,13 +5,25 @@ the emulator itself, so this module and :mod:`tpbis.testing.emulator` do not
 import each other.
 
 Methods: ``forms.create`` (only ``info.title`` / ``info.documentTitle`` are
-accepted, as Google documents), ``forms.get``, ``forms.batchUpdate`` (createItem,
+accepted, as Google documents), ``forms.get``, ``forms.setPublishSettings``, ``forms.batchUpdate`` (createItem,
 updateItem, deleteItem, moveItem, updateFormInfo, updateSettings; atomic;
 ``includeFormInResponse``; ``writeControl``), ``forms.responses.list``
 (``pageSize``, opaque ``pageToken``, ``filter=timestamp > / >= RFC3339``) and
 ``forms.responses.get``. Responses are added by tests with
 :meth:`FormsStore.submit` (the respondent's side has no public API), and a
 form can be linked to a responses spreadsheet that fills like Google's.
+
+Publishing: forms created through the API after 31 January 2026 start
+unpublished and take no responses until ``forms.setPublishSettings``
+publishes them ("API Changes to Google Forms",
+https://developers.google.com/workspace/forms/api/guides/api-changes-to-google-forms).
+The emulator models that: a new form is unpublished (``forms.create`` with
+``unpublished=false`` publishes it at once), ``forms.get`` returns
+``publishSettings.publishState``, and :meth:`FormsStore.submit` refuses a
+response to a form that is not accepting responses. A form is also a Drive
+file (``application/vnd.google-apps.form``); Drive ``files.create`` with that
+type makes an empty form, and a service account acting as itself may create
+one only in a shared drive (Drive's 403 ``storageQuotaExceeded`` otherwise).
 
 Approximations (Google does not document these exactly): ids are random hex
 (items, questions) or Drive-like (forms, responses); ``revisionId`` is a
@@ -35,8 +47,8 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from tpbis.testing._a1 import quote_title
-from tpbis.testing._errors import ApiError, bad_request, random_id
-from tpbis.testing._state import EmulatorState
+from tpbis.testing._errors import ApiError, bad_request, random_id, storage_quota_exceeded
+from tpbis.testing._state import FORM_MIME, DriveFile, EmulatorState
 from tpbis.testing._wire import Call, Reply, Route, route
 
 __all__ = ["LINKED_TAB", "FormsStore"]
@@ -117,6 +129,8 @@ class _Form:
     linked_sheet_id: str | None = None
     #: question id → zero-based column of the linked sheet (Google keeps a column once made)
     sheet_columns: dict[str, int] = field(default_factory=dict)
+    published: bool = False
+    accepting_responses: bool = False
 
     @property
     def revision_id(self) -> str:
@@ -132,13 +146,16 @@ class _Form:
             "settings": copy.deepcopy(self.settings),
             "revisionId": self.revision_id,
             "responderUri": f"https://docs.google.com/forms/d/e/{self.responder_key}/viewform",
-            "publishSettings": {"publishState": {"isPublished": True, "isAcceptingResponses": True}},
+            "publishSettings": self.publish_settings(),
         }
         if self.items:
             result["items"] = copy.deepcopy(self.items)
         if self.linked_sheet_id:
             result["linkedSheetId"] = self.linked_sheet_id
         return result
+
+    def publish_settings(self) -> dict[str, Any]:
+        return {"publishState": {"isPublished": self.published, "isAcceptingResponses": self.accepting_responses}}
 
     def questions(self) -> list[dict[str, Any]]:
         return [item["questionItem"]["question"] for item in self.items if "questionItem" in item]
@@ -154,6 +171,7 @@ class FormsStore:
     def __init__(self, state: EmulatorState) -> None:
         self._state = state
         self._forms: dict[str, _Form] = {}
+        state.creators[FORM_MIME] = self.create_drive_file
 
     @property
     def _rng(self) -> Any:
@@ -181,11 +199,28 @@ class FormsStore:
         """The form as ``forms.get`` returns it."""
         return self._form(form_id).to_json()
 
-    def create(self, title: str, document_title: str | None = None) -> str:
-        """Create an empty form directly (no HTTP); returns its id."""
+    def create(self, title: str, document_title: str | None = None, *, published: bool = False,
+               parents: Sequence[str] = ()) -> str:
+        """Create an empty form directly (no HTTP), unpublished unless ``published``; returns its id."""
         form_id = random_id(self._rng)
-        self._forms[form_id] = _Form(form_id, title, document_title or title, random_id(self._rng, 56))
+        self._forms[form_id] = _Form(form_id, title, document_title or title, random_id(self._rng, 56),
+                                     published=published, accepting_responses=published)
+        now = self._state.now()
+        self._state.files[form_id] = DriveFile(form_id, document_title or title or "Untitled form", FORM_MIME,
+                                               now, now, list(parents),
+                                               drive_id=self._state.shared_drive_of(parents))
         return form_id
+
+    def create_drive_file(self, name: str, parents: Sequence[str]) -> DriveFile:
+        """Drive ``files.create`` with the form MIME type: an empty, untitled, unpublished form."""
+        form_id = self.create(name, name, parents=parents)
+        return self._state.files[form_id]
+
+    def set_published(self, form_id: str, published: bool, accepting_responses: bool | None = None) -> None:
+        """Publish or unpublish a form directly (no HTTP), as the Forms UI's Publish button does."""
+        form = self._form(form_id)
+        form.published = published
+        form.accepting_responses = published if accepting_responses is None else accepting_responses and published
 
     def link_sheet(self, form_id: str, *, time_zone: str = "Asia/Jakarta") -> str:
         """Link a new responses spreadsheet, as 'Link to Sheets' in the Forms UI does; returns its id."""
@@ -211,6 +246,10 @@ class FormsStore:
         Submitting again with an existing ``response_id`` edits that response.
         """
         form = self._form(form_id)
+        if not (form.published and form.accepting_responses):
+            # What a respondent sees at the responder URL of an unpublished or closed form.
+            raise ValueError(f"form {form_id} is not accepting responses (published={form.published}, "
+                             f"accepting responses={form.accepting_responses})")
         questions = {q["questionId"]: q for q in form.questions()}
         stored: dict[str, Any] = {}
         for qid, given in answers.items():
@@ -307,9 +346,10 @@ class FormsStore:
     def routes(self) -> list[Route]:
         """The ``/v1/forms`` routes, then Google's 404 for anything else under it."""
         return [
-            route("POST", r"/v1/forms/?", lambda _m, call: (200, self._create(call.body), {}, "forms.forms.create")),
+            route("POST", r"/v1/forms/?", self._create_route, api="forms.forms.create"),
             route("GET", _FORM, lambda m, _call: (200, self._form_of(m).to_json(), {}, "forms.forms.get")),
-            route("POST", _FORM + r":batchUpdate", self._batch_update_route),
+            route("POST", _FORM + r":batchUpdate", self._batch_update_route, api="forms.forms.batchUpdate"),
+            route("POST", _FORM + r":setPublishSettings", self._set_publish_settings, api="forms.forms.setPublishSettings"),
             route("GET", _FORM + r"/responses", lambda m, call: (
                 200, self._list_responses(self._form_of(m), call.query), {}, "forms.forms.responses.list")),
             route("GET", _FORM + r"/responses/(?P<response>[^/]+)", self._get_response),
@@ -322,6 +362,31 @@ class FormsStore:
     def _unknown(self, _match: re.Match[str], _call: Call) -> Reply:
         raise _not_found("")
 
+    def _create_route(self, _match: re.Match[str], call: Call) -> Reply:
+        if self._state.is_service_account(call.headers):
+            raise storage_quota_exceeded()  # a form is a Drive file in its creator's My Drive
+        published = (call.one("unpublished", "") or "").lower() == "false"
+        return 200, self._create(call.body, published=published), {}, "forms.forms.create"
+
+    def _set_publish_settings(self, match: re.Match[str], call: Call) -> Reply:
+        """``forms.setPublishSettings``: both flags required; accepting while unpublished is refused."""
+        form = self._form_of(match)
+        body = call.body if isinstance(call.body, dict) else {}
+        mask = body.get("updateMask") or "*"
+        if mask not in ("*", "publishState", "publish_state"):
+            raise bad_request(f"Invalid update mask '{mask}': only 'publishState' and '*' are accepted.")
+        state = (body.get("publishSettings") or {}).get("publishState")
+        if not isinstance(state, dict) or "isPublished" not in state or "isAcceptingResponses" not in state:
+            raise bad_request("publish_settings.publish_state: both is_published and is_accepting_responses "
+                              "must be set.")
+        published, accepting = bool(state["isPublished"]), bool(state["isAcceptingResponses"])
+        if accepting and not published:
+            raise bad_request("A form that is not published can't accept responses.")
+        form.published, form.accepting_responses = published, accepting
+        self._state.touch(form.form_id)
+        return (200, {"formId": form.form_id, "publishSettings": form.publish_settings()}, {},
+                "forms.forms.setPublishSettings")
+
     def _batch_update_route(self, match: re.Match[str], call: Call) -> Reply:
         form = self._form_of(match)
         body = call.body if isinstance(call.body, dict) else {}
@@ -333,7 +398,7 @@ class FormsStore:
             raise _not_found("")
         return 200, _public(found), {}, "forms.forms.responses.get"
 
-    def _create(self, body: Any) -> dict[str, Any]:
+    def _create(self, body: Any, *, published: bool = False) -> dict[str, Any]:
         data = body if isinstance(body, dict) else {}
         extra = sorted(k for k in data if k not in ("info",) and data[k] not in (None, {}, []))
         info = data.get("info") or {}
@@ -344,7 +409,7 @@ class FormsStore:
                 f"add items and settings with forms.batchUpdate (got {', '.join(extra)})."
             )
         title = str(info.get("title") or "")
-        form_id = self.create(title, str(info.get("documentTitle") or title or "Untitled form"))
+        form_id = self.create(title, str(info.get("documentTitle") or title or "Untitled form"), published=published)
         return self._forms[form_id].to_json()
 
     # batchUpdate ----------------------------------------------------------------------
@@ -371,6 +436,7 @@ class FormsStore:
             raise
         if requests:
             form.revision += 1
+            self._state.touch(form.form_id)
             if form.linked_sheet_id:
                 self._sync_sheet_header(form)
         result: dict[str, Any] = {"writeControl": {"requiredRevisionId": form.revision_id}}

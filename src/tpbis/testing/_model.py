@@ -96,13 +96,55 @@ def expand_color_mask(mask: Mask | None) -> Mask | None:
 
 
 def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``; a colour replaces the default whole (its zero channels are omitted, not white's)."""
     out = copy.deepcopy(base)
     for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        is_color = key in _COLOR_KEYS or (key.endswith("Style") and key[:-5] in _COLOR_KEYS)
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not is_color:
             out[key] = _deep_merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def _satisfies(condition: dict[str, Any], value: tuple[str, Any]) -> bool:
+    """Whether a stored value meets a ``BooleanCondition`` (types the emulator does not check pass)."""
+    kind, stored = value
+    kind_of = condition.get("type")
+    operands = [str(v.get("userEnteredValue", "")) for v in condition.get("values") or []]
+    if kind_of == "ONE_OF_LIST":
+        return _display(value) in operands
+    if kind_of == "BOOLEAN":
+        return kind == "b"
+    if kind_of and kind_of.startswith("NUMBER_"):
+        if kind != "n":
+            return False
+        try:
+            bounds = [float(v) for v in operands]
+        except ValueError:
+            return True  # a formula operand: not evaluated
+        x = float(stored)
+        tests = {"NUMBER_GREATER": lambda: x > bounds[0], "NUMBER_GREATER_THAN_EQ": lambda: x >= bounds[0],
+                 "NUMBER_LESS": lambda: x < bounds[0], "NUMBER_LESS_THAN_EQ": lambda: x <= bounds[0],
+                 "NUMBER_EQ": lambda: x == bounds[0], "NUMBER_NOT_EQ": lambda: x != bounds[0],
+                 "NUMBER_BETWEEN": lambda: bounds[0] <= x <= bounds[1],
+                 "NUMBER_NOT_BETWEEN": lambda: not bounds[0] <= x <= bounds[1]}
+        test = tests.get(kind_of)
+        return True if test is None or not bounds else bool(test())
+    if kind_of == "TEXT_CONTAINS":
+        return bool(operands) and operands[0] in _display(value)
+    if kind_of == "TEXT_NOT_CONTAINS":
+        return bool(operands) and operands[0] not in _display(value)
+    return True
+
+
+def _display(value: tuple[str, Any]) -> str:
+    kind, stored = value
+    if kind == "b":
+        return "TRUE" if stored else "FALSE"
+    if kind == "n":
+        return str(json_number(stored))
+    return str(stored)
 
 
 # --- sheets --------------------------------------------------------------------
@@ -122,6 +164,10 @@ class Sheet:
     cells: dict[int, dict[int, Cell]] = field(default_factory=dict)
     row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
     col_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: (row, col) → ``DataValidationRule`` (``setDataValidation``)
+    validation: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    #: ``ProtectedRange`` resources (``addProtectedRange``)
+    protected: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self, index: int) -> dict[str, Any]:
         """``SheetProperties`` in Google's key order."""
@@ -166,13 +212,13 @@ class Sheet:
         return (
             self.title, self.row_count, self.col_count, self.hidden, copy.deepcopy(self.grid_extra),
             copy.deepcopy(self.extra), {r: dict(cols) for r, cols in self.cells.items()},
-            dict(self.row_meta), dict(self.col_meta),
+            dict(self.row_meta), dict(self.col_meta), dict(self.validation), copy.deepcopy(self.protected),
         )
 
     def restore(self, snap: tuple[Any, ...]) -> None:
         """Undo to a :meth:`snapshot`."""
         (self.title, self.row_count, self.col_count, self.hidden, self.grid_extra, self.extra,
-         self.cells, self.row_meta, self.col_meta) = snap
+         self.cells, self.row_meta, self.col_meta, self.validation, self.protected) = snap
 
     # dimension edits -----------------------------------------------------------
 
@@ -241,6 +287,8 @@ class Spreadsheet:
         self.auto_recalc = "ON_CHANGE"
         self.rng = rng
         self.sheets: list[Sheet] = []
+        #: ``DeveloperMetadata`` resources (``createDeveloperMetadata``)
+        self.developer_metadata: list[dict[str, Any]] = []
 
     # lookup --------------------------------------------------------------------
 
@@ -437,6 +485,7 @@ class Spreadsheet:
                     continue
                 value, auto_format = self._stored(raw, option)
                 r, c = b.r0 + i, b.c0 + j
+                self._check_validation(sheet, r, c, value)
                 cell = sheet.writable(r, c)
                 cell.value = value
                 if auto_format and not (cell.fmt or {}).get("numberFormat"):
@@ -600,6 +649,11 @@ class Spreadsheet:
         else:
             for index, sheet in enumerate(self.sheets):
                 entry = {"properties": sheet.properties(index)}
+                if sheet.protected:
+                    entry["protectedRanges"] = copy.deepcopy(sheet.protected)
+                sheet_meta = [m for m in self.developer_metadata if m["location"].get("sheetId") == sheet.sheet_id]
+                if sheet_meta:
+                    entry["developerMetadata"] = copy.deepcopy(sheet_meta)
                 if include_grid:
                     entry["data"] = [self.grid_json(Bounds(sheet, 0, 0, sheet.row_count, sheet.col_count))]
                 sheets.append(entry)
@@ -609,6 +663,9 @@ class Spreadsheet:
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.id}/edit",
         }
+        book_meta = [m for m in self.developer_metadata if m["location"].get("spreadsheet")]
+        if book_meta:
+            body["developerMetadata"] = copy.deepcopy(book_meta)
         return project(body, mask) if mask is not None else body
 
     # batchUpdate -----------------------------------------------------------------
@@ -618,11 +675,11 @@ class Spreadsheet:
         if not requests:
             raise bad_request("Must specify at least one request.")
         snapshot = (self.title, self.locale, self.time_zone, self.auto_recalc, list(self.sheets),
-                    {s.sheet_id: s.snapshot() for s in self.sheets})
+                    {s.sheet_id: s.snapshot() for s in self.sheets}, copy.deepcopy(self.developer_metadata))
         try:
             return [self._apply(i, request) for i, request in enumerate(requests)]
         except Exception:
-            self.title, self.locale, self.time_zone, self.auto_recalc, sheets, snaps = snapshot
+            self.title, self.locale, self.time_zone, self.auto_recalc, sheets, snaps, self.developer_metadata = snapshot
             self.sheets = sheets
             for s in self.sheets:
                 s.restore(snaps[s.sheet_id])
@@ -903,6 +960,108 @@ class Spreadsheet:
             current = dict(meta.get(i, {}))
             apply_update(current, props, mask)
             meta[i] = current
+
+    def _req_setDataValidation(self, body: dict[str, Any], where: str) -> None:
+        """Store (or with no ``rule``, clear) a rule on every cell of the range; strict rules refuse writes."""
+        b = self._grid_range(body.get("range") or {})
+        rule = body.get("rule")
+        if rule is not None and not (rule.get("condition") or {}).get("type"):
+            raise bad_request("condition.type is required.")
+        for r in range(b.r0, b.r1):
+            for c in range(b.c0, b.c1):
+                if rule is None:
+                    b.sheet.validation.pop((r, c), None)
+                else:
+                    b.sheet.validation[(r, c)] = copy.deepcopy(rule)
+
+    def _check_validation(self, sheet: Sheet, row: int, col: int, value: tuple[str, Any] | None) -> None:
+        rule = sheet.validation.get((row, col))
+        if rule is None or not rule.get("strict") or value is None or _satisfies(rule.get("condition") or {}, value):
+            return
+        where = f"{column_letters(col)}{row + 1}"
+        message = f"The data you entered in cell {where} violates the data validation rules set on this cell."
+        condition = rule.get("condition") or {}
+        if condition.get("type") == "ONE_OF_LIST":
+            listed = ", ".join(str(v.get("userEnteredValue", "")) for v in condition.get("values") or [])
+            message += f" Please enter one of the following values: {listed}."
+        raise bad_request(message)
+
+    def _req_addProtectedRange(self, body: dict[str, Any], where: str) -> dict[str, Any]:
+        """Store a protected range (no editor is ever refused: the emulator has one user)."""
+        protected = copy.deepcopy(body.get("protectedRange") or {})
+        rng = protected.get("range") or {}
+        b = self._grid_range(rng)
+        protected["range"] = {k: v for k, v in (("sheetId", b.sheet.sheet_id), ("startRowIndex", rng.get("startRowIndex")),
+                              ("endRowIndex", rng.get("endRowIndex")), ("startColumnIndex", rng.get("startColumnIndex")),
+                              ("endColumnIndex", rng.get("endColumnIndex"))) if v is not None}
+        protected["protectedRangeId"] = self.rng.randint(1, 2**31 - 1)
+        protected.setdefault("requestingUserCanEdit", True)
+        b.sheet.protected.append(protected)
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+
+    def _req_duplicateSheet(self, body: dict[str, Any], where: str) -> dict[str, Any]:
+        """Copy a tab (cells, formats, notes, metadata, validation) under a new title and id."""
+        source = self._sheet(body.get("sourceSheetId"))
+        title = body.get("newSheetName")
+        if title is not None:
+            title = self._check_title(title)
+        else:
+            n = 1
+            while self.sheet_by_title(f"Copy of {source.title}" + (f" {n}" if n > 1 else "")):
+                n += 1
+            title = f"Copy of {source.title}" + (f" {n}" if n > 1 else "")
+        new_id = body.get("newSheetId")
+        if new_id is not None and self.sheet_by_id(int(new_id)) is not None:
+            raise bad_request(f"A sheet with id {new_id} already exists.")
+        if self.total_cells() + source.row_count * source.col_count > MAX_CELLS:
+            raise bad_request(f"This action would increase the number of cells in the workbook above the limit of {MAX_CELLS} cells.")
+        twin = Sheet(sheet_id=self.new_sheet_id() if new_id is None else int(new_id), title=title)
+        twin.restore(source.snapshot())
+        twin.title, twin.protected = title, []
+        index = body.get("insertSheetIndex")
+        self.sheets.insert(len(self.sheets) if index is None else min(int(index), len(self.sheets)), twin)
+        return {"duplicateSheet": {"properties": twin.properties(self.sheets.index(twin))}}
+
+    def _req_createDeveloperMetadata(self, body: dict[str, Any], where: str) -> dict[str, Any]:
+        """Store developer metadata on the spreadsheet, a sheet, or a row/column range."""
+        meta = copy.deepcopy(body.get("developerMetadata") or {})
+        if not meta.get("metadataKey"):
+            raise bad_request("developer_metadata.metadata_key is required.")
+        if not meta.get("visibility"):
+            raise bad_request("developer_metadata.visibility is required.")
+        location = meta.get("location") or {}
+        if "sheetId" in location:
+            self._sheet(location["sheetId"])
+            location["locationType"] = "SHEET"
+        elif "dimensionRange" in location:
+            self._dimension_range(location["dimensionRange"])
+            location["locationType"] = location["dimensionRange"]["dimension"][:-1]
+        else:
+            location = {"spreadsheet": True, "locationType": "SPREADSHEET"}
+        meta["location"] = location
+        used = {m["metadataId"] for m in self.developer_metadata}
+        if meta.get("metadataId") is None:
+            meta["metadataId"] = next(i for i in iter(lambda: self.rng.randint(1, 2**31 - 1), 0) if i not in used)
+        elif meta["metadataId"] in used:
+            raise bad_request(f"Developer metadata with ID {meta['metadataId']} already exists.")
+        self.developer_metadata.append(meta)
+        return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+
+    def search_developer_metadata(self, filters: list[Any]) -> list[dict[str, Any]]:
+        """``developerMetadata.search`` with ``developerMetadataLookup`` filters (key, id, value, visibility)."""
+        found: list[dict[str, Any]] = []
+        for data_filter in filters:
+            lookup = (data_filter or {}).get("developerMetadataLookup")
+            if lookup is None:
+                raise ApiError(501, "developerMetadata.search with a range filter (a1Range/gridRange) is a Google "
+                                    "API request the tpbis emulator does not implement.")
+            for meta in self.developer_metadata:
+                checks = (("metadataKey", "metadataKey"), ("metadataId", "metadataId"),
+                          ("metadataValue", "metadataValue"), ("visibility", "visibility"))
+                if all(lookup.get(k) is None or lookup[k] == meta.get(m) for k, m in checks) and meta not in [
+                        f["developerMetadata"] for f in found]:
+                    found.append({"developerMetadata": copy.deepcopy(meta), "dataFilters": [copy.deepcopy(data_filter)]})
+        return found
 
     def _req_autoResizeDimensions(self, body: dict[str, Any], where: str) -> None:
         dims = body.get("dimensions") or {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Mapping
 
@@ -52,4 +54,16 @@ class OAuthApi:
         rng = self.state.rng
         token = "ya29.emulator-" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24))
         self.state.tokens.add(token)
+        if grant == _GRANTS[0] and "sub" not in _jwt_claims(str(form.get("assertion", ""))):
+            self.state.service_tokens.add(token)  # no ``sub``: no domain-wide delegation, no Drive storage
         return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}, {}, "oauth2.token"
+
+
+def _jwt_claims(assertion: str) -> dict[str, object]:
+    """The (unverified) claims of a JWT assertion; empty when unreadable."""
+    try:
+        payload = assertion.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8"))
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from tpbis.testing._errors import ApiError, bad_request, not_found
+from tpbis.testing._errors import ApiError, bad_request, not_found, not_implemented
 from tpbis.testing._model import Spreadsheet
 from tpbis.testing._state import EmulatorState
 from tpbis.testing._wire import Call, Reply, Route, route
@@ -28,18 +28,23 @@ class SheetsApi:
     def routes(self) -> list[Route]:
         """The Sheets routes, then Google's 404 for anything else under ``/v4/spreadsheets``."""
         return [
-            route("POST", r"/v4/spreadsheets/?", self._create),
-            route("GET", _BOOK, self._get),
-            route("POST", _BOOK + r":batchUpdate", self._batch_update),
-            route("GET", _BOOK + r"/values:batchGet", self._values_batch_get),
+            route("POST", r"/v4/spreadsheets/?", self._create, api="sheets.spreadsheets.create"),
+            route("GET", _BOOK, self._get, api="sheets.spreadsheets.get"),
+            route("POST", _BOOK + r":batchUpdate", self._batch_update, api="sheets.spreadsheets.batchUpdate"),
+            route("GET", _BOOK + r"/values:batchGet", self._values_batch_get, api="sheets.spreadsheets.values.batchGet"),
             route("POST", _BOOK + r"/values:batchUpdate",
                   lambda m, call: (200, self._values_batch_update(self._book(m), _data(call)), {},
-                                   "sheets.spreadsheets.values.batchUpdate")),
-            route("POST", _BOOK + r"/values:batchClear", self._values_batch_clear),
-            route("GET", _BOOK + _RANGE, self._values_get),
-            route("PUT", _BOOK + _RANGE, self._values_update),
-            route("POST", _BOOK + r"/values/(?P<range>.+?):append", self._values_append),
-            route("POST", _BOOK + r"/values/(?P<range>.+?):clear", self._values_clear),
+                                   "sheets.spreadsheets.values.batchUpdate"),
+                  api="sheets.spreadsheets.values.batchUpdate"),
+            route("POST", _BOOK + r"/values:batchClear", self._values_batch_clear, api="sheets.spreadsheets.values.batchClear"),
+            route("GET", _BOOK + _RANGE, self._values_get, api="sheets.spreadsheets.values.get"),
+            route("PUT", _BOOK + _RANGE, self._values_update, api="sheets.spreadsheets.values.update"),
+            route("POST", _BOOK + r"/values/(?P<range>.+?):append", self._values_append, api="sheets.spreadsheets.values.append"),
+            route("POST", _BOOK + r"/values/(?P<range>.+?):clear", self._values_clear, api="sheets.spreadsheets.values.clear"),
+            route("POST", _BOOK + r"/developerMetadata:search", self._metadata_search,
+                  api="sheets.spreadsheets.developerMetadata.search"),
+            route("GET", _BOOK + r"/developerMetadata/(?P<meta>\d+)", self._metadata_get),
+            route(None, _BOOK + r"(?P<rest>[/:].*)", self._unknown),
             route(None, r"/v4/spreadsheets(?P<rest>/.*)?", self._unknown),
         ]
 
@@ -49,8 +54,25 @@ class SheetsApi:
             raise not_found()
         return book
 
-    def _unknown(self, match: re.Match[str], _call: Call) -> Reply:
+    def _unknown(self, match: re.Match[str], call: Call) -> Reply:
+        """A missing spreadsheet is Google's 404; a method the emulator lacks on a real one is a 501 naming it."""
+        if match.groupdict().get("id") is not None:
+            self._book(match)
+            raise not_implemented(f"Sheets {call.method} spreadsheets/{{id}}{unquote(match['rest'] or '')}")
         raise not_found()
+
+    def _metadata_search(self, match: re.Match[str], call: Call) -> Reply:
+        book = self._book(match)
+        found = book.search_developer_metadata(list(_data(call).get("dataFilters") or []))
+        result = {"matchedDeveloperMetadata": found} if found else {}
+        return 200, result, {}, "sheets.spreadsheets.developerMetadata.search"
+
+    def _metadata_get(self, match: re.Match[str], _call: Call) -> Reply:
+        book = self._book(match)
+        meta = next((m for m in book.developer_metadata if m["metadataId"] == int(match["meta"])), None)
+        if meta is None:
+            raise not_found()
+        return 200, meta, {}, "sheets.spreadsheets.developerMetadata.get"
 
     def _create(self, _match: re.Match[str], call: Call) -> Reply:
         return 200, self._sheets_create(call.body or {}), {}, "sheets.spreadsheets.create"

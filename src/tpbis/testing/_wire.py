@@ -124,17 +124,20 @@ class Route:
         pattern: a regular expression matched in full against the percent-encoded path.
         handler: answers the call.
         auth: whether ``require_auth`` applies.
+        api: the discovery method id (``sheets.spreadsheets.values.update``); its request body and
+            enum query parameters are checked against Google's discovery document before the handler runs.
     """
 
     method: str | None
     pattern: re.Pattern[str]
     handler: Handler
     auth: bool = True
+    api: str | None = None
 
 
-def route(method: str | None, pattern: str, handler: Handler, *, auth: bool = True) -> Route:
+def route(method: str | None, pattern: str, handler: Handler, *, auth: bool = True, api: str | None = None) -> Route:
     """A :class:`Route` from a pattern string."""
-    return Route(method, re.compile(pattern), handler, auth)
+    return Route(method, re.compile(pattern), handler, auth, api)
 
 
 class RouteTable:

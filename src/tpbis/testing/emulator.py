@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from tpbis.testing._a1 import quote_title
+from tpbis.testing._discovery import google_validator, invalid_argument
 from tpbis.testing._drive import DriveApi
 from tpbis.testing._errors import ApiError, not_found
 from tpbis.testing._forms import FormsStore
@@ -43,15 +44,36 @@ from tpbis.testing._http import EmulatorServer
 from tpbis.testing._model import Sheet, Spreadsheet, normalise_format
 from tpbis.testing._oauth import OAuthApi
 from tpbis.testing._sheets import SheetsApi
-from tpbis.testing._state import FOLDER_MIME, SPREADSHEET_MIME, EmulatorState
+from tpbis.testing._state import FOLDER_MIME, FORM_MIME, SPREADSHEET_MIME, EmulatorState
 from tpbis.testing._wire import Call, EmulatorRequest, EmulatorResponse, Reply, RouteTable
 
 if TYPE_CHECKING:
     import requests
 
-__all__ = ["FaultRule", "RecordedRequest", "SheetsEmulator", "main"]
+__all__ = ["KNOWN_DIFFERENCES", "FaultRule", "RecordedRequest", "SheetsEmulator", "main"]
 
-__all__ += ["FOLDER_MIME", "SPREADSHEET_MIME"]
+#: Where the emulator knowingly differs from Google (printed with the conformance report).
+KNOWN_DIFFERENCES = (
+    "Input validation: enum type names in 400 messages are derived from field names "
+    "(google.apps.sheets.v4.<FieldName>); the body prefix 'data.' is used for values.update/append only; "
+    "unknown query parameters are not refused.",
+    "Strict data validation checks ONE_OF_LIST, BOOLEAN, NUMBER_* and TEXT_(NOT_)CONTAINS; other condition "
+    "types (dates, custom formulas, ONE_OF_RANGE) accept any value. Rules are not returned in grid data.",
+    "Protected ranges are stored and returned, but never refuse a write (the emulator has one user).",
+    "developerMetadata.search supports developerMetadataLookup filters only; range filters answer 501.",
+    "Drive files.copy copies spreadsheets only (other types: 501); Drive permissions are not enforced.",
+    "FORMATTED_VALUE renders Automatic, 0.00, #,##0(.00), 0%, 0.00% and date patterns (yyyy-mm-dd, dd/mm/yyyy, "
+    "M/d/yyyy, times); currency symbols, conditional sections and locales other than en_US are approximated.",
+    "values.append finds the table from the first non-empty cell of the range, growing down and right while "
+    "contiguous (Google: 'Appending values' guide); Google's exact rules for gaps are not documented.",
+    "Forms: an API-created form starts unpublished (Google, forms created after 31 January 2026); "
+    "forms.create?unpublished=false publishes it at once; responses come only from the test helper.",
+    "A service account acting as itself gets Drive's 403 storageQuotaExceeded for any new file outside a shared "
+    "drive (forms.create included); older projects that still have storage are not modelled.",
+    "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.md answer 501 UNIMPLEMENTED.",
+)
+
+__all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
 
 _FAULT_MESSAGES = {
     429: ("Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' "
@@ -122,11 +144,18 @@ class SheetsEmulator:
     context manager, or call :meth:`start` / :meth:`stop`), or in process
     with :meth:`session` (no start needed). State lives in memory per
     instance. ``require_auth=True`` makes API requests without a token issued
-    by ``/token`` fail with Google's 401.
+    by ``/token`` fail with Google's 401. Request bodies and enum query
+    parameters are checked against Google's discovery documents on the way in
+    (unknown fields, wrong JSON types, invalid enum values get Google's 400
+    INVALID_ARGUMENT), when google-api-python-client is installed;
+    ``validate=False`` turns that off.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, require_auth: bool = False) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0, require_auth: bool = False,
+                 validate: bool = True) -> None:
         self._host = host
+        #: checks request bodies against Google's discovery documents (when google-api-python-client is installed)
+        self._validator = google_validator() if validate else None
         self._port = port
         self._state = EmulatorState(seed=seed, require_auth=require_auth)
         self._faults: list[FaultRule] = []
@@ -258,6 +287,22 @@ class SheetsEmulator:
         """
         return self._state.seed_spreadsheet(title, sheets=sheets, time_zone=time_zone, locale=locale,
                                             rows=rows, cols=cols)
+
+    def create_folder(self, name: str, *, shared_drive: bool = False) -> str:
+        """Create a Drive folder directly (no HTTP); ``shared_drive`` makes it the root of a new shared drive.
+
+        A service account acting as itself can create files only under a shared-drive folder.
+        """
+        with self._state.lock:
+            return self._state.new_folder(name, shared_drive=shared_drive).id
+
+    def drive_file(self, file_id: str) -> dict[str, Any]:
+        """A Drive file's metadata as ``files.get`` with ``fields=*`` returns it."""
+        with self._state.lock:
+            found = self._state.files.get(file_id)
+            if found is None:
+                raise KeyError(f"no Drive file {file_id!r} in this emulator")
+            return found.to_json()
 
     def _book(self, spreadsheet_id: str) -> Spreadsheet:
         book = self._state.spreadsheets.get(spreadsheet_id)
@@ -394,6 +439,10 @@ class SheetsEmulator:
                 chosen, match = found
                 if chosen.auth:
                     self._oauth.check(headers)
+                if chosen.api is not None and self._validator is not None:
+                    violations = self._validator.request_violations(chosen.api, body, query)
+                    if violations:
+                        return 400, invalid_argument(violations), {}, None
                 return chosen.handler(match, Call(method, raw_path, query, headers, body))
         except ApiError as err:
             return err.code, err.to_json(), {}, None

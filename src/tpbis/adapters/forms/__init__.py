@@ -13,6 +13,11 @@ through the retrying transport and error mapper the Sheets adapter uses too
   (guarded by ``writeControl.requiredRevisionId``) that updates questions in
   place — options, titles, help texts — keeping their item and question ids,
   so the linked responses sheet keeps its columns. Items are never deleted.
+- **publish**: forms the API creates start unpublished (since 31 January 2026),
+  so a build ends with ``forms.setPublishSettings`` (published, accepting
+  responses); ``--no-publish`` leaves it to the Forms UI.
+- **who**: a person signs in (OAuth client file); a service account only with
+  a shared-drive ``--folder`` or a delegated ``--subject`` (:mod:`._auth`).
 - **record**: the question-id → field mapping goes to ``tpbis-form.json``
   (:data:`RECORD_FILE`, next to ``tpbis.toml``).
 - **read**: ``forms.get`` (for the drift check), then ``forms.responses.list``
@@ -25,7 +30,15 @@ questions are short text with the rule in their help text, and the parser
 checks them. XLSForm (:mod:`tpbis.adapters.xlsform`) carries the constraints.
 """
 
-from tpbis.adapters.forms._bodies import PlannedCall, item_body, live_form, plan_form
+from tpbis.adapters.forms._auth import build_session
+from tpbis.adapters.forms._bodies import (
+    PUBLISH_BODY,
+    PlannedCall,
+    is_published,
+    item_body,
+    live_form,
+    plan_form,
+)
 from tpbis.adapters.forms._build import BuildResult, build_form
 from tpbis.adapters.forms._client import FORMS_API, FormsClient
 from tpbis.adapters.forms._read import (
@@ -39,6 +52,7 @@ from tpbis.adapters.forms._record import RECORD_FILE, load_record, record_by_tit
 
 __all__ = [
     "FORMS_API",
+    "PUBLISH_BODY",
     "RECORD_FILE",
     "BuildResult",
     "FormRead",
@@ -46,6 +60,8 @@ __all__ = [
     "FormsClient",
     "PlannedCall",
     "build_form",
+    "build_session",
+    "is_published",
     "item_body",
     "live_form",
     "load_record",

@@ -4,6 +4,7 @@ reduction of a ``forms.get`` body to what drift checks and reading need. Pure: n
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from tpbis.forms.record import FormRecord, LiveForm, LiveQuestion
 from tpbis.forms.schema import FormSchema, Question, QuestionType
 from tpbis.parsing.mapping import Field
 
-__all__ = ["PlannedCall", "item_body", "live_form", "plan_form"]
+__all__ = ["PUBLISH_BODY", "PlannedCall", "is_published", "item_body", "live_form", "plan_form"]
 
 _CHOICE_TYPES = {QuestionType.DROPDOWN: "DROP_DOWN", QuestionType.CHOICE: "RADIO"}
 _PARAGRAPH = frozenset({QuestionType.PARAGRAPH, QuestionType.URL_LIST})
@@ -198,21 +199,52 @@ class PlannedCall:
     body: dict[str, Any]
 
 
+def is_published(form: Mapping[str, Any]) -> bool:
+    """Whether a ``forms.get`` body says the form is published (a legacy form without ``publishSettings`` is)."""
+    state = (form.get("publishSettings") or {}).get("publishState")
+    if not isinstance(state, Mapping):
+        return "publishSettings" not in form
+    return bool(state.get("isPublished")) and bool(state.get("isAcceptingResponses"))
+
+
+#: ``forms.setPublishSettings``: published and accepting responses. Forms created through the API after
+#: 31 January 2026 start unpublished and take no responses until this is sent
+#: (https://developers.google.com/workspace/forms/api/guides/api-changes-to-google-forms).
+PUBLISH_BODY: Mapping[str, Any] = {
+    "publishSettings": {"publishState": {"isPublished": True, "isAcceptingResponses": True}},
+    "updateMask": "publishState",
+}
+
+
+def _publish_call(form_id: str | None) -> PlannedCall:
+    return PlannedCall(method="forms.setPublishSettings", form_id=form_id, body=copy.deepcopy(dict(PUBLISH_BODY)))
+
+
 def plan_form(schema: FormSchema, *, lang: str = "id", form: Mapping[str, Any] | None = None,
-              record: FormRecord | None = None) -> list[PlannedCall]:
-    """The calls that build a new form (``form`` None) or bring ``form`` (a ``forms.get`` body) in line."""
+              record: FormRecord | None = None, publish: bool = True) -> list[PlannedCall]:
+    """The calls that build a new form (``form`` None) or bring ``form`` (a ``forms.get`` body) in line.
+
+    With ``publish`` a new form, or an existing one never published, is then
+    published with ``forms.setPublishSettings``: forms the API creates start
+    unpublished and take no responses until then.
+    """
     if form is None:
         title = _title(schema, lang)
-        return [
+        calls = [
             PlannedCall(method="forms.create", form_id=None,
                         body={"info": {"title": title, "documentTitle": title}}),
             PlannedCall(method="forms.batchUpdate", form_id=None,
                         body={"includeFormInResponse": True, "requests": _new_form_requests(schema, lang)}),
         ]
+        return [*calls, _publish_call(None)] if publish else calls
+    form_id = str(form.get("formId"))
     requests, _ = _existing_form_requests(schema, form, record, lang)
-    if not requests:
-        return []
-    body: dict[str, Any] = {"includeFormInResponse": True, "requests": requests}
-    if form.get("revisionId"):
-        body["writeControl"] = {"requiredRevisionId": form["revisionId"]}
-    return [PlannedCall(method="forms.batchUpdate", form_id=str(form.get("formId")), body=body)]
+    calls = []
+    if requests:
+        body: dict[str, Any] = {"includeFormInResponse": True, "requests": requests}
+        if form.get("revisionId"):
+            body["writeControl"] = {"requiredRevisionId": form["revisionId"]}
+        calls.append(PlannedCall(method="forms.batchUpdate", form_id=form_id, body=body))
+    if publish and not is_published(form):
+        calls.append(_publish_call(form_id))
+    return calls

@@ -12,6 +12,8 @@ from tpbis.adapters.forms._bodies import (
     _existing_form_requests,
     _find_items,
     _item_question,
+    _publish_call,
+    is_published,
     live_form,
     plan_form,
 )
@@ -32,6 +34,10 @@ class BuildResult:
     #: requests in the batchUpdate sent (0: the form was already up to date)
     changes: int
     calls: tuple[PlannedCall, ...]
+    #: the form is published and accepting responses after the build
+    published: bool = False
+    #: where respondents fill it in
+    responder_uri: str | None = None
 
 
 def _ids_from_replies(replies: Sequence[Mapping[str, Any]], fields: Iterable[Field],
@@ -49,29 +55,21 @@ def _ids_from_replies(replies: Sequence[Mapping[str, Any]], fields: Iterable[Fie
 
 
 def build_form(client: FormsClient, schema: FormSchema, *, lang: str = "id", form_id: str | None = None,
-               record: FormRecord | None = None) -> BuildResult:
-    """Create the form, or update ``form_id`` in place; returns the new record.
+               record: FormRecord | None = None, folder: str | None = None, publish: bool = True) -> BuildResult:
+    """Create the form, or update ``form_id`` in place, then publish it; returns the new record.
 
-    A new form takes ``forms.create`` + one ``forms.batchUpdate``; an existing
-    one ``forms.get`` + at most one ``forms.batchUpdate``.
+    A new form takes ``forms.create`` (or, with ``folder``, Drive
+    ``files.create`` in that shared-drive folder) + one ``forms.batchUpdate`` +
+    ``forms.setPublishSettings``; an existing one ``forms.get`` + at most one
+    ``forms.batchUpdate``, and ``forms.setPublishSettings`` only if it was never
+    published (a form closed to responses on purpose stays closed).
 
     Raises:
-        SourceError, AuthError: the API refused (not found, no access, a
-            concurrent edit) or did not answer.
+        SourceError, AuthError: the API refused (not found, no access, no Drive
+            storage, a concurrent edit) or did not answer.
     """
     if form_id is None:
-        calls = plan_form(schema, lang=lang)
-        created_form = client.create(calls[0].body)
-        new_id = str(created_form["formId"])
-        first = calls[1].body
-        answer = client.batch_update(new_id, first)
-        calls = [calls[0], attrs.evolve(calls[1], form_id=new_id)]
-        fields = [q.field for q in schema.questions]
-        ids = _ids_from_replies(answer.get("replies") or [], fields, first["requests"])
-        form = answer.get("form") or client.get(new_id)
-        live = live_form({**form, "responderUri": form.get("responderUri") or created_form.get("responderUri")})
-        return BuildResult(record=record_from_live(live, schema, ids, lang), created=True,
-                           changes=len(first["requests"]), calls=tuple(calls))
+        return _build_new(client, schema, lang, folder, publish)
     form = client.get(form_id)
     requests, created = _existing_form_requests(schema, form, record, lang)
     found = _find_items(schema, form, record)
@@ -81,15 +79,57 @@ def build_form(client: FormsClient, schema: FormSchema, *, lang: str = "id", for
         question = _item_question(items[index])
         if question is not None:
             ids[field] = str(question.get("questionId"))
-    if not requests:
-        live = live_form(form)
-        return BuildResult(record=record_from_live(live, schema, ids, lang), created=False, changes=0, calls=())
-    body: dict[str, Any] = {"includeFormInResponse": True, "requests": requests}
-    if form.get("revisionId"):
-        body["writeControl"] = {"requiredRevisionId": form["revisionId"]}
-    answer = client.batch_update(form_id, body)
-    ids.update(_ids_from_replies(answer.get("replies") or [], created, requests))
-    updated = answer.get("form") or client.get(form_id)
-    live = live_form(updated)
+    calls: list[PlannedCall] = []
+    if requests:
+        body: dict[str, Any] = {"includeFormInResponse": True, "requests": requests}
+        if form.get("revisionId"):
+            body["writeControl"] = {"requiredRevisionId": form["revisionId"]}
+        answer = client.batch_update(form_id, body)
+        ids.update(_ids_from_replies(answer.get("replies") or [], created, requests))
+        form = {"publishSettings": form.get("publishSettings"), **(answer.get("form") or client.get(form_id))}
+        if form["publishSettings"] is None:
+            del form["publishSettings"]
+        calls.append(PlannedCall(method="forms.batchUpdate", form_id=form_id, body=body))
+    published = is_published(form)
+    if publish and not published:
+        published = _publish(client, form_id, calls)
+    live = live_form(form)
     return BuildResult(record=record_from_live(live, schema, ids, lang), created=False, changes=len(requests),
-                       calls=(PlannedCall(method="forms.batchUpdate", form_id=form_id, body=body),))
+                       calls=tuple(calls), published=published, responder_uri=live.responder_uri)
+
+
+def _publish(client: FormsClient, form_id: str, calls: list[PlannedCall]) -> bool:
+    call = _publish_call(form_id)
+    answer = client.set_publish_settings(form_id, call.body)
+    calls.append(call)
+    return is_published({"publishSettings": answer.get("publishSettings") or {}})
+
+
+def _build_new(client: FormsClient, schema: FormSchema, lang: str, folder: str | None,
+               publish: bool) -> BuildResult:
+    planned = plan_form(schema, lang=lang, publish=False)
+    first = planned[1].body
+    if folder is None:
+        created_form = client.create(planned[0].body)
+        new_id = str(created_form["formId"])
+        calls = [planned[0]]
+    else:
+        title = str(planned[0].body["info"]["title"])
+        created_form = {"formId": client.create_in_folder(title, folder)["id"]}
+        new_id = str(created_form["formId"])
+        # Drive names the file; the form's own title is set with the first batchUpdate.
+        first = {**first, "requests": [{"updateFormInfo": {"info": {"title": title}, "updateMask": "title"}},
+                                       *first["requests"]]}
+        calls = [PlannedCall(method="drive.files.create", form_id=None,
+                             body={"name": title, "mimeType": "application/vnd.google-apps.form",
+                                   "parents": [folder]})]
+    answer = client.batch_update(new_id, first)
+    calls.append(PlannedCall(method="forms.batchUpdate", form_id=new_id, body=first))
+    fields = [q.field for q in schema.questions]
+    ids = _ids_from_replies(answer.get("replies") or [], fields, first["requests"])
+    form = answer.get("form") or client.get(new_id)
+    published = _publish(client, new_id, calls) if publish else is_published(form)
+    live = live_form({**form, "responderUri": form.get("responderUri") or created_form.get("responderUri")})
+    return BuildResult(record=record_from_live(live, schema, ids, lang), created=True,
+                       changes=len(first["requests"]), calls=tuple(calls), published=published,
+                       responder_uri=live.responder_uri)
