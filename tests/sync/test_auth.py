@@ -13,7 +13,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tpbis.adapters.google import SHEETS_SCOPE, load_credentials
+from tpbis.adapters._routing import emulator_session, mount_emulator
+from tpbis.adapters._signin import GoogleSession, SignInRequest
+from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
 from tpbis.adapters.sheets import open_spreadsheet
 from tpbis.cli import main
 from tpbis.domain.period import Period
@@ -51,19 +53,34 @@ def key_file(tmp_path: Path, private_key: str, **changes: Any) -> Path:
     return path
 
 
+def key_session(emulator: SheetsEmulator, path: Path) -> Any:
+    """tpbis's own authorised session for a real key, routed to the emulator by the test kit.
+
+    With TPBIS_SHEETS_EMULATOR_HOST tpbis refuses real keys (they would travel over plain
+    HTTP); a test that wants the real JWT flow against the emulator builds the route itself.
+    """
+    credentials = load_credentials([SHEETS_SCOPE], path)
+    signin = emulator_session(emulator.base_url)
+    return mount_emulator(GoogleSession(credentials, auth_request=SignInRequest(signin)), emulator.base_url)
+
+
+def sync_options() -> SyncOptions:
+    """One month of the default rubric."""
+    return SyncOptions(periods=(Period.parse("2024-09"),), rubric=default_rubric(), owner="t",
+                       now=pendulum.datetime(2024, 10, 1, tz="UTC"))
+
+
 class TestServiceAccount:
     """A real key: google-auth signs a JWT, the emulator's /token issues an access token."""
 
     def test_sync_with_key_against_auth_requiring_emulator(
-        self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+        self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any]
     ) -> None:
         """Every API request carries a bearer token from /token; the scope is spreadsheets only."""
         with SheetsEmulator(require_auth=True) as emulator:
-            monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
             key = emulator.create_spreadsheet("Kepri", sheets=example_tabs, time_zone="Asia/Jakarta")
-            options = SyncOptions(periods=(Period.parse("2024-09"),), rubric=default_rubric(), owner="t",
-                                  now=pendulum.datetime(2024, 10, 1, tz="UTC"))
-            result = sync(open_spreadsheet(key, credentials=str(key_file(tmp_path, private_key))), options)
+            session = key_session(emulator, key_file(tmp_path, private_key))
+            result = sync(open_spreadsheet(key, session=session), sync_options())
             token_requests = [r for r in emulator.requests if r.path == "/token"]
         assert ("written", 1) == (result.status, len(token_requests))
         claims = token_requests[0].body["assertion"].split(".")[1]
@@ -71,31 +88,88 @@ class TestServiceAccount:
         assert (ACCOUNT, SHEETS_SCOPE) == (decoded["iss"], decoded["scope"])
 
     def test_forbidden_names_the_service_account(
-        self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+        self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any]
     ) -> None:
-        """A 403 says to share the sheet with the key's e-mail; the key itself is never printed."""
+        """A 403 is AuthError (exit 2) saying to share the sheet with the key's e-mail, in both languages."""
         with SheetsEmulator() as emulator:
-            monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
             key = emulator.create_spreadsheet("Kepri", sheets=example_tabs)
             emulator.inject(FaultRule(status=403, times=1, path_contains="/v4/"))
-            path = key_file(tmp_path, private_key)
-            code = main(["sync", key, "--credentials", str(path)])
-        assert 2 == code
+            session = key_session(emulator, key_file(tmp_path, private_key))
+            with pytest.raises(AuthError) as info:
+                sync(open_spreadsheet(key, session=session), sync_options())
+        assert 2 == info.value.exit_code
+        assert f"Share the spreadsheet as Editor with {ACCOUNT}" in info.value.message("en")
+        assert ACCOUNT in info.value.message("id")
 
-    def test_forbidden_message_text(
+    def test_forbidden_message_never_shows_the_key(
+        self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any]
+    ) -> None:
+        """The message names the account, never the private key."""
+        with SheetsEmulator() as emulator:
+            key = emulator.create_spreadsheet("Kepri", sheets=example_tabs)
+            emulator.inject(FaultRule(status=403, times=1, path_contains="/v4/"))
+            session = key_session(emulator, key_file(tmp_path, private_key))
+            with pytest.raises(AuthError) as info:
+                sync(open_spreadsheet(key, session=session), sync_options())
+        text = info.value.message("en") + info.value.message("id")
+        assert "PRIVATE KEY" not in text
+        assert private_key[40:80] not in text
+
+
+class TestEmulatorWithRealCredentials:
+    """With TPBIS_SHEETS_EMULATOR_HOST set a real key is refused before anything is sent."""
+
+    def test_cli_refuses_key_with_emulator(
         self, tmp_path: Path, private_key: str, example_tabs: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        """The message names the account and the fix, in English with --lang en."""
-        with SheetsEmulator() as emulator:
+        """`sync --credentials KEY` with the emulator variable set: exit 2, zero requests, the variable named."""
+        with SheetsEmulator(require_auth=True) as emulator:
             monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
             key = emulator.create_spreadsheet("Kepri", sheets=example_tabs)
-            emulator.inject(FaultRule(status=403, times=1, path_contains="/v4/"))
-            main(["--lang", "en", "sync", key, "--credentials", str(key_file(tmp_path, private_key))])
+            before = len(emulator.requests)
+            code = main(["--lang", "en", "sync", key, "--credentials", str(key_file(tmp_path, private_key))])
+            sent = len(emulator.requests) - before
         err = capsys.readouterr().err
-        assert f"Share the spreadsheet as Editor with {ACCOUNT}" in err
+        assert (2, 0) == (code, sent)
+        assert "unset TPBIS_SHEETS_EMULATOR_HOST" in err
         assert "PRIVATE KEY" not in err
-        assert private_key[40:80] not in err
+
+    def test_application_credentials_variable_with_emulator(
+        self, tmp_path: Path, private_key: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """GOOGLE_APPLICATION_CREDENTIALS plus the emulator variable is refused too (which one was meant?)."""
+        monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", "127.0.0.1:9")
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file(tmp_path, private_key)))
+        with pytest.raises(AuthError) as info:
+            load_credentials([SHEETS_SCOPE])
+        assert "TPBIS_SHEETS_EMULATOR_HOST" in info.value.message("id")
+
+    def test_credentials_object_with_emulator(
+        self, tmp_path: Path, private_key: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ready service-account credentials handed to google_session are refused while the emulator is set."""
+        monkeypatch.delenv("TPBIS_SHEETS_EMULATOR_HOST", raising=False)
+        credentials = load_credentials([SHEETS_SCOPE], key_file(tmp_path, private_key))
+        monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", "10.0.0.5:8080")
+        with pytest.raises(AuthError) as info:
+            google_session([SHEETS_SCOPE], credentials=credentials)
+        assert ACCOUNT in info.value.message("en")
+
+    def test_anonymous_with_emulator_is_allowed(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """No key named: the emulator's anonymous credentials, which carry no secret."""
+        from google.auth.credentials import AnonymousCredentials
+
+        monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", "127.0.0.1:9")
+        monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+        assert AnonymousCredentials is type(load_credentials([SHEETS_SCOPE]))
+
+    def test_plain_http_token_uri_is_refused(self, tmp_path: Path, private_key: str) -> None:
+        """A key whose token_uri is http:// is refused when loaded, before any request."""
+        path = key_file(tmp_path, private_key, token_uri="http://oauth2.example.net/token")
+        with pytest.raises(AuthError) as info:
+            load_credentials([SHEETS_SCOPE], path)
+        assert "http://oauth2.example.net/token" in info.value.message("en")
 
 
 class TestBadCredentials:

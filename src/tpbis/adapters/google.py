@@ -8,6 +8,20 @@ own ``*_EMULATOR_HOST`` variables); ``GOOGLE_APPLICATION_CREDENTIALS``; then
 Application Default Credentials.
 Scopes are the smallest that work for each job. Keys and tokens are never
 printed: error messages name files and accounts, never their contents.
+
+Real credentials never travel over plain HTTP: with
+``TPBIS_SHEETS_EMULATOR_HOST`` set only the emulator's anonymous credentials
+are used, and a key named at the same time (``--credentials``,
+``GOOGLE_APPLICATION_CREDENTIALS``, a credentials object) is refused before
+any request; a key whose ``token_uri`` is not ``https://`` is refused too,
+and the session's adapter refuses any ``http://`` URL for real credentials.
+
+Every request of a :func:`google_session`, the sign-in included, runs under
+the :class:`~tpbis.adapters._transport.Limits` (connect 10 s, read 60 s, 300 s
+per session; ``TPBIS_HTTP_TIMEOUT``, ``TPBIS_DEADLINE``). A sign-in that
+cannot reach Google is retried like any request, then reported as
+:class:`~tpbis.errors.RemoteError` (exit 3); a sign-in Google refuses
+(``invalid_grant``, a deleted key) is :class:`~tpbis.errors.AuthError` (exit 2).
 """
 
 from __future__ import annotations
@@ -23,8 +37,9 @@ from tpbis.adapters._hosts import (
     GOOGLE_HOSTS,
     emulator_base_url,
     emulator_host_from_env,
+    safe_for_credentials,
 )
-from tpbis.adapters._transport import RetryPolicy, retry_after
+from tpbis.adapters._transport import Deadline, Limits, RetryPolicy, retry_after
 from tpbis.errors import AuthError, SourceError
 
 if TYPE_CHECKING:
@@ -37,6 +52,7 @@ __all__ = [
     "FORMS_RESPONSES_SCOPE",
     "GOOGLE_HOSTS",
     "SHEETS_SCOPE",
+    "Limits",
     "RetryPolicy",
     "emulator_base_url",
     "emulator_host_from_env",
@@ -55,6 +71,7 @@ FORMS_BODY_READONLY_SCOPE = "https://www.googleapis.com/auth/forms.body.readonly
 FORMS_RESPONSES_SCOPE = "https://www.googleapis.com/auth/forms.responses.readonly"
 
 CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
 
 def _google() -> Any:
     try:
@@ -75,6 +92,9 @@ def _service_account(path: Path, scopes: Sequence[str]) -> Any:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise AuthError.from_catalogue("auth.not_json", path=str(path)) from None
     kind = info.get("type") if isinstance(info, dict) else None
+    token_uri = info.get("token_uri") if isinstance(info, dict) else None
+    if isinstance(token_uri, str) and not safe_for_credentials(token_uri):
+        raise AuthError.from_catalogue("auth.plain_http_key", path=str(path), url=token_uri)
     if kind == "authorized_user":
         from google.oauth2 import credentials as user_credentials
 
@@ -113,9 +133,15 @@ def load_credentials(scopes: Sequence[str], path: str | Path | None = None) -> A
             are configured; the message says what to do.
     """
     _google()
-    if path is None and emulator_host_from_env():
-        # Like Google's own *_EMULATOR_HOST variables: anonymous unless a key is named
-        # explicitly (then its token requests go to the emulator's /token too).
+    host = emulator_host_from_env()
+    if host is not None:
+        # Like Google's own *_EMULATOR_HOST variables, the emulator is anonymous; a real key
+        # named at the same time would go to it over plain HTTP, so it is refused instead.
+        named = str(path) if path else os.environ.get(CREDENTIALS_ENV) or ""
+        if named:
+            raise AuthError.from_catalogue(
+                "auth.emulator_with_credentials", variable=EMULATOR_HOST_ENV, host=host, credentials=named
+            )
         from google.auth.credentials import AnonymousCredentials
 
         return AnonymousCredentials()  # type: ignore[no-untyped-call]
@@ -132,20 +158,53 @@ def load_credentials(scopes: Sequence[str], path: str | Path | None = None) -> A
     return credentials
 
 
+def _is_anonymous(credentials: Any) -> bool:
+    from google.auth.credentials import AnonymousCredentials
+
+    return isinstance(credentials, AnonymousCredentials)
+
+
 def google_session(
-    scopes: Sequence[str], path: str | Path | None = None, *, credentials: Any = None
+    scopes: Sequence[str],
+    path: str | Path | None = None,
+    *,
+    credentials: Any = None,
+    limits: Limits | None = None,
+    policy: RetryPolicy | None = None,
 ) -> requests.Session:
-    """An authorised ``requests.Session`` for Google APIs (or the emulator, when configured)."""
+    """An authorised ``requests.Session`` for Google APIs (or the emulator, when configured).
+
+    Args:
+        scopes: OAuth scopes the job needs.
+        path: a key file (see :func:`load_credentials`).
+        credentials: ready credentials instead of ``path``.
+        limits: timeouts and deadline (:meth:`Limits.from_env` when ``None``).
+        policy: the retries of a sign-in that cannot reach Google.
+
+    Raises:
+        AuthError: no usable credentials, or real credentials while the emulator is configured.
+        ConfigError: ``TPBIS_HTTP_TIMEOUT`` or ``TPBIS_DEADLINE`` is not a number of seconds.
+    """
     _google()
-    from google.auth.transport.requests import AuthorizedSession, Request
+    from tpbis.adapters._routing import guarded_session, mount_emulator
+    from tpbis.adapters._signin import GoogleSession, SignInRequest
 
-    from tpbis.adapters._routing import emulator_session, mount_emulator
-
+    limits = limits or Limits.from_env()
     if credentials is None:
         credentials = load_credentials(scopes, path)
+    anonymous = _is_anonymous(credentials)
     host = emulator_host_from_env()
-    if host is None:
-        return AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
-    base = emulator_base_url(host)
-    session = AuthorizedSession(credentials, auth_request=Request(session=emulator_session(base)))  # type: ignore[no-untyped-call]
-    return mount_emulator(session, base)
+    if host is not None and not anonymous:
+        raise AuthError.from_catalogue(
+            "auth.emulator_with_credentials", variable=EMULATOR_HOST_ENV, host=host,
+            credentials=str(getattr(credentials, "service_account_email", "") or type(credentials).__name__),
+        )
+    guard: dict[str, Any] = {"limits": limits, "deadline": Deadline(limits.deadline), "plain_http": anonymous}
+    signin = guarded_session(**guard)
+    authorised = GoogleSession(credentials, auth_request=SignInRequest(signin, policy=policy))  # type: ignore[no-untyped-call]
+    session = guarded_session(authorised, **guard)
+    if host is not None:
+        base = emulator_base_url(host)
+        mount_emulator(signin, base, **guard)
+        mount_emulator(session, base, **guard)
+    return session
