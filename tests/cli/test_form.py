@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tpbis.cli.main import main
-from tpbis.testing import EMULATOR_HOST_ENV, SheetsEmulator
+from tpbis.testing import EMULATOR_HOST_ENV, SheetsEmulator, trust_test_keys
 from tpbis.testing._discovery import DiscoveryValidator, discovery_documents_dir, validate_log
 
 REGISTRY = Path(__file__).parents[2] / "examples" / "kepri-2024-registry.csv"
@@ -20,7 +20,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[SheetsEmulator]:
     """An emulator the CLI reaches through TPBIS_SHEETS_EMULATOR_HOST; its bodies must validate."""
     if discovery_documents_dir() is None:
         pytest.skip("google-api-python-client is not installed")
-    with SheetsEmulator() as emu:
+    with SheetsEmulator() as emu, trust_test_keys(emu):
         monkeypatch.setenv(EMULATOR_HOST_ENV, emu.host)
         yield emu
     assert [] == validate_log(DiscoveryValidator.google(), emu.requests)

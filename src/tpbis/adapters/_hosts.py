@@ -21,6 +21,7 @@ __all__ = [
     "emulator_host_from_env",
     "is_loopback",
     "safe_for_credentials",
+    "trusted_test_host",
 ]
 
 #: Environment variable naming a running emulator, e.g. ``127.0.0.1:8765``.
@@ -39,6 +40,17 @@ GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapi
 #: link-local address that never leaves the machine's host
 #: (https://cloud.google.com/compute/docs/metadata/querying-metadata).
 METADATA_HOSTS = ("metadata.google.internal", "169.254.169.254", "metadata")
+
+
+#: Loopback emulator hosts a *test* has chosen to trust with real (test) keys, through
+#: :func:`tpbis.testing.trust_test_keys`. Only Python code can add to it, never the
+#: environment: an exported ``TPBIS_SHEETS_EMULATOR_HOST`` alone never receives a key.
+TRUSTED_TEST_HOSTS: set[str] = set()
+
+
+def trusted_test_host(host: str | None) -> bool:
+    """Whether ``host`` (``host:port``) is a loopback emulator a test trusts with test keys."""
+    return bool(host) and host in TRUSTED_TEST_HOSTS and is_loopback(urlsplit(f"//{host}").hostname)
 
 
 def emulator_host_from_env() -> str | None:
@@ -70,8 +82,9 @@ def is_loopback(host: str | None) -> bool:
 
 
 def safe_for_credentials(url: str) -> bool:
-    """Whether real credentials may travel to ``url``: https, or the metadata server's plain HTTP."""
+    """Whether real credentials may travel to ``url``: https, or the metadata server's plain HTTP
+    (or a loopback emulator a test trusts, :data:`TRUSTED_TEST_HOSTS`)."""
     split = urlsplit(url)
-    if split.scheme == "https":
+    if split.scheme == "https" or trusted_test_host(split.netloc):
         return True
     return split.scheme == "http" and (split.hostname or "") in METADATA_HOSTS

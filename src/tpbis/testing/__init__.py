@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         emulator_host_from_env,
         emulator_session,
         gspread_client,
+        trust_test_keys,
     )
     from tpbis.testing._inprocess import InProcessAdapter
     from tpbis.testing._wire import EmulatorRequest, EmulatorResponse
@@ -57,6 +58,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exported_members.py 
     "repeat_responses",
     "responses_table",
     "sheet_value",
+    "trust_test_keys",
 ]
 
 #: Where each public name lives; the module is imported on first access.
@@ -78,6 +80,7 @@ _HOME = {
     "make_activity": "tpbis.testing.builders",
     "make_library": "tpbis.testing.builders",
     "make_registry": "tpbis.testing.builders",
+    "trust_test_keys": "tpbis.testing._client",
     "repeat_responses": "tpbis.testing.builders",
     "responses_table": "tpbis.testing.builders",
     "sheet_value": "tpbis.testing.builders",

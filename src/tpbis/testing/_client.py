@@ -8,8 +8,11 @@ way, library code keeps its hard-coded Google URLs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from tpbis.adapters._hosts import TRUSTED_TEST_HOSTS
 from tpbis.adapters._routing import EmulatorAdapter, emulator_session, mount_emulator
 from tpbis.adapters.google import EMULATOR_HOST_ENV, GOOGLE_HOSTS, emulator_host_from_env
 
@@ -27,7 +30,23 @@ __all__ = [
     "emulator_session",
     "gspread_client",
     "mount_emulator",
+    "trust_test_keys",
 ]
+
+
+@contextmanager
+def trust_test_keys(emulator: SheetsEmulator) -> Iterator[None]:
+    """Let test keys (a service-account JSON made in the test) go to this loopback emulator.
+
+    Outside this block tpbis refuses real credentials while ``TPBIS_SHEETS_EMULATOR_HOST``
+    is set, so a key is never sent over plain HTTP by a forgotten variable; the
+    sign-in flow tests opt in here, in code.
+    """
+    TRUSTED_TEST_HOSTS.add(emulator.host)
+    try:
+        yield
+    finally:
+        TRUSTED_TEST_HOSTS.discard(emulator.host)
 
 
 def _session_for(target: str | SheetsEmulator) -> requests.Session:
