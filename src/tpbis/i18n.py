@@ -812,6 +812,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kiriman ini ditolak peninjau di alat pengumpul data (status '{value}'); tidak dihitung.",
         "A reviewer rejected this submission in the collecting tool (status '{value}'); not counted.",
     ),
+    # --- added by rows ---
+    "problem.row.unreadable": (
+        "Baris ini tidak dapat dibaca ({reason}) dan tidak dihitung.{where_id} Periksa isi baris ini.",
+        "This row cannot be read ({reason}) and is not counted.{where_en} Check the contents of this row.",
+    ),
+    "hint.unreadable_cell": (
+        " Nilai '{value}' di kolom '{column}' tidak dapat diproses.",
+        " The value '{value}' in column '{column}' could not be processed.",
+    ),
 }
 
 
