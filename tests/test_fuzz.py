@@ -24,7 +24,8 @@ at rows that exist. On the corpus (every value in every column of a clean
 row) the fast path and the general reader agree exactly, for typed cells and
 for their text.
 
-Run time: about 45 s on 2 shared cores (CSV ~15 s, XLSX ~25 s, corpus ~3 s).
+Run time: about 30 s of CPU (measured 28 s on the 2-core dev machine: XLSX
+21 s, CSV 6 s, corpus 1 s); a busy shared machine stretches the wall time.
 """
 
 from __future__ import annotations
