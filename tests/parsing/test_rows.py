@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import pendulum
 import pytest
 
+import tpbis.parsing.rows as rows_module
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.problems import Severity
-from tpbis.errors import SourceError
+from tpbis.errors import ConfigError, SourceError
+from tpbis.parsing import _fast, _slow
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Table
@@ -359,3 +362,132 @@ class TestExcluded:
         result = parse_responses(table, REGISTRY, default_rubric())
         assert (20, 10) == (result.counts.accepted, result.counts.excluded)
         assert [2 + i for i in range(0, 30, 3)] == [p.row for p in result.problems]
+
+
+class _Unprintable:
+    """A cell no adapter should give: its text cannot even be taken."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def _both_gears(*rows: dict[Field, object]) -> tuple[ParseResult, ParseResult]:
+    """The rows as CSV gives them (all text), parsed with the fast path and with the general reader only."""
+    table = responses_table([{f: "" if v is None else str(v) for f, v in row.items()} for row in rows])
+    fast = parse_responses(table, REGISTRY, default_rubric())
+    with mock.patch.object(rows_module, "_FAST_PATH", False):
+        general = parse_responses(table, REGISTRY, default_rubric())
+    return fast, general
+
+
+class TestRowIsolation:
+    """Whatever one row holds, it ends accepted, rejected, duplicate, excluded or blank, and the run goes on."""
+
+    @pytest.mark.parametrize(
+        ("stamp", "library"),
+        [
+            ("31/12/9999 23:30", "Perpustakaan Desa Harapan"),  # WIT: the move east leaves the calendar
+            ("0001-01-01T00:00:00+14:00", "Perpustakaan Desa Teluk Bakau"),
+            ("9999-12-31T23:59:59-12:00", "Perpustakaan Desa Harapan"),
+            ("01/01/0001 00:00", "Perpustakaan Desa Sanur"),
+            ("01/01/1899 10:00", "Perpustakaan Desa Teluk Bakau"),
+            ("01/01/2201 10:00", "Perpustakaan Desa Teluk Bakau"),
+            (dt.datetime(9999, 12, 31, 23, 59), "Perpustakaan Desa Harapan"),
+            (dt.datetime(1, 1, 1), "Perpustakaan Desa Teluk Bakau"),
+            (dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14))), "Perpustakaan Desa Harapan"),
+        ],
+    )
+    def test_timestamp_outside_the_years_is_invalid(self, stamp: object, library: str) -> None:
+        """A timestamp outside 1900…2200 is timestamp.invalid, checked before any zone conversion."""
+        result = parse(good(reported_at=stamp, library=library), good(title="Mendongeng"))
+        assert ([(2, "timestamp.invalid")], 1) == (codes(result), result.counts.accepted)
+
+    @pytest.mark.parametrize("date", ["31/12/9999", "01/01/0001", "01/01/1899", "2201-01-01", dt.date(1, 1, 1), 0])
+    def test_date_outside_the_years_is_invalid(self, date: object) -> None:
+        """An activity date outside 1900…2200 is date.invalid (not before_program, not future)."""
+        result = parse(good(date=date), good(title="Mendongeng"))
+        assert ([(2, "date.invalid")], 1) == (codes(result), result.counts.accepted)
+
+    @pytest.mark.parametrize("count", [
+        pytest.param("9" * 5000, id="5000-nines"), pytest.param("1" + "0" * 4400, id="1e4400"),
+        pytest.param(10**5000, id="int-1e5000"),
+    ])
+    def test_count_of_thousands_of_digits_is_invalid(self, count: object) -> None:
+        """A participant count too long for int() is participants.invalid."""
+        result = parse(good(participants_female=count), good(title="Mendongeng"))
+        assert ([(2, "participants.invalid")], 1) == (codes(result), result.counts.accepted)
+
+    def test_huge_whole_number_cell_is_shown_by_its_first_digits(self) -> None:
+        """A count cell of 5001 digits is reported with its leading digits (str() would refuse it)."""
+        (problem,) = parse(good(participants_male=-(10**5000) - 7)).problems
+        assert ("participants.invalid", "-10000000000000000000…") == (problem.code, problem.value)
+
+    def test_text_rows_agree_across_gears(self) -> None:
+        """The same hostile text rows give the same result through the fast path and the general reader."""
+        rows = [
+            good(reported_at="31/12/9999 23:30", library="Perpustakaan Desa Harapan"),
+            good(reported_at="01/01/0001 00:00", title="b"), good(date="31/12/9999", title="c"),
+            good(participants_male="9" * 5000, title="d"), good(participants_male="0" * 5000 + "7", title="e"),
+            good(title="f"),
+        ]
+        fast, general = _both_gears(*rows)
+        assert (general.counts, general.problems) == (fast.counts, fast.problems)
+        assert (2, [2, 3, 4, 5]) == (fast.counts.accepted, [p.row for p in fast.problems])
+
+    def test_row_that_raises_is_unreadable(self) -> None:
+        """A cell whose reading raises rejects its row with row.unreadable naming the column; the next row is read."""
+        result = parse(good(title=_Unprintable()), good(title="Mendongeng"))
+        (problem,) = result.problems
+        assert (2, "row.unreadable", Severity.ERROR, "Nama Kegiatan", "<_Unprintable>") == (
+            problem.row, problem.code, problem.severity, problem.column, problem.value,
+        )
+        assert (1, 1) == (result.counts.accepted, result.counts.rejected)
+        assert "Nama Kegiatan" in problem.message_id
+        assert "Periksa isi baris ini" in problem.message_id
+        assert "RuntimeError" in problem.message_en
+        assert "Check the contents of this row" in problem.message_en
+
+    def test_reader_bug_is_unreadable_with_the_value(self) -> None:
+        """A reader that raises on one value rejects only that row, quoting the value and its column."""
+        real = _slow.parse_whole_number
+
+        def flaky(value: object) -> int | None:
+            if value == "13":
+                raise ArithmeticError("a bug")
+            return real(value)
+
+        with mock.patch.object(_slow, "parse_whole_number", flaky):
+            result = parse(good(participants_male="13"), good(title="Mendongeng"))
+        assert ([(2, "row.unreadable")], 1) == (codes(result), result.counts.accepted)
+        assert "'13' in column 'Jumlah Peserta Laki-laki'" in result.problems[0].message_en
+        assert "'13' di kolom 'Jumlah Peserta Laki-laki'" in result.problems[0].message_id
+
+    def test_unreadable_without_a_culprit_says_so_plainly(self) -> None:
+        """When no single cell raises on its own the message names no column."""
+        with mock.patch.object(rows_module, "read_row", side_effect=ValueError("late")):
+            result = parse(good(participants_male="x"))
+        (problem,) = result.problems
+        assert ("row.unreadable", "", "") == (problem.code, problem.column, problem.value)
+        assert "This row cannot be read (ValueError) and is not counted. Check the contents of this row." == (
+            problem.message_en
+        )
+
+    def test_fast_path_chunk_that_raises_falls_back(self) -> None:
+        """A chunk on which the fast path raises is read by the general reader: no good row is lost."""
+        real = _fast.parse_whole_number
+
+        def flaky(value: object) -> int | None:
+            if value == "13":
+                raise ArithmeticError("a bug")
+            return real(value)
+
+        rows = [good(title=f"Kegiatan {i}", participants_male=str(10 + i)) for i in range(6)]
+        with mock.patch.object(_fast, "parse_whole_number", flaky):
+            fast, general = _both_gears(*rows)
+        assert (6, ()) == (fast.counts.accepted, fast.problems)
+        assert (general.counts, tuple(general.activities)) == (fast.counts, tuple(fast.activities))
+
+    def test_configuration_errors_still_stop_the_run(self) -> None:
+        """An unknown sheet zone is a configuration error, not an unreadable row."""
+        with pytest.raises(ConfigError):
+            parse(good(), sheet_timezone="Asia/Atlantis")

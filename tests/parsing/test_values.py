@@ -19,6 +19,7 @@ from tpbis.parsing.values import (
     MONTHS,
     is_blank,
     is_http_url,
+    is_plausible_year,
     normalize_text,
     parse_date,
     parse_timestamp,
@@ -385,6 +386,26 @@ class TestParseWholeNumber:
         """Words, signs, decimals, bad grouping, out-of-range values, booleans and dates give None."""
         assert parse_whole_number(value) is None
 
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            pytest.param("9" * 5000, None, id="5000-nines"),
+            pytest.param("1" + "0" * 4400, None, id="1e4400"),
+            pytest.param("9" * 4300, None, id="4300-nines"),
+            pytest.param("1" + "0" * 6, None, id="1e6"),
+            pytest.param("0" * 5000 + "7", 7, id="zeros-then-7"),
+            pytest.param("0" * 5000, 0, id="5000-zeros"),
+            pytest.param("0" * 4400 + "100000", 100_000, id="zeros-then-100000"),
+            pytest.param("0" * 10 + "100001", None, id="zeros-then-100001"),
+            pytest.param("1." + ".".join(["000"] * 2000), None, id="2000-thousands-groups"),
+            pytest.param(10**5000, None, id="int-1e5000"),
+            pytest.param(1e308, None, id="float-1e308"),
+        ],
+    )
+    def test_huge_values_are_bounded(self, value: object, expected: int | None) -> None:
+        """Thousands of digits never reach int() (which refuses over 4300): out of range, or the leading zeros dropped."""
+        assert expected == parse_whole_number(value)
+
     @given(st.integers(min_value=0, max_value=100_000), st.sampled_from(["", ".", ","]))
     def test_round_trip(self, number: int, separator: str) -> None:
         """Any count written plainly or with thousands separators reads back."""
@@ -396,6 +417,17 @@ class TestParseWholeNumber:
         """Any cell gives an int within 0…100000 or None."""
         actual = parse_whole_number(value)
         assert True is (actual is None or (type(actual) is int and 0 <= actual <= 100_000))
+
+
+class TestPlausibleYear:
+    """Years a report's date or timestamp can mean: 1900…2200."""
+
+    @pytest.mark.parametrize(("year", "expected"), [
+        (1, False), (1899, False), (1900, True), (2024, True), (2200, True), (2201, False), (9999, False),
+    ])
+    def test_bounds(self, year: int, expected: bool) -> None:
+        """Inside FIRST_YEAR…LAST_YEAR only."""
+        assert (expected, 1900, 2200) == (is_plausible_year(year), values.FIRST_YEAR, values.LAST_YEAR)
 
 
 class TestSplit:

@@ -12,7 +12,7 @@ Every other row goes to the general reader (:func:`._slow.read_row`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress, repeat
 from operator import add, and_, eq, floordiv, gt, itemgetter, lshift, lt, mul, not_, or_, sub
 from typing import Any, Final
@@ -31,6 +31,7 @@ from tpbis.parsing.values import (
     _clock,
     _zone,
     is_http_url,
+    is_plausible_year,
     normalize_text,
     parse_date,
     parse_whole_number,
@@ -117,7 +118,7 @@ class Memo:
     def stamp(self, text: str) -> tuple[int, int]:
         day = parse_date(text, day_first=self.day_first)
         entry = (_BAD, _BAD)
-        if day is not None:
+        if day is not None and is_plausible_year(day.year):
             ordinal = day.toordinal()
             offset = _steady_offset(self.sheet_timezone, ordinal)
             if offset is not None:
@@ -132,7 +133,8 @@ class Memo:
         if type(value) is not str:
             return _BAD
         day = parse_date(value, day_first=self.day_first)
-        return self._store(self.dates, value, _BAD if day is None else day.toordinal())  # type: ignore[no-any-return]
+        ordinal = _BAD if day is None or not is_plausible_year(day.year) else day.toordinal()
+        return self._store(self.dates, value, ordinal)  # type: ignore[no-any-return]
 
     def kind(self, value: object) -> int:
         if type(value) is not str:
@@ -191,26 +193,32 @@ def _is_text(column: Sequence[Cell]) -> bool:
 def _fill(memo: dict[Any, Any], keys: Sequence[Any], compute: Callable[[Any], Any]) -> list[Any]:
     """``memo[key]`` for every key, computing (and memoising) the misses with ``compute(key)``."""
     values = list(map(memo.get, keys))
+    for j in _indexes(values, None):  # the misses, found in C
+        key = keys[j]
+        found = memo.get(key)  # an earlier miss in this chunk may have filled it
+        values[j] = compute(key) if found is None else found
+    return values
+
+
+def _indexes(values: list[Any], wanted: object) -> Iterator[int]:
+    """Every index where ``values`` holds ``wanted``, searched in C.
+
+    Only ``list.index``'s own ``ValueError`` ends the search: one raised by the
+    caller's work on an index propagates (and the driver hands the chunk to the
+    general reader) instead of silently ending the loop with work undone.
+    """
     j = -1
-    try:
-        while True:
-            j = values.index(None, j + 1)  # finds the misses in C
-            key = keys[j]
-            found = memo.get(key)  # an earlier miss in this chunk may have filled it
-            values[j] = compute(key) if found is None else found
-    except ValueError:
-        return values
+    while True:
+        try:
+            j = values.index(wanted, j + 1)
+        except ValueError:
+            return
+        yield j
 
 
 def _positions(values: list[Any], wanted: object, into: set[int]) -> None:
     """Add to ``into`` every index where ``values`` holds ``wanted`` (searched in C)."""
-    j = -1
-    try:
-        while True:
-            j = values.index(wanted, j + 1)
-            into.add(j)
-    except ValueError:
-        return
+    into.update(_indexes(values, wanted))
 
 
 def clean_chunk(  # the fast path, kept flat
@@ -253,24 +261,19 @@ def clean_chunk(  # the fast path, kept flat
     urls: list[Any] = list(pubs)
     more: dict[int, tuple[str, ...]] = {}
     normal = list(map(_NORMAL_URL_OR_EMPTY.fullmatch, pubs))  # a blank cell is its own (empty) identity too
-    j = -1
-    try:
-        while True:
-            j = normal.index(None, j + 1)  # the others, found in C
-            text = pubs[j]
-            if _SLASHED_URL.fullmatch(text):
-                urls[j] = text[:-1]
-            elif (plain := plain_url_identity(text)) is not None:  # one link, not yet in normal form
-                urls[j] = plain
+    for j in _indexes(normal, None):  # the others
+        text = pubs[j]
+        if _SLASHED_URL.fullmatch(text):
+            urls[j] = text[:-1]
+        elif (plain := plain_url_identity(text)) is not None:  # one link, not yet in normal form
+            urls[j] = plain
+        else:
+            ids = _identities(text)
+            if type(ids) is list:
+                urls[j] = ids[0]
+                more[first_number + j] = tuple(ids[1:])
             else:
-                ids = _identities(text)
-                if type(ids) is list:
-                    urls[j] = ids[0]
-                    more[first_number + j] = tuple(ids[1:])
-                else:
-                    urls[j] = ids  # "" or one identity, or None: a url.invalid warning
-    except ValueError:
-        pass
+                urls[j] = ids  # "" or one identity, or None: a url.invalid warning
 
     # Every reason a row is not clean, found per column in C.
     _positions(list(map(lt, map(min, positions, ts_days, utc, days, kinds, males, females), repeat(0))),
@@ -284,14 +287,7 @@ def clean_chunk(  # the fast path, kept flat
     if setup.i_doc is not None:
         docs = list(map(str.strip, columns[setup.i_doc]))
         checked = list(map(_PLAIN_URL_SHAPE.fullmatch, docs))
-        j = -1
-        try:
-            while True:
-                j = checked.index(None, j + 1)
-                if docs[j] and not is_http_url(docs[j]):
-                    slow.add(j)
-        except ValueError:
-            pass
+        slow.update(j for j in _indexes(checked, None) if docs[j] and not is_http_url(docs[j]))
 
     if setup.i_review is not None:  # rows a reviewer rejected: the driver counts them as excluded
         statuses = list(columns[setup.i_review])

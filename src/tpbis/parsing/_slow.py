@@ -8,6 +8,7 @@ always built here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Final
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.problems import Severity
@@ -20,6 +21,7 @@ from tpbis.parsing.values import (
     _zone,
     is_blank,
     is_http_url,
+    is_plausible_year,
     parse_date,
     parse_timestamp,
     parse_whole_number,
@@ -28,7 +30,7 @@ from tpbis.parsing.values import (
     split_urls,
 )
 
-__all__ = ["excluded_row", "is_blank_row", "read_row", "rebuilder", "title_cells"]
+__all__ = ["excluded_row", "is_blank_row", "read_row", "rebuilder", "title_cells", "unreadable_row"]
 
 
 def _suggestion(names: Sequence[str]) -> tuple[str, str]:
@@ -63,6 +65,8 @@ def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProble
 
     ts_value = cells[setup.i_ts]
     reported_at = parse_timestamp(ts_value, sheet_timezone, day_first=day_first)
+    if reported_at is not None and not is_plausible_year(reported_at.year):
+        reported_at = None  # checked before any zone conversion, which could leave the calendar
     if reported_at is None:
         row.add("timestamp.invalid", Severity.ERROR, name_of[Field.REPORTED_AT], ts_value)
 
@@ -92,6 +96,8 @@ def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProble
 
     date_value = cells[setup.i_date]
     day = parse_date(date_value, day_first=day_first)
+    if day is not None and not is_plausible_year(day.year):
+        day = None
     if day is None:
         row.add("date.invalid", Severity.ERROR, name_of[Field.DATE], date_value)
     elif day < PROGRAM_START:
@@ -165,6 +171,71 @@ def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProble
         source=SourceRef(tab=table.name, row=number, response_id=response_id),
     )
     return row, activity, title_value
+
+
+#: How much of an odd cell the ``row.unreadable`` message quotes.
+_QUOTED: Final = 60
+
+
+def _shown(value: object) -> str:
+    """A cell as a problem shows it, whatever it holds (even a value whose ``str`` raises)."""
+    try:
+        return cell_text(value)  # type: ignore[arg-type]  # any object an adapter may hand over
+    except Exception:  # junk must still be reportable
+        return f"<{type(value).__name__}>"
+
+
+def _culprit(setup: Setup, cells: Sequence[Cell]) -> tuple[str, Cell] | None:
+    """The first cell whose own reader raises on it, as (column title, value); None when no one cell does."""
+    tz, day_first, rubric, matcher = setup.sheet_timezone, setup.day_first, setup.rubric, setup.matcher
+    checks: list[tuple[int | None, Callable[[Cell], object]]] = [
+        (setup.i_ts, lambda c: parse_timestamp(c, tz, day_first=day_first)),
+        (setup.i_lib, lambda c: None if is_blank(c) else matcher.match(str(c))),
+        (setup.i_date, lambda c: parse_date(c, day_first=day_first)),
+        (setup.i_title, cell_text),
+        (setup.i_kind, lambda c: None if is_blank(c) else rubric.kind_of(str(c))),
+        (setup.i_male, parse_whole_number),
+        (setup.i_female, parse_whole_number),
+        (setup.i_partners, split_partners),
+        (setup.i_doc, lambda c: None if is_blank(c) else is_http_url(str(c).strip())),
+        (setup.i_pub, lambda c: [is_http_url(url) for url in split_urls(c)]),
+        (setup.i_review, review_rejected),
+    ]
+    for index, check in checks:
+        if index is None:
+            continue
+        try:
+            cell = cells[index]
+        except Exception:  # the row itself is junk
+            return None
+        try:
+            check(cell)
+        except Exception:  # finding which cell a reader chokes on
+            return str(setup.table.header[index]), cell
+    return None
+
+
+def unreadable_row(setup: Setup, index: int, cells: Sequence[Cell], error: Exception) -> RowProblems:
+    """The ``row.unreadable`` error of a row whose reading raised ``error``.
+
+    A safety net, not a reader: every cell reader is total, so this only
+    catches a bug or a cell of a kind no adapter should give. It names the
+    cell whose own reader raises, when one does, so the row can be fixed; the
+    run goes on.
+    """
+    table = setup.table
+    row = RowProblems(table.name, table.row_number(index), table.row_ids[index] if table.row_ids else None)
+    found = _culprit(setup, cells)
+    if found is None:
+        column, value, where = "", "", ("", "")
+    else:
+        column, cell = found
+        value = _shown(cell)
+        quoted = value if len(value) <= _QUOTED else value[:_QUOTED] + "…"
+        where = both("hint.unreadable_cell", value=quoted, column=column)
+    row.add("row.unreadable", Severity.ERROR, column, value,
+            reason=type(error).__name__, where_id=where[0], where_en=where[1])
+    return row
 
 
 def is_blank_row(cells: Iterable[Cell]) -> bool:

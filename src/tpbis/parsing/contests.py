@@ -9,6 +9,8 @@ library or a missing URL keeps the entry but makes it ineligible.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -23,7 +25,7 @@ from tpbis.i18n import both
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.parsing.table import Cell, Table, cell_text
-from tpbis.parsing.values import is_blank, is_http_url, parse_timestamp
+from tpbis.parsing.values import is_blank, is_http_url, is_plausible_year, parse_timestamp
 
 __all__ = ["CONTEST_TAB", "ContestParse", "read_contest_entries"]
 
@@ -52,12 +54,25 @@ def _key(text: object) -> str:
     return normalize_label(str(text or "")).replace(" ", "_")
 
 
+#: A jury score as text: a decimal (``85``, ``72,5``, ``8.5e1``) or a ratio (``17/2``). Checked before ``Fraction()``, which
+#: would compute ``1e999999999`` in full and refuses 4300+ digits with an exception.
+_SCORE_TEXT = re.compile(r"[+-]?(?:[0-9]{1,12}(?:[.,][0-9]{0,12})?|[.,][0-9]{1,12})(?:[eE][+-]?[0-9]{1,2}|/[0-9]{1,12})?")
+
+
 def _score(cell: Cell) -> Fraction | None:
     if isinstance(cell, bool):
         return None
-    try:
-        value = Fraction(str(cell).strip().replace(",", ".")) if isinstance(cell, str) else Fraction(cell)  # type: ignore[arg-type]
-    except (ValueError, TypeError, ZeroDivisionError):
+    if isinstance(cell, str):
+        text = cell.strip()
+        if not _SCORE_TEXT.fullmatch(text):
+            return None
+        try:
+            value = Fraction(text.replace(",", "."))
+        except (ValueError, ZeroDivisionError):  # "1.5/2", "5/0"
+            return None
+    elif isinstance(cell, int) or (isinstance(cell, float) and math.isfinite(cell)):
+        value = Fraction(cell)
+    else:
         return None
     return value if 0 <= value <= 100 else None
 
@@ -120,6 +135,8 @@ def read_contest_entries(
             else:
                 scores.append(score)
         submitted = parse_timestamp(cells[columns["submitted_at"]], sheet_timezone)
+        if submitted is not None and not is_plausible_year(submitted.year):
+            submitted = None  # year 1 or 9999 would leave the calendar when compared across zones
         if submitted is None:
             add("timestamp_invalid", Severity.ERROR, columns["submitted_at"], cells[columns["submitted_at"]])
         library_cell = cells[columns["library"]]

@@ -5,21 +5,20 @@ In order: exact ``id``; then equality of the normalised name or an alias
 ``perpustakaan desa``, ``perpus`` → ``perpustakaan``). Never a fuzzy
 auto-assignment: close names are only suggested.
 
-Suggestions use :func:`difflib.get_close_matches` (ratio ≥ 0.75, best three),
-but not over every registered name: registered names share long stretches
-("perpustakaan desa …"), so difflib's cheap bounds let most of them through to
-its expensive ratio. A trigram index built on the first unmatched name picks
-the :data:`SHORTLIST` names sharing the most rare trigrams with it, and difflib
-ranks those. Suggestions are computed once per distinct normalised name.
+Suggestions are the registered names (normalised, like the typed one) whose
+:func:`rapidfuzz.fuzz.ratio` with it is at least :data:`CUTOFF`, best
+:data:`LIMIT` first, found by :func:`rapidfuzz.process.extract` over every
+name in one C++ pass (with a 10,000-library registry about 1 ms a name, where
+pairwise :mod:`difflib` took ~25 ms). They are computed once per distinct
+normalised name.
 """
 
 from __future__ import annotations
 
-import difflib
-import heapq
-from collections import Counter
+from typing import Final
 
 import attrs
+from rapidfuzz import fuzz, process
 
 from tpbis.domain.library import Library, Registry
 from tpbis.parsing.values import normalize_text
@@ -28,15 +27,10 @@ __all__ = ["LibraryMatcher", "Match", "normalize_library_name"]
 
 _WORDS = {"perpusdes": "perpustakaan desa", "perpus": "perpustakaan"}
 
-#: How many registered names (those sharing the most rare trigrams) difflib ranks per unmatched name.
-SHORTLIST = 64
-#: Trigrams found in more than this share of the names say little about which one was meant.
-_COMMON_SHARE = 0.2
-
-
-def _trigrams(text: str) -> set[str]:
-    padded = f"  {text} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+#: The lowest :func:`rapidfuzz.fuzz.ratio` (0…100, the normalised Indel similarity) a suggestion has.
+CUTOFF: Final = 75
+#: At most this many suggestions per unmatched name.
+LIMIT: Final = 3
 
 
 def normalize_library_name(text: str) -> str:
@@ -68,8 +62,8 @@ class LibraryMatcher:
         self._names = names
         self._display = {key: libs[0].name for key, libs in names.items()}
         self._cache: dict[str, Match] = {}
+        self._choices = list(names)
         self._suggested: dict[str, tuple[str, ...]] = {}
-        self._index: dict[str, list[str]] | None = None
 
     def match(self, typed: str) -> Match:
         """Match ``typed`` (the raw cell text)."""
@@ -91,23 +85,6 @@ class LibraryMatcher:
             return Match(None, ambiguous=tuple(candidates))
         suggestions = self._suggested.get(key)
         if suggestions is None:
-            close = difflib.get_close_matches(key, self._shortlist(key), n=3, cutoff=0.75)
-            suggestions = self._suggested[key] = tuple(dict.fromkeys(self._display[c] for c in close))
+            close = process.extract(key, self._choices, scorer=fuzz.ratio, score_cutoff=CUTOFF, limit=LIMIT)
+            suggestions = self._suggested[key] = tuple(dict.fromkeys(self._display[name] for name, _, _ in close))
         return Match(None, suggestions=suggestions)
-
-    def _shortlist(self, key: str) -> list[str]:
-        """The registered names most likely to be close to ``key``: those sharing the most rare trigrams."""
-        if len(self._names) <= SHORTLIST:
-            return list(self._names)
-        if self._index is None:
-            index: dict[str, list[str]] = {}
-            for name in self._names:
-                for gram in _trigrams(name):
-                    index.setdefault(gram, []).append(name)
-            limit = max(SHORTLIST, int(len(self._names) * _COMMON_SHARE))
-            self._index = {gram: names for gram, names in index.items() if len(names) <= limit}
-        shared: Counter[str] = Counter()
-        for gram in _trigrams(key):
-            shared.update(self._index.get(gram, ()))
-        best = heapq.nlargest(SHORTLIST, shared.items(), key=lambda item: (item[1], item[0]))
-        return [name for name, _ in best]

@@ -20,6 +20,12 @@ two gears, each in its own module:
   reader, so problems are always built by it.
 
 This module runs the pass: chunks, blank rows, duplicates and the counts.
+It is also the safety net: whatever a cell holds, one row never ends the run.
+A chunk on which the fast path raises goes whole to the general reader, and a
+row on which the general reader raises is rejected with a ``row.unreadable``
+error (naming the cell that raised, when one does). Only configuration errors
+(:class:`~tpbis.errors.TpbisError`: a bad zone name, a file that stops
+reading) still stop the run.
 Accepted :class:`Activity` objects are built only when someone iterates
 :attr:`ParseResult.activities` (scoring reads the columns), by reading the
 accepted rows again with the general reader. ``tests/parsing/test_fast_path.py``
@@ -41,10 +47,18 @@ from tpbis.domain.activity import Activity
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
+from tpbis.errors import TpbisError
 from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
-from tpbis.parsing._slow import excluded_row, is_blank_row, read_row, rebuilder, title_cells
+from tpbis.parsing._slow import (
+    excluded_row,
+    is_blank_row,
+    read_row,
+    rebuilder,
+    title_cells,
+    unreadable_row,
+)
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import _zone
@@ -149,7 +163,12 @@ def _parse(
     while chunk := list(islice(rows, _CHUNK)):
         chunk_first = first_number + rows_read
         if fast:
-            records, slow = clean_chunk(chunk, setup, memo, chunk_first)
+            try:
+                records, slow = clean_chunk(chunk, setup, memo, chunk_first)
+            except TpbisError:
+                raise
+            except Exception:  # a safety net: the general reader takes the whole chunk
+                records, slow = [], list(range(len(chunk)))
         else:
             records, slow = [], list(range(len(chunk)))
         last_filled = len(chunk) - 1  # the chunk's last non-blank row: its last clean one, for now
@@ -159,27 +178,36 @@ def _parse(
         general: list[tuple[Any, ...]] = []
         for j in slow:  # rows for the general reader: blank ones, problem ones, unusual ones
             cells = chunk[j]
-            if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]
-            if is_blank_row(cells):
-                blank += 1
-                continue
-            last_filled = max(last_filled, j)
-            if not sheet_zone_checked:
-                _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
-                sheet_zone_checked = True
-            reviewed = excluded_row(setup, rows_read + j, cells)
-            if reviewed is not None:
-                problems.extend(reviewed.problems)
-                excluded += 1
-                continue
-            row, activity, _ = read_row(setup, rows_read + j, cells)
-            if row.problems:
-                problems.extend(row.problems)
-            if activity is None:
+            try:
+                if len(cells) < width:
+                    cells = [*cells, *([None] * (width - len(cells)))]
+                if is_blank_row(cells):
+                    blank += 1
+                    continue
+                last_filled = max(last_filled, j)
+                if not sheet_zone_checked:
+                    _zone(sheet_timezone)  # a bad zone name is a configuration error, raised once
+                    sheet_zone_checked = True
+                reviewed = excluded_row(setup, rows_read + j, cells)
+                if reviewed is not None:
+                    problems.extend(reviewed.problems)
+                    excluded += 1
+                    continue
+                row, activity, _ = read_row(setup, rows_read + j, cells)
+                found = None if activity is None else record(activity, library_index)
+            except TpbisError:  # bad configuration stops the run
+                raise
+            except Exception as error:  # one row's surprise must not end the run
+                last_filled = max(last_filled, j)
+                problems.extend(unreadable_row(setup, rows_read + j, cells, error).problems)
                 rejected += 1
                 continue
-            general.append(record(activity, library_index))
+            if row.problems:
+                problems.extend(row.problems)
+            if found is None:
+                rejected += 1
+                continue
+            general.append(found)
         trailing_blank = len(chunk) - 1 - last_filled if last_filled >= 0 else trailing_blank + len(chunk)
         if general:  # back into sheet order
             records.extend(general)

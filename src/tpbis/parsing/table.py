@@ -39,4 +39,19 @@ def cell_text(value: Cell) -> str:
         return ""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, int) and value.bit_length() > _SHOWN_BITS:
+        return _long_int_text(value)
     return str(value)
+
+
+#: Whole numbers beyond this many bits (~4000 digits) are shown by their leading digits:
+#: ``str()`` refuses over 4300 digits and is quadratic below that.
+_SHOWN_BITS = 13_000
+_LEADING = 20
+
+
+def _long_int_text(value: int) -> str:
+    """``123…`` (the first digits of a huge whole number) without converting all of it."""
+    digits = int(abs(value).bit_length() * 0.30102999566398120) + 1  # log10(2): within one of the count
+    head = abs(value) // 10 ** max(digits - _LEADING, 0)
+    return f"{'-' if value < 0 else ''}{head}…"

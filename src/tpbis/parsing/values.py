@@ -26,9 +26,12 @@ from tpbis.domain.text import normalize_label
 from tpbis.errors import ConfigError
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MONTHS",
     "is_blank",
     "is_http_url",
+    "is_plausible_year",
     "normalize_text",
     "parse_date",
     "parse_timestamp",
@@ -62,6 +65,16 @@ MONTHS: Final[dict[str, int]] = {
 
 #: Whole numbers a count cell may hold (SPEC §3.1).
 MAX_WHOLE_NUMBER: Final = 100_000
+#: Longest digit text (past leading zeros) that can be in range: checked before ``int()``,
+#: which refuses texts over 4300 digits and is quadratic below that.
+_MAX_DIGITS: Final = len(str(MAX_WHOLE_NUMBER))
+
+#: The years a row's date or timestamp may fall in; any other is a typo or junk
+#: (``31/12/9999``, ``0001-01-01T00:00+14:00``), and near year 1 or 9999 moving
+#: the instant to another zone leaves the calendar (``OverflowError``). The row
+#: reader checks this before any zone conversion: ``date.invalid`` / ``timestamp.invalid``.
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2200
 
 # Spreadsheet serial numbers count days from 1899-12-30 (Sheets, and Excel after
 # its 1900 leap-year bug). Only 0 … 9999-12-31 map to a date.
@@ -98,6 +111,11 @@ _NOT_WORD = re.compile(r"[^\w\s]|_")
 _ASCII_NOT_WORD: Final = {
     code: " " for code in range(128) if not (chr(code).isalnum() or chr(code).isspace())
 }
+
+
+def is_plausible_year(year: int) -> bool:
+    """Whether a date's or timestamp's year is one a report can mean (:data:`FIRST_YEAR` … :data:`LAST_YEAR`)."""
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def is_blank(value: object) -> bool:
@@ -350,10 +368,14 @@ def parse_whole_number(value: object) -> int | None:
     if type(value) is str:
         text = value.strip()
         if text.isdigit() and text.isascii():
+            if len(text) > _MAX_DIGITS:  # never hand int() a long text (it refuses 4300+ digits)
+                text = text.lstrip("0") or "0"
+                if len(text) > _MAX_DIGITS:
+                    return None
             number = int(text)
         elif not text:
             return 0
-        elif _THOUSANDS.fullmatch(text):
+        elif len(text) <= _MAX_DIGITS + _MAX_DIGITS // 3 and _THOUSANDS.fullmatch(text):
             number = int(text.replace(text[-4], ""))
         else:
             return None
