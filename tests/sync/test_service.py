@@ -105,11 +105,11 @@ class TestRequestBudget:
 
     @pytest.mark.slow
     def test_fifty_thousand_rows(self, emulator: SheetsEmulator, example_tabs: dict[str, list[list[Any]]]) -> None:
-        """50,000 responses: 2 reads, lock write + check, addSheet, 1 atomic write — 7 requests."""
+        """50,000 responses: 2 reads, the lock, 1 atomic write — 4 requests."""
         key = emulator.create_spreadsheet("Nasional", sheets=big_responses(example_tabs, 50_000), time_zone="Asia/Jakarta")
         emulator.clear_requests()
         result = sync(open_spreadsheet(key), options())
-        assert (50_000, 7) == (result.report.parse.counts.rows, len(emulator.requests))
+        assert (50_000, 4) == (result.report.parse.counts.rows, len(emulator.requests))
 
 
 class TestSpreadsheetZone:
