@@ -169,32 +169,35 @@ class TestSyncState:
         assert expected == state
 
     def test_writes_the_same_cells(self) -> None:
-        """Unstructuring gives back the previous version's rows, keys in the same order (counts gain excluded)."""
+        """The previous version's rows come back in the same order (counts gain excluded); the lock moved out."""
         state = read_state(Table(name="_tpbis", header=("key", "value"), rows=PREVIOUS_STATE))
-        expected = tuple(
-            (key, f"{value} excluded=0" if key == "last_complete_counts" else value) for key, value in PREVIOUS_STATE
-        )
+        kept = [
+            (key, f"{value} excluded=0" if key == "last_complete_counts" else value)
+            for key, value in PREVIOUS_STATE if not key.startswith("lock_")
+        ]
+        expected = (*kept, ("tabs", ""), ("outputs", ""), ("activities", "0"))
         assert expected == state_cells(state)
 
     def test_unreadable_cells_count_as_empty(self) -> None:
-        """An edited tab: unknown status is not complete, an unreadable expiry is a stale lock, extra keys go."""
-        rows = (("status", "selesai"), ("lock_owner", "budi"), ("lock_expires", "besok"), ("catatan", "x"))
+        """An edited tab: unknown status is not complete, an unreadable number is 0, extra keys go."""
+        rows = (("status", "selesai"), ("activities", "banyak"), ("lock_owner", "budi"), ("catatan", "x"))
         state = read_state(Table(name="_tpbis", header=("key", "value"), rows=rows))
-        assert (SyncStatus.NONE, None, False) == (state.status, state.lock_expires, state.held_by_other("t", NOW))
+        assert (SyncStatus.NONE, 0, SyncState()) == (state.status, state.activities, state)
 
     def test_absent_tab_is_the_empty_state(self) -> None:
         """No _tpbis tab: nothing synced yet."""
         assert SyncState() == read_state(None)
 
     def test_sync_writes_a_typed_state(self, example_tabs: dict[str, list[list[Any]]]) -> None:
-        """After a sync the tab reads back as complete, unlocked, with this run's counts and time."""
+        """After a sync the tab reads back as complete, with this run's counts, time and tabs; the lock is gone."""
         book = MemoryWorkbook.from_tables(example_tabs)
         result = sync(book, options())
         state = read_state(book.read(["_tpbis"])["_tpbis"])
-        assert (SyncStatus.COMPLETE, "", NOW, result.report.parse.counts, result.fingerprint) == (
-            state.status, state.lock_owner, state.last_complete_at, state.last_complete_counts,
-            state.last_complete_fingerprint,
+        assert (SyncStatus.COMPLETE, NOW, result.report.parse.counts, result.fingerprint, False) == (
+            state.status, state.last_complete_at, state.last_complete_counts,
+            state.last_complete_fingerprint, "_tpbis_lock" in book.tabs,
         )
+        assert ("Skor KPI", "Rekap Wilayah", "Penghargaan", "Masalah Data", "_tpbis") == state.tabs
 
 
 class TestLayers:
