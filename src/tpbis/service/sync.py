@@ -294,14 +294,19 @@ def _grid(table: Table) -> list[Sequence[object]]:
     return [table.header, *table.rows]
 
 
-def _latest_day(activities: Sequence[object]) -> pendulum.Date | None:
+def _latest_day(activities: Sequence[object], today: pendulum.Date) -> pendulum.Date | None:
+    """The latest activity date up to ``today`` (dates after it are typing slips, not data), else the latest."""
     columns = getattr(activities, "columns", None)
     days = getattr(columns, "day", None)
     if isinstance(days, array):
-        return pendulum.Date.fromordinal(max(days)) if len(days) else None
-    dates = [getattr(a, "date", None) for a in activities]
-    found = [d for d in dates if isinstance(d, pendulum.Date)]
-    return max(found) if found else None
+        ordinals = list(days)
+    else:
+        ordinals = [d.toordinal() for d in (getattr(a, "date", None) for a in activities) if isinstance(d, pendulum.Date)]
+    if not ordinals:
+        return None
+    limit = today.toordinal()
+    past = [d for d in ordinals if d <= limit]
+    return pendulum.Date.fromordinal(max(past or ordinals))
 
 
 class _QuietLock(Exception):
@@ -433,11 +438,9 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     )
     if from_data:
         parsed = score_inputs(inputs, options.rubric, (), read=read).parse
-        latest = _latest_day(parsed.activities)
-        periods = (
-            periods_for_data(latest) if latest is not None
-            else default_periods(options.now.in_timezone(timezone).date())
-        )
+        today = options.now.in_timezone(timezone).date()
+        latest = _latest_day(parsed.activities, today)
+        periods = periods_for_data(latest) if latest is not None else default_periods(today)
         report = ScoreReport(
             parse=parsed, runs=tuple(score(parsed.activities, inputs.registry, options.rubric, p) for p in periods)
         )
