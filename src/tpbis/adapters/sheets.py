@@ -3,13 +3,14 @@
 Request budget (see :mod:`tpbis.service.sync`): :meth:`SheetsWorkbook.info`
 is one spreadsheet GET, :meth:`SheetsWorkbook.read` one ``values:batchGet``
 (``UNFORMATTED_VALUE`` + ``SERIAL_NUMBER``: dates arrive as serial numbers,
-never as locale text), :meth:`SheetsWorkbook.write` one ``:batchUpdate`` for
-missing tabs (only when some are missing) plus one atomic ``:batchUpdate``
-that resizes each tab and writes its cells with ``updateCells``. Values are
-sent as typed ``userEnteredValue`` (the RAW equivalent: a title typed as
-``=HYPERLINK(…)`` lands as text). A payload above :data:`PAYLOAD_LIMIT` bytes
-is split into several ``:batchUpdate`` calls, row blocks in order, with the
-state tab last.
+never as locale text), :meth:`SheetsWorkbook.lock` one ``:batchUpdate``, and
+:meth:`SheetsWorkbook.commit` one atomic ``:batchUpdate`` that adds missing
+tabs, resizes each tab, writes its cells with ``updateCells``, deletes tabs no
+longer written and releases the lock. Values are sent as typed
+``userEnteredValue`` (the RAW equivalent: a title typed as ``=HYPERLINK(…)``
+lands as text). An output whose body would pass :data:`PAYLOAD_LIMIT` bytes
+(measured as ``requests`` serialises it) is written to hidden staging tabs,
+one request per chunk, and swapped in by the last one.
 
 Every request goes through :class:`RetryingHTTPClient`, gspread's client over
 the transport the Forms client uses too (:mod:`tpbis.adapters._transport`):
@@ -56,6 +57,7 @@ from tpbis.service.workbook import (
 )
 
 __all__ = [
+    "LOCK_IDS",
     "PAYLOAD_LIMIT",
     "TRAFFIC_LIGHT",
     "RetryPolicy",
@@ -65,9 +67,10 @@ __all__ = [
     "spreadsheet_key",
 ]
 
-#: Largest ``:batchUpdate`` body sent in one request (bytes of JSON). Google
+#: Largest ``:batchUpdate`` body sent in one request: bytes of JSON exactly as
+#: ``requests`` sends it (``json.dumps`` default separators, ASCII). Google
 #: documents no hard cap below 10 MB but recommends about 2 MB; 4 MB keeps a
-#: 50,000-row sync in one atomic write and stays far from the limit.
+#: 50,000-row sync in one request and stays far from the limit.
 PAYLOAD_LIMIT = 4_000_000
 
 #: Light traffic-light fills (Google Sheets' own light green / yellow / red 2).
@@ -76,6 +79,9 @@ TRAFFIC_LIGHT = {
     Color.KUNING: {"red": 0.9882353, "green": 0.9098039, "blue": 0.69803923},
     Color.MERAH: {"red": 0.95686275, "green": 0.78039217, "blue": 0.7647059},
 }
+
+#: The lock tab's sheet ids: a new lock takes the first, one replacing a stale lock the id it does not have.
+LOCK_IDS = (1_917_470_001, 1_917_470_002)
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
@@ -271,26 +277,34 @@ class SheetsWorkbook:
     def lock(self, claim: OutputTab, *, replace: bool) -> int:
         """One ``:batchUpdate``: [delete the stale lock tab seen by :meth:`info`,] add :data:`LOCK_TAB` with ``claim``.
 
-        Sheet titles are unique in a spreadsheet: ``addSheet`` with a title
-        in use is rejected with 400 'A sheet with the name "…" already exists'
-        (Google's AddSheetRequest: "It is an error to specify the ID of a
-        sheet that already exists", and titles likewise; the emulator answers
-        the same, see tests/testing/conformance). A batchUpdate is applied
-        all or nothing ("Each request is validated before being applied. If
-        any request is not valid then the entire request will fail and
-        nothing will be applied." — developers.google.com/workspace/sheets/api/
-        reference/rest/v4/spreadsheets/batchUpdate), so of two syncs adding
-        the lock, or two breaking the same stale lock (the second one's
-        ``deleteSheet`` names a sheet that is gone), exactly one succeeds.
+        Compare-and-swap from what Google documents:
+
+        * a batchUpdate is all or nothing: "Each request is validated before
+          being applied. If any request is not valid then the entire request
+          will fail and nothing will be applied." (developers.google.com/
+          workspace/sheets/api/reference/rest/v4/spreadsheets/batchUpdate);
+        * AddSheetRequest: "It is an error to specify the ID of a sheet that
+          already exists." The lock tab always gets one of two fixed ids
+          (:data:`LOCK_IDS`): a fresh lock the first, a lock that replaces a
+          stale one the other id than the stale one's. So of two syncs adding
+          the lock exactly one succeeds, and of two breaking the same stale
+          lock the second one's ``deleteSheet`` names a sheet that is gone:
+          400, nothing applied;
+        * titles are unique too: Google answers an ``addSheet`` with a title
+          in use with 400 'A sheet with the name "…" already exists. Please
+          enter another name.' (as reported in e.g.
+          theoephraim/node-google-spreadsheet#150 and
+          asimlqt/php-google-spreadsheet-client#170; the emulator answers the
+          same), a second guard.
 
         Raises:
             LockContended: someone else got there first; nothing changed.
         """
         if not self._sheet_ids:
             self.info()
-        lock_id = self._new_id()
         requests: list[dict[str, Any]] = []
         seen = self._sheet_ids.get(LOCK_TAB)
+        lock_id = LOCK_IDS[1] if replace and seen == LOCK_IDS[0] else LOCK_IDS[0]
         if replace and seen is not None:
             requests.append({"deleteSheet": {"sheetId": seen}})
         requests.append(self._add_sheet(claim, lock_id, claim.name))
@@ -492,7 +506,7 @@ class SheetsWorkbook:
         return True
 
     def _new_id(self) -> int:
-        used = {*self._sheet_ids.values(), *self._planned.values(), *self._staged}
+        used = {*self._sheet_ids.values(), *self._planned.values(), *self._staged, *LOCK_IDS}
         while True:
             candidate = _random.randrange(1, 2**31 - 1)
             if candidate not in used:
