@@ -47,8 +47,8 @@ def tabs_with(rows: int) -> dict[str, list[list[Any]]]:
     return {**tabs, "Respons Formulir 1": repeat_responses(responses, rows, title_column=title)}
 
 
-def measure(size: int) -> dict[str, Any]:
-    """One size: read floor, first sync, rerun."""
+def measure(size: int, limit: int = PAYLOAD_LIMIT) -> dict[str, Any]:
+    """One size: read floor, first sync, rerun (``limit``: the payload limit, to show staged chunks)."""
     with SheetsEmulator() as emu:
         key = emu.create_spreadsheet("Bench", sheets=tabs_with(size), time_zone="Asia/Jakarta")
         os.environ["TPBIS_SHEETS_EMULATOR_HOST"] = emu.host
@@ -64,6 +64,7 @@ def measure(size: int) -> dict[str, Any]:
         emu.clear_requests()
         start = time.perf_counter()
         book = open_spreadsheet(key)
+        book.payload_limit = limit
         bodies: list[int] = []
         book.http.session.hooks["response"].append(
             lambda r, *_, **__: bodies.append(len(r.request.body or b"")) if r.request.method == "POST" else None
@@ -77,7 +78,7 @@ def measure(size: int) -> dict[str, Any]:
         again = sync(open_spreadsheet(key), options)
         rerun_s = time.perf_counter() - start
         return {
-            "rows": size, "floor_s": floor, "sync_s": first_s, "sync_requests": first_requests,
+            "limit": limit, "rows": size, "floor_s": floor, "sync_s": first_s, "sync_requests": first_requests,
             "status": first.status, "rerun_s": rerun_s, "rerun_requests": len(emu.requests),
             "rerun_status": again.status, "problems": len(first.report.parse.problems) if first.report else 0,
             "commit_requests": commit_requests, "largest_body": max(bodies, default=0),
@@ -89,9 +90,11 @@ def main() -> None:
     """Run the sizes and write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,50000,200000")
+    parser.add_argument("--payload-limit", type=int, default=PAYLOAD_LIMIT,
+                        help="bytes per batchUpdate body (lower it to see staged chunks at smaller sizes)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "sync-emulator.md"))
     args = parser.parse_args()
-    results = [measure(int(s)) for s in args.sizes.split(",")]
+    results = [measure(int(s), args.payload_limit) for s in args.sizes.split(",")]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         "# tpbis sync against the local Sheets emulator",
@@ -102,7 +105,7 @@ def main() -> None:
         "`read floor` = gspread `get_all_values()` of the responses tab alone. Ratios are against it;",
         "absolute seconds are informative only (shared machine, and the emulator's own work is included).",
         "",
-        f"Budget: first sync ≤ 5 requests when the output fits one {PAYLOAD_LIMIT:,}-byte body, plus one per",
+        f"Budget: first sync ≤ 5 requests when the output fits one {args.payload_limit:,}-byte body, plus one per",
         "further chunk; unchanged rerun = 2 (GET + one values:batchGet).",
         "",
         "| responses | first sync: requests | of which commit | bytes written | largest body | first sync s "

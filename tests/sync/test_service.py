@@ -214,3 +214,37 @@ class TestLayers:
                 found += [f"{path.name}: {n}" for n in names
                           if n.startswith(("tpbis.adapters", "tpbis.sources", "tpbis.cli"))]
         assert [] == found
+
+
+class TestMemoryLock:
+    """The in-memory workbook keeps the same lock contract as Google Sheets."""
+
+    def test_live_lock_stops_and_stale_lock_is_broken(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """A lock with a fresh heartbeat stops the sync (exit 3); one a minute old is broken and reported."""
+        from tpbis.errors import LockError
+        from tpbis.service.state import LockRecord, lock_cells
+
+        def seeded(heartbeat: pendulum.DateTime) -> MemoryWorkbook:
+            book = MemoryWorkbook.from_tables(example_tabs)
+            rows = lock_cells(LockRecord(run="run-x", since=heartbeat, heartbeat=heartbeat))
+            book.tabs["_tpbis_lock"] = [["key", "value"], *[list(r) for r in rows]]
+            return book
+
+        with pytest.raises(LockError) as info:
+            sync(seeded(NOW.subtract(seconds=5)), options())
+        result = sync(seeded(NOW.subtract(seconds=61)), options())
+        assert (3, "written", "run-x") == (
+            info.value.exit_code, result.status, result.broken_lock.run if result.broken_lock else ""
+        )
+
+    def test_lock_taken_meanwhile_is_contended(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """A lock tab that appeared after info(): lock() refuses, nothing is written."""
+        from tpbis.service.workbook import LockContended, OutputTab
+
+        book = MemoryWorkbook.from_tables(example_tabs)
+        book.info()
+        book.tabs["_tpbis_lock"] = [["key", "value"], ["run", "run-y"]]
+        claim = OutputTab(name="_tpbis_lock", header=("key", "value"), rows=(("run", "run-z"),), hidden=True)
+        with pytest.raises(LockContended):
+            book.lock(claim, replace=True)
+        assert [["key", "value"], ["run", "run-y"]] == book.tabs["_tpbis_lock"]
