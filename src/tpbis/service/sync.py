@@ -500,7 +500,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     def heartbeat() -> OutputTab:
         return _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=options.time()))
 
-    commit = Commit(tabs=(*tabs, state_tab(final)), remove=removed, heartbeat=heartbeat, release=True)
+    # the state first: on a first sync "_tpbis" is added before the outputs, as earlier versions did
+    commit = Commit(tabs=(state_tab(final), *tabs), remove=removed, heartbeat=heartbeat, release=True)
     try:
         requests += workbook.commit(commit)
     except LockContended:

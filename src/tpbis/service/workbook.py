@@ -93,7 +93,7 @@ class Commit:
     """One all-or-nothing change of the output tabs.
 
     Args:
-        tabs: tabs written whole, in order (output tabs, then the state tab).
+        tabs: tabs written whole, in order (the state tab, then the output tabs).
         remove: tabs deleted in the same change (e.g. the other language's outputs).
         heartbeat: the lock tab with a fresh heartbeat; a commit that needs
             several requests sends it with each one (and fails if the lock
