@@ -6,6 +6,7 @@ import contextlib
 import getpass
 import io
 import math
+import re
 import socket
 import threading
 from collections.abc import Callable
@@ -309,18 +310,26 @@ class TestLock:
         assert before == outputs(emulator, key)
 
     def test_lock_holds_no_user_or_host(self, emulator: SheetsEmulator, key: str) -> None:
-        """The CLI's lock says only an opaque run id and instants."""
-        seen: list[list[Any]] = []
+        """The CLI's lock cells say only an opaque run id and instants: no user or host name."""
         emulator.clear_requests()
         code, _ = cli(["sync", key, "--period", "2024-09"])
-        assert 0 == code
-        lock_posts = [r.body for r in emulator.requests if r.method == "POST" and "_tpbis_lock" in str(r.body)]
-        for body in lock_posts:
-            for request in body["requests"]:
-                for row in request.get("updateCells", {}).get("rows", []):
-                    seen.append([v.get("userEnteredValue", {}).get("stringValue") for v in row.get("values", [])])
-        text = repr(seen)
-        assert (0, "run-" in text, getpass.getuser() in text, socket.gethostname() in text) == (0, True, False, False)
+        texts: list[str] = []
+        for entry in emulator.requests:
+            for request in (entry.body or {}).get("requests", []) if entry.method == "POST" else []:
+                added = request.get("addSheet", {}).get("properties", {})
+                if added.get("title") != "_tpbis_lock":
+                    continue
+                lock_id = added["sheetId"]
+                for other in entry.body["requests"]:
+                    cells = other.get("updateCells", {})
+                    if cells.get("range", {}).get("sheetId") == lock_id:
+                        texts += [v["userEnteredValue"]["stringValue"] for row in cells["rows"]
+                                  for v in row.get("values", []) if "userEnteredValue" in v]
+        keys = {"key", "value", "format", "tpbis-lock/1", "run", "since", "heartbeat"}
+        opaque = re.compile(r"run-[0-9a-f]{12}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+        assert (0, 10) == (code, len(texts))  # header + the format, run, since and heartbeat rows
+        assert [] == [text for text in texts if text not in keys and not opaque.fullmatch(text)]
+        assert (False, False) == (getpass.getuser() in texts, socket.gethostname() in texts)
 
 
 class TestCannotMislead:

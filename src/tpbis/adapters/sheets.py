@@ -412,6 +412,7 @@ class SheetsWorkbook:
             self._lock_id = None
 
     def _staged_commit(self, commit: Commit, removals: list[dict[str, Any]], rows: list[_Rows]) -> int:
+        self._planned = {}  # ids the in-place plan chose are not used
         token = secrets.token_hex(4)
         staging: dict[str, int] = {}
         for tab in commit.tabs:
