@@ -43,7 +43,7 @@ from tpbis.parsing.table import Table
 from tpbis.rubrics import default_rubric
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
-from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
+from tpbis.service.workbook import Commit, OutputTab, Workbook, WorkbookInfo
 
 if TYPE_CHECKING:
     from tpbis.adapters.sheets import SheetsWorkbook
@@ -341,6 +341,15 @@ class _OverlayWorkbook:
 
     def write(self, tabs: Sequence[OutputTab]) -> int:
         return self.inner.write(tabs)
+
+    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+        return self.inner.lock(claim, replace=replace)
+
+    def commit(self, commit: Commit) -> int:
+        return self.inner.commit(commit)
+
+    def unlock(self) -> None:
+        self.inner.unlock()
 
     def close(self) -> None:
         close = getattr(self.inner, "close", None)

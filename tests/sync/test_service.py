@@ -105,11 +105,11 @@ class TestRequestBudget:
 
     @pytest.mark.slow
     def test_fifty_thousand_rows(self, emulator: SheetsEmulator, example_tabs: dict[str, list[list[Any]]]) -> None:
-        """50,000 responses: 2 reads, lock write + check, addSheet, 1 atomic write — 7 requests."""
+        """50,000 responses: 2 reads, the lock, 1 atomic write — 4 requests."""
         key = emulator.create_spreadsheet("Nasional", sheets=big_responses(example_tabs, 50_000), time_zone="Asia/Jakarta")
         emulator.clear_requests()
         result = sync(open_spreadsheet(key), options())
-        assert (50_000, 7) == (result.report.parse.counts.rows, len(emulator.requests))
+        assert (50_000, 4) == (result.report.parse.counts.rows, len(emulator.requests))
 
 
 class TestSpreadsheetZone:
@@ -169,32 +169,35 @@ class TestSyncState:
         assert expected == state
 
     def test_writes_the_same_cells(self) -> None:
-        """Unstructuring gives back the previous version's rows, keys in the same order (counts gain excluded)."""
+        """The previous version's rows come back in the same order (counts gain excluded); the lock moved out."""
         state = read_state(Table(name="_tpbis", header=("key", "value"), rows=PREVIOUS_STATE))
-        expected = tuple(
-            (key, f"{value} excluded=0" if key == "last_complete_counts" else value) for key, value in PREVIOUS_STATE
-        )
+        kept = [
+            (key, f"{value} excluded=0" if key == "last_complete_counts" else value)
+            for key, value in PREVIOUS_STATE if not key.startswith("lock_")
+        ]
+        expected = (*kept, ("tabs", ""), ("outputs", ""), ("activities", "0"))
         assert expected == state_cells(state)
 
     def test_unreadable_cells_count_as_empty(self) -> None:
-        """An edited tab: unknown status is not complete, an unreadable expiry is a stale lock, extra keys go."""
-        rows = (("status", "selesai"), ("lock_owner", "budi"), ("lock_expires", "besok"), ("catatan", "x"))
+        """An edited tab: unknown status is not complete, an unreadable number is 0, extra keys go."""
+        rows = (("status", "selesai"), ("activities", "banyak"), ("lock_owner", "budi"), ("catatan", "x"))
         state = read_state(Table(name="_tpbis", header=("key", "value"), rows=rows))
-        assert (SyncStatus.NONE, None, False) == (state.status, state.lock_expires, state.held_by_other("t", NOW))
+        assert (SyncStatus.NONE, 0, SyncState()) == (state.status, state.activities, state)
 
     def test_absent_tab_is_the_empty_state(self) -> None:
         """No _tpbis tab: nothing synced yet."""
         assert SyncState() == read_state(None)
 
     def test_sync_writes_a_typed_state(self, example_tabs: dict[str, list[list[Any]]]) -> None:
-        """After a sync the tab reads back as complete, unlocked, with this run's counts and time."""
+        """After a sync the tab reads back as complete, with this run's counts, time and tabs; the lock is gone."""
         book = MemoryWorkbook.from_tables(example_tabs)
         result = sync(book, options())
         state = read_state(book.read(["_tpbis"])["_tpbis"])
-        assert (SyncStatus.COMPLETE, "", NOW, result.report.parse.counts, result.fingerprint) == (
-            state.status, state.lock_owner, state.last_complete_at, state.last_complete_counts,
-            state.last_complete_fingerprint,
+        assert (SyncStatus.COMPLETE, NOW, result.report.parse.counts, result.fingerprint, False) == (
+            state.status, state.last_complete_at, state.last_complete_counts,
+            state.last_complete_fingerprint, "_tpbis_lock" in book.tabs,
         )
+        assert ("Skor KPI", "Rekap Wilayah", "Penghargaan", "Masalah Data", "_tpbis") == state.tabs
 
 
 class TestLayers:
@@ -211,3 +214,37 @@ class TestLayers:
                 found += [f"{path.name}: {n}" for n in names
                           if n.startswith(("tpbis.adapters", "tpbis.sources", "tpbis.cli"))]
         assert [] == found
+
+
+class TestMemoryLock:
+    """The in-memory workbook keeps the same lock contract as Google Sheets."""
+
+    def test_live_lock_stops_and_stale_lock_is_broken(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """A lock with a fresh heartbeat stops the sync (exit 3); one a minute old is broken and reported."""
+        from tpbis.errors import LockError
+        from tpbis.service.state import LockRecord, lock_cells
+
+        def seeded(heartbeat: pendulum.DateTime) -> MemoryWorkbook:
+            book = MemoryWorkbook.from_tables(example_tabs)
+            rows = lock_cells(LockRecord(run="run-x", since=heartbeat, heartbeat=heartbeat))
+            book.tabs["_tpbis_lock"] = [["key", "value"], *[list(r) for r in rows]]
+            return book
+
+        with pytest.raises(LockError) as info:
+            sync(seeded(NOW.subtract(seconds=5)), options())
+        result = sync(seeded(NOW.subtract(seconds=61)), options())
+        assert (3, "written", "run-x") == (
+            info.value.exit_code, result.status, result.broken_lock.run if result.broken_lock else ""
+        )
+
+    def test_lock_taken_meanwhile_is_contended(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """A lock tab that appeared after info(): lock() refuses, nothing is written."""
+        from tpbis.service.workbook import LockContended, OutputTab
+
+        book = MemoryWorkbook.from_tables(example_tabs)
+        book.info()
+        book.tabs["_tpbis_lock"] = [["key", "value"], ["run", "run-y"]]
+        claim = OutputTab(name="_tpbis_lock", header=("key", "value"), rows=(("run", "run-z"),), hidden=True)
+        with pytest.raises(LockContended):
+            book.lock(claim, replace=True)
+        assert [["key", "value"], ["run", "run-y"]] == book.tabs["_tpbis_lock"]

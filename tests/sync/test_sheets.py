@@ -14,7 +14,9 @@ from tpbis.cli import main
 from tpbis.domain.period import Period
 from tpbis.errors import AuthError, LockError, RemoteError, SourceError
 from tpbis.rubrics import default_rubric
+from tpbis.service.state import LockRecord, lock_cells
 from tpbis.service.sync import SyncOptions, SyncResult, sync
+from tpbis.service.workbook import OutputTab
 from tpbis.testing import FaultRule, SheetsEmulator
 
 NOW = pendulum.datetime(2024, 10, 2, 9, 0, tz="UTC")
@@ -81,13 +83,12 @@ class TestFullSync:
         )
 
     def test_request_budget(self, emulator: SheetsEmulator, key: str) -> None:
-        """GET + batchGet, lock write (with addSheet), lock check, addSheet batch + one atomic write."""
+        """GET + batchGet, the lock (one addSheet batch), one atomic write that also releases it."""
         run(emulator, key)
         assert [
-            ("GET", key), ("GET", "batchGet"),
-            ("POST", "batchUpdate"), ("POST", "batchUpdate"), ("GET", "batchGet"),
-            ("POST", "batchUpdate"), ("POST", "batchUpdate"),
+            ("GET", key), ("GET", "batchGet"), ("POST", "batchUpdate"), ("POST", "batchUpdate"),
         ] == api_calls(emulator)
+        assert "_tpbis_lock" not in emulator.tabs(key)
 
     def test_never_writes_inputs(self, emulator: SheetsEmulator, key: str, example_tabs: dict[str, Any]) -> None:
         """Responses and registry tabs are byte-for-byte what they were."""
@@ -168,35 +169,49 @@ class TestRawWrites:
 
 
 class TestLock:
-    """Two syncs on one spreadsheet don't interleave."""
+    """Two syncs on one spreadsheet don't interleave; the lock is the _tpbis_lock tab."""
 
-    def seed_lock(self, emulator: SheetsEmulator, key: str, owner: str, expires: pendulum.DateTime) -> None:
-        """Write a state tab as another sync would have left it."""
+    def seed_lock(self, emulator: SheetsEmulator, key: str, run_id: str, heartbeat: pendulum.DateTime) -> None:
+        """A lock tab as another sync would have left it."""
         run(emulator, key)
-        rows = emulator.values(key, "_tpbis")
-        keys = [r[0] for r in rows]
-        emulator.set_cell(key, "_tpbis", keys.index("lock_owner"), 1, owner)
-        emulator.set_cell(key, "_tpbis", keys.index("lock_expires"), 1, expires.to_iso8601_string())
-        emulator.set_cell(key, "_tpbis", keys.index("status"), 1, "writing")
+        emulator.set_cell(key, "Respons Formulir 1", 5, 3, "Rapat warga")  # a real change to write
+        emulator.clear_requests()
+        book = open_spreadsheet(key, policy=no_sleep())
+        book.info()
+        since = heartbeat.subtract(seconds=30)
+        book.lock(lock_tab(run_id, since, heartbeat), replace=False)
 
-    def test_held_lock_stops_with_owner_named(self, emulator: SheetsEmulator, key: str) -> None:
-        """An unexpired lock of someone else: LockError naming them, nothing written."""
-        self.seed_lock(emulator, key, "budi@dinas", NOW.add(minutes=5))
-        with pytest.raises(LockError, match="budi@dinas"):
+    def test_held_lock_stops_with_run_named(self, emulator: SheetsEmulator, key: str) -> None:
+        """A live lock of another run: LockError naming the run, since when and the expiry; nothing written."""
+        self.seed_lock(emulator, key, "run-7f3a", NOW.subtract(seconds=5))
+        with pytest.raises(LockError) as info:
             run(emulator, key)
+        message = info.value.message("en")
+        assert ("run-7f3a" in message, "2024-10-02T08:59:25Z" in message, "2024-10-02T09:00:55Z" in message) == (
+            True, True, True
+        )
         assert [] == [c for c in api_calls(emulator) if c[0] == "POST"]
+        assert 3 == info.value.exit_code
 
     def test_stale_lock_is_taken_over(self, emulator: SheetsEmulator, key: str) -> None:
-        """An expired lock does not block."""
-        self.seed_lock(emulator, key, "budi@dinas", NOW.subtract(minutes=1))
-        assert "written" == run(emulator, key).status
+        """A lock whose last heartbeat is over a minute old is broken, and the result says whose it was."""
+        self.seed_lock(emulator, key, "run-dead", NOW.subtract(seconds=61))
+        result = run(emulator, key)
+        assert ("written", "run-dead") == (result.status, result.broken_lock.run if result.broken_lock else None)
+        assert "_tpbis_lock" not in emulator.tabs(key)
 
     def test_break_lock(self, emulator: SheetsEmulator, key: str) -> None:
-        """--break-lock takes over a held lock."""
-        self.seed_lock(emulator, key, "budi@dinas", NOW.add(minutes=5))
+        """--break-lock takes over a live lock."""
+        self.seed_lock(emulator, key, "run-7f3a", NOW.subtract(seconds=5))
         assert "written" == run(emulator, key, break_lock=True).status
         state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
-        assert ("complete", "") == (state["status"], state["lock_owner"])
+        assert ("complete", False) == (state["status"], "_tpbis_lock" in emulator.tabs(key))
+
+
+def lock_tab(run_id: str, since: pendulum.DateTime, heartbeat: pendulum.DateTime) -> OutputTab:
+    """The lock tab's cells for ``run_id``."""
+    record = LockRecord(run=run_id, since=since, heartbeat=heartbeat)
+    return OutputTab(name="_tpbis_lock", header=("key", "value"), rows=lock_cells(record), hidden=True)
 
 
 class TestResilience:
@@ -228,7 +243,7 @@ class TestResilience:
         assert "Skor KPI" in emulator.tabs(key)
 
     def test_fault_mid_write_then_rerun_converges(self, emulator: SheetsEmulator, key: str) -> None:
-        """The final write fails for good: previous outputs stay, state says interrupted; the rerun fixes it."""
+        """The final write fails for good: previous outputs and state stay; the lock is released; the rerun fixes it."""
         run(emulator, key)
         before = {tab: emulator.values(key, tab) for tab in OUTPUTS}
         emulator.set_cell(key, "Respons Formulir 1", 5, 3, "Rapat warga")  # a real change
@@ -236,12 +251,13 @@ class TestResilience:
         with pytest.raises(RemoteError):
             run(emulator, key, policy=RetryPolicy(attempts=3, sleep=lambda _: None))
         assert before == {tab: emulator.values(key, tab) for tab in OUTPUTS}
-        state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
-        assert state["status"] in {"writing", "interrupted"}
+        state_before = emulator.values(key, "_tpbis")
         emulator.clear_faults()
+        emulator.clear_requests()
+        assert "_tpbis_lock" not in emulator.tabs(key)
         assert "written" == run(emulator, key, owner="tester").status
         state = dict(([*r, ""])[:2] for r in emulator.values(key, "_tpbis")[1:])
-        assert ("complete", "") == (state["status"], state["lock_owner"])
+        assert ("complete", True) == (state["status"], state_before != emulator.values(key, "_tpbis"))
 
 
 class TestErrors:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 
 import attrs
 
 from tpbis.domain.rubric import Color
 from tpbis.parsing.table import Cell, Table
-from tpbis.service.workbook import OutputTab, OutValue, WorkbookInfo
+from tpbis.service.workbook import (
+    LOCK_TAB,
+    Commit,
+    LockContended,
+    OutputTab,
+    OutValue,
+    WorkbookInfo,
+)
 
 __all__ = ["MemoryWorkbook"]
 
@@ -28,8 +36,12 @@ class MemoryWorkbook:
     timezone: str | None = None
     fills: dict[str, dict[tuple[int, int], Color]] = attrs.Factory(dict)
     hidden: set[str] = attrs.Factory(set)
-    #: how many times :meth:`write` was called
+    #: how many times :meth:`write` was called (a commit is one write)
     writes: int = 0
+    _mutex: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False, eq=False)
+    #: the lock tab's rows as the last :meth:`info` saw them (what ``lock(replace=True)`` may delete)
+    _seen_lock: list[list[Cell]] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+    _own_lock: list[list[Cell]] | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, Sequence[Sequence[Cell]]], **kwargs: str | None) -> MemoryWorkbook:
@@ -38,6 +50,8 @@ class MemoryWorkbook:
 
     def info(self) -> WorkbookInfo:
         """Title, time zone and tab names."""
+        with self._mutex:
+            self._seen_lock = self.tabs.get(LOCK_TAB)
         return WorkbookInfo(title=self.title, tabs=tuple(self.tabs), timezone=self.timezone)
 
     def read(self, tabs: Sequence[str]) -> dict[str, Table]:
@@ -53,6 +67,44 @@ class MemoryWorkbook:
 
     def write(self, tabs: Sequence[OutputTab]) -> int:
         """Replace each tab whole."""
+        with self._mutex:
+            self._write(tabs)
+        return 1
+
+    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+        """Create the lock tab (compare-and-swap on the rows object :meth:`info` saw)."""
+        with self._mutex:
+            current = self.tabs.get(LOCK_TAB)
+            if current is not None and not (replace and current is self._seen_lock):
+                raise LockContended(LOCK_TAB)
+            self.tabs.pop(LOCK_TAB, None)
+            self._write([claim])
+            self._own_lock = self.tabs[LOCK_TAB]
+        return 1
+
+    def commit(self, commit: Commit) -> int:
+        """Write, remove and release in one step under the workbook's mutex."""
+        with self._mutex:
+            if commit.release and (self._own_lock is None or self.tabs.get(LOCK_TAB) is not self._own_lock):
+                raise LockContended(LOCK_TAB)
+            for name in commit.remove:
+                self.tabs.pop(name, None)
+                self.fills.pop(name, None)
+                self.hidden.discard(name)
+            self._write(commit.tabs)
+            if commit.release:
+                del self.tabs[LOCK_TAB]
+                self._own_lock = None
+        return 1
+
+    def unlock(self) -> None:
+        """Remove this workbook's own lock, if it still holds it."""
+        with self._mutex:
+            if self._own_lock is not None and self.tabs.get(LOCK_TAB) is self._own_lock:
+                del self.tabs[LOCK_TAB]
+            self._own_lock = None
+
+    def _write(self, tabs: Sequence[OutputTab]) -> None:
         for tab in tabs:
             grid: list[list[OutValue]] = tab.grid()
             self.tabs[tab.name] = grid  # type: ignore[assignment]  # OutValue ⊂ Cell
@@ -62,4 +114,3 @@ class MemoryWorkbook:
             else:
                 self.hidden.discard(tab.name)
         self.writes += 1
-        return 1

@@ -38,7 +38,7 @@ from tpbis.adapters._xlsx_read import (
 )
 from tpbis.errors import LockError, SourceError
 from tpbis.parsing.table import Table
-from tpbis.service.workbook import OutputTab, WorkbookInfo
+from tpbis.service.workbook import Commit, OutputTab, WorkbookInfo
 
 __all__ = ["Limits", "XlsxWorkbook", "read_workbook"]
 
@@ -222,6 +222,18 @@ class XlsxWorkbook:
         self._source = target
         self._load(data, target.stat())
         return 1
+
+    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+        """Nothing to send: the file's OS lock, taken when it was opened, is the lock."""
+        del claim, replace
+        return 0
+
+    def commit(self, commit: Commit) -> int:
+        """:meth:`write` the tabs (one atomic rename). Tabs in ``commit.remove`` are kept (not supported yet)."""
+        return self.write(commit.tabs)
+
+    def unlock(self) -> None:
+        """Nothing to undo: a failed write leaves the file as it was; :meth:`close` releases the lock."""
 
     def _check_unchanged(self) -> None:
         """The file read is still what was read (size, mtime, then sha256 of the bytes)."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
-import socket
 import sys
+import time
 import uuid
 from collections import Counter
 from typing import Any
@@ -19,7 +17,7 @@ from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
-from tpbis.service.sync import SyncOptions, SyncResult, default_periods, sync
+from tpbis.service.sync import SyncOptions, SyncResult, sync
 from tpbis.sources import open_sync_workbook
 
 __all__ = ["register"]
@@ -45,12 +43,8 @@ def register(commands: Any) -> None:
 
 
 def owner_name() -> str:
-    """Who holds the lock: user, host, process and a random suffix."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"{user}@{socket.gethostname()} pid {os.getpid()} {uuid.uuid4().hex[:8]}"
+    """This run's id in the lock: opaque and random (the spreadsheet is shared; no user or host name)."""
+    return f"run-{uuid.uuid4().hex[:12]}"
 
 
 class _Progress:
@@ -80,8 +74,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang
     read = settings.read
     now = pendulum.now("UTC")
-    today = now.in_timezone(read.timezone()).date()
-    periods = tuple(Period.parse(p) for p in args.period) if args.period else default_periods(today)
+    periods = tuple(Period.parse(p) for p in args.period) if args.period else ()  # (): the periods of the data
     rubric = settings.load_rubric()
     workbook, read, drifts = open_sync_workbook(
         args.source, output=args.output, registry=settings.registry, responses=args.forms_source, read=read,
@@ -98,6 +91,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         dry_run=args.dry_run,
         force=args.force,
         break_lock=args.break_lock,
+        clock=lambda: pendulum.now("UTC"),
+        sleep=time.sleep,
     )
     progress = _Progress(lang, enabled=sys.stderr.isatty() and args.format == "table")
     try:
@@ -121,6 +116,15 @@ def summary_document(result: SyncResult) -> dict[str, Any]:
         "fingerprint": result.fingerprint,
         "write_requests": result.write_requests,
     }
+    if result.status == "written":
+        document["periods_from_data"] = result.periods_from_data
+        document["edited_tabs"] = list(result.edited_tabs)
+        document["removed_tabs"] = list(result.removed_tabs)
+        document["broken_lock"] = None if result.broken_lock is None else {
+            "run": result.broken_lock.run,
+            "since": result.broken_lock.since.to_iso8601_string() if result.broken_lock.since else "",
+            "heartbeat": result.broken_lock.heartbeat.to_iso8601_string() if result.broken_lock.heartbeat else "",
+        }
     if result.report is None:
         at = result.state.last_complete_at
         document["last_complete_at"] = at.to_iso8601_string() if at is not None else ""
@@ -149,12 +153,28 @@ def summary_document(result: SyncResult) -> dict[str, Any]:
     }
 
 
+def _notes(result: SyncResult, lang: str) -> list[str]:
+    """What the sync did besides writing: a dead sync's lock broken, hand edits and old tabs replaced."""
+    notes = []
+    if result.broken_lock is not None:
+        lock = result.broken_lock
+        notes.append(t("sync.lock_broken", lang, run=lock.run or "?",
+                       since=lock.since.to_iso8601_string() if lock.since else "?",
+                       heartbeat=lock.heartbeat.to_iso8601_string() if lock.heartbeat else "?"))
+    if result.edited_tabs:
+        notes.append(t("sync.edited_tabs", lang, tabs=", ".join(f"'{n}'" for n in result.edited_tabs)))
+    if result.removed_tabs:
+        notes.append(t("sync.removed_tabs", lang, tabs=", ".join(f"'{n}'" for n in result.removed_tabs)))
+    return notes
+
+
 def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
     """A one-screen summary: what was written, rows, colours, award candidates, problem hotspots."""
     lines: list[str] = []
     tabs = ", ".join(f"'{tab.name}'" for tab in result.tabs)
     if result.status == "written":
         lines.append(t("sync.done", lang, title=result.info.title, tabs=tabs, requests=result.write_requests))
+        lines.extend(_notes(result, lang))
     elif result.status == "unchanged":
         at = result.state.last_complete_at
         lines.append(t("sync.unchanged", lang, title=result.info.title,
@@ -167,6 +187,9 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
             lines.append(t("sync.change", lang, tab=change.name, before=before, after=change.rows_after,
                            changed=change.rows_changed))
     assert result.report is not None  # only 'unchanged' skips scoring
+    if result.periods_from_data and len(result.report.runs) == 2:
+        month, year = result.report.runs
+        lines.append(t("sync.periods_from_data", lang, month=month.period.key, year=year.period.key))
     counts = result.report.parse.counts
     lines.append(t("cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
                    duplicates=counts.duplicates, blank=counts.blank))

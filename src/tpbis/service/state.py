@@ -10,12 +10,22 @@ the reverse):
 ``periods``                period keys joined by ``", "``
 ``last_complete_at``       ISO 8601 instant, e.g. ``2024-10-02T09:00:00Z``
 ``last_complete_counts``   ``rows=N accepted=N rejected=N duplicates=N blank=N excluded=N``
-``lock_expires``           ISO 8601 instant
+``tabs``                   the tab names this tpbis wrote, joined by ``", "``
+``outputs``                sha256 of the values written to those tabs
+``activities``             activities counted in the scored periods
 ========================== ===================================================
 
 A cell that cannot be read (someone edited the tab) counts as empty: an
-unreadable lock expiry is a stale lock, an unknown status is not "complete",
-so the next sync rewrites everything.
+unknown status is not "complete", so the next sync rewrites everything.
+(``tpbis-state/1`` as written before 0.2 also had ``lock_owner`` and
+``lock_expires``; they are ignored: the lock is the :data:`LOCK_TAB` tab.)
+
+The lock tab ``_tpbis_lock`` holds a :class:`LockRecord`: ``key | value`` rows
+``format`` (``tpbis-lock/1``), ``run`` (an opaque run id: no user or host
+name; the spreadsheet is shared with many people), ``since`` and
+``heartbeat`` (ISO 8601 instants). A lock expires :data:`LOCK_TTL` seconds
+after its last heartbeat; a holder writes one with every request while it
+writes (at most :data:`HEARTBEAT_SECONDS` apart when it writes several).
 """
 
 from __future__ import annotations
@@ -32,9 +42,27 @@ from tpbis.parsing.rows import Counts
 from tpbis.parsing.table import Table
 from tpbis.serialization import converter
 
-__all__ = ["STATE_FORMAT", "SyncState", "SyncStatus", "read_state", "state_cells"]
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "LOCK_FORMAT",
+    "LOCK_TTL",
+    "STATE_FORMAT",
+    "LockRecord",
+    "SyncState",
+    "SyncStatus",
+    "lock_cells",
+    "read_lock",
+    "read_state",
+    "state_cells",
+]
 
 STATE_FORMAT = "tpbis-state/1"
+LOCK_FORMAT = "tpbis-lock/1"
+#: Seconds after its last heartbeat that a lock is stale (its holder is taken for dead).
+LOCK_TTL = 60
+#: A live holder's heartbeats are at most this far apart while it writes; a lock whose
+#: heartbeat is older than twice this looks dead, and a new sync waits for it to expire.
+HEARTBEAT_SECONDS = 10
 
 
 class SyncStatus(enum.Enum):
@@ -65,23 +93,42 @@ class SyncState:
     last_complete_at: pendulum.DateTime | None = None
     last_complete_fingerprint: str = ""
     last_complete_counts: Counts | None = None
-    #: an opaque run id; empty when nobody holds the lock
-    lock_owner: str = ""
-    lock_expires: pendulum.DateTime | None = None
+    #: the tabs the last complete sync wrote (outputs and state)
+    tabs: tuple[str, ...] = ()
+    #: sha256 of the values it wrote to its output tabs (see :func:`tpbis.service.sync.outputs_digest`)
+    outputs: str = ""
+    #: activities counted over the periods it scored (0: an all-empty result)
+    activities: int = 0
 
     def is_current(self, fingerprint: str) -> bool:
         """Whether the outputs are the complete result of ``fingerprint``."""
         return self.status is SyncStatus.COMPLETE and self.last_complete_fingerprint == fingerprint
 
-    def held_by_other(self, owner: str, now: pendulum.DateTime) -> bool:
-        """Whether someone other than ``owner`` holds a lock that has not expired at ``now``."""
-        return bool(self.lock_owner) and self.lock_owner != owner and (
-            self.lock_expires is not None and self.lock_expires > now
-        )
 
-    def unlocked(self) -> SyncState:
-        """The same state with the lock released."""
-        return attrs.evolve(self, lock_owner="", lock_expires=None)
+@attrs.frozen(kw_only=True)
+class LockRecord:
+    """What the lock tab says: which run holds it, since when, and its last sign of life."""
+
+    format: str = LOCK_FORMAT
+    run: str = ""
+    since: pendulum.DateTime | None = None
+    heartbeat: pendulum.DateTime | None = None
+
+    @property
+    def expires(self) -> pendulum.DateTime | None:
+        """When the lock goes stale (``None``: unreadable, stale already)."""
+        last = self.heartbeat or self.since
+        return None if last is None else last.add(seconds=LOCK_TTL)
+
+    def alive(self, now: pendulum.DateTime) -> bool:
+        """Whether the lock has not expired at ``now``."""
+        expires = self.expires
+        return bool(self.run) and expires is not None and expires > now
+
+    def quiet(self, now: pendulum.DateTime) -> bool:
+        """Whether the holder has been silent longer than a live one would be (it may have died)."""
+        last = self.heartbeat or self.since
+        return last is None or (now - last).total_seconds() > 2 * HEARTBEAT_SECONDS
 
 
 _COUNTS = re.compile(r"(\w+)=(\d+)")
@@ -126,6 +173,8 @@ def _make_cells_converter() -> cattrs.Converter:
         lambda c: "" if c is None else " ".join(f"{f.name}={getattr(c, f.name)}" for f in attrs.fields(Counts)),
     )
     cells.register_structure_hook(SyncStatus, status)
+    cells.register_structure_hook(int, lambda v, _: int(str(v)) if str(v or "").strip().isdigit() else 0)
+    cells.register_unstructure_hook(int, str)
     cells.register_structure_hook(str, lambda v, _: "" if v is None else str(v))
     return cells
 
@@ -150,3 +199,22 @@ def state_cells(state: SyncState) -> tuple[tuple[str, str], ...]:
     """The ``key | value`` rows of the ``_tpbis`` tab, in field order."""
     data: dict[str, str] = _cells.unstructure(state, SyncState)
     return tuple((key, data[key]) for key in (field.name for field in attrs.fields(SyncState)))
+
+
+def read_lock(table: Table | None) -> LockRecord | None:
+    """The lock tab as a :class:`LockRecord` (``None`` when there is no lock tab)."""
+    if table is None:
+        return None
+    known = {field.name for field in attrs.fields(LockRecord)}
+    found: dict[str, str] = {}
+    for row in (table.header, *table.rows):
+        if row and row[0] not in (None, "") and str(row[0]) in known:
+            found[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    found.pop("format", None)
+    return _cells.structure(found, LockRecord)
+
+
+def lock_cells(record: LockRecord) -> tuple[tuple[str, str], ...]:
+    """The ``key | value`` rows of the lock tab."""
+    data: dict[str, str] = _cells.unstructure(record, LockRecord)
+    return tuple((key, data[key]) for key in (field.name for field in attrs.fields(LockRecord)))

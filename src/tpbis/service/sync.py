@@ -1,19 +1,31 @@
 """The sync service: read → parse → score → awards → render → write, over a workbook port.
 
 One function, :func:`sync`, runs the same way on Google Sheets, XLSX and
-in-memory workbooks. Its request budget on Google Sheets does not depend on
-the number of rows:
+in-memory workbooks. Its request budget on Google Sheets:
 
-* unchanged input: 1 spreadsheet GET + 1 ``values:batchGet``, nothing written;
-* changed input: those 2 reads, 1 lock write (+1 ``addSheet`` the first time),
-  1 lock check read, then 1 atomic ``:batchUpdate`` with every output tab and
-  the final state (+1 ``addSheet`` batch for missing tabs; more only when the
-  payload passes the adapter's size limit).
+* unchanged input (and outputs as tpbis wrote them): 1 spreadsheet GET +
+  1 ``values:batchGet`` (inputs, state, lock and output tabs), nothing written;
+* changed input: those 2 reads, 1 ``:batchUpdate`` that takes the lock, and
+  1 atomic ``:batchUpdate`` that writes every output tab and the state,
+  removes tabs no longer written and releases the lock — 4 requests; an
+  output larger than one request adds one request per extra chunk (written
+  to hidden staging tabs and swapped in by that last ``:batchUpdate``).
 
-The hidden ``_tpbis`` tab keeps the state: the rubric, the input fingerprint,
-the last complete sync and the lock (owner and expiry). Output tabs and the
-final state land in the same write, so an interrupted sync leaves the previous
-complete result in place and marked as such; the next run converges.
+Readers see the old result or the new one, never a mix; an interrupted sync
+leaves the old result and state whole, and the next run converges.
+
+The lock is the tab ``_tpbis_lock`` (see :mod:`tpbis.service.state`): created
+by an ``addSheet`` with that fixed title, so of two syncs exactly one gets it;
+it holds an opaque run id and a heartbeat, and expires
+:data:`~tpbis.service.state.LOCK_TTL` seconds after the last heartbeat. A
+stale lock is broken by deleting that very tab and adding a new one in one
+request (so two breakers cannot both win).
+
+The sync cannot silently mislead: without periods it scores the latest month
+with data and the year containing it; it refuses to replace a result that had
+activities with an all-empty one unless forced; tabs it wrote before and no
+longer writes (the other language's) are removed; output tabs edited by hand
+are detected (a digest of their values is kept in the state) and rewritten.
 """
 
 from __future__ import annotations
@@ -21,16 +33,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import pendulum
 
 from tpbis import __version__
-from tpbis.domain.kpi import KpiRun
+from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric
-from tpbis.errors import LockError, SourceError
+from tpbis.errors import LockError, SourceError, TpbisError
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import read_registry
 from tpbis.parsing.table import Table
@@ -52,8 +65,25 @@ from tpbis.service.score import (
     responses_tab_name,
     score_inputs,
 )
-from tpbis.service.state import STATE_FORMAT, SyncState, SyncStatus, read_state
-from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
+from tpbis.service.state import (
+    HEARTBEAT_SECONDS,
+    STATE_FORMAT,
+    LockRecord,
+    SyncState,
+    SyncStatus,
+    lock_cells,
+    read_lock,
+    read_state,
+)
+from tpbis.service.workbook import (
+    LOCK_TAB,
+    STAGING_PREFIX,
+    Commit,
+    LockContended,
+    OutputTab,
+    Workbook,
+    WorkbookInfo,
+)
 
 __all__ = [
     "STATE_FORMAT",
@@ -63,6 +93,8 @@ __all__ = [
     "SyncStatus",
     "TabChange",
     "default_periods",
+    "outputs_digest",
+    "periods_for_data",
     "sync",
 ]
 
@@ -80,23 +112,35 @@ def default_periods(today: pendulum.Date) -> tuple[Period, Period]:
     )
 
 
+def periods_for_data(latest: pendulum.Date) -> tuple[Period, Period]:
+    """The periods a sync without ``--period`` scores: the month of ``latest`` and its (programme) year."""
+    return Period.month(latest.year, latest.month), Period.year(latest.year)
+
+
 @attrs.frozen(kw_only=True)
 class SyncOptions:
     """What to compute and how to write it.
 
     Args:
-        periods: periods to score; awards use the longest.
+        periods: periods to score; awards use the longest. Empty: the periods
+            the data covers (:func:`periods_for_data` of the latest activity date).
         rubric: the rubric.
-        owner: who is syncing (goes into the lock).
+        owner: this run's opaque id (goes into the lock; no user or host name).
         now: the current instant (the service has no clock of its own).
+        clock: the current instant each time it is called (heartbeats, and
+            waiting for a silent lock to expire); without it the time is
+            ``now`` throughout and a live-looking lock is never waited for.
+        sleep: how to wait (seconds); used only with ``clock``.
         lang: output language for tab names, headers and messages.
         read: tab names, time zone (unset: the spreadsheet's, else
             Asia/Jakarta), day-first rule and column mapping — the same
             value ``tpbis score`` reads files with.
         dry_run: compute and compare, write nothing.
-        force: rewrite even when the input is unchanged.
+        force: rewrite even when the input is unchanged, and write an all-empty
+            result over a non-empty one.
         break_lock: take over a lock held by someone else.
-        lock_minutes: how long a lock lasts before it is stale.
+        lock_minutes: unused (kept for callers); a lock expires
+            :data:`~tpbis.service.state.LOCK_TTL` seconds after its last heartbeat.
     """
 
     periods: tuple[Period, ...]
@@ -109,6 +153,12 @@ class SyncOptions:
     force: bool = False
     break_lock: bool = False
     lock_minutes: int = 15
+    clock: Callable[[], pendulum.DateTime] | None = None
+    sleep: Callable[[float], None] | None = None
+
+    def time(self) -> pendulum.DateTime:
+        """The current instant."""
+        return self.clock() if self.clock is not None else self.now
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +191,14 @@ class SyncResult:
     responses_tab: str
     #: the ``_tpbis`` state as read before this sync
     state: SyncState = attrs.Factory(SyncState)
+    #: the periods were chosen from the data (no ``periods`` given)
+    periods_from_data: bool = False
+    #: output tabs whose values differed from what tpbis wrote (edited by hand), rewritten
+    edited_tabs: tuple[str, ...] = ()
+    #: tabs tpbis wrote before and no longer writes (e.g. the other language's), removed
+    removed_tabs: tuple[str, ...] = ()
+    #: a stale lock of a sync that stopped without finishing, broken by this one
+    broken_lock: LockRecord | None = None
 
 
 def _stable(value: object) -> object:
@@ -161,7 +219,7 @@ def _fingerprint(tables: Sequence[Table | None], options: SyncOptions, timezone:
     settings = {
         "tpbis": __version__,
         "rubric": _stable(options.rubric),
-        "periods": [p.key for p in options.periods],
+        "periods": [p.key for p in options.periods] or "from-data",
         "lang": options.lang,
         "columns": dict(options.read.columns),
         "day_first": options.read.day_first,
@@ -215,13 +273,99 @@ def _longest(runs: Sequence[KpiRun]) -> KpiRun:
     return max(runs, key=lambda r: (r.period.end - r.period.start).days)
 
 
+#: The output languages (every name tpbis may have written before).
+_LANGS = ("id", "en")
+
+
+def _digest(rows: Sequence[Sequence[object]]) -> str:
+    digest = hashlib.sha256()
+    for row in _normalised(rows):
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:16]
+
+
+def outputs_digest(grids: Sequence[Sequence[Sequence[object]]]) -> str:
+    """Per-tab digests of output values as they read back (numbers as numbers, trailing blanks dropped)."""
+    return " ".join(_digest(grid) for grid in grids)
+
+
+def _grid(table: Table) -> list[Sequence[object]]:
+    return [table.header, *table.rows]
+
+
+def _latest_day(activities: Sequence[object], today: pendulum.Date) -> pendulum.Date | None:
+    """The latest activity date up to ``today`` (dates after it are typing slips, not data), else the latest."""
+    columns = getattr(activities, "columns", None)
+    days = getattr(columns, "day", None)
+    if isinstance(days, array):
+        ordinals = list(days)
+    else:
+        ordinals = [d.toordinal() for d in (getattr(a, "date", None) for a in activities) if isinstance(d, pendulum.Date)]
+    if not ordinals:
+        return None
+    limit = today.toordinal()
+    past = [d for d in ordinals if d <= limit]
+    return pendulum.Date.fromordinal(max(past or ordinals))
+
+
+class _QuietLock(Exception):
+    """A lock that has not expired but whose holder has gone quiet: wait for it, then try again."""
+
+    def __init__(self, record: LockRecord) -> None:
+        super().__init__(record.run)
+        self.record = record
+
+
+def _instant(value: pendulum.DateTime | None) -> str:
+    return value.in_timezone("UTC").to_iso8601_string() if value is not None else "?"
+
+
+def _locked(record: LockRecord | None) -> LockError:
+    if record is None:
+        return LockError.from_catalogue("sync.lock_lost", owner="?")
+    return LockError.from_catalogue(
+        "sync.locked_run", run=record.run or "?", since=_instant(record.since), expires=_instant(record.expires)
+    )
+
+
+def _lock_tab(record: LockRecord) -> OutputTab:
+    return OutputTab(name=LOCK_TAB, header=("key", "value"), rows=lock_cells(record), hidden=True)
+
+
 def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = None) -> SyncResult:
-    """Score the workbook's responses and write the output tabs back.
+    """Score the workbook's responses and write the output tabs back, atomically and under the lock.
 
     Raises:
-        SourceError: the responses or registry tab is missing or unusable.
-        LockError: another sync holds an unexpired lock.
+        SourceError: the responses or registry tab is missing or unusable, or
+            the new result is all empty where the last one was not (without ``force``).
+        LockError: another sync holds an unexpired lock (or took it at the same moment).
     """
+    while True:
+        try:
+            return _attempt(workbook, options, progress)
+        except _QuietLock as quiet:
+            _wait_for(workbook, quiet.record, options)
+
+
+def _wait_for(workbook: Workbook, seen: LockRecord, options: SyncOptions) -> None:
+    """Watch a quiet lock until it expires or goes away; a heartbeat meanwhile means it is alive."""
+    assert options.sleep is not None
+    while True:
+        expires = seen.expires
+        now = options.time()
+        if expires is None or expires <= now:
+            return
+        options.sleep(min(float(HEARTBEAT_SECONDS) / 2, (expires - now).total_seconds() + 0.5))
+        info = workbook.info()
+        current = read_lock(workbook.read([LOCK_TAB]).get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
+        if current is None or current.run != seen.run:
+            return  # released or replaced: start again from a fresh read
+        if current.heartbeat != seen.heartbeat:
+            raise _locked(current)
+
+
+def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None) -> SyncResult:
     steps = len(_STEPS)
 
     def step(index: int) -> None:
@@ -234,29 +378,54 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     responses_name = responses_tab_name(info.tabs, info.title, read.responses_tab)
     if read.registry_tab not in info.tabs:
         raise SourceError.from_catalogue("error.no_registry", tab=read.registry_tab, path=info.title)
+    inputs_names = {responses_name, read.registry_tab, CONTEST_TAB}
+    known_outputs = {name for lang in _LANGS for name in output_names(lang)} - inputs_names
     wanted = [responses_name, read.registry_tab]
-    wanted += [name for name in (CONTEST_TAB, STATE_TAB) if name in info.tabs]
-    outputs = [n for n in output_names(options.lang) if n in info.tabs]
-    if options.dry_run:
-        wanted += outputs
+    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB) if name in info.tabs]
+    wanted += [name for name in info.tabs if name in known_outputs]
     tables = workbook.read(wanted)
     state = read_state(tables.get(STATE_TAB))
+    held = read_lock(tables.get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
     timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
     fingerprint = _fingerprint(
         [tables[responses_name], tables[read.registry_tab], contests], options, timezone
     )
+    if state.tabs:
+        before = tuple(name for name in state.tabs if name not in (STATE_TAB, LOCK_TAB) and name not in inputs_names)
+    elif state.status is not SyncStatus.NONE:  # a state written before tpbis recorded its tabs
+        before = tuple(name for name in info.tabs if name in known_outputs)
+    else:
+        before = ()
+    if state.outputs:
+        recorded = dict(zip(before, state.outputs.split(), strict=False))
+        edited = tuple(
+            name for name in before
+            if name not in tables or recorded.get(name) != _digest(_grid(tables[name]))
+        )
+    else:
+        edited = ()
+
+    report: ScoreReport | None = None
+    awards: AwardsReport | None = None
+    tabs: tuple[OutputTab, ...] = ()
+    from_data = not options.periods
+    broken: LockRecord | None = None
+    removed: tuple[str, ...] = ()
 
     def result(status: str, changes: tuple[TabChange, ...] = (), requests: int = 0) -> SyncResult:
         return SyncResult(
             status=status, info=info, report=report, awards=awards, tabs=tabs, changes=changes,
             fingerprint=fingerprint, write_requests=requests, responses_tab=responses_name, state=state,
+            periods_from_data=from_data, edited_tabs=edited if status != "unchanged" else (),
+            removed_tabs=removed, broken_lock=broken,
         )
 
-    report: ScoreReport | None = None
-    awards: AwardsReport | None = None
-    tabs: tuple[OutputTab, ...] = ()
-    unchanged = state.is_current(fingerprint) and all(name in info.tabs for name in output_names(options.lang))
+    names = output_names(options.lang)
+    unchanged = (
+        state.is_current(fingerprint) and not edited and bool(state.outputs)
+        and all(name in info.tabs for name in names) and set(names) <= set(before)
+    )
     if unchanged and not options.force and not options.dry_run:
         return result("unchanged")
 
@@ -267,61 +436,93 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
         sheet_timezone=timezone,
         contests=contests,
     )
-    report = score_inputs(inputs, options.rubric, options.periods, read=read)
-    awards = awards_for(report, inputs, run=_longest(report.runs)) if options.rubric.awards else None
+    if from_data:
+        parsed = score_inputs(inputs, options.rubric, (), read=read).parse
+        today = options.now.in_timezone(timezone).date()
+        latest = _latest_day(parsed.activities, today)
+        periods = periods_for_data(latest) if latest is not None else default_periods(today)
+        report = ScoreReport(
+            parse=parsed, runs=tuple(score(parsed.activities, inputs.registry, options.rubric, p) for p in periods)
+        )
+    else:
+        report = score_inputs(inputs, options.rubric, options.periods, read=read)
+    longest = _longest(report.runs)
+    awards = awards_for(report, inputs, run=longest) if options.rubric.awards else None
     tabs = _render(report, awards, options.lang)
-    inputs_named = {responses_name, read.registry_tab, CONTEST_TAB} & {tab.name for tab in tabs}
+    inputs_named = inputs_names & {tab.name for tab in tabs}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
+    activities = sum(r.activity_count for r in longest.results)
     if options.dry_run:
         return result("dry_run", tuple(_change(tab, tables.get(tab.name)) for tab in tabs))
+    if activities == 0 and state.activities > 0 and not options.force:
+        raise SourceError.from_catalogue(
+            "sync.empty_result", periods=", ".join(run.period.key for run in report.runs), before=state.activities
+        )
 
     step(2)
-    _check_lock(state, options)
-    locked = attrs.evolve(
-        state,
-        format=STATE_FORMAT,
-        status=SyncStatus.WRITING,
-        fingerprint=fingerprint,
-        lock_owner=options.owner,
-        lock_expires=options.now.add(minutes=options.lock_minutes),
-    )
-    requests = workbook.write([state_tab(locked)])
-    check = read_state(workbook.read([STATE_TAB]).get(STATE_TAB))
-    if check.lock_owner != options.owner:
-        raise LockError.from_catalogue("sync.lock_lost", owner=check.lock_owner or "?")
+    now = options.time()
+    if held is not None and held.run != options.owner:
+        if held.alive(now) and not options.break_lock:
+            if held.quiet(now) and options.clock is not None and options.sleep is not None:
+                raise _QuietLock(held)
+            raise _locked(held)
+        broken = held
+    try:
+        requests = workbook.lock(
+            _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=now)), replace=held is not None
+        )
+    except LockContended:
+        raise _locked(_current_lock(workbook)) from None
 
     step(3)
-    final = attrs.evolve(
-        locked.unlocked(),
+    new_names = tuple(tab.name for tab in tabs)
+    removed = tuple(
+        name for name in (*before, *(n for n in info.tabs if n.startswith(STAGING_PREFIX)))
+        if name not in new_names and name in info.tabs and name not in inputs_names
+    )
+    final = SyncState(
+        format=STATE_FORMAT,
         status=SyncStatus.COMPLETE,
+        fingerprint=fingerprint,
         rubric=options.rubric.ref,
-        periods=tuple(p.key for p in options.periods),
+        periods=tuple(run.period.key for run in report.runs),
         lang=options.lang,
         tpbis_version=__version__,
-        last_complete_at=options.now,
+        last_complete_at=now,
         last_complete_fingerprint=fingerprint,
         last_complete_counts=report.parse.counts,
+        tabs=(*new_names, STATE_TAB),
+        outputs=outputs_digest([tab.grid() for tab in tabs]),
+        activities=activities,
     )
+
+    def heartbeat() -> OutputTab:
+        return _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=options.time()))
+
+    # the state first: on a first sync "_tpbis" is added before the outputs, as earlier versions did
+    commit = Commit(tabs=(state_tab(final), *tabs), remove=removed, heartbeat=heartbeat, release=True)
     try:
-        requests += workbook.write([*tabs, state_tab(final)])
+        requests += workbook.commit(commit)
+    except LockContended:
+        with contextlib.suppress(Exception):
+            workbook.unlock()
+        raise _lock_lost(_current_lock(workbook)) from None
     except BaseException:
-        _release_after_failure(workbook, state, locked)
+        with contextlib.suppress(Exception):  # the original error is what the user must see
+            workbook.unlock()
         raise
+    removed = tuple(name for name in removed if not name.startswith(STAGING_PREFIX))
     return result("written", requests=requests)
 
 
-def _check_lock(state: SyncState, options: SyncOptions) -> None:
-    if options.break_lock or not state.held_by_other(options.owner, options.now):
-        return
-    expires = state.lock_expires.to_iso8601_string() if state.lock_expires is not None else "?"
-    raise LockError.from_catalogue("sync.locked", owner=state.lock_owner, expires=expires)
+def _current_lock(workbook: Workbook) -> LockRecord | None:
+    try:
+        info = workbook.info()
+        return read_lock(workbook.read([LOCK_TAB]).get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
+    except TpbisError:
+        return None
 
 
-def _release_after_failure(workbook: Workbook, state: SyncState, locked: SyncState) -> None:
-    """Best effort: mark the sync interrupted and free the lock; the last complete result stays recorded."""
-    released = attrs.evolve(
-        locked.unlocked(), status=SyncStatus.INTERRUPTED, last_complete_at=state.last_complete_at
-    )
-    with contextlib.suppress(Exception):  # the original error is what the user must see
-        workbook.write([state_tab(released)])
+def _lock_lost(record: LockRecord | None) -> LockError:
+    return LockError.from_catalogue("sync.lock_lost", owner=record.run if record is not None and record.run else "?")

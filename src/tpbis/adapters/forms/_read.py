@@ -24,7 +24,7 @@ from tpbis.parsing.table import Cell, Table
 if TYPE_CHECKING:
     import requests
 
-    from tpbis.service.workbook import OutputTab, Workbook, WorkbookInfo
+    from tpbis.service.workbook import Commit, OutputTab, Workbook, WorkbookInfo
 
 __all__ = ["FormRead", "FormResponsesWorkbook", "read_form", "read_form_responses", "responses_table"]
 
@@ -166,3 +166,15 @@ class FormResponsesWorkbook:
     def write(self, tabs: Sequence[OutputTab]) -> int:
         """Output tabs go to the inner workbook."""
         return self.inner.write(tabs)
+
+    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+        """The inner workbook's lock."""
+        return self.inner.lock(claim, replace=replace)
+
+    def commit(self, commit: Commit) -> int:
+        """Output tabs go to the inner workbook."""
+        return self.inner.commit(commit)
+
+    def unlock(self) -> None:
+        """The inner workbook's unlock."""
+        self.inner.unlock()
