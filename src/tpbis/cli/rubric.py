@@ -13,7 +13,14 @@ from tpbis.domain.rubric import Rubric
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render.safe import terminal_text
-from tpbis.rubrics import DEFAULT_REF, load_rubric, shipped_differs, shipped_rubric, shipped_rubrics, shipped_text
+from tpbis.rubrics import (
+    DEFAULT_REF,
+    load_rubric,
+    shipped_differs,
+    shipped_rubric,
+    shipped_rubrics,
+    shipped_text,
+)
 
 __all__ = ["register"]
 

@@ -419,16 +419,17 @@ def _canonical(value: object) -> object:
         return [_canonical(v) for v in value]
     if isinstance(value, Mapping):
         return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
-    if attrs.has(type(value)):
-        return {f.name: _canonical(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.init}
-    msg = f"no canonical form for {type(value).__name__}"
+    cls = type(value)
+    if attrs.has(cls):
+        return {f.name: _canonical(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}
+    msg = f"no canonical form for {cls.__name__}"
     raise TypeError(msg)
 
 
 def rubric_content(rubric: Rubric) -> dict[str, object]:
     """The rubric's content as plain data: every field but ``name`` and ``version``."""
     content = _canonical(rubric)
-    assert isinstance(content, dict)  # noqa: S101 - an attrs instance always becomes a dict
+    assert isinstance(content, dict)
     del content["name"], content["version"]
     return content
 
@@ -504,7 +505,7 @@ class RubricSchedule:
                         day=following.valid_from.isoformat(),
                     )
                 if span.valid_until is None:
-                    span = attrs.evolve(span, valid_until=following.valid_from.subtract(days=1))  # noqa: PLW2901
+                    span = attrs.evolve(span, valid_until=following.valid_from.subtract(days=1))
             closed.append(span)
         return cls(tuple(closed))
 

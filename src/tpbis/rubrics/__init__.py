@@ -11,8 +11,8 @@ message that names the file, the key path, what was expected and what was found.
 from __future__ import annotations
 
 import tomllib
-from fractions import Fraction
 from collections.abc import Mapping
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
