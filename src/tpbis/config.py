@@ -13,13 +13,27 @@ nothing lets the next one speak.
     day_first = true                # 5/9/2024 is 5 September
     responses_tab = "Respons Formulir 1"
     registry_tab = "Perpustakaan"
-    rubric = "rubrik-kepri.toml"    # relative to this file
+    rubric = "rubrik-kepri.toml"    # relative to this file, or a shipped
+                                    # rubric by name ("tpbis-default@2")
     registry = "perpustakaan.csv"   # registry source: a CSV, an .xlsx with a
                                     # Perpustakaan tab (relative to this file),
                                     # or a Google Sheets URL or key
 
     [columns]                       # header title = field
     "Nama Perpustakaan Desa" = "library"
+
+Rubrics by date, instead of ``rubric`` (each period is scored with the rubric
+in force on all its days; a period across a change is refused with the split
+periods to use; ``--rubric`` or ``TPBIS_RUBRIC`` overrides for every period)::
+
+    [[rubrics]]
+    path = "rubrik-2024.toml"       # a file, relative to this file
+    valid_from = 2024-01-01
+    valid_until = 2024-12-31        # optional: else until the next one begins
+
+    [[rubrics]]
+    name = "tpbis-default@2"        # or a shipped rubric by name
+    valid_from = 2025-01-01
 
 Environment variables (see :data:`ENVIRONMENT`): ``TPBIS_CONFIG``,
 ``TPBIS_LANG``, ``TPBIS_SHEET_TIMEZONE``, ``TPBIS_DAY_FIRST``,
@@ -38,10 +52,11 @@ import attrs
 import cattrs
 import pendulum
 
-from tpbis.domain.rubric import Rubric
+from tpbis.domain.period import Period
+from tpbis.domain.rubric import Rubric, RubricSchedule, RubricSpan, rubric_for
 from tpbis.errors import ConfigError
 from tpbis.parsing.registry import REGISTRY_TAB
-from tpbis.rubrics import default_rubric, load_rubric
+from tpbis.rubrics import default_rubric, is_shipped_name, load_rubric, shipped_rubric
 from tpbis.serialization import converter
 from tpbis.service.options import ReadOptions
 
@@ -50,6 +65,7 @@ __all__ = [
     "CONFIG_VARIABLE",
     "ENVIRONMENT",
     "Config",
+    "RubricEntry",
     "Settings",
     "config_from_env",
     "config_path",
@@ -88,6 +104,27 @@ def _check_timezone(_: object, __: attrs.Attribute[str | None], value: str | Non
 
 
 @attrs.frozen(kw_only=True)
+class RubricEntry:
+    """One ``[[rubrics]]`` entry: a rubric file or a shipped rubric, and the days it applies to."""
+
+    #: a rubric file (relative to the ``tpbis.toml`` in a layer, absolute in :class:`Settings`)
+    path: str | None = None
+    #: a shipped rubric, ``name@version``
+    name: str | None = None
+    valid_from: pendulum.Date
+    #: the last day, inclusive; ``None`` = until the next entry begins
+    valid_until: pendulum.Date | None = None
+
+    def load(self) -> Rubric:
+        """The rubric this entry names.
+
+        Raises:
+            RubricError: the file is missing or invalid, or no shipped rubric has the name.
+        """
+        return load_rubric(self.path) if self.path is not None else shipped_rubric(self.name or "")
+
+
+@attrs.frozen(kw_only=True)
 class Config:
     """One layer of settings (``tpbis.toml``, the environment or the flags); ``None`` is unset."""
 
@@ -96,8 +133,10 @@ class Config:
     day_first: bool | None = None
     responses_tab: str | None = None
     registry_tab: str | None = None
-    #: a rubric file, relative to :attr:`base_dir`
+    #: a rubric file, relative to :attr:`base_dir`, or a shipped rubric's ``name@version``
     rubric: str | None = None
+    #: rubrics by date (``[[rubrics]]``); only ``tpbis.toml`` sets them
+    rubrics: list[RubricEntry] | None = None
     #: the registry source (a file relative to :attr:`base_dir`, or a Google Sheets URL or key)
     registry: str | None = None
     columns: dict[str, str] | None = None
@@ -113,6 +152,10 @@ class Settings:
     read: ReadOptions = attrs.Factory(ReadOptions)
     #: the rubric file; ``None`` for the built-in default
     rubric: Path | None = None
+    #: a shipped rubric named instead of a file (``--rubric tpbis-default@2``)
+    rubric_name: str | None = None
+    #: rubrics by date from ``tpbis.toml`` (paths made absolute); used when no single rubric is set
+    rubrics: tuple[RubricEntry, ...] = ()
     #: the registry source instead of the workbook's tab (``--registry``, ``TPBIS_REGISTRY``,
     #: ``registry`` in ``tpbis.toml``); ``None`` when none was set
     registry: str | None = None
@@ -120,12 +163,42 @@ class Settings:
     base_dir: Path = Path()
 
     def load_rubric(self) -> Rubric:
-        """The rubric file, else the built-in ``tpbis-default``.
+        """The one rubric of commands that have no period (``form build``): the rubric file or
+        shipped name, else the ``[[rubrics]]`` entry that begins last, else ``tpbis-default@1``.
 
         Raises:
             RubricError: the file is missing or invalid.
         """
-        return load_rubric(self.rubric) if self.rubric is not None else default_rubric()
+        rubrics = self.load_rubrics()
+        return rubrics if isinstance(rubrics, Rubric) else rubrics.latest
+
+    def load_rubrics(self) -> Rubric | RubricSchedule:
+        """What periods are scored with: one rubric for every period (``--rubric``,
+        ``TPBIS_RUBRIC``, ``rubric`` in ``tpbis.toml``, else the default), or the
+        ``[[rubrics]]`` schedule.
+
+        Raises:
+            RubricError: a file is missing or invalid, a name unknown, or the schedule overlaps.
+        """
+        if self.rubric is not None:
+            return load_rubric(self.rubric)
+        if self.rubric_name is not None:
+            return shipped_rubric(self.rubric_name)
+        if self.rubrics:
+            return RubricSchedule.of([
+                RubricSpan(rubric=entry.load(), valid_from=entry.valid_from, valid_until=entry.valid_until)
+                for entry in self.rubrics
+            ])
+        return default_rubric()
+
+    def rubric_for(self, period: Period) -> Rubric:
+        """The rubric to score ``period`` with (see :meth:`load_rubrics`).
+
+        Raises:
+            RubricError: as :meth:`load_rubrics`, or the period straddles a change of
+                rubric or has days no rubric covers.
+        """
+        return rubric_for(period, self.load_rubrics())
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -146,10 +219,27 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError.from_catalogue("error.config_unreadable", path=str(path), reason=str(exc)) from None
     data["base_dir"] = str(path.resolve().parent)
     try:
-        return converter.structure(data, Config)
+        config = converter.structure(data, Config)
     except cattrs.BaseValidationError as exc:
         details = "; ".join(cattrs.transform_error(exc, path="tpbis.toml"))
         raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None
+    _check_rubrics(config, str(path))
+    return config
+
+
+def _check_rubrics(config: Config, path: str) -> None:
+    """``rubric`` or ``[[rubrics]]``, not both; each entry names a file or a shipped rubric.
+
+    Raises:
+        ConfigError: either rule is broken.
+    """
+    if config.rubrics is None:
+        return
+    if config.rubric is not None:
+        raise ConfigError.from_catalogue("error.rubrics_both", path=path)
+    for index, entry in enumerate(config.rubrics, start=1):
+        if (entry.path is None) == (entry.name is None):
+            raise ConfigError.from_catalogue("error.rubrics_entry", path=path, index=index)
 
 
 def _env_value(name: str, field: str, text: str) -> object:
@@ -221,6 +311,7 @@ def resolve_settings(*layers: Config) -> Settings:
     columns, _ = _first(layers, "columns")
     registry_tab, _ = _first(layers, "registry_tab")
     rubric, rubric_layer = _first(layers, "rubric")
+    schedule, schedule_layer = _first(layers, "rubrics")
     registry, registry_layer = _first(layers, "registry")
     file_dir = next((layer.base_dir for layer in layers if layer.base_dir != "."), ".")
     read = ReadOptions(
@@ -230,10 +321,21 @@ def resolve_settings(*layers: Config) -> Settings:
         responses_tab=_first(layers, "responses_tab")[0],
         registry_tab=registry_tab or REGISTRY_TAB,
     )
+    rubric_file = Path(rubric_layer.base_dir) / rubric if rubric is not None and rubric_layer is not None else None
+    rubric_name = None
+    if rubric_file is not None and not rubric_file.exists() and is_shipped_name(rubric):
+        rubric_file, rubric_name = None, rubric.strip()
+    entries = tuple(
+        attrs.evolve(entry, path=str(Path(schedule_layer.base_dir) / entry.path))
+        if entry.path is not None and schedule_layer is not None else entry
+        for entry in schedule or ()
+    )
     return Settings(
         lang=lang or "id",
         read=read,
-        rubric=Path(rubric_layer.base_dir) / rubric if rubric is not None and rubric_layer is not None else None,
+        rubric=rubric_file,
+        rubric_name=rubric_name,
+        rubrics=entries,
         registry=_located(registry, registry_layer.base_dir) if registry_layer is not None else None,
         base_dir=Path(file_dir),
     )

@@ -10,7 +10,16 @@ import pytest
 
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.library import LibraryKind
-from tpbis.domain.rubric import Color, Contest, Criterion, Indicator, Metric, RankingTerm
+from tpbis.domain.rubric import (
+    Color,
+    Contest,
+    Criterion,
+    Indicator,
+    Metric,
+    RankingTerm,
+    rubric_content,
+    rubric_digest,
+)
 from tpbis.domain.text import normalize_label
 from tpbis.rubrics import default_rubric
 
@@ -171,3 +180,36 @@ class TestNormalizeLabel:
         """A kind label in any case and spacing is recognised."""
         assert ActivityKind.PELATIHAN_TIK == RUBRIC.kind_of("  PELATIHAN   tik ")
 
+
+
+class TestDigest:
+    """Rubric.digest: a short SHA-256 of the content, for a rubric built in Python too."""
+
+    def test_rebuilt_rubric_has_the_same_digest(self) -> None:
+        """An equal rubric built field by field has the same digest."""
+        rebuilt = attrs.evolve(RUBRIC)
+        assert (RUBRIC.digest, 12) == (rebuilt.digest, len(rebuilt.digest))
+
+    def test_changed_weight_changes_it(self) -> None:
+        """Another weight, same name and version: another digest."""
+        heavier = attrs.evolve(RUBRIC, indicators=(_indicator(weight=30), *RUBRIC.indicators[1:]))
+        assert (RUBRIC.ref, False) == (heavier.ref, heavier.digest == RUBRIC.digest)
+
+    def test_kind_order_inside_an_indicator_does_not_matter(self) -> None:
+        """Kinds are a set: their order is not content."""
+        first = _indicator(kinds=frozenset([ActivityKind.PROMOSI, ActivityKind.PELATIHAN]))
+        second = _indicator(kinds=frozenset([ActivityKind.PELATIHAN, ActivityKind.PROMOSI]))
+        one = attrs.evolve(RUBRIC, indicators=(first, *RUBRIC.indicators[1:]))
+        two = attrs.evolve(RUBRIC, indicators=(second, *RUBRIC.indicators[1:]))
+        assert one.digest == two.digest
+
+    def test_content_leaves_out_name_and_version(self) -> None:
+        """rubric_content holds the numbers and labels but not the identity."""
+        content = rubric_content(RUBRIC)
+        assert ("name" in content, "version" in content, "96") == (
+            False, False, content["indicators"][0]["targets"]["1"],  # type: ignore[index]
+        )
+
+    def test_stamp(self) -> None:
+        """The stamp outputs show: name@version · sha256:digest."""
+        assert f"tpbis-default@1 · sha256:{rubric_digest(RUBRIC)}" == RUBRIC.stamp

@@ -34,7 +34,7 @@ def _default_output(period: Period) -> Path:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang
     period = Period.parse(args.period)
-    rubric = settings.load_rubric()
+    rubric = settings.rubric_for(period)
     inputs = open_inputs(args, settings, rubric).inputs
     data = build_report_data(
         inputs, rubric, period, columns=settings.read.columns, day_first=settings.read.day_first

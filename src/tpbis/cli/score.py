@@ -31,7 +31,7 @@ def register(commands: Any) -> None:
 def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs, ScoreReport]:
     """Open the inputs and score the one ``--period`` (shared with ``tpbis awards``)."""
     period = Period.parse(args.period)
-    rubric = settings.load_rubric()
+    rubric = settings.rubric_for(period)
     inputs = open_inputs(args, settings, rubric).inputs
     return inputs, score_inputs(inputs, rubric, [period], read=settings.read)
 

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     warn_drifts(drifts, lang)
     options = SyncOptions(
         periods=periods,
-        rubric=rubric,
+        rubric=settings.load_rubrics(),
         owner=owner_name(),
         now=now,
         lang=lang,

@@ -13,7 +13,9 @@ dividing by a zero total weight later.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Collection, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Collection, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -22,10 +24,13 @@ import pendulum
 
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.library import Library, LibraryKind
+from tpbis.domain.period import Period
 from tpbis.domain.text import normalize_label
+from tpbis.errors import RubricError
 
 __all__ = [
     "ALL_KINDS",
+    "DIGEST_LENGTH",
     "LEVELS",
     "AwardCategory",
     "Color",
@@ -38,11 +43,20 @@ __all__ = [
     "Metric",
     "RankingTerm",
     "Rubric",
+    "RubricSchedule",
+    "RubricSpan",
+    "rubric_content",
+    "rubric_digest",
+    "rubric_for",
 ]
 
 ALL_KINDS = frozenset(ActivityKind)
 #: The library levels (SPEC §2); targets are given per level.
 LEVELS = (1, 2, 3)
+#: Hex characters of the content digest shown with every result (48 bits: enough to tell copies apart).
+DIGEST_LENGTH = 12
+#: Salts the digest, so a future change of the canonical form cannot collide with today's digests.
+_DIGEST_FORMAT = "tpbis-rubric-content/1"
 
 
 def _invalid(instance: object, attribute: attrs.Attribute[Any], expected: str, found: object) -> ValueError:
@@ -279,6 +293,7 @@ class Rubric:
     awards: tuple[AwardCategory, ...] = ()
     contests: tuple[Contest, ...] = ()
     _kind_lookup: dict[str, ActivityKind] = attrs.field(init=False, repr=False, eq=False)
+    _digest: str = attrs.field(init=False, repr=False, eq=False)
 
     @kinds.validator
     def _check_kinds(self, attribute: attrs.Attribute[Any], value: tuple[KindInfo, ...]) -> None:
@@ -321,11 +336,29 @@ class Rubric:
                     msg = f"label {name!r} names two activity kinds"
                     raise ValueError(msg)
         object.__setattr__(self, "_kind_lookup", lookup)
+        object.__setattr__(self, "_digest", rubric_digest(self))
 
     @property
     def ref(self) -> str:
         """``name@version``, carried by every result."""
         return f"{self.name}@{self.version}"
+
+    @property
+    def digest(self) -> str:
+        """The first :data:`DIGEST_LENGTH` hex characters of the SHA-256 of the rubric's content.
+
+        The content is everything but :attr:`name` and :attr:`version`, as
+        structured values (:func:`rubric_content`), so comments, whitespace,
+        key order and ``96`` vs ``96.0`` in the TOML do not change it, while any
+        changed target, weight, band, label or award does. An edited copy that
+        keeps ``tpbis-default@1`` therefore shows a different digest.
+        """
+        return self._digest
+
+    @property
+    def stamp(self) -> str:
+        """``name@version · sha256:digest``: how outputs name the rubric a result was scored with."""
+        return f"{self.ref} · sha256:{self.digest}"
 
     @property
     def total_weight(self) -> int:
@@ -368,3 +401,157 @@ class Rubric:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)
+
+
+def _canonical(value: object) -> object:
+    """``value`` as JSON-ready plain data whose text is the same for equal content."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Fraction):
+        return str(value)  # Fraction is normalised: 96, 96.0 and "96" all read as 96
+    if isinstance(value, pendulum.DateTime):
+        return value.in_timezone("UTC").isoformat()  # the same instant written with another offset
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, frozenset | set):
+        return sorted((_canonical(v) for v in value), key=json.dumps)
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
+    cls = type(value)
+    if attrs.has(cls):
+        return {f.name: _canonical(getattr(value, f.name)) for f in attrs.fields(cls) if f.init}
+    msg = f"no canonical form for {cls.__name__}"
+    raise TypeError(msg)
+
+
+def rubric_content(rubric: Rubric) -> dict[str, object]:
+    """The rubric's content as plain data: every field but ``name`` and ``version``."""
+    content = _canonical(rubric)
+    assert isinstance(content, dict)
+    del content["name"], content["version"]
+    return content
+
+
+def rubric_digest(rubric: Rubric) -> str:
+    """:attr:`Rubric.digest`: SHA-256 over the canonical JSON of :func:`rubric_content`, shortened."""
+    text = json.dumps(rubric_content(rubric), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{_DIGEST_FORMAT}\n{text}".encode()).hexdigest()[:DIGEST_LENGTH]
+
+
+@attrs.frozen(kw_only=True)
+class RubricSpan:
+    """A rubric and the days it applies to, both ends inclusive."""
+
+    rubric: Rubric
+    valid_from: pendulum.Date
+    #: the last day it applies; ``None`` = until the day before the next span begins (or for ever)
+    valid_until: pendulum.Date | None = None
+
+    def covers(self, day: pendulum.Date) -> bool:
+        """Whether ``day`` lies in the span."""
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def text(self) -> str:
+        """``ref (from … until …)`` for messages."""
+        until = self.valid_until.isoformat() if self.valid_until is not None else "…"
+        return f"{self.rubric.ref} ({self.valid_from.isoformat()}..{until})"
+
+
+def _whole_period_key(start: pendulum.Date, end: pendulum.Date) -> str:
+    """The shortest period text for ``start..end``: a year, a month, or the range."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"{start.year:04d}"
+    if (start.year, start.month) == (end.year, end.month) and start.day == 1 and end == end.end_of("month"):
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+@attrs.frozen
+class RubricSchedule:
+    """Rubrics by the dates they apply to (``[[rubrics]]`` in ``tpbis.toml``).
+
+    Spans are sorted by :attr:`RubricSpan.valid_from`; an open end is closed
+    the day before the next span begins. Build one with :meth:`of`.
+    """
+
+    spans: tuple[RubricSpan, ...]
+
+    @classmethod
+    def of(cls, spans: Sequence[RubricSpan]) -> RubricSchedule:
+        """Sort ``spans``, close open ends, and refuse empty, backwards or overlapping ones.
+
+        Raises:
+            RubricError: no spans, a span ending before it begins, or two spans sharing a day.
+        """
+        if not spans:
+            raise RubricError.from_catalogue("error.rubrics_empty")
+        ordered = sorted(spans, key=lambda s: s.valid_from)
+        closed: list[RubricSpan] = []
+        for span, following in zip(ordered, [*ordered[1:], None], strict=True):
+            if span.valid_until is not None and span.valid_until < span.valid_from:
+                raise RubricError.from_catalogue(
+                    "error.rubrics_backwards", rubric=span.rubric.ref,
+                    valid_from=span.valid_from.isoformat(), valid_until=span.valid_until.isoformat(),
+                )
+            if following is not None:
+                if following.valid_from == span.valid_from or (
+                    span.valid_until is not None and span.valid_until >= following.valid_from
+                ):
+                    raise RubricError.from_catalogue(
+                        "error.rubrics_overlap", first=span.text, second=following.text,
+                        day=following.valid_from.isoformat(),
+                    )
+                if span.valid_until is None:
+                    span = attrs.evolve(span, valid_until=following.valid_from.subtract(days=1))
+            closed.append(span)
+        return cls(tuple(closed))
+
+    @property
+    def latest(self) -> Rubric:
+        """The rubric that begins last (what a command without a period, e.g. ``form build``, uses)."""
+        return self.spans[-1].rubric
+
+    def for_period(self, period: Period) -> Rubric:
+        """The one rubric in force on every day of ``period``.
+
+        Raises:
+            RubricError: the period straddles a change of rubric (the message
+                names both rubrics, the change date and the split periods to
+                use instead), or some day of it has no rubric.
+        """
+        start, end = period.start, period.end
+        touching = [s for s in self.spans if s.valid_from <= end and (s.valid_until is None or s.valid_until >= start)]
+        if len(touching) > 1:
+            first, second = touching[0], touching[1]
+            cuts = [s.valid_from for s in touching[1:]]
+            bounds = [start, *cuts]
+            ends = [c.subtract(days=1) for c in cuts] + [end]
+            parts = " ".join(f"--period {_whole_period_key(a, b)}" for a, b in zip(bounds, ends, strict=True))
+            raise RubricError.from_catalogue(
+                "error.rubric_straddle", period=period.key, first=first.rubric.ref, second=second.rubric.ref,
+                until=second.valid_from.subtract(days=1).isoformat(), change=second.valid_from.isoformat(), parts=parts,
+            )
+        if touching and touching[0].covers(start) and touching[0].covers(end):
+            return touching[0].rubric
+        until = touching[0].valid_until if touching and touching[0].covers(start) else None
+        day = until.add(days=1) if until is not None else start
+        raise RubricError.from_catalogue(
+            "error.rubric_not_in_force", period=period.key, day=day.isoformat(),
+            covered=", ".join(s.text for s in self.spans),
+        )
+
+
+def rubric_for(period: Period, rubrics: Rubric | RubricSchedule | Sequence[RubricSpan]) -> Rubric:
+    """The rubric to score ``period`` with: a single rubric (``--rubric``) for every period, else the
+    one a schedule has in force on all its days.
+
+    Raises:
+        RubricError: as :meth:`RubricSchedule.for_period`.
+    """
+    if isinstance(rubrics, Rubric):
+        return rubrics
+    schedule = rubrics if isinstance(rubrics, RubricSchedule) else RubricSchedule.of(rubrics)
+    return schedule.for_period(period)

@@ -112,6 +112,8 @@ def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> 
     label, label_en = _both(period.title)
     return {
         "rubric": run.rubric.ref,
+        "rubric_version": run.rubric.version,
+        "rubric_digest": run.rubric.digest,
         "period": {
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),

@@ -454,7 +454,7 @@ def page(
     legend, bands = _legend(run.rubric, lang)
     title = t("report.title", lang, period=_period_label(run.period, lang))
     footer = t(
-        "report.footer", lang, version=version, rubric=run.rubric.ref, start=run.period.start.isoformat(),
+        "report.footer", lang, version=version, rubric=run.rubric.stamp, start=run.period.start.isoformat(),
         end=run.period.end.isoformat(),
     )
     body = "".join([

@@ -42,7 +42,7 @@ def kpi_table(run: KpiRun, lang: str = "id", *, color: bool = True, width: int =
     indicators = run.rubric.indicators
     short = [terminal_text(_SHORT.get(i.id, i.id[:6])) for i in indicators]
     title = run.period.title.render(lang)
-    lines = [terminal_text(f"{run.rubric.ref} · {title}")]
+    lines = [terminal_text(f"{run.rubric.stamp} · {title}")]
     head = f"{t('col.library_name', lang)[:width]:<{width}} " + " ".join(f"{s:>11}" for s in short)
     head += f" {t('col.composite', lang):>6}  {t('col.color', lang)}"
     lines += [head, "-" * len(head)]

@@ -1,6 +1,9 @@
-"""Rubric files: the shipped default and loading/validating user rubrics.
+"""Rubric files: the shipped catalogue and loading/validating user rubrics.
 
 A rubric file is TOML; see ``default.toml`` in this package for the format.
+The package ships a small catalogue (:data:`SHIPPED`), loadable by
+``name@version``: ``tpbis-default@1`` (SPEC, the default) and
+``tpbis-default@2`` (the example of a following year's rubric, for 2025).
 Structuring uses the project converter, so a wrong key or type fails with a
 message that names the file, the key path, what was expected and what was found.
 """
@@ -8,6 +11,7 @@ message that names the file, the key path, what was expected and what was found.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -37,9 +41,28 @@ from tpbis.errors import RubricError
 from tpbis.i18n import os_reason
 from tpbis.serialization import converter
 
-__all__ = ["default_rubric", "load_rubric", "parse_rubric"]
+__all__ = [
+    "DEFAULT_REF",
+    "SHIPPED",
+    "default_rubric",
+    "default_text",
+    "is_shipped_name",
+    "load_rubric",
+    "parse_rubric",
+    "shipped_differs",
+    "shipped_rubric",
+    "shipped_rubrics",
+    "shipped_text",
+]
 
 DEFAULT_RUBRIC_FILE = "default.toml"
+#: The rubric used when none is configured; its numbers are SPEC §5.
+DEFAULT_REF = "tpbis-default@1"
+#: The shipped rubrics, ``name@version`` → file in this package, oldest first.
+SHIPPED: Mapping[str, str] = {
+    DEFAULT_REF: DEFAULT_RUBRIC_FILE,
+    "tpbis-default@2": "tpbis-default-2.toml",
+}
 
 
 @attrs.frozen
@@ -303,16 +326,60 @@ def load_rubric(path: str | Path) -> Rubric:
     return parse_rubric(text, str(path))
 
 
+def is_shipped_name(name: str) -> bool:
+    """Whether ``name`` is the ``name@version`` of a shipped rubric."""
+    return name.strip() in SHIPPED
+
+
+def shipped_text(name: str = DEFAULT_REF) -> str:
+    """The TOML text of a shipped rubric.
+
+    Raises:
+        RubricError: no shipped rubric has that name.
+    """
+    file = SHIPPED.get(name.strip())
+    if file is None:
+        raise RubricError.from_catalogue("error.rubric_unknown_name", name=name, known=", ".join(SHIPPED))
+    return resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
+
+
+_SHIPPED: dict[str, Rubric] = {}
+
+
+def shipped_rubric(name: str = DEFAULT_REF) -> Rubric:
+    """A shipped rubric by ``name@version`` (each parsed once).
+
+    Raises:
+        RubricError: no shipped rubric has that name.
+    """
+    name = name.strip()
+    if name not in _SHIPPED:
+        rubric = parse_rubric(shipped_text(name), f"tpbis/rubrics/{SHIPPED[name]}")
+        if rubric.ref != name:  # a packaging slip; the catalogue and the file must agree
+            msg = f"shipped rubric file {SHIPPED[name]} says {rubric.ref}, the catalogue {name}"
+            raise AssertionError(msg)
+        _SHIPPED[name] = rubric
+    return _SHIPPED[name]
+
+
+def shipped_rubrics() -> tuple[Rubric, ...]:
+    """Every shipped rubric, in catalogue order."""
+    return tuple(shipped_rubric(name) for name in SHIPPED)
+
+
+def shipped_differs(rubric: Rubric) -> Rubric | None:
+    """The shipped rubric whose ``name@version`` ``rubric`` reuses with other content, else None."""
+    if rubric.ref not in SHIPPED:
+        return None
+    shipped = shipped_rubric(rubric.ref)
+    return shipped if shipped.digest != rubric.digest else None
+
+
 def default_text() -> str:
     """The TOML text of the shipped default rubric."""
-    return resources.files(__package__).joinpath(DEFAULT_RUBRIC_FILE).read_text(encoding="utf-8")
-
-
-_DEFAULT: list[Rubric] = []
+    return shipped_text(DEFAULT_REF)
 
 
 def default_rubric() -> Rubric:
     """The shipped default rubric, ``tpbis-default@1`` (loaded once)."""
-    if not _DEFAULT:
-        _DEFAULT.append(parse_rubric(default_text(), f"tpbis/rubrics/{DEFAULT_RUBRIC_FILE}"))
-    return _DEFAULT[0]
+    return shipped_rubric(DEFAULT_REF)

@@ -52,8 +52,9 @@ def scores_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:
         color_column = len(header) - 2
         for result, cells in zip(run.results, body, strict=True):
             fills.append((len(rows), color_column, result.color))
-            rows.append(tuple(_cell(c) for c in cells))
-    return OutputTab(name=t("tab.scores", lang), header=tuple(header), rows=tuple(rows), fills=tuple(fills))
+            rows.append((*(_cell(c) for c in cells), run.rubric.stamp))  # which rubric scored the row
+    return OutputTab(name=t("tab.scores", lang), header=(*header, t("col.rubric", lang)), rows=tuple(rows),
+                     fills=tuple(fills))
 
 
 def regions_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:

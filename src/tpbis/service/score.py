@@ -15,7 +15,7 @@ from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.library import Registry
 from tpbis.domain.period import Period
 from tpbis.domain.problems import Problem
-from tpbis.domain.rubric import Rubric
+from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import SourceError
 from tpbis.parsing.contests import CONTEST_TAB, read_contest_entries
 from tpbis.parsing.registry import read_registry
@@ -32,6 +32,7 @@ __all__ = [
     "inputs_from_tables",
     "registry_from_tables",
     "responses_tab_name",
+    "rubric_for",
     "score_inputs",
 ]
 
@@ -125,30 +126,49 @@ def inputs_from_tables(
 
 def score_inputs(
     inputs: Inputs,
-    rubric: Rubric,
+    rubric: Rubric | RubricSchedule,
     periods: Iterable[Period],
     *,
     read: ReadOptions | None = None,
     columns: Mapping[str, str] | None = None,
     day_first: bool = True,
 ) -> ScoreReport:
-    """Parse the responses once and score every registered library for each period.
+    """Parse the responses and score every registered library for each period.
+
+    ``rubric`` is one rubric for every period, or a :class:`RubricSchedule`
+    whose rubric in force scores each period (:func:`rubric_for`); every
+    period's rubric is chosen before anything is parsed, so a period that
+    straddles a change of rubric fails at once. The responses are parsed once
+    per distinct rubric (its activity-kind labels read the form's answers);
+    :attr:`ScoreReport.parse` is the parse under the first period's rubric.
 
     ``read`` (what the CLI and the sync pass) supplies the column mapping and
     the day-first rule; ``columns`` and ``day_first`` are the short form for
     scripts and apply only without it.
+
+    Raises:
+        RubricError: a period straddles two rubrics of the schedule or has days none covers.
     """
     if read is not None:
         columns, day_first = read.columns, read.day_first
-    parsed = parse_responses(
-        inputs.responses,
-        inputs.registry,
-        rubric,
-        columns=columns,
-        sheet_timezone=inputs.sheet_timezone,
-        day_first=day_first,
-    )
-    runs = tuple(score(parsed.activities, inputs.registry, rubric, p) for p in periods)
+    chosen = [(period, rubric_for(period, rubric)) for period in periods]
+    first = chosen[0][1] if chosen else rubric if isinstance(rubric, Rubric) else rubric.latest
+    parses: dict[int, ParseResult] = {}
+
+    def parsed_with(used: Rubric) -> ParseResult:
+        if id(used) not in parses:
+            parses[id(used)] = parse_responses(
+                inputs.responses,
+                inputs.registry,
+                used,
+                columns=columns,
+                sheet_timezone=inputs.sheet_timezone,
+                day_first=day_first,
+            )
+        return parses[id(used)]
+
+    parsed = parsed_with(first)
+    runs = tuple(score(parsed_with(used).activities, inputs.registry, used, p) for p, used in chosen)
     return ScoreReport(parse=parsed, runs=runs)
 
 

@@ -42,7 +42,7 @@ import pendulum
 from tpbis import __version__
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Rubric
+from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import LockError, SourceError, TpbisError
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import read_registry
@@ -124,7 +124,7 @@ class SyncOptions:
     Args:
         periods: periods to score; awards use the longest. Empty: the periods
             the data covers (:func:`periods_for_data` of the latest activity date).
-        rubric: the rubric.
+        rubric: one rubric for every period, or a schedule whose rubric in force scores each period.
         owner: this run's opaque id (goes into the lock; no user or host name).
         now: the current instant (the service has no clock of its own).
         clock: the current instant each time it is called (heartbeats, and
@@ -144,7 +144,7 @@ class SyncOptions:
     """
 
     periods: tuple[Period, ...]
-    rubric: Rubric
+    rubric: Rubric | RubricSchedule
     owner: str
     now: pendulum.DateTime
     lang: str = "id"
@@ -214,11 +214,23 @@ def _stable(value: object) -> object:
     return value if isinstance(value, str | int | float | bool | None) else str(value)
 
 
+def _rubric_key(options: SyncOptions) -> list[str]:
+    """The stamps (id@version and content digest) of the rubrics the periods are scored with.
+
+    Choosing them here also refuses a period that straddles two rubrics before anything is written.
+    """
+    if options.periods:
+        return [rubric_for(p, options.rubric).stamp for p in options.periods]
+    if isinstance(options.rubric, Rubric):
+        return [options.rubric.stamp]
+    return [span.rubric.stamp for span in options.rubric.spans]
+
+
 def _fingerprint(tables: Sequence[Table | None], options: SyncOptions, timezone: str) -> str:
     digest = hashlib.sha256()
     settings = {
         "tpbis": __version__,
-        "rubric": _stable(options.rubric),
+        "rubric": _rubric_key(options),
         "periods": [p.key for p in options.periods] or "from-data",
         "lang": options.lang,
         "columns": dict(options.read.columns),
@@ -442,12 +454,14 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         latest = _latest_day(parsed.activities, today)
         periods = periods_for_data(latest) if latest is not None else default_periods(today)
         report = ScoreReport(
-            parse=parsed, runs=tuple(score(parsed.activities, inputs.registry, options.rubric, p) for p in periods)
+            parse=parsed, runs=tuple(
+                score(parsed.activities, inputs.registry, rubric_for(p, options.rubric), p) for p in periods
+            )
         )
     else:
         report = score_inputs(inputs, options.rubric, options.periods, read=read)
     longest = _longest(report.runs)
-    awards = awards_for(report, inputs, run=longest) if options.rubric.awards else None
+    awards = awards_for(report, inputs, run=longest) if longest.rubric.awards else None
     tabs = _render(report, awards, options.lang)
     inputs_named = inputs_names & {tab.name for tab in tabs}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
@@ -485,7 +499,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         format=STATE_FORMAT,
         status=SyncStatus.COMPLETE,
         fingerprint=fingerprint,
-        rubric=options.rubric.ref,
+        rubric=", ".join(dict.fromkeys(run.rubric.stamp for run in report.runs)),
         periods=tuple(run.period.key for run in report.runs),
         lang=options.lang,
         tpbis_version=__version__,
