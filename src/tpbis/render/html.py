@@ -541,8 +541,8 @@ _KINDS = {
     "submission.excluded": "report.problem_kind.submission_excluded",
     "contest.unknown": "report.problem_kind.contest_unknown",
     "contest.score_invalid": "report.problem_kind.contest_score_invalid",
-    "contest.timestamp_invalid": "report.problem_kind.timestamp_invalid",
-    "contest.library_unknown": "report.problem_kind.library_unknown",
+    "contest.timestamp_invalid": "report.problem_kind.contest_timestamp_invalid",
+    "contest.library_unknown": "report.problem_kind.contest_library_unknown",
     "contest.url_missing": "report.problem_kind.contest_url_missing",
 }
 
