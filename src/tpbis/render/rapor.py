@@ -262,6 +262,19 @@ def _meta(result: LibraryResult) -> str:
     return " · ".join(x for x in (library.kind.value, library.village, library.regency, library.id) if x)
 
 
+#: Problems shown on a rapor page: more would not fit one sheet (the report lists them all).
+_MAX_PROBLEMS = 8
+
+
+def _problems_part(problems: Sequence[Problem], lang: str) -> str:
+    if not problems:
+        return f"<p>{escape(t('rapor.problems.none', lang))}</p>"
+    shown = sorted(problems, key=lambda p: (p.tab, p.row, p.column))[:_MAX_PROBLEMS]
+    more = len(problems) - len(shown)
+    tail = f'<p class="muted">{escape(t("awards.more", lang, count=more))}</p>' if more else ""
+    return problem_table(shown, lang) + tail
+
+
 def rapor_page(
     data: ReportData, library_id: str, *, lang: str = "id", advice: Advice = default_advice
 ) -> str:
@@ -291,7 +304,7 @@ def rapor_page(
         f"<h3>{escape(t('rapor.section.advice', lang))}</h3>",
         f'<p class="advice">{escape(advised.render(lang) if advised is not None else "–")}</p>',
         f"<h3>{escape(t('rapor.section.problems', lang))}</h3>",
-        problem_table(problems, lang) if problems else f"<p>{escape(t('rapor.problems.none', lang))}</p>",
+        _problems_part(problems, lang),
         f"<h3>{escape(t('rapor.section.awards', lang))}</h3>",
         f'<p class="muted ytd">{escape(_awards_note(data).render(lang))}</p>',
     ]
