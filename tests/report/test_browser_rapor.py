@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from tests.report.test_browser import _PROBE, ALARM, CHROMIUM, _histogram, near, screenshot
+
 from tpbis.render.rapor import rapor_page
 from tpbis.report import ReportData, render_report
 

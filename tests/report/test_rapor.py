@@ -11,7 +11,15 @@ import pytest
 from tpbis.cli import main
 from tpbis.domain.period import Period
 from tpbis.errors import ConfigError
-from tpbis.render.rapor import TEXT_LIMIT, file_names, index_page, rapor_page, rapor_text, safe_file_name
+from tpbis.message import Message
+from tpbis.render.rapor import (
+    TEXT_LIMIT,
+    file_names,
+    index_page,
+    rapor_page,
+    rapor_text,
+    safe_file_name,
+)
 from tpbis.render.report import (
     ReportData,
     display_names,
@@ -20,7 +28,6 @@ from tpbis.render.report import (
     previous_period,
     render_report,
 )
-from tpbis.message import Message
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 

@@ -114,6 +114,7 @@ th, td { text-align: left; padding: 3px 5px; border-bottom: 1px solid var(--line
 th { background: var(--tint); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .cell-wrap { overflow-wrap: anywhere; }
+td.name { overflow-wrap: break-word; hyphens: auto; }
 ul.awards { margin: 2px 0; padding-left: 1.1em; font-size: .9rem; }
 footer { margin-top: 14px; font-size: .75rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: 4px; }
 a { color: #1f4f86; }
@@ -250,7 +251,7 @@ def _indicator_rows(
             _num(item.shown_score), "–" if earlier is None else _num(earlier.shown_value),
         ]
         tds = "".join(
-            f'<td data-label="{escape(c)}" class="{"num" if i else "cell-wrap"}">{escape(v)}</td>'
+            f'<td data-label="{escape(c)}" class="{"num" if i else "name"}">{escape(v)}</td>'
             for i, (c, v) in enumerate(zip(columns, cells, strict=True))
         )
         rows.append(f"<tr>{tds}</tr>")
