@@ -14,6 +14,7 @@ from tpbis.domain.period import Period
 from tpbis.domain.problems import Severity
 from tpbis.domain.rubric import Color
 from tpbis.parsing.mapping import Field
+from tpbis.render.html import problem_kind
 from tpbis.report import ReportData, build_report_data, render_report, trend_periods
 from tpbis.rubrics import default_rubric
 from tpbis.service import Inputs
@@ -57,6 +58,12 @@ def section(document: str, anchor: str) -> str:
 def report_id(example_data: ReportData) -> str:
     """The example report in Indonesian."""
     return render_report(example_data)
+
+
+@pytest.fixture(scope="module")
+def report_cards(example_data: ReportData) -> str:
+    """The example report in Indonesian with a card per library (``--cards``)."""
+    return render_report(example_data, cards=True)
 
 
 @pytest.fixture(scope="module")
@@ -133,17 +140,19 @@ class TestTrend:
 class TestLibraries:
     """Each library's indicators against target."""
 
-    def test_every_library_has_a_card_with_every_indicator(self, example_data: ReportData, report_id: str) -> None:
-        """One card per library, seven indicator rows each."""
-        libraries = section(report_id, "perpustakaan")
+    def test_every_library_has_a_card_with_every_indicator(
+        self, example_data: ReportData, report_cards: str
+    ) -> None:
+        """With cards: one card per library, seven indicator rows each."""
+        libraries = section(report_cards, "perpustakaan")
         cards = libraries.split('<article class="card lib')[1:]
         shown = [re.search(r'id="lib-([^"]+)"', card)[1] for card in cards]  # type: ignore[index]
         assert sorted(r.library.id for r in example_data.run.results) == sorted(shown)
         assert {7} == {card.count('<li><span class="ih">') for card in cards}
 
-    def test_value_and_target_shown(self, report_id: str) -> None:
+    def test_value_and_target_shown(self, report_cards: str) -> None:
         """The provincial library's engagement is 12 of a target of 8 (examples, September)."""
-        card = report_id[report_id.index('id="lib-kepri"') :]
+        card = report_cards[report_cards.index('id="lib-kepri"') :]
         assert "12 / 8</span>" in card[: card.index("</article>")]
 
 
@@ -151,10 +160,10 @@ class TestAwards:
     """Shortlists per category and level."""
 
     def test_plm_shortlist(self, report_id: str) -> None:
-        """The PLM invitation lists 9 eligible level-3 libraries, Teluk Bakau first."""
+        """Over January–September the PLM invitation lists 8 eligible level-3 libraries, Teluk Bakau first."""
         awards = section(report_id, "penghargaan")
         plm = awards[awards.index("Undangan PLM Nasional") :]
-        assert "9 dari 26 memenuhi syarat" in plm[:400]
+        assert "8 dari 26 memenuhi syarat" in plm[:400]
         first = re.search(r'<ol class="rank"><li><span class="score">([\d.]+)</span>([^<]+)</li>', plm)
         assert ("100", "Perpustakaan Desa Teluk Bakau") == (first[1], first[2])  # type: ignore[index]
 
@@ -177,13 +186,13 @@ class TestProblems:
         assert (errors, len(every) - errors) == (problems.count('<tr class="err">'), problems.count('<tr class="warn">'))
         assert f"{errors} galat" in problems
 
-    def test_counts_per_code(self, example_data: ReportData, report_id: str) -> None:
-        """The bar chart counts match the problems per code."""
+    def test_counts_per_kind(self, example_data: ReportData, report_id: str) -> None:
+        """The bar chart counts match the problems per kind, named in words."""
         problems = section(report_id, "masalah")
         chart = problems[: problems.index("</svg>")]
-        shown = dict(re.findall(r">([a-z_.]+) \([a-z]+\)</text>.*?font-weight=\"bold\" fill=\"#1a1a1a\">(\d+)<", chart, re.S))
-        expected = Counter(p.code for p in example_data.awards.problems)
-        assert {code: str(n) for code, n in expected.items()} == shown
+        shown = dict(re.findall(r">([^<>]+) \([a-z]+\)</text>.*?font-weight=\"bold\" fill=\"#1a1a1a\">(\d+)<", chart, re.S))
+        expected = Counter(problem_kind(p, "id") for p in example_data.awards.problems)
+        assert {kind: str(n) for kind, n in expected.items()} == shown
 
     def test_no_problems(self) -> None:
         """A clean sheet says so instead of an empty table."""

@@ -12,7 +12,7 @@ from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
 from tpbis.i18n import t
-from tpbis.report import build_report_data, render_report
+from tpbis.render.report import build_report_data, default_advice, filter_report, render_report
 
 __all__ = ["register"]
 
@@ -23,6 +23,8 @@ def register(commands: Any) -> None:
         "report", help=t("report.help"), parents=[source_options(), read_options()]
     )
     parser.add_argument("--output", "-o", help=t("report.opt.output"))
+    parser.add_argument("--regency", help=t("report.opt.regency"))
+    parser.add_argument("--cards", action="store_true", help=t("report.opt.cards"))
     # --lang and --config are added to every command by tpbis.cli.main (before or after its name).
     parser.set_defaults(run=_report)
 
@@ -39,8 +41,11 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     data = build_report_data(
         inputs, rubric, period, columns=settings.read.columns, day_first=settings.read.day_first
     )
+    if args.regency:
+        data = filter_report(data, args.regency)
     output = Path(args.output) if args.output else _default_output(period)
-    document = render_report(data, lang=lang)
+    advice = default_advice  # the planner's text goes here: one line to change
+    document = render_report(data, lang=lang, cards=args.cards, advice=advice)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
 
 from tpbis.domain.awards import CategoryResult, ContestResult
-from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, Rollup
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, Rollup, gap_advice
+from tpbis.domain.kpi import rollup as rollup_of
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Color, Rubric
@@ -25,9 +26,16 @@ from tpbis.render import _svg
 from tpbis.render._labels import label as _label
 from tpbis.render._svg import COLORS, INK, Band
 from tpbis.render.rows import joined
-from tpbis.render.text import gap_text, severity_counts
+from tpbis.render.text import severity_counts
 
-__all__ = ["page"]
+__all__ = ["Advice", "page", "problem_counts", "problem_kind", "problem_table"]
+
+#: What a library should do next, as a message (None: nothing to say).
+Advice = Callable[[LibraryResult], "Message | None"]
+
+
+def _gap_message(result: LibraryResult) -> Message | None:
+    return gap_advice(result.gap)
 
 _TOP = 5  # ranked libraries shown per award category and level
 _NEAR = 2  # near misses shown per award category and level
@@ -117,15 +125,40 @@ footer { margin-top: 30px; font-size: .8rem; color: var(--muted); border-top: 1p
     color: var(--muted); }
 }
 @media print {
+  @page { size: A4; margin: 10mm 11mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  body { font-size: 10pt; }
+  body { font-size: 8pt; line-height: 1.25; }
   .wrap { max-width: none; padding: 0; }
   nav.toc { display: none; }
-  h2, h3 { break-after: avoid; }
+  header.top { padding-top: 0; }
+  h1 { font-size: 14pt; }
+  h2 { font-size: 11pt; margin: 10px 0 4px; }
+  h3 { font-size: 9pt; margin: 6px 0 2px; }
+  h4 { font-size: 8.5pt; }
+  p { margin: 2px 0 4px; }
+  .muted { font-size: 7.5pt; }
+  .tiles { margin: 4px 0; }
+  .tile { padding: 3px 8px; }
+  .tile b { font-size: 14pt; display: inline; margin-right: 6px; }
+  h2, h3, h4 { break-after: avoid; }
   figure, .card, tr, .tiles { break-inside: avoid; }
-  #perpustakaan, #masalah { break-before: page; }
+  .grid2, .print2 { display: grid; grid-template-columns: 1fr 1fr; gap: 0 16px; }
+  .grid2 > section > h2 { margin-top: 6px; }
+  figure { margin: 2px 0 4px; }
+  svg.chart { max-width: 100%%; max-height: 6.2cm; }
+  .legend { margin: 2px 0; font-size: 7.5pt; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 1px 4px; }
+  .cards { grid-template-columns: repeat(3, 1fr); gap: 6px; }
+  .card { padding: 4px 6px; }
+  .card h3 { font-size: 8.5pt; }
+  ol.rank, ul.near { font-size: 7.5pt; }
+  ol.rank li { padding: 0; }
+  .regions { columns: 2; column-gap: 16px; }
+  .region { break-inside: avoid; }
+  #masalah figure { display: none; }
+  ul.silent { columns: 3; margin: 0; }
   a { color: inherit; text-decoration: none; }
-  svg.chart { max-width: 15cm; }
 }
 """
 
@@ -178,10 +211,9 @@ def _period_label(period: Period, lang: str) -> str:
     return period.title.render(lang)
 
 
-def _header(run: KpiRun, lang: str, summary: str) -> str:
+def _header(run: KpiRun, lang: str, summary: str, title: str) -> str:
     counts = Counter(r.color for r in run.results)
     provinces = sorted({r.library.province for r in run.results})
-    title = t("report.title", lang, period=_period_label(run.period, lang))
     subtitle = Message.plural(
         "report.subtitle", len(run.results), region=", ".join(provinces) or "–", rubric=run.rubric.ref,
     ).render(lang)
@@ -200,8 +232,9 @@ _SECTIONS = (
     ("wilayah", "report.section.overview"),
     ("sebaran", "report.section.distribution"),
     ("tren", "report.section.trend"),
-    ("penghargaan", "report.section.awards"),
     ("perpustakaan", "report.section.libraries"),
+    ("belum-lapor", "report.section.not_reported"),
+    ("penghargaan", "report.section.awards"),
     ("masalah", "report.section.problems"),
 )
 
@@ -274,7 +307,7 @@ def _level(level: int, lang: str) -> str:
     return t(key, lang) if key else f"{t('col.level', lang)} {level}"
 
 
-def _category_card(result: CategoryResult, lang: str) -> str:
+def _category_card(result: CategoryResult, lang: str, names: Mapping[str, str]) -> str:
     category = result.category
     label = _label(category).render(lang)
     shortlist = result.shortlist
@@ -284,7 +317,8 @@ def _category_card(result: CategoryResult, lang: str) -> str:
     ]
     if shortlist:
         items = "".join(
-            f'<li><span class="score">{_num(e.score)}</span>{escape(e.library.name)}</li>' for e in shortlist[:_TOP]
+            f'<li><span class="score">{_num(e.score)}</span>{escape(names.get(e.library.id, e.library.name))}</li>'
+            for e in shortlist[:_TOP]
         )
         parts.append(f'<ol class="rank">{items}</ol>')
         if len(shortlist) > _TOP:
@@ -294,7 +328,7 @@ def _category_card(result: CategoryResult, lang: str) -> str:
     near = sorted((e for e in result.entries if not e.eligible), key=lambda e: (len(e.unmet), -e.score))[:_NEAR]
     if near:
         items = "".join(
-            f"<li>{escape(e.library.name)}: "
+            f"<li>{escape(names.get(e.library.id, e.library.name))}: "
             f"{escape(joined((u.message for u in e.unmet), lang))}</li>"
             for e in near
         )
@@ -325,13 +359,14 @@ def _contest_card(result: ContestResult, names: Mapping[str, str], lang: str) ->
 
 
 def _awards(
-    run: KpiRun, categories: Sequence[CategoryResult], contests: Sequence[ContestResult], lang: str
+    run: KpiRun, categories: Sequence[CategoryResult], contests: Sequence[ContestResult], lang: str,
+    names: Mapping[str, str], note: str | None,
 ) -> str:
-    names = {r.library.id: r.library.name for r in run.results}
-    cards = "".join(_category_card(c, lang) for c in categories)
+    cards = "".join(_category_card(c, lang, names) for c in categories)
+    note = note or t("report.awards.period", lang, period=_period_label(run.period, lang))
     out = [
         f'<section id="penghargaan"><h2>{escape(t("report.section.awards", lang))}</h2>',
-        f'<p class="muted">{escape(t("report.awards.period", lang, period=_period_label(run.period, lang)))}</p>',
+        f'<p class="ytd"><b>{escape(note)}</b></p>',
         f'<div class="cards">{cards}</div>',
     ]
     if contests:
@@ -353,7 +388,7 @@ def _indicator_item(result: IndicatorResult, lang: str) -> str:
     )
 
 
-def _library_card(result: LibraryResult, lang: str) -> str:
+def _library_card(result: LibraryResult, lang: str, advice: Advice) -> str:
     library = result.library
     color = result.color
     word = t(f"color.{color.value}", lang)
@@ -362,6 +397,7 @@ def _library_card(result: LibraryResult, lang: str) -> str:
         meta.append(library.village)
     meta.append(Message.plural("report.activities", result.activity_count).render(lang))
     items = "".join(_indicator_item(i, lang) for i in result.indicators)
+    advised = advice(result)
     return (
         f'<article class="card lib lib-{color.value}" id="lib-{escape(library.id)}">'
         f'<header><h4>{escape(library.name)}</h4><span class="badge badge-{color.value}">{escape(word)}</span></header>'
@@ -369,7 +405,7 @@ def _library_card(result: LibraryResult, lang: str) -> str:
         f'<div class="composite"><strong>{_num(result.composite)}</strong>'
         f"{_svg.score_bar(float(result.composite), COLORS[color], label=f'{word} {result.composite}')}</div>"
         f'<ul class="ind">{items}</ul>'
-        f'<p class="gap">{escape(gap_text(result.gap, lang))}</p></article>'
+        f'<p class="gap">{escape(advised.render(lang) if advised is not None else "")}</p></article>'
     )
 
 
@@ -380,61 +416,207 @@ def _weights(rubric: Rubric, lang: str) -> str:
     )
 
 
-def _libraries(run: KpiRun, lang: str) -> str:
+def _change(result: LibraryResult, before: LibraryResult | None) -> str:
+    """The composite's change since the previous period (``+7.5``, ``−3``, ``0``), or a dash without one."""
+    if before is None:
+        return "–"
+    delta = result.composite - before.composite
+    if delta == 0:
+        return "0"
+    sign = "+" if delta > 0 else "−"
+    return f"{sign}{_num(abs(delta))}"
+
+
+def _regions(results: Sequence[LibraryResult], lang: str) -> dict[str, list[LibraryResult]]:
     groups: dict[str, list[LibraryResult]] = {}
     provincial = t("report.provincial_level", lang)
-    for result in run.results:
+    for result in results:
         groups.setdefault(result.library.regency or provincial, []).append(result)
+    return groups
+
+
+def _region_table(
+    results: Sequence[LibraryResult], previous: Mapping[str, LibraryResult] | None,
+    problem_rows: Mapping[str, int], names: Mapping[str, str], lang: str,
+) -> str:
+    columns = [
+        t("col.library_name", lang), t("col.color", lang), t("col.composite", lang), t("report.col.change", lang),
+        t("report.col.activities", lang), t("report.col.problem_rows", lang),
+    ]
+    head = "".join(
+        f'<th class="{"num" if index > 1 else ""}">{escape(c)}</th>' for index, c in enumerate(columns)
+    )
+    rows = []
+    for result in results:
+        library = result.library
+        word = t(f"color.{result.color.value}", lang)
+        before = None if previous is None else previous.get(library.id)
+        change = _change(result, before) if previous is not None else "–"
+        cells = [
+            f'<td class="v name" data-label="{escape(columns[0])}">{escape(names.get(library.id, library.name))}'
+            f' <span class="muted">{escape(library.kind.value)}</span></td>',
+            f'<td class="k" data-label="{escape(columns[1])}"><span class="badge badge-{result.color.value}">'
+            f"{escape(word)}</span></td>",
+            f'<td class="k num" data-label="{escape(columns[2])}"><b>{_num(result.composite)}</b></td>',
+            f'<td class="k num" data-label="{escape(columns[3])}">{escape(change)}</td>',
+            f'<td class="k num" data-label="{escape(columns[4])}">{result.activity_count}</td>',
+            f'<td class="k num" data-label="{escape(columns[5])}">{problem_rows.get(library.id, 0) or "–"}</td>',
+        ]
+        rows.append(f'<tr class="lib-row" data-library="{escape(library.id)}">{"".join(cells)}</tr>')
+    return f'<table class="stack overview"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _libraries(
+    run: KpiRun, previous: KpiRun | None, problem_rows: Mapping[str, int], names: Mapping[str, str],
+    lang: str, *, cards: bool, advice: Advice,
+) -> str:
+    before = None if previous is None else {r.library.id: r for r in previous.results}
+    if previous is None:
+        note = t("report.change.none", lang)
+    else:
+        note = t("report.change.since", lang, period=_period_label(previous.period, lang))
     out = [
         f'<section id="perpustakaan"><h2>{escape(t("report.section.libraries", lang))}</h2>',
-        f'<p class="muted">{escape(t("report.libraries.note", lang, weights=_weights(run.rubric, lang)))}</p>',
+        f'<p class="muted">{escape(note)}</p>',
     ]
-    for region, results in groups.items():
-        out.append(f"<h3>{escape(region)}</h3>")
-        out.append(f'<div class="cards">{"".join(_library_card(r, lang) for r in results)}</div>')
+    out.append('<div class="regions">')
+    for region, results in _regions(run.results, lang).items():
+        rollup = rollup_of(results)[0]
+        words = ", ".join(
+            f"{rollup.colors[c]} {t(f'color.{c.value}', lang)}" for c in Color if rollup.colors[c]
+        )
+        out.append(f'<div class="region"><h3>{escape(region)}</h3>')
+        out.append(f'<p class="muted">{escape(_rollup_note(rollup, lang))} · {escape(words)}</p>')
+        out.append(_region_table(results, before, problem_rows, names, lang))
+        out.append("</div>")
+    out.append("</div>")
+    if cards:
+        out.append(f"<h3>{escape(t('report.cards', lang))}</h3>")
+        out.append(f'<p class="muted">{escape(t("report.libraries.note", lang, weights=_weights(run.rubric, lang)))}</p>')
+        out.append(f'<div class="cards">{"".join(_library_card(r, lang, advice) for r in run.results)}</div>')
     out.append("</section>")
     return "".join(out)
 
 
-#: CSS classes of the problem table cells: short keys (tab … severity), the message, the raw value.
-_PROBLEM_CELLS = ("k", "k", "k", "k code", "k", "m", "v")
+def _silent(
+    silent: Sequence[LibraryResult], problem_rows: Mapping[str, int], names: Mapping[str, str], run: KpiRun,
+    lang: str,
+) -> str:
+    period = _period_label(run.period, lang)
+    out = [f'<section id="belum-lapor"><h2>{escape(t("report.section.not_reported", lang))}</h2>']
+    if not silent:
+        out.append(f"<p>{escape(t('report.not_reported.none', lang, period=period))}</p></section>")
+        return "".join(out)
+    head = Message.plural("report.not_reported.summary", len(silent), total=len(run.results), period=period)
+    out.append(f"<p>{escape(head.render(lang))}</p>")
+    for region, results in _regions(silent, lang).items():
+        items = []
+        for result in results:
+            library = result.library
+            text = escape(names.get(library.id, library.name))
+            rejected = problem_rows.get(library.id, 0)
+            if rejected:
+                hint = Message.plural("report.not_reported.rows", rejected).render(lang)
+                text += f' <span class="muted">({escape(hint)})</span>'
+            items.append(f"<li>{text}</li>")
+        out.append(f'<h3>{escape(region)}</h3><ul class="silent">{"".join(items)}</ul>')
+    out.append("</section>")
+    return "".join(out)
 
 
-def _problems(problems: Sequence[Problem], lang: str) -> str:
+#: Short plain names of the problem kinds, for the chart: what the respondent did, never the code.
+_KINDS = {
+    "library.unknown": "report.problem_kind.library_unknown",
+    "library.ambiguous": "report.problem_kind.library_ambiguous",
+    "date.invalid": "report.problem_kind.date_invalid",
+    "date.future": "report.problem_kind.date_future",
+    "date.before_program": "report.problem_kind.date_before_program",
+    "timestamp.invalid": "report.problem_kind.timestamp_invalid",
+    "kind.unknown": "report.problem_kind.kind_unknown",
+    "title.missing": "report.problem_kind.title_missing",
+    "participants.invalid": "report.problem_kind.participants_invalid",
+    "publication.missing": "report.problem_kind.publication_missing",
+    "url.invalid": "report.problem_kind.url_invalid",
+    "activity.duplicate": "report.problem_kind.activity_duplicate",
+    "submission.excluded": "report.problem_kind.submission_excluded",
+    "contest.unknown": "report.problem_kind.contest_unknown",
+    "contest.score_invalid": "report.problem_kind.contest_score_invalid",
+    "contest.timestamp_invalid": "report.problem_kind.contest_timestamp_invalid",
+    "contest.library_unknown": "report.problem_kind.contest_library_unknown",
+    "contest.url_missing": "report.problem_kind.contest_url_missing",
+}
+
+
+def problem_kind(problem: Problem, lang: str) -> str:
+    """A short plain name for what is wrong with a row (``Tanggal tidak terbaca``), never its code."""
+    return t(_KINDS.get(problem.code, "report.problem_kind.other"), lang)
+
+
+def problem_counts(
+    problems: Sequence[Problem], owners: Mapping[tuple[str, int], str]
+) -> dict[str, int]:
+    """Rows with problems per library id (a row with several problems counts once)."""
+    rows: dict[str, set[tuple[str, int]]] = {}
+    for problem in problems:
+        owner = owners.get((problem.tab, problem.row))
+        if owner is not None:
+            rows.setdefault(owner, set()).add((problem.tab, problem.row))
+    return {owner: len(found) for owner, found in rows.items()}
+
+
+def problem_table(problems: Sequence[Problem], lang: str) -> str:
+    """One table row per problem: where (tab, row, column), what to fix (in words), and the cell's text."""
+    columns = [t("report.col.where", lang), t("col.column", lang), t("report.col.fix", lang), t("col.value", lang)]
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    rows = []
+    for problem in sorted(problems, key=lambda p: (p.tab, p.row, p.column)):
+        where = t("report.problem.where", lang, tab=problem.tab, row=problem.row) if problem.tab else str(problem.row)
+        cells = [where, problem.column, problem.message.render(lang), problem.value]
+        kinds = ["k", "k", "m", "v"]
+        tds = "".join(
+            f'<td data-label="{escape(label)}" class="cell-wrap {kind}">{escape(cell)}</td>'
+            for kind, label, cell in zip(kinds, columns, cells, strict=True)
+        )
+        css = "err" if problem.severity is Severity.ERROR else "warn"
+        rows.append(f'<tr class="{css}">{tds}</tr>')
+    return f'<table class="stack problems"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _problems(
+    problems: Sequence[Problem], owners: Mapping[tuple[str, int], str], run: KpiRun,
+    names: Mapping[str, str], lang: str,
+) -> str:
     out = [f'<section id="masalah"><h2>{escape(t("report.section.problems", lang))}</h2>']
     if not problems:
         out.append(f"<p>{escape(t('report.problems.none', lang))}</p></section>")
         return "".join(out)
     errors, warnings = severity_counts(tuple(problems))
     out.append(f"<p>{escape(Message.plural('report.problems.summary', errors, warnings=warnings).render(lang))}</p>")
-    by_code = Counter((p.code, p.severity) for p in problems)
-    ordered = sorted(by_code.items(), key=lambda item: (-item[1], item[0][0]))
+    by_kind = Counter((problem_kind(p, lang), p.severity) for p in problems)
+    ordered = sorted(by_kind.items(), key=lambda item: (-item[1], item[0][0]))
     bars = [
-        (f"{code} ({t(f'severity.{severity.value}', lang)})", count, severity.value)
-        for (code, severity), count in ordered
+        (f"{kind} ({t(f'severity.{severity.value}', lang)})", count, severity.value)
+        for (kind, severity), count in ordered
     ]
-    out.append(f"<h3>{escape(t('report.problems.by_code', lang))}</h3>")
+    out.append(f"<h3>{escape(t('report.problems.by_kind', lang))}</h3>")
     out.append(_figure(_svg.hbars(bars, title=t("report.chart.problems", lang)), t("report.chart.problems", lang)))
-    columns = [
-        t("report.col.tab", lang), t("col.row", lang), t("col.column", lang), t("col.code", lang),
-        t("col.severity", lang), t("col.message", lang), t("col.value", lang),
-    ]
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    rows = []
-    for problem in sorted(problems, key=lambda p: (p.tab, p.row, p.column, p.code)):
-        cells = [
-            problem.tab, str(problem.row), problem.column, problem.code,
-            t(f"severity.{problem.severity.value}", lang), problem.message.render(lang), problem.value,
-        ]
-        tds = "".join(
-            f'<td data-label="{escape(label)}" class="cell-wrap {kind}">'
-            f"{f'<code>{escape(cell)}</code>' if kind == 'k code' else escape(cell)}</td>"
-            for kind, label, cell in zip(_PROBLEM_CELLS, columns, cells, strict=True)
-        )
-        css = "err" if problem.severity is Severity.ERROR else "warn"
-        rows.append(f'<tr class="{css}">{tds}</tr>')
     out.append(f"<h3>{escape(t('report.problems.rows', lang))}</h3>")
-    out.append(f'<table class="stack problems"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    grouped: dict[str | None, list[Problem]] = {}
+    for problem in problems:
+        grouped.setdefault(owners.get((problem.tab, problem.row)), []).append(problem)
+    regency = {r.library.id: r.library.regency for r in run.results}
+    order = {r.library.id: index for index, r in enumerate(run.results)}
+    for owner in sorted(grouped, key=lambda o: (o is None, order.get(o or "", len(order)), o or "")):
+        found = grouped[owner]
+        if owner is None:
+            title = t("report.problems.unattributed", lang)
+        else:
+            where = regency.get(owner)
+            title = names.get(owner, owner) + (f" — {where}" if where else "")
+        count = Message.plural("report.problems.count", len(found)).render(lang)
+        out.append(f'<div class="owner"><h4>{escape(title)} <span class="muted">· {escape(count)}</span></h4>')
+        out.append(problem_table(found, lang))
+        out.append("</div>")
     out.append("</section>")
     return "".join(out)
 
@@ -449,25 +631,39 @@ def page(
     summary: str,
     version: str,
     lang: str,
+    previous: KpiRun | None = None,
+    owners: Mapping[tuple[str, int], str] | None = None,
+    names: Mapping[str, str] | None = None,
+    silent: Sequence[LibraryResult] = (),
+    regency: str | None = None,
+    awards_note: str | None = None,
+    cards: bool = False,
+    advice: Advice | None = None,
 ) -> str:
     """The whole HTML document."""
+    owners = owners or {}
+    names = names if names is not None else {r.library.id: r.library.name for r in run.results}
+    rows = problem_counts(problems, owners)
     legend, bands = _legend(run.rubric, lang)
     title = t("report.title", lang, period=_period_label(run.period, lang))
+    if regency:
+        title = f"{title} · {regency}"
     footer = t(
         "report.footer", lang, version=version, rubric=run.rubric.stamp, start=run.period.start.isoformat(),
         end=run.period.end.isoformat(),
     )
     body = "".join([
-        _header(run, lang, summary),
+        _header(run, lang, summary, title),
         _toc(lang),
         '<div class="grid2">',
         _overview(run, lang, legend),
         _distribution(run, lang, legend, bands),
         "</div>",
         _trend(trend, lang, legend, bands),
-        _awards(run, categories, contests, lang),
-        _libraries(run, lang),
-        _problems(problems, lang),
+        _libraries(run, previous, rows, names, lang, cards=cards, advice=advice or _gap_message),
+        _silent(silent, rows, names, run, lang),
+        _awards(run, categories, contests, lang, names, awards_note),
+        _problems(problems, owners, run, names, lang),
     ])
     return (
         f'<!DOCTYPE html>\n<html lang="{language(lang)}">\n<head>\n<meta charset="utf-8">\n'
