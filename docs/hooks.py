@@ -104,6 +104,37 @@ def on_pre_page(page: Any, config: Any, files: Files) -> Any:
     return page
 
 
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """Make the language switch's absolute links (``/``, ``/en/``) relative to the site root.
+
+    mkdocs-static-i18n points a page with a translation at it, but the home
+    pages at ``/`` and ``/en/``, which the theme's ``url`` filter leaves
+    absolute: the switch then breaks when the site is opened from disk or
+    served below a path. Without the leading slash the filter makes them
+    relative to the page. Runs after the plugin's own page context (priority
+    50), which resets the links for every page.
+    """
+    # the plugin sets the attribute (which the theme's template reads first), not the key
+    for alternate in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
+        link = alternate.get("link", "")
+        if link.startswith("/") and not link.startswith("//"):
+            alternate["link"] = link.lstrip("/") or "."
+    return context
+
+
+def on_template_context(context: Any, template_name: str, config: Any) -> Any:
+    """On the 404 page (served at any path) the switch leads to each language's home page.
+
+    It is no page, so the plugin leaves there the links of the last page built.
+    """
+    i18n = config.plugins.get("i18n")
+    if template_name == "404.html" and i18n is not None:
+        homes = {language.locale: language.link for language in i18n.config.languages}
+        for alternate in getattr(config.extra, "alternate", None) or []:
+            alternate["link"] = homes.get(alternate.get("lang"), alternate.get("link"))
+    return context
+
+
 def on_post_build(config: Any) -> None:
     """Say how many code blocks ran and how many were reused from the other language."""
     log.info("code blocks: %d ran (%.1f s), %d reused", _stats["ran"], _stats["seconds"], _stats["reused"])
