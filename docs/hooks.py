@@ -42,7 +42,7 @@ def _caching(run: Callable[..., str]) -> Callable[..., str]:
     """Wrap markdown-exec's python runner with the output cache described above."""
 
     def cached_run(code: str, returncode: int | None = None, session: str | None = None,
-                   id: str | None = None, **extra: str) -> str:  # noqa: A002 (markdown-exec's name)
+                   id: str | None = None, **extra: str) -> str:  # `id`: markdown-exec's keyword
         chain = (code,)
         if session:
             _chains.setdefault(session, []).append(code)
