@@ -83,7 +83,10 @@ def examples(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site into docs/_build/html; warnings and failing doc code are errors."""
+    """Build the site into docs/_build/html (Indonesian at the root, English in en/); warnings and failing doc code are errors.
+
+    ``TPBIS_DOCS_LANG=en nox -s docs`` builds one language alone, for a quicker preview.
+    """
     _install(session, "docs")
     # the site's code blocks run while it builds; the banner about MkDocs 2 is noise
     session.run(

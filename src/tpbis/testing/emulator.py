@@ -70,7 +70,7 @@ KNOWN_DIFFERENCES = (
     "forms.create?unpublished=false publishes it at once; responses come only from the test helper.",
     "A service account acting as itself gets Drive's 403 storageQuotaExceeded for any new file outside a shared "
     "drive (forms.create included); older projects that still have storage are not modelled.",
-    "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.md answer 501 UNIMPLEMENTED.",
+    "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.en.md answer 501 UNIMPLEMENTED.",
 )
 
 __all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
