@@ -11,6 +11,7 @@ import pytest
 
 from tpbis.cli import main
 from tpbis.render import csv_cell, csv_text, terminal_text
+from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = ROOT / "examples" / "kepri-2024-responses.csv"
@@ -154,3 +155,27 @@ class TestCommandsWithHostileNames:
                    "--no-color", "--problems")
         assert [] == CONTROL.findall(out)
         assert "Perpustakaan Hantu" in out
+
+
+class TestCapCell:
+    """Cells longer than a spreadsheet holds are cut with a visible marker, never refused."""
+
+    def test_within_the_limit_unchanged(self) -> None:
+        """Text that fits is returned as it is."""
+        assert "x" * 50_000 == cap_cell("x" * 50_000, SHEETS_CELL_LIMIT)
+
+    def test_cut_to_the_limit_with_a_marker(self) -> None:
+        """A 50,084-character cell (measured by a hostile tester) becomes exactly 50,000 with the count cut."""
+        capped = cap_cell("x" * 50_084, SHEETS_CELL_LIMIT)
+        assert (SHEETS_CELL_LIMIT, "… [+91]") == (len(capped), capped[-7:])
+
+    def test_small_limits(self) -> None:
+        """The marker's own length is accounted for."""
+        assert "ab… [+8]" == cap_cell("abcdefghij", 8)
+
+    def test_sheets_writer_caps_cells(self) -> None:
+        """The Sheets adapter never sends a cell over Google's documented limit."""
+        from tpbis.adapters.sheets import _cell_json
+
+        cell = _cell_json("=" + "y" * 60_000, None, False)
+        assert SHEETS_CELL_LIMIT == len(cell["userEnteredValue"]["stringValue"])

@@ -46,6 +46,7 @@ from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
 from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, SourceError
 from tpbis.parsing.table import Cell, Table
+from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
 from tpbis.service.workbook import (
     LOCK_TAB,
     STAGING_PREFIX,
@@ -168,7 +169,7 @@ def _cell_json(value: OutValue, fill: Color | None, bold: bool) -> dict[str, Any
     elif isinstance(value, int | float):
         cell["userEnteredValue"] = {"numberValue": value}
     elif value is not None and value != "":
-        cell["userEnteredValue"] = {"stringValue": str(value)}
+        cell["userEnteredValue"] = {"stringValue": cap_cell(str(value), SHEETS_CELL_LIMIT)}
     if fill is not None or bold:
         fmt: dict[str, Any] = {}
         if fill is not None:

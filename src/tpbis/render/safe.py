@@ -12,7 +12,24 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final, TextIO
 
-__all__ = ["FORMULA_PREFIXES", "csv_cell", "csv_text", "terminal_text", "write_csv"]
+__all__ = [
+    "EXCEL_CELL_LIMIT",
+    "FORMULA_PREFIXES",
+    "SHEETS_CELL_LIMIT",
+    "cap_cell",
+    "csv_cell",
+    "csv_text",
+    "terminal_text",
+    "write_csv",
+]
+
+#: Google Sheets holds at most 50,000 characters in one cell ("Files you can store in
+#: Google Drive", https://support.google.com/drive/answer/37603: "Cells: 50,000 characters").
+SHEETS_CELL_LIMIT: Final = 50_000
+
+#: Excel shows and keeps at most 32,767 characters in one cell ("Excel specifications and
+#: limits": "Total number of characters that a cell can contain: 32,767 characters").
+EXCEL_CELL_LIMIT: Final = 32_767
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +42,27 @@ _SEQUENCE = re.compile(
     r"|\x1b[ -/]*[0-~]?"  # other escapes
     r"|[\x00-\x09\x0b-\x1f\x7f-\x9f]"  # any other control character, newline kept
 )
+
+
+def cap_cell(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in a visible marker ``… [+N]`` (N characters cut).
+
+    A spreadsheet refuses or silently truncates longer cells; the marker makes the cut
+    visible in any language. Text within the limit is returned unchanged.
+
+    >>> cap_cell("abcdefghij", 8)
+    'ab… [+8]'
+    >>> cap_cell("abc", 8)
+    'abc'
+    """
+    if len(text) <= limit:
+        return text
+    keep = limit
+    while True:  # the marker's length depends on how much is cut
+        marker = f"… [+{len(text) - keep}]"
+        if keep + len(marker) <= limit:
+            return text[:keep] + marker
+        keep = limit - len(marker)
 
 
 def csv_cell(value: object) -> object:
