@@ -322,7 +322,7 @@ def _latest_day(activities: Sequence[object], today: pendulum.Date) -> pendulum.
 
 
 class _QuietLock(Exception):
-    """A lock that has not expired but whose holder has gone quiet: wait for it, then try again."""
+    """A lock that has not expired: watch it until it expires or its holder shows life."""
 
     def __init__(self, record: LockRecord) -> None:
         super().__init__(record.run)
@@ -361,7 +361,11 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
 
 
 def _wait_for(workbook: Workbook, seen: LockRecord, options: SyncOptions) -> None:
-    """Watch a quiet lock until it expires or goes away; a heartbeat meanwhile means it is alive."""
+    """Watch a held lock until it expires (its holder died: break it) or shows life (exit 3).
+
+    A sync killed with SIGKILL leaves its lock behind; the next run waits at most
+    :data:`~tpbis.service.state.LOCK_TTL` seconds for it, then takes over.
+    """
     assert options.sleep is not None
     while True:
         expires = seen.expires
@@ -371,10 +375,10 @@ def _wait_for(workbook: Workbook, seen: LockRecord, options: SyncOptions) -> Non
         options.sleep(min(float(HEARTBEAT_SECONDS) / 2, (expires - now).total_seconds() + 0.5))
         info = workbook.info()
         current = read_lock(workbook.read([LOCK_TAB]).get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
-        if current is None or current.run != seen.run:
-            return  # released or replaced: start again from a fresh read
-        if current.heartbeat != seen.heartbeat:
-            raise _locked(current)
+        if current is None or current.run != seen.run or current.heartbeat != seen.heartbeat:
+            # a heartbeat, a release or a new holder: that sync was alive, so this one steps back
+            # (of two syncs started together exactly one writes)
+            raise _locked(current or seen)
 
 
 def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None) -> SyncResult:
@@ -478,8 +482,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     now = options.time()
     if held is not None and held.run != options.owner:
         if held.alive(now) and not options.break_lock:
-            if held.quiet(now) and options.clock is not None and options.sleep is not None:
-                raise _QuietLock(held)
+            if options.clock is not None and options.sleep is not None:
+                raise _QuietLock(held)  # watch it: a live holder shows life, a dead one expires
             raise _locked(held)
         broken = held
     try:
