@@ -229,7 +229,7 @@ class TestPlanStatus:
 
     def test_wrong_activities_are_refused(self) -> None:
         """Activities that do not give the result are a ValueError, not a wrong plan."""
-        run, activities = example("2024-09")
+        run, _ = example("2024-09")
         result = next(r for r in run.results if r.color is Color.KUNING)
         with pytest.raises(ValueError, match="not those its result was scored from"):
             plan_for(result, run.rubric, run.period, activities=())
@@ -261,7 +261,7 @@ class TestPlanJson:
 
     def test_plan_keys(self) -> None:
         """plan_status and plan on every result; the options as the brief's shape."""
-        run, activities = example("2024-09")
+        run, _ = example("2024-09")
         rubric = run.rubric
         report = score_inputs(load_inputs(WORKBOOK, rubric=rubric), rubric, [run.period])
         document = kpi_document(report.runs[0], report.parse.counts, report.parse.problems,

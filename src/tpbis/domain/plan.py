@@ -44,6 +44,7 @@ and a message that says so. A colour not reachable within
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -55,7 +56,6 @@ import pendulum
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, score_library, tally
 from tpbis.domain.library import Library
-from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.rubric import Color, ColorBand, Measure, Rubric
 from tpbis.message import Message
@@ -431,16 +431,8 @@ class Planner:
                 if not counts[n]:
                     break
 
-                def holds(k: int, n: int = n, m: int = m) -> bool:
-                    moved = list(counts)
-                    moved[n] -= k
-                    moved[m] += k
-                    candidate = _Choice(tuple(moved), choice.people, choice.women, links_all & frozenset(
-                        i for i, c in enumerate(moved) if c))
-                    return self._reaches(base, targets, candidate, band)
-
-                # the most activities that can move (holds is true for 0 and falls with k)
-                keep = self._lowest(0, counts[n], lambda kept, n=n, holds=holds: holds(counts[n] - kept))
+                keep = self._lowest(0, counts[n], functools.partial(
+                    self._holds_keeping, base, targets, band, choice, tuple(counts), n, m, links_all))
                 moved_count = counts[n] - keep
                 counts[n] -= moved_count
                 counts[m] += moved_count
@@ -452,6 +444,19 @@ class Planner:
             if self._reaches(base, targets, late, band):
                 chosen = late
         return chosen
+
+    def _holds_keeping(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                       choice: _Choice, counts: tuple[int, ...], rich: int, simple: int,
+                       links: frozenset[int], kept: int) -> bool:
+        """Whether the colour holds with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
+
+        True for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
+        """
+        moved = list(counts)
+        moved[simple] += moved[rich] - kept
+        moved[rich] = kept
+        linked = links & frozenset(i for i, c in enumerate(moved) if c)
+        return self._reaches(base, targets, _Choice(tuple(moved), choice.people, choice.women, linked), band)
 
     # -- plans -----------------------------------------------------------------------------
     def plan(

@@ -101,7 +101,7 @@ def _result_dict(result: LibraryResult, plan: Plan | None = None) -> dict[str, A
             "message_id": message_id,
             "message_en": message_en,
         }
-    document = {
+    document: dict[str, Any] = {
         "library_id": library.id,
         "library_name": library.name,
         "kind": library.kind.value,

@@ -152,7 +152,7 @@ def kpi_table(
     lines = [terminal_text(f"{run.rubric.ref} · {title}")]
     statuses = {p.status for p in (plans or {}).values()}
     if PlanStatus.PERIOD_ENDED in statuses:
-        lines.append(t("plan.ended_note", lang, period=title))
+        lines.extend(textwrap.wrap(t("plan.ended_note", lang, period=title), width=max(width, 40)))
     head = line(head_id, head_name, head_regency, shown_short, head_score, head_color, head=True)
     lines += [head, "-" * min(len(head), width)]
     wrap = textwrap.TextWrapper(width=max(width, 40), initial_indent="    → ", subsequent_indent="      ",
@@ -175,7 +175,7 @@ def kpi_table(
             for wrap_line in textwrap.wrap(f"{s} = {terminal_text(label(i).render(lang))}", width=max(width, 40))
         )
     else:
-        lines.append(t("cli.score.narrow", lang))
+        lines.extend(textwrap.wrap(t("cli.score.narrow", lang), width=max(width, 40)))
     return "\n".join(lines)
 
 
