@@ -82,6 +82,8 @@ _PREFERENCE = (
     ActivityKind.FASILITASI, ActivityKind.PELATIHAN_TIK, ActivityKind.KEMITRAAN, ActivityKind.LAYANAN_DIGITAL,
 )
 _HUNDRED = Fraction(100)
+#: how close a floating-point composite may come to a threshold before exact arithmetic decides
+_MARGIN = 1e-6
 
 
 @attrs.frozen(kw_only=True)
@@ -184,6 +186,7 @@ class Planner:
         self.rubric = rubric
         self.period = period
         self._indicators = rubric.indicators
+        self._scale = period.scale
         self._weights = [i.weight for i in self._indicators]
         self._total_weight = rubric.total_weight
         self._within = max(
@@ -194,6 +197,9 @@ class Planner:
         self._classes = self._build_classes()
         self._frontier = self._build_frontier()
         self._thresholds = {band.color: self._threshold(band) for band in rubric.bands}
+        self._float_for: Sequence[Fraction] = ()
+        self._float_targets: tuple[float, ...] = ()
+        self._rough_thresholds = {color: float(value) for color, value in self._thresholds.items()}
         #: per indicator: its measure, the classes that feed it, its weight
         self._shape = tuple(
             (indicator.measure, tuple(n for n, c in enumerate(self._classes) if position in c.signature),
@@ -257,7 +263,7 @@ class Planner:
         return tuple(base)
 
     def _targets(self, library: Library) -> tuple[Fraction, ...]:
-        return tuple(i.target(library, self.period.scale) for i in self._indicators)
+        return tuple(i.target(library, self._scale) for i in self._indicators)
 
     def _people_cap(self, targets: Sequence[Fraction]) -> int:
         """Participants per activity: at most twice the rubric's average (participants ÷ activities target)."""
@@ -279,7 +285,63 @@ class Planner:
 
     def _reaches(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice,
                  band: ColorBand) -> bool:
-        """Whether the composite with ``choice`` added rounds to ``band`` or better (integer arithmetic)."""
+        """Whether the composite with ``choice`` added rounds to ``band`` or better."""
+        # floats first: they decide unless the composite is within a hair of the threshold
+        rough = self._rough(base, targets, choice) - self._rough_thresholds[band.color]
+        if rough > _MARGIN:
+            return True
+        if rough < -_MARGIN:
+            return False
+        numerator, denominator = self._weighted(base, targets, choice)
+        threshold = self._thresholds[band.color]
+        # 100 × numerator ÷ (denominator × W) ≥ threshold
+        return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
+
+    def _rough(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> float:
+        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`)."""
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        float_targets = self._float_targets
+        counts = choice.counts
+        linked = choice.linked
+        total = 0.0
+        for position, (measure, members, weight) in enumerate(self._shape):
+            top, bottom = base[position]
+            added = 0
+            links = 0
+            for n in members:
+                count = counts[n]
+                if count:
+                    added += count
+                    if n in linked:
+                        links += count
+            if measure is Measure.COUNT:
+                top += added
+            elif measure is Measure.PARTICIPANTS:
+                top += added * choice.people
+            elif measure is Measure.DISTINCT_PUBLICATION_URLS:
+                top += links
+            elif measure is Measure.FEMALE_SHARE:
+                top = 100 * (top + added * choice.women)
+                bottom += added * choice.people
+            else:
+                top = 100 * (top + added) if choice.on_time else 100 * top
+                bottom += added
+            if bottom == 0:
+                continue
+            ratio = top / (bottom * float_targets[position])
+            total += weight * (1.0 if ratio >= 1.0 else ratio)
+        return 100.0 * total / self._total_weight
+
+    def _composite(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> Fraction:
+        """The exact composite with ``choice`` added."""
+        numerator, denominator = self._weighted(base, targets, choice)
+        return Fraction(100 * numerator, denominator * self._total_weight)
+
+    def _weighted(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
+                  choice: _Choice) -> tuple[int, int]:
+        """Σ weight × min(value ÷ target, 1) with ``choice`` added, as an exact (numerator, denominator)."""
         counts = choice.counts
         linked = choice.linked
         numerator, denominator = 0, 1  # Σ weight × min(value ÷ target, 1), exactly
@@ -315,9 +377,7 @@ class Planner:
             else:
                 numerator = numerator * under + weight * over * denominator
                 denominator *= under
-        threshold = self._thresholds[band.color]
-        # 100 × numerator ÷ (denominator × W) ≥ threshold
-        return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
+        return numerator, denominator
 
     # -- search ----------------------------------------------------------------------------
     def _compositions(self, total: int, slots: int) -> Iterator[tuple[int, ...]]:
@@ -343,21 +403,74 @@ class Planner:
         frontier = self._frontier
         if not frontier:
             return None
-        feasible: list[tuple[int, ...]] = []
-        for total in range(max(start, 1), MAX_ADDED + 1):
+        frontier_people = [self._classes[n].people for n in frontier]
+        frontier_links = [self._classes[n].linkable for n in frontier]
+
+        def reaching(total: int, *, every: bool) -> list[tuple[int, ...]]:
+            """The mixes of ``total`` frontier activities that reach the band, at their most useful."""
+            found = []
             for part in self._compositions(total, len(frontier)):
                 counts = self._spread(part, frontier)
-                people = cap if self._has_people(counts) else 0
-                choice = _Choice(counts, people, people, self._all_links(counts))
-                if self._reaches(base, targets, choice, band):
-                    feasible.append(counts)
-            if feasible:
-                break
-        else:
+                has_people = any(c and people for c, people in zip(part, frontier_people, strict=True))
+                linked = frozenset(n for n, c, link in zip(frontier, part, frontier_links, strict=True) if c and link)
+                most = cap if has_people else 0
+                if self._reaches(base, targets, _Choice(counts, most, most, linked), band):
+                    found.append(counts)
+                    if not every:
+                        break
+            return found
+
+        least = self._least_total(base, targets, band, cap)
+        if least is None:
             return None
-        refined = [self._refine(base, targets, band, counts, cap) for counts in feasible]
+        # Reaching is monotone in the total (one more activity never lowers a score at its most
+        # useful), so gallop up from the lower bound, then halve the gap.
+        low, step = max(start, least), 1
+        high = low
+        while not reaching(high, every=False):
+            low = high + 1
+            if low > MAX_ADDED:
+                return None
+            high = min(high + step, MAX_ADDED)
+            step *= 2
+        total = self._lowest(low, high, lambda n: bool(reaching(n, every=False)))
+        feasible = reaching(total, every=True)
+        # fewest participants first (cheap); women and links only for the vectors that tie there
+        people = {counts: self._fewest_people(base, targets, band, counts, cap) for counts in feasible}
+        fewest = min(p * self._people_count(c) for c, p in people.items())
+        refined = [
+            self._refine(base, targets, band, counts, p)
+            for counts, p in people.items() if p * self._people_count(counts) == fewest
+        ]
         best = min(refined, key=self._cost)
         return self._finish(base, targets, band, best)
+
+    def _most_useful(self, counts: tuple[int, ...], cap: int) -> _Choice:
+        """``counts`` at their most useful: most participants, all women, a link each, on time."""
+        people = cap if self._has_people(counts) else 0
+        return _Choice(counts, people, people, self._all_links(counts))
+
+    def _least_total(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                     cap: int) -> int | None:
+        """A lower bound on the activities needed (None: more than :data:`MAX_ADDED`).
+
+        Each indicator's score, at the most useful additions, rises by no more
+        with each further activity than with the first (counts and links are
+        capped lines, the shares are concave), so n activities of a class add
+        at most n times what its first one adds.
+        """
+        empty = (0,) * len(self._classes)
+        now = self._composite(base, targets, self._most_useful(empty, cap))
+        needed = self._thresholds[band.color] - now
+        gains = []
+        for n in self._frontier:
+            one = tuple(1 if m == n else 0 for m in range(len(self._classes)))
+            gains.append(self._composite(base, targets, self._most_useful(one, cap)) - now)
+        best = max(gains, default=Fraction(0))
+        if best <= 0:
+            return None
+        least = max(1, math.ceil(needed / best))
+        return least if least <= MAX_ADDED else None
 
     def _has_people(self, counts: Sequence[int]) -> bool:
         return any(count and self._classes[n].people for n, count in enumerate(counts))
@@ -387,15 +500,18 @@ class Planner:
             return 0
         return min(people, math.ceil(people * max(shares) / 100))
 
-    def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                counts: tuple[int, ...], cap: int) -> _Choice:
-        """Fewest participants, then fewest women above the floor, then fewest links, for these counts."""
+    def _fewest_people(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                       counts: tuple[int, ...], cap: int) -> int:
+        """The fewest participants per engagement activity for these counts (0 without any)."""
+        if not self._has_people(counts):
+            return 0
         links = self._all_links(counts)
-        people = 0
-        if self._has_people(counts):
-            people = self._lowest(
-                1, cap, lambda p: self._reaches(base, targets, _Choice(counts, p, p, links), band)
-            )
+        return self._lowest(1, cap, lambda p: self._reaches(base, targets, _Choice(counts, p, p, links), band))
+
+    def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                counts: tuple[int, ...], people: int) -> _Choice:
+        """Fewest women above the floor, then fewest links, for these counts and participants."""
+        links = self._all_links(counts)
         floor = self._women_floor(people, targets)
         women = self._lowest(
             floor, people, lambda w: self._reaches(base, targets, _Choice(counts, people, w, links), band)
@@ -465,8 +581,12 @@ class Planner:
         by_kind: Mapping[ActivityKind, KindTally],
         *,
         as_of: pendulum.Date | None = None,
+        check: bool = True,
     ) -> Plan:
         """The plan of one scored library, given the tallies it was scored from.
+
+        ``check=False`` skips making sure the tallies give the result (for
+        callers that tallied the very activities the run was scored from).
 
         Raises:
             ValueError: rescoring ``by_kind`` does not give ``result`` (the wrong activities were given).
@@ -474,8 +594,7 @@ class Planner:
         library = result.library
         if self._order[result.color] == 0:
             return Plan(status=PlanStatus.TOP, options=(), message=Message("gap.top", color=_color(result.color)))
-        rescored = score_library(library, by_kind, self.rubric, self.period)
-        if rescored.composite_exact != result.composite_exact:
+        if check and score_library(library, by_kind, self.rubric, self.period).composite_exact != result.composite_exact:
             msg = f"the activities given for {library.id!r} are not those its result was scored from"
             raise ValueError(msg)
         base = self._base(library, by_kind)
@@ -583,19 +702,18 @@ class Planner:
                 t.count += 1
                 t.participants += group.participants
                 t.female += group.women
-                t.rows.append(0)
                 delay = 0 if group.on_time else late
                 t.delays[delay] = t.delays.get(delay, 0) + 1
                 if group.link:
                     t.urls.add(f"tpbis-plan:{serial}")
-                    t.url_rows.append(0)
         rescored = score_library(library, merged, self.rubric, self.period)
         return self._order[rescored.color] <= self._order[color]
 
 
 def _copy(t: KindTally) -> KindTally:
-    return KindTally(count=t.count, participants=t.participants, female=t.female, rows=list(t.rows),
-                     delays=dict(t.delays), urls=set(t.urls), url_rows=list(t.url_rows))
+    # the rows do not change a colour; leaving them out keeps rescoring cheap
+    return KindTally(count=t.count, participants=t.participants, female=t.female,
+                     delays=dict(t.delays), urls=set(t.urls))
 
 
 def _color(color: Color) -> Message:
@@ -661,7 +779,8 @@ def plans_for(
     tallies = activities if isinstance(activities, Mapping) else tally(activities, run.period)
     empty: dict[ActivityKind, KindTally] = {}
     return {
-        r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of)
+        r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of, check=not isinstance(
+            activities, Mapping))
         for r in run.results
     }
 
