@@ -156,7 +156,7 @@ class TestPlanWords:
         group = first.add[0]
         expected_id = (
             f"Adakan {group.count} kegiatan pelatihan keterampilan atau pelatihan TIK lagi (masing-masing "
-            f"≥ {group.participants} peserta, ≥ {group.women} perempuan, dengan tautan publikasi tersendiri) "
+            f"≥ {group.participants} peserta, ≥ {group.women} perempuan, dengan tautan publikasi) "
             "sampai 30 September 2024 untuk mencapai kuning. Laporkan setiap kegiatan paling lambat 7 hari "
             "setelah kegiatan."
         )
@@ -178,7 +178,7 @@ class TestPlanWords:
         expected = (ActivityGroup(kind=K.PUBLIKASI, count=1, participants=0, women=0, link=True, partner=False,
                                   on_time=False),)
         assert expected == plan.options[0].add
-        assert ("Adakan 1 kegiatan publikasi atau layanan digital lagi (dengan tautan publikasi tersendiri) "
+        assert ("Adakan 1 kegiatan publikasi atau layanan digital lagi (dengan tautan publikasi) "
                 "sampai 30 September 2024 untuk mencapai hijau.") == plan.message.render("id")
 
     def test_women_at_least_the_share_target(self) -> None:

@@ -671,7 +671,7 @@ class Planner:
                 if group.women:
                     details.append(Message.plural("plan.women", group.women))
             if group.link:
-                details.append(Message.plural("plan.link", group.count))
+                details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
             if details:
                 chained = details[-1]
                 for detail in reversed(details[:-1]):
