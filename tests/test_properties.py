@@ -11,7 +11,8 @@ from strategies import activities, cells
 from tpbis.domain.activity import Activity
 from tpbis.domain.kpi import score
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Measure
+from tpbis.domain.plan import PlanStatus, plan_activities, plan_for
+from tpbis.domain.rubric import Color, Measure
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import parse_responses
 from tpbis.rubrics import default_rubric
@@ -75,3 +76,26 @@ class TestScoreProperties:
                 if o.indicator.measure in COUNTING:
                     assert (n.value or Fraction(0)) >= (o.value or Fraction(0))
                     assert n.score >= o.score
+
+
+class TestPlanProperties:
+    """Whatever a library reported, applying any option of its plan gives the colour it promises."""
+
+    @given(st.lists(activities(), max_size=40), st.sampled_from(PERIODS))
+    def test_every_option_reaches_its_colour(self, acts: list[Activity], period: Period) -> None:
+        """Rescoring with an option's activities added reaches (at least) the option's colour."""
+        rubric = default_rubric()
+        rank = {color: n for n, color in enumerate(Color)}
+        run = score(acts, REGISTRY, rubric, period)
+        for result in run.results:
+            plan = plan_for(result, rubric, period, activities=acts)
+            if result.color is Color.HIJAU:
+                assert PlanStatus.TOP == plan.status
+                continue
+            assert PlanStatus.OK == plan.status
+            assert rank[plan.options[0].reaches] == rank[result.color] - 1
+            for option in plan.options:
+                extra = plan_activities(option, result.library, period, rubric)
+                after = score([*acts, *extra], REGISTRY, rubric, period).result(result.library.id)
+                assert rank[after.color] <= rank[option.reaches]
+

@@ -57,6 +57,8 @@ def _localise(parser: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tpbis", description=t("cli.description"), formatter_class=_Formatter)
+    parser.add_argument("--version", action="version", version=t("cli.version", version=_version()),
+                        help=t("cli.opt.version"))
     global_options(parser)
     # The same options after the command name; SUPPRESS keeps a value given before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -75,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         command.register(commands)
     _localise(parser)
     return parser
+
+
+def _version() -> str:
+    """tpbis's version, from the installed package's metadata (as ``tpbis.__version__``)."""
+    import tpbis
+
+    return str(tpbis.__version__)
 
 
 def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:

@@ -1,4 +1,10 @@
-"""``tpbis score``: KPI scores and colours of every registered library for one period."""
+"""``tpbis score``: KPI scores, colours and plans of every registered library for one or more periods.
+
+``--period`` may be repeated: the table shows one table per period, CSV has
+one row per library and period (the period is a column), and JSON is the
+single SPEC §7 document for one period or a list of them, one per period,
+for several.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,17 @@ import os
 import sys
 from typing import Any
 
+import pendulum
+
 from tpbis.cli._common import EXIT_OK, open_inputs, read_options, source_options, write_csv
 from tpbis.config import Settings
+from tpbis.domain.kpi import tally
 from tpbis.domain.period import Period
+from tpbis.domain.plan import plans_for
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
-from tpbis.render import kpi_document, kpi_rows, kpi_table, problem_rows, severity_counts
+from tpbis.render import kpi_document, kpi_rows, problem_rows, severity_counts
+from tpbis.render.text import kpi_table
 from tpbis.service import Inputs, ScoreReport, score_inputs
 
 __all__ = ["load_and_score", "register"]
@@ -21,7 +32,10 @@ __all__ = ["load_and_score", "register"]
 
 def register(commands: Any) -> None:
     """Add ``tpbis score``."""
-    parser = commands.add_parser("score", help=t("cli.score.help"), parents=[source_options(), read_options()])
+    parser = commands.add_parser("score", help=t("cli.score.help"), parents=[source_options(), read_options()],
+                                 conflict_handler="resolve")
+    # score takes several periods; the shared parent takes one (awards, report)
+    parser.add_argument("--period", action="append", required=True, help=t("cli.opt.periods"))
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help=t("cli.opt.format"))
     parser.add_argument("--problems", action="store_true", help=t("cli.score.problems"))
     parser.add_argument("--no-color", action="store_true", help=t("cli.score.no_color"))
@@ -29,36 +43,50 @@ def register(commands: Any) -> None:
 
 
 def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs, ScoreReport]:
-    """Open the inputs and score the one ``--period`` (shared with ``tpbis awards``)."""
-    period = Period.parse(args.period)
-    rubric = settings.rubric_for(period)
-    inputs = open_inputs(args, settings, rubric).inputs
-    return inputs, score_inputs(inputs, rubric, [period], read=settings.read)
+    """Open the inputs and score each ``--period`` (one for ``tpbis awards``, one or more for ``tpbis score``)."""
+    given = args.period if isinstance(args.period, list) else [args.period]
+    periods = list(dict.fromkeys(Period.parse(p) for p in given))  # each period once, in the order given
+    # the form labels come from the newest rubric; each period is scored with the rubric in force
+    inputs = open_inputs(args, settings, settings.load_rubric()).inputs
+    return inputs, score_inputs(inputs, settings.load_rubrics(), periods, read=settings.read)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the scores as a table, JSON (SPEC §7) or CSV."""
+    """Print the scores and plans as tables, JSON (SPEC §7; a list for several periods) or CSV."""
     lang = settings.lang
     _, report = load_and_score(args, settings)
-    run = report.runs[0]
     parsed = report.parse
     out = sys.stdout
+    today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
+    if args.format == "csv":
+        header: list[str] = []
+        rows: list[list[object]] = []
+        for run in report.runs:
+            header, more = kpi_rows(run, lang)
+            rows += more
+        write_csv(header, rows)
+        return EXIT_OK
+    plans = [plans_for(run, tally(parsed.activities, run.period), as_of=today) for run in report.runs]
     if args.format == "json":
-        json.dump(kpi_document(run, parsed.counts, parsed.problems), out, ensure_ascii=False, indent=1)
+        documents = [
+            kpi_document(run, parsed.counts, parsed.problems, plans=plan)
+            for run, plan in zip(report.runs, plans, strict=True)
+        ]
+        json.dump(documents[0] if len(documents) == 1 else documents, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return EXIT_OK
-    if args.format == "csv":
-        write_csv(*kpi_rows(run, lang))
-        return EXIT_OK
     use_color = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
-    out.write(kpi_table(run, lang, color=use_color) + "\n\n")
+    for run, plan in zip(report.runs, plans, strict=True):
+        out.write(kpi_table(run, lang, color=use_color, plans=plan) + "\n\n")
     counts = parsed.counts
     out.write(
         t("cli.summary", lang, rows=counts.rows, accepted=counts.accepted, rejected=counts.rejected,
           duplicates=counts.duplicates, blank=counts.blank) + "\n"
     )
-    per_color = {c.value: sum(1 for r in run.results if r.color is c) for c in Color}
-    out.write(t("cli.colors", lang, **per_color) + "\n")
+    for run in report.runs:
+        per_color = {c.value: sum(1 for r in run.results if r.color is c) for c in Color}
+        prefix = "" if len(report.runs) == 1 else run.period.title.render(lang) + ": "
+        out.write(prefix + t("cli.colors", lang, **per_color) + "\n")
     errors, warnings = severity_counts(parsed.problems)
     if args.problems:
         header, rows = problem_rows(parsed.problems, lang)

@@ -6,7 +6,7 @@ English (``message_en``); that is where the document's messages become text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from tpbis.domain.awards import CategoryResult, ContestResult
 from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, gap_advice
 from tpbis.domain.numbers import round_half_up
+from tpbis.domain.plan import Plan
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Color
 from tpbis.message import Message
@@ -26,6 +27,7 @@ __all__ = [
     "contest_items",
     "kpi_document",
     "number",
+    "plan_items",
     "problem_dict",
 ]
 
@@ -51,7 +53,32 @@ def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
     }
 
 
-def _result_dict(result: LibraryResult) -> dict[str, Any]:
+def plan_items(plan: Plan) -> list[dict[str, Any]]:
+    """A plan's options as JSON: the colour each reaches, the activities to add, the advice in both languages."""
+    items = []
+    for option in plan.options:
+        text_id, text_en = _both(option.message)
+        items.append({
+            "reaches": option.reaches.value,
+            "add": [
+                {
+                    "kind": group.kind.value,
+                    "count": group.count,
+                    "participants": group.participants,
+                    "women": group.women,
+                    "link": group.link,
+                    "partner": group.partner,
+                    "on_time": group.on_time,
+                }
+                for group in option.add
+            ],
+            "text_id": text_id,
+            "text_en": text_en,
+        })
+    return items
+
+
+def _result_dict(result: LibraryResult, plan: Plan | None = None) -> dict[str, Any]:
     library = result.library
     gap = result.gap
     if gap is None:
@@ -74,7 +101,7 @@ def _result_dict(result: LibraryResult) -> dict[str, Any]:
             "message_id": message_id,
             "message_en": message_en,
         }
-    return {
+    document: dict[str, Any] = {
         "library_id": library.id,
         "library_name": library.name,
         "kind": library.kind.value,
@@ -86,6 +113,10 @@ def _result_dict(result: LibraryResult) -> dict[str, Any]:
         "activities": result.activity_count,
         "gap": gap_dict,
     }
+    if plan is not None:
+        document["plan_status"] = plan.status.value
+        document["plan"] = plan_items(plan)
+    return document
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
@@ -106,8 +137,15 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     return document
 
 
-def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> dict[str, Any]:
-    """The public JSON document of a KPI run (SPEC §7); extra keys only add."""
+def kpi_document(
+    run: KpiRun, counts: Counts, problems: tuple[Problem, ...], *, plans: Mapping[str, Plan] | None = None,
+) -> dict[str, Any]:
+    """The public JSON document of a KPI run (SPEC §7); extra keys only add.
+
+    With ``plans`` (by library id, :func:`~tpbis.domain.plan.plans_for`), each
+    result also carries ``plan_status`` and ``plan``: the options to the next
+    colours (empty for a ``hijau`` library).
+    """
     period = run.period
     label, label_en = _both(period.title)
     return {
@@ -128,7 +166,7 @@ def kpi_document(run: KpiRun, counts: Counts, problems: tuple[Problem, ...]) -> 
             "blank": counts.blank,
             "excluded": counts.excluded,
         },
-        "results": [_result_dict(r) for r in run.results],
+        "results": [_result_dict(r, None if plans is None else plans.get(r.library.id)) for r in run.results],
         "rollups": [
             {
                 "province": r.province,

@@ -7,11 +7,14 @@ can move the cursor, retitle the window or clear the screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shutil
+import textwrap
+from collections.abc import Mapping, Sequence
 
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.awards import CategoryResult, WhatIf
-from tpbis.domain.kpi import Gap, KpiRun, gap_advice
+from tpbis.domain.kpi import Gap, IndicatorResult, KpiRun, gap_advice
+from tpbis.domain.plan import Plan, PlanStatus
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Color, Measure, Rubric
 from tpbis.i18n import t
@@ -20,7 +23,15 @@ from tpbis.render._labels import label
 from tpbis.render.rows import joined
 from tpbis.render.safe import terminal_text
 
-__all__ = ["awards_table", "gap_text", "kpi_table", "severity_counts", "what_if_message", "what_if_text"]
+__all__ = [
+    "awards_table",
+    "gap_text",
+    "kpi_table",
+    "plan_text",
+    "severity_counts",
+    "what_if_message",
+    "what_if_text",
+]
 
 
 def gap_text(gap: Gap | None, lang: str = "id", options: int = 2) -> str:
@@ -37,32 +48,134 @@ _SHORT = {
 }
 
 
-def kpi_table(run: KpiRun, lang: str = "id", *, color: bool = True, width: int = 34) -> str:
-    """A readable terminal table: each indicator's value/target, then composite and colour."""
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with "…" in the middle when longer.
+
+    The end of a library's name is usually what tells it apart
+    ("Dinas Perpustakaan dan Kearsipan Kabupaten Bintan"), so both ends stay.
+
+    >>> _fit("Dinas Perpustakaan dan Kearsipan Kabupaten Bintan", 30)
+    'Dinas Perpust…Kabupaten Bintan'
+    """
+    if len(text) <= width:
+        return text
+    if width < 2:
+        return "…"[:width]
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return text[:head].rstrip() + "…" + text[len(text) - tail:].lstrip()
+
+
+def _regency(name: str | None) -> str:
+    """The kabupaten/kota as the table shows it ("Kabupaten" as the usual "Kab.")."""
+    if not name:
+        return "-"
+    return "Kab. " + name[len("Kabupaten "):] if name.startswith("Kabupaten ") else name
+
+
+def _cell(result: IndicatorResult) -> str:
+    value = "-" if result.shown_value is None else str(result.shown_value)
+    target = result.shown_target
+    whole = target == target.to_integral() and result.indicator.measure is not Measure.FEMALE_SHARE
+    return value + "/" + (str(int(target)) if whole else str(target))
+
+
+#: the narrowest the library name and the kabupaten/kota may be cut to
+_MIN_NAME = 12
+_MIN_REGENCY = 8
+
+
+def plan_text(plan: Plan, lang: str = "id") -> str:
+    """The plan in plain words: its first option (or why there is none) in ``lang``."""
+    return terminal_text(plan.message.render(lang))
+
+
+def kpi_table(
+    run: KpiRun,
+    lang: str = "id",
+    *,
+    color: bool = True,
+    width: int | None = None,
+    plans: Mapping[str, Plan] | None = None,
+) -> str:
+    """A terminal table: id, library, kabupaten/kota, each indicator's value/target, composite and colour.
+
+    The table fits ``width`` columns (default: the terminal's,
+    :func:`shutil.get_terminal_size`). The id is never cut, so no two rows
+    look alike; the name and the kabupaten/kota are cut with "…" when space
+    runs out, and when even then the indicators do not fit, the table shows
+    composite and colour only. With ``plans`` (by library id), the plan of
+    each library below the best colour follows its row, in plain words.
+    """
+    if width is None:
+        width = shutil.get_terminal_size().columns
     indicators = run.rubric.indicators
     short = [terminal_text(_SHORT.get(i.id, i.id[:6])) for i in indicators]
+    results = run.results
+    ids = [terminal_text(r.library.id) for r in results]
+    names = [terminal_text(r.library.name) for r in results]
+    regencies = [terminal_text(_regency(r.library.regency)) for r in results]
+    head_id, head_name, head_regency = t("col.library_id", lang), t("col.library_name", lang), t("col.regency", lang)
+    head_score, head_color = t("col.composite", lang), t("col.color", lang)
+    cells = [[_cell(i) for i in r.indicators] for r in results]
+    cell_widths = [max([len(s), *(len(row[n]) for row in cells)]) for n, s in enumerate(short)]
+    words = [t(f"color.{r.color.value}", lang) for r in results]
+    id_w = max([len(head_id), *map(len, ids)])
+    score_w = max([len(head_score), *(len(str(r.composite)) for r in results)])
+    color_w = max([len(head_color), *map(len, words)])
+    name_full = max([len(head_name), *map(len, names)])
+    regency_full = max([len(head_regency), *map(len, regencies)])
+
+    def room(detail: bool) -> int:
+        """Characters left for name and kabupaten/kota (their separators counted)."""
+        fixed = id_w + 1 + 1 + 1 + score_w + 2 + color_w + 2  # id, two separators, score, colour, two before
+        if detail:
+            fixed += sum(w + 1 for w in cell_widths)
+        return width - fixed
+
+    detail = room(True) >= _MIN_NAME + _MIN_REGENCY
+    space = room(detail)
+    regency_w = min(regency_full, max(_MIN_REGENCY, space * 2 // 5))
+    name_w = min(name_full, max(_MIN_NAME, space - regency_w))
+    regency_w = min(regency_full, max(regency_w, space - name_w))
+    shown_short = short if detail else []
+    shown_widths = cell_widths if detail else []
+
+    def line(id_text: str, name: str, regency: str, values: Sequence[str], score: str, colour: str,
+             *, head: bool = False) -> str:
+        fit = (lambda text, w: text if len(text) <= w else text[: w - 1] + "…") if head else _fit
+        columns = [f"{id_text:<{id_w}}", f"{fit(name, name_w):<{name_w}}", f"{fit(regency, regency_w):<{regency_w}}"]
+        columns += [f"{v:>{w}}" for v, w in zip(values, shown_widths, strict=False)]
+        return " ".join(columns) + f" {score:>{score_w}}  {colour}"
+
     title = run.period.title.render(lang)
     lines = [terminal_text(f"{run.rubric.stamp} · {title}")]
-    head = f"{t('col.library_name', lang)[:width]:<{width}} " + " ".join(f"{s:>11}" for s in short)
-    head += f" {t('col.composite', lang):>6}  {t('col.color', lang)}"
-    lines += [head, "-" * len(head)]
-    for result in run.results:
-        cells = []
-        for r in result.indicators:
-            value = "-" if r.shown_value is None else str(r.shown_value)
-            target = r.shown_target
-            whole = target == target.to_integral() and r.indicator.measure is not Measure.FEMALE_SHARE
-            target_text = str(int(target)) if whole else str(target)
-            cells.append(f"{value + '/' + target_text:>11}")
-        name = terminal_text(result.library.name)
-        name = name if len(name) <= width else name[: width - 1] + "…"
-        colour_word = t(f"color.{result.color.value}", lang)
+    statuses = {p.status for p in (plans or {}).values()}
+    if PlanStatus.PERIOD_ENDED in statuses:
+        lines.extend(textwrap.wrap(t("plan.ended_note", lang, period=title), width=max(width, 40)))
+    head = line(head_id, head_name, head_regency, shown_short, head_score, head_color, head=True)
+    lines += [head, "-" * min(len(head), width)]
+    wrap = textwrap.TextWrapper(width=max(width, 40), initial_indent="    → ", subsequent_indent="      ",
+                                break_on_hyphens=False)
+    for n, result in enumerate(results):
+        word = words[n]
         if color:
-            colour_word = f"{_ANSI[result.color]} {colour_word} {_RESET}"
-        lines.append(f"{name:<{width}} " + " ".join(cells) + f" {result.composite!s:>6}  {colour_word}")
-    legend = ", ".join(f"{s}={terminal_text(i.id)}" for s, i in zip(short, indicators, strict=True))
+            word = f"{_ANSI[result.color]} {word} {_RESET}"
+        lines.append(line(ids[n], names[n], regencies[n], cells[n] if detail else [], str(result.composite), word))
+        plan = None if plans is None else plans.get(result.library.id)
+        if plan is not None and plan.status is not PlanStatus.TOP:
+            # the period-ended note is said once, above the table
+            text = plan.options[0].message if plan.status is PlanStatus.PERIOD_ENDED else plan.message
+            lines.extend(wrap.wrap(terminal_text(text.render(lang))))
     lines.append("")
-    lines.append(legend)
+    if detail:
+        lines.extend(
+            wrap_line
+            for s, i in zip(short, indicators, strict=True)
+            for wrap_line in textwrap.wrap(f"{s} = {terminal_text(label(i).render(lang))}", width=max(width, 40))
+        )
+    else:
+        lines.extend(textwrap.wrap(t("cli.score.narrow", lang), width=max(width, 40)))
     return "\n".join(lines)
 
 
