@@ -125,7 +125,8 @@ class TestScoreCommand:
         monkeypatch.setenv("COLUMNS", "200")
         code, out, _ = run_cli(capsys, "score", WORKBOOK, "--period", "2024-09", "--period", "2024-Q3")
         titles = [line for line in out.splitlines() if line.startswith("tpbis-default@1 · ")]
-        assert (0, ["tpbis-default@1 · September 2024", "tpbis-default@1 · Triwulan III 2024"]) == (code, titles)
+        stamp = "tpbis-default@1 · sha256:85e0eae43372"
+        assert (0, [f"{stamp} · September 2024", f"{stamp} · Triwulan III 2024"]) == (code, titles)
         assert "September 2024: Warna: 13 hijau, 9 kuning, 11 merah." in out
 
     def test_repeated_period_json_is_a_list(self, capsys: pytest.CaptureFixture[str]) -> None:
