@@ -46,7 +46,7 @@ from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
 from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, SourceError
 from tpbis.parsing.table import Cell, Table
-from tpbis.service.workbook import (
+from tpbis.ports import (
     LOCK_TAB,
     STAGING_PREFIX,
     Commit,
