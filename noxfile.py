@@ -38,9 +38,10 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff: style, bugs and the domain-purity import ban."""
+    """Ruff (style, bugs, the domain-purity import ban), then the import-linter layer contracts."""
     _install(session, "lint")
     session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("lint-imports", "--no-cache")  # contracts: [tool.importlinter] in pyproject.toml
 
 
 @nox.session

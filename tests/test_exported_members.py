@@ -15,7 +15,7 @@ class TestExports:
     def test_all_matches_public_names(self) -> None:
         """Everything public is in __all__ and vice versa; __all__ is sorted."""
         public = {name for name in dir(tpbis) if not name.startswith("_")}
-        modules = {"adapters", "cli", "config", "domain", "errors", "forms", "i18n", "message", "parsing", "render", "report",
+        modules = {"adapters", "cli", "config", "domain", "errors", "forms", "i18n", "message", "parsing", "ports", "render", "report",
                    "rubrics",
                    "serialization", "service", "sources", "testing"}
         assert sorted(tpbis.__all__) == tpbis.__all__
@@ -28,6 +28,22 @@ class TestVersion:
     def test_version_is_the_package_metadata(self) -> None:
         """The same text importlib.metadata reports, not a second hard-coded copy."""
         assert importlib.metadata.version("tpbis") == tpbis.__version__
+
+    def test_uninstalled_tree_has_a_placeholder_version(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without package metadata (a bare source tree), the version is 0+unknown instead of an error."""
+        import importlib
+
+        import tpbis._version
+
+        def missing(name: str) -> str:
+            raise importlib.metadata.PackageNotFoundError(name)
+
+        monkeypatch.setattr(importlib.metadata, "version", missing)
+        try:
+            assert "0+unknown" == importlib.reload(tpbis._version).__version__
+        finally:
+            monkeypatch.undo()
+            importlib.reload(tpbis._version)
 
     def test_other_missing_names_still_raise(self) -> None:
         """The module __getattr__ answers only __version__."""

@@ -315,7 +315,7 @@ class TestArgparse:
 
 
 class TestProblemMessage:
-    """A Problem holds a Message; the old text keywords still build one (transitional)."""
+    """A Problem holds a Message, rendered only at the edge."""
 
     def test_message_is_rendered_at_the_edge(self) -> None:
         """message_id, message_en and message(lang) render the one message."""
@@ -327,17 +327,25 @@ class TestProblemMessage:
             problem.message("en"), problem.message.render("en"), problem.message.render("id"),
         )
 
-    def test_old_keywords_become_a_literal(self) -> None:
-        """message_id=/message_en= give a literal message that renders the same texts."""
+    def test_text_keywords_are_gone(self) -> None:
+        """Ready texts (message_id=/message_en=) no longer build a problem: pass a Message."""
         from tpbis.domain.problems import Problem, Severity
 
-        problem = Problem(row=2, column="c", code="x", severity=Severity.WARNING, value="v",
-                          message_id="teks {a}", message_en="text {a}")
-        assert ("teks {a}", "text {a}", "literal") == (problem.message_id, problem.message_en, problem.message.key)
+        with pytest.raises(TypeError, match="message_id"):
+            Problem(row=2, column="c", code="x", severity=Severity.WARNING, value="v",  # type: ignore[call-arg]
+                    message_id="teks", message_en="text")
 
-    def test_both_or_neither_is_an_error(self) -> None:
-        """A problem needs exactly one way of saying what is wrong."""
+    def test_message_is_required(self) -> None:
+        """A problem needs a message saying what is wrong."""
         from tpbis.domain.problems import Problem, Severity
 
         with pytest.raises(TypeError, match="message"):
-            Problem(row=1, column="c", code="x", severity=Severity.ERROR, value="")
+            Problem(row=1, column="c", code="x", severity=Severity.ERROR, value="")  # type: ignore[call-arg]
+
+    def test_message_must_be_data(self) -> None:
+        """Ready text in place of a Message is refused."""
+        from tpbis.domain.problems import Problem, Severity
+
+        with pytest.raises(TypeError, match="message"):
+            Problem(row=1, column="c", code="x", severity=Severity.ERROR, value="",
+                    message="Judul kosong.")  # type: ignore[arg-type]

@@ -24,13 +24,13 @@ from tpbis.sources import load_inputs
 
 
 def __getattr__(name: str) -> str:
-    """``__version__`` from the installed package's metadata, read when first asked (as attrs does)."""
+    """``__version__`` (from :mod:`tpbis._version`), read when first asked: package metadata is slow to load."""
     if name != "__version__":
         msg = f"module 'tpbis' has no attribute {name!r}"
         raise AttributeError(msg)
-    from importlib.metadata import version
+    from tpbis._version import __version__
 
-    return version("tpbis")
+    return __version__
 
 
 __all__ = [

@@ -1,7 +1,86 @@
-"""The HTML report, kept importable here: it lives in :mod:`tpbis.render.report` (and :mod:`tpbis.render.html`)."""
+"""The HTML report of one period: its data built over the service (here), drawn by :mod:`tpbis.render.report`.
+
+:func:`build_report_data` parses and scores through :mod:`tpbis.service`, so it
+lives above the service layer; the rendering below it only draws what it is given.
+
+>>> import tpbis
+>>> from tpbis.report import build_report_data, render_report
+>>> inputs = tpbis.load_inputs("examples/kepri-2024.xlsx")  # doctest: +SKIP
+>>> data = build_report_data(inputs, tpbis.default_rubric(), tpbis.Period.parse("2024-09"))  # doctest: +SKIP
+>>> html = render_report(data, lang="en")  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from tpbis.render.report import ReportData, build_report_data, render_report, trend_periods
+from collections.abc import Iterable, Mapping
+
+from tpbis.domain.period import Period
+from tpbis.domain.problems import Problem
+from tpbis.domain.rubric import Rubric
+from tpbis.errors import SourceError
+from tpbis.parsing.mapping import Field, resolve_columns
+from tpbis.parsing.matching import LibraryMatcher
+from tpbis.parsing.table import cell_text
+from tpbis.render.report import (
+    ReportData,
+    awards_period,
+    previous_period,
+    render_report,
+    trend_periods,
+)
+from tpbis.service import Inputs, awards_for, score_inputs
 
 __all__ = ["ReportData", "build_report_data", "render_report", "trend_periods"]
+
+
+def _owners(
+    inputs: Inputs, problems: Iterable[Problem], columns: Mapping[str, str] | None
+) -> dict[tuple[str, int], str]:
+    """Which registered library each problem row of the responses names (rows naming none are left out)."""
+    table = inputs.responses
+    try:
+        column = resolve_columns(table.header, columns, tab=table.name)[Field.LIBRARY]
+    except (SourceError, KeyError):  # the parse already said so; nothing to attribute
+        return {}
+    matcher = LibraryMatcher(inputs.registry)
+    owners: dict[tuple[str, int], str] = {}
+    for problem in problems:
+        if problem.tab != table.name:
+            continue
+        index = problem.row - table.header_row - 1
+        if not 0 <= index < len(table.rows):
+            continue
+        cells = table.rows[index]
+        typed = cell_text(cells[column]) if column < len(cells) else ""
+        found = matcher.match(typed).library
+        if found is not None:
+            owners[(problem.tab, problem.row)] = found.id
+    return owners
+
+
+def build_report_data(
+    inputs: Inputs,
+    rubric: Rubric,
+    period: Period,
+    *,
+    columns: Mapping[str, str] | None = None,
+    day_first: bool = True,
+) -> ReportData:
+    """Parse once; score ``period``, each month of its year so far, the year to date and the period
+    before; evaluate the awards over the year to date; find which library each problem row names."""
+    months = trend_periods(period)
+    year = awards_period(period)
+    before = previous_period(period)
+    periods = [period, *months, year, *([before] if before is not None else [])]
+    report = score_inputs(inputs, rubric, periods, columns=columns, day_first=day_first)
+    run = report.runs[0]
+    trend = report.runs[1 : 1 + len(months)]
+    year_run = report.runs[1 + len(months)]
+    previous = report.runs[-1] if before is not None else None
+    if previous is not None and not any(r.activity_count for r in previous.results):
+        previous = None  # no data that far back: nothing to compare with
+    awards = awards_for(report, inputs, run=year_run)
+    return ReportData(
+        run=run, trend=trend, awards=awards, previous=previous,
+        owners=_owners(inputs, awards.problems, columns),
+    )

@@ -40,10 +40,10 @@ from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import REGISTRY_TAB, read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.parsing.table import Table
+from tpbis.ports import Commit, OutputTab, Workbook, WorkbookInfo
 from tpbis.rubrics import default_rubric
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
-from tpbis.service.workbook import Commit, OutputTab, Workbook, WorkbookInfo
 
 if TYPE_CHECKING:
     from tpbis.adapters.sheets import SheetsWorkbook

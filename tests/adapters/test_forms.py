@@ -29,6 +29,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.errors import AuthError, RemoteError, SourceError
 from tpbis.forms.record import FormRecord
 from tpbis.forms.schema import FormSchema, build_schema
+from tpbis.message import Message
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Table
@@ -103,8 +104,10 @@ def _submit_all(emulator: SheetsEmulator, record: FormRecord) -> list[str]:
 
 def _without_source(result: ParseResult) -> tuple[list[object], list[Problem]]:
     activities = [attrs.evolve(a, source=attrs.evolve(a.source, tab="", response_id=None)) for a in result.activities]
-    # A sheet holds dates as serial numbers, the Forms API as text: the raw value of a date problem differs.
-    problems = [attrs.evolve(p, tab="", response_id=None, value="" if p.code.startswith("date.") else p.value)
+    # A sheet holds dates as serial numbers, the Forms API as text: the raw value of a date problem
+    # differs (in the problem and in its message's parameters; the texts of date.* show the parsed date).
+    problems = [attrs.evolve(p, tab="", response_id=None, value="", message=Message(p.message.key, p.message.params, value=""))
+                if p.code.startswith("date.") else attrs.evolve(p, tab="", response_id=None)
                 for p in result.problems]
     return activities, problems
 

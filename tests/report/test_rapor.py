@@ -185,7 +185,7 @@ class TestPreviousPeriod:
 
     def test_no_earlier_data_is_said(self, example_data: ReportData) -> None:
         """A rapor for May 2021 says there is no earlier data (the example has none for April 2021)."""
-        from tpbis.render.report import build_report_data
+        from tpbis.report import build_report_data
         from tpbis.rubrics import default_rubric
         from tpbis.sources import load_inputs
 

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from tpbis.adapters._xlsx_read import REL_NS, Package, _local, _parse, rels_name
 from tpbis.domain.rubric import Color
-from tpbis.service.workbook import OutputTab, OutValue
+from tpbis.ports import OutputTab, OutValue
 
 __all__ = ["FILLS", "patch_package"]
 

@@ -9,7 +9,7 @@ import attrs
 
 from tpbis.domain.rubric import Color
 from tpbis.parsing.table import Cell, Table
-from tpbis.service.workbook import (
+from tpbis.ports import (
     LOCK_TAB,
     Commit,
     LockContended,

@@ -47,7 +47,7 @@ from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, SourceError
 from tpbis.parsing.table import Cell, Table
 from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
-from tpbis.service.workbook import (
+from tpbis.ports import (
     LOCK_TAB,
     STAGING_PREFIX,
     Commit,

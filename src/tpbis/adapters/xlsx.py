@@ -38,7 +38,7 @@ from tpbis.adapters._xlsx_read import (
 )
 from tpbis.errors import LockError, SourceError
 from tpbis.parsing.table import Table
-from tpbis.service.workbook import Commit, OutputTab, WorkbookInfo
+from tpbis.ports import Commit, OutputTab, WorkbookInfo
 
 __all__ = ["Limits", "XlsxWorkbook", "read_workbook"]
 

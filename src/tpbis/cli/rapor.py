@@ -14,7 +14,8 @@ from tpbis.errors import ConfigError, SourceError
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render.rapor import file_names, index_page, rapor_page, rapor_text
-from tpbis.render.report import build_report_data, default_advice, filter_report
+from tpbis.render.report import default_advice, filter_report
+from tpbis.report import build_report_data
 
 __all__ = ["register"]
 

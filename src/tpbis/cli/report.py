@@ -12,7 +12,8 @@ from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
 from tpbis.i18n import t
-from tpbis.render.report import build_report_data, default_advice, filter_report, render_report
+from tpbis.render.report import default_advice, filter_report, render_report
+from tpbis.report import build_report_data
 
 __all__ = ["register"]
 

@@ -20,7 +20,6 @@ import attrs
 from tpbis.domain.library import Library, LibraryKind, Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError
-from tpbis.i18n import both
 from tpbis.message import Message
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.matching import normalize_library_name
@@ -291,6 +290,11 @@ def _libraries(registry: Registry, regency: str | None) -> tuple[Library, ...]:
     return chosen
 
 
+def _both(message: Message) -> tuple[str, str]:
+    """``message`` in Indonesian and English: a form carries its texts in both languages."""
+    return message.render("id"), message.render("en")
+
+
 def build_schema(rubric: Rubric, registry: Registry, *, regency: str | None = None) -> FormSchema:
     """The reporting form for ``rubric`` and ``registry``.
 
@@ -307,7 +311,7 @@ def build_schema(rubric: Rubric, registry: Registry, *, regency: str | None = No
     choices = {Field.LIBRARY: library_choices(libraries, among=registry), Field.KIND: kinds}
     questions = []
     for field in FORM_FIELDS:
-        help_id, help_en = both(f"form.help.{field.value}", rubric=rubric.ref, max=MAX_PARTICIPANTS)
+        help_id, help_en = _both(Message(f"form.help.{field.value}", rubric=rubric.ref, max=MAX_PARTICIPANTS))
         questions.append(
             Question(
                 field=field,
@@ -321,10 +325,10 @@ def build_schema(rubric: Rubric, registry: Registry, *, regency: str | None = No
             )
         )
     if regency is None:
-        title_id, title_en = both("form.title")
+        title_id, title_en = _both(Message("form.title"))
     else:
-        title_id, title_en = both("form.title_regency", regency=regency)
-    description_id, description_en = both("form.description", rubric=rubric.ref)
+        title_id, title_en = _both(Message("form.title_regency", regency=regency))
+    description_id, description_en = _both(Message("form.description", rubric=rubric.ref))
     return FormSchema(
         title=title_id,
         title_en=title_en,

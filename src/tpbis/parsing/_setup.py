@@ -14,7 +14,7 @@ import pendulum
 from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
-from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing.mapping import Field, resolve_columns
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.table import Cell, Table, cell_text
@@ -39,11 +39,10 @@ class RowProblems:
 
     def add(self, code: str, severity: Severity, column: str, value: Cell, **params: object) -> None:
         raw = cell_text(value)
-        message_id, message_en = both(f"problem.{code}", value=raw, **params)
         self.problems.append(
             Problem(
                 row=self.row, column=column, code=code, severity=severity,
-                message_id=message_id, message_en=message_en, value=raw, tab=self.tab,
+                message=Message(f"problem.{code}", params, value=raw), value=raw, tab=self.tab,
                 response_id=self.response_id,
             )
         )

@@ -12,7 +12,7 @@ from typing import Final
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.problems import Severity
-from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing._columns import ActivityColumns
 from tpbis.parsing._setup import PROGRAM_START, RowProblems, Setup
 from tpbis.parsing.mapping import Field
@@ -33,10 +33,14 @@ from tpbis.parsing.values import (
 __all__ = ["excluded_row", "is_blank_row", "read_row", "rebuilder", "title_cells", "unreadable_row"]
 
 
-def _suggestion(names: Sequence[str]) -> tuple[str, str]:
+#: a hint that says nothing (no suggestion, no culprit cell)
+_NO_HINT: Final = Message.literal("")
+
+
+def _suggestion(names: Sequence[str]) -> Message:
     if not names:
-        return "", ""
-    return both("hint.suggestion", names=", ".join(f"'{n}'" for n in names))
+        return _NO_HINT
+    return Message("hint.suggestion", names=", ".join(f"'{n}'" for n in names))
 
 
 def excluded_row(setup: Setup, index: int, cells: Sequence[Cell]) -> RowProblems | None:
@@ -73,8 +77,7 @@ def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProble
     lib_value = cells[setup.i_lib]
     library = None
     if is_blank(lib_value):
-        row.add("library.unknown", Severity.ERROR, name_of[Field.LIBRARY], lib_value,
-                suggestion_id="", suggestion_en="")
+        row.add("library.unknown", Severity.ERROR, name_of[Field.LIBRARY], lib_value, suggestion=_NO_HINT)
     else:
         match = setup.matcher.match(str(lib_value))
         library = match.library
@@ -82,9 +85,8 @@ def read_row(setup: Setup, index: int, cells: Sequence[Cell]) -> tuple[RowProble
             row.add("library.ambiguous", Severity.ERROR, name_of[Field.LIBRARY], lib_value,
                     candidates=", ".join(lib.id for lib in match.ambiguous))
         elif library is None:
-            sid, sen = _suggestion(match.suggestions)
             row.add("library.unknown", Severity.ERROR, name_of[Field.LIBRARY], lib_value,
-                    suggestion_id=sid, suggestion_en=sen)
+                    suggestion=_suggestion(match.suggestions))
 
     tz = library.timezone if library is not None else sheet_timezone
     reported_on = None
@@ -227,14 +229,13 @@ def unreadable_row(setup: Setup, index: int, cells: Sequence[Cell], error: Excep
     row = RowProblems(table.name, table.row_number(index), table.row_ids[index] if table.row_ids else None)
     found = _culprit(setup, cells)
     if found is None:
-        column, value, where = "", "", ("", "")
+        column, value, where = "", "", _NO_HINT
     else:
         column, cell = found
         value = _shown(cell)
         quoted = value if len(value) <= _QUOTED else value[:_QUOTED] + "…"
-        where = both("hint.unreadable_cell", value=quoted, column=column)
-    row.add("row.unreadable", Severity.ERROR, column, value,
-            reason=type(error).__name__, where_id=where[0], where_en=where[1])
+        where = Message("hint.unreadable_cell", value=quoted, column=column)
+    row.add("row.unreadable", Severity.ERROR, column, value, reason=type(error).__name__, where=where)
     return row
 
 

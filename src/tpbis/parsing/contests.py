@@ -21,7 +21,7 @@ from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
-from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing.matching import LibraryMatcher
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.parsing.table import Cell, Table, cell_text
@@ -115,10 +115,10 @@ def read_contest_entries(
         row_problems: list[Problem] = []
 
         def add(code: str, severity: Severity, column: int, value: Cell, /, **params: object) -> None:
-            message_id, message_en = both(f"contest.problem.{code}", value=cell_text(value), **params)
             row_problems.append(Problem(  # noqa: B023 - called at once, inside this iteration
                 row=number, column=str(table.header[column]), code=f"contest.{code}", severity=severity,  # noqa: B023
-                message_id=message_id, message_en=message_en, value=cell_text(value), tab=table.name,
+                message=Message(f"contest.problem.{code}", params, value=cell_text(value)),
+                value=cell_text(value), tab=table.name,
             ))
 
         contest_cell = cells[columns["contest"]]

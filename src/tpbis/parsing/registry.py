@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
 from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
-from tpbis.i18n import both, t
+from tpbis.message import Message
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import is_blank, parse_whole_number
 
@@ -127,7 +127,7 @@ def read_registry(table: Table) -> Registry:
             "error.missing_columns", tab=table.name, missing=", ".join(missing), found=found
         )
     libraries: list[Library] = []
-    errors: list[tuple[str, str]] = []
+    errors: list[Message] = []
     seen: dict[str, int] = {}
     for index, cells in enumerate(table.rows):
         if all(is_blank(c) for c in cells):
@@ -139,20 +139,29 @@ def read_registry(table: Table) -> Registry:
             if library.id in seen:
                 raise _RowError("registry.duplicate_id", id=library.id, row=seen[library.id])
         except _RowError as exc:
-            reason_id, reason_en = both(exc.key, **exc.params)
-            errors.append((
-                t("error.registry_row", "id", source=table.name, row=number, reason=reason_id),
-                t("error.registry_row", "en", source=table.name, row=number, reason=reason_en),
-            ))
+            errors.append(Message("error.registry_row", source=table.name, row=number,
+                                  reason=Message(exc.key, exc.params)))
             continue
         except ValueError as exc:  # the Library's own checks (id pattern, cohort, ...)
-            errors.append(both("error.registry_row", source=table.name, row=number, reason=str(exc)))
+            errors.append(Message("error.registry_row", source=table.name, row=number, reason=str(exc)))
             continue
         seen[library.id] = number
         libraries.append(library)
     if errors:
-        raise SourceError("\n".join(e[0] for e in errors), "\n".join(e[1] for e in errors))
+        raise SourceError(_lines(errors))
     return Registry.of(libraries)
+
+
+def _lines(messages: Sequence[Message]) -> Message:
+    """One message of ``messages`` on lines of their own.
+
+    Halved rather than chained, so a registry with thousands of bad rows nests
+    only as deep as the logarithm of their number when it is rendered.
+    """
+    if len(messages) == 1:
+        return messages[0]
+    half = len(messages) // 2
+    return Message("error.lines", first=_lines(messages[:half]), rest=_lines(messages[half:]))
 
 
 def _cell(cells: Sequence[Cell], index: int) -> Cell:

@@ -9,7 +9,7 @@ Pure: values in, text out. The ``tpbis rapor`` command writes the files, named
 by :func:`file_names` (safe on every file system, unique, never a path).
 
 >>> import tpbis
->>> from tpbis.render.report import build_report_data
+>>> from tpbis.report import build_report_data
 >>> from tpbis.render.rapor import rapor_page, rapor_text
 >>> data = build_report_data(tpbis.load_inputs("examples/kepri-2024.xlsx"),
 ...                          tpbis.default_rubric(), tpbis.Period.parse("2024-09"))  # doctest: +SKIP
@@ -167,7 +167,7 @@ def _document(title: str, body: str, lang: str, version: str) -> str:
 
 
 def _version() -> str:
-    from tpbis import __version__  # late: tpbis/__init__ may import this package
+    from tpbis._version import __version__  # late: package metadata is slow to load
 
     return __version__
 

@@ -7,7 +7,7 @@ drawn here in Python. It reads well on a phone (the charts scale with their
 ``viewBox``) and prints in a few A4 pages (``@media print``).
 
 >>> import tpbis
->>> from tpbis.render.report import build_report_data, render_report
+>>> from tpbis.report import build_report_data, render_report
 >>> inputs = tpbis.load_inputs("examples/kepri-2024.xlsx")  # doctest: +SKIP
 >>> data = build_report_data(inputs, tpbis.default_rubric(), tpbis.Period.parse("2024-09"))  # doctest: +SKIP
 >>> html = render_report(data, lang="en")  # doctest: +SKIP
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -25,21 +26,18 @@ from tpbis.domain.awards import CategoryResult, ContestResult
 from tpbis.domain.kpi import KpiRun, LibraryResult, gap_advice
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.problems import Problem
-from tpbis.domain.rubric import Rubric
 from tpbis.domain.text import normalize_label as normalize_text
-from tpbis.errors import ConfigError, SourceError
+from tpbis.errors import ConfigError
 from tpbis.message import Message
-from tpbis.parsing.mapping import Field, resolve_columns
-from tpbis.parsing.matching import LibraryMatcher
-from tpbis.parsing.table import cell_text
 from tpbis.render.html import Advice, page
-from tpbis.service import AwardsReport, Inputs, awards_for, score_inputs
+
+if TYPE_CHECKING:  # the data type only: the report is built above the service (tpbis.report)
+    from tpbis.service import AwardsReport
 
 __all__ = [
     "Advice",
     "ReportData",
     "awards_period",
-    "build_report_data",
     "default_advice",
     "display_names",
     "filter_report",
@@ -137,59 +135,6 @@ def previous_period(period: Period) -> Period | None:
     return Period.range(first, start.subtract(days=1))
 
 
-def _owners(
-    inputs: Inputs, problems: Iterable[Problem], columns: Mapping[str, str] | None
-) -> dict[tuple[str, int], str]:
-    """Which registered library each problem row of the responses names (rows naming none are left out)."""
-    table = inputs.responses
-    try:
-        column = resolve_columns(table.header, columns, tab=table.name)[Field.LIBRARY]
-    except (SourceError, KeyError):  # the parse already said so; nothing to attribute
-        return {}
-    matcher = LibraryMatcher(inputs.registry)
-    owners: dict[tuple[str, int], str] = {}
-    for problem in problems:
-        if problem.tab != table.name:
-            continue
-        index = problem.row - table.header_row - 1
-        if not 0 <= index < len(table.rows):
-            continue
-        cells = table.rows[index]
-        typed = cell_text(cells[column]) if column < len(cells) else ""
-        found = matcher.match(typed).library
-        if found is not None:
-            owners[(problem.tab, problem.row)] = found.id
-    return owners
-
-
-def build_report_data(
-    inputs: Inputs,
-    rubric: Rubric,
-    period: Period,
-    *,
-    columns: Mapping[str, str] | None = None,
-    day_first: bool = True,
-) -> ReportData:
-    """Parse once; score ``period``, each month of its year so far, the year to date and the period
-    before; evaluate the awards over the year to date; find which library each problem row names."""
-    months = trend_periods(period)
-    year = awards_period(period)
-    before = previous_period(period)
-    periods = [period, *months, year, *([before] if before is not None else [])]
-    report = score_inputs(inputs, rubric, periods, columns=columns, day_first=day_first)
-    run = report.runs[0]
-    trend = report.runs[1 : 1 + len(months)]
-    year_run = report.runs[1 + len(months)]
-    previous = report.runs[-1] if before is not None else None
-    if previous is not None and not any(r.activity_count for r in previous.results):
-        previous = None  # no data that far back: nothing to compare with
-    awards = awards_for(report, inputs, run=year_run)
-    return ReportData(
-        run=run, trend=trend, awards=awards, previous=previous,
-        owners=_owners(inputs, awards.problems, columns),
-    )
-
-
 def regencies(results: Iterable[LibraryResult]) -> list[str]:
     """The kabupaten/kota names of ``results``, in first-seen order."""
     return list(dict.fromkeys(r.library.regency for r in results if r.library.regency))
@@ -277,7 +222,7 @@ def render_report(
         cards: also show a card per library with every indicator (the default is a compact table).
         advice: what each library should do next, shown on its card.
     """
-    from tpbis import __version__  # late: tpbis/__init__ may import this package
+    from tpbis._version import __version__  # late: package metadata is slow to load
 
     counts = data.awards.counts
     summary = Message.plural(

@@ -9,11 +9,11 @@ from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
 from tpbis.message import Message
+from tpbis.ports import OutputTab, OutValue
 from tpbis.render import awards_rows, kpi_rows, number
 from tpbis.render.rows import joined
 from tpbis.service.score import AwardsReport
 from tpbis.service.state import SyncState, state_cells
-from tpbis.service.workbook import OutputTab, OutValue
 
 __all__ = [
     "STATE_TAB",

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 import attrs
 import pendulum
 
-from tpbis import __version__
+from tpbis._version import __version__
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
@@ -47,6 +47,15 @@ from tpbis.errors import LockError, SourceError, TpbisError
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import read_registry
 from tpbis.parsing.table import Table
+from tpbis.ports import (
+    LOCK_TAB,
+    STAGING_PREFIX,
+    Commit,
+    LockContended,
+    OutputTab,
+    Workbook,
+    WorkbookInfo,
+)
 from tpbis.service.options import ReadOptions
 from tpbis.service.outputs import (
     STATE_TAB,
@@ -74,15 +83,6 @@ from tpbis.service.state import (
     lock_cells,
     read_lock,
     read_state,
-)
-from tpbis.service.workbook import (
-    LOCK_TAB,
-    STAGING_PREFIX,
-    Commit,
-    LockContended,
-    OutputTab,
-    Workbook,
-    WorkbookInfo,
 )
 
 __all__ = [

@@ -24,7 +24,7 @@ from tpbis.parsing.table import Cell, Table
 if TYPE_CHECKING:
     import requests
 
-    from tpbis.service.workbook import Commit, OutputTab, Workbook, WorkbookInfo
+    from tpbis.ports import Commit, OutputTab, Workbook, WorkbookInfo
 
 __all__ = ["FormRead", "FormResponsesWorkbook", "read_form", "read_form_responses", "responses_table"]
 
