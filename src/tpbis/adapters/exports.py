@@ -79,6 +79,7 @@ from pathlib import Path
 import attrs
 
 from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
+from tpbis.adapters.sources import SourceKind
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
 from tpbis.forms.schema import FORM_FIELDS
@@ -413,20 +414,32 @@ def _is_xlsx(path: Path) -> bool:
 
 
 def open_export(
-    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None, day_first: bool = True
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    day_first: bool = True,
+    kind: SourceKind | None = None,
 ) -> Export:
     """Read a KoBoToolbox or ODK Central export: ``.xlsx``, ``.csv`` (any delimiter and encoding
     :func:`~tpbis.adapters.csvfile.read_csv_table` detects) or an ODK Central ``.csv.zip``.
 
-    The format is told from the content, not the file name. ``day_first`` is how a submission time
+    The format is told from the content, not the file name, unless ``kind`` (one of the export
+    kinds, as ``--source-kind`` forces it) says it. ``day_first`` is how a submission time
     re-saved by Excel (``02/09/2024 22:30``) reads, as the parser's setting.
 
     Raises:
-        SourceError: the file is missing or unreadable, or lacks a column the parser requires.
+        SourceError: the file is missing or unreadable (or not of the forced kind), or lacks a
+            column the parser requires.
     """
     path = Path(path)
-    if _is_zip(path):
-        source = _xlsx_sheet(path) if _is_xlsx(path) else _zip_main_csv(path, encoding, delimiter)
+    if kind is None or not kind.is_export:
+        zipped = _is_zip(path)
+        kind = (SourceKind.KOBO_XLSX if _is_xlsx(path) else SourceKind.ODK_ZIP) if zipped else SourceKind.KOBO_CSV
+    if kind is SourceKind.KOBO_XLSX:
+        source = _xlsx_sheet(path)
+    elif kind is SourceKind.ODK_ZIP:
+        source = _zip_main_csv(path, encoding, delimiter)
     else:
         source = read_csv_table(path, encoding=encoding, delimiter=delimiter)
     return export_table(source, path=str(path), day_first=day_first)
