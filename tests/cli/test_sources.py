@@ -228,6 +228,30 @@ class TestExports:
         assert ((1, 0), []) == (
             (document["counts"]["accepted"], document["counts"]["rejected"]), document["problems"])
 
+    def test_problems_listing_names_the_submission(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path
+    ) -> None:
+        """--problems shows the submission id next to the row, and the file's own column and value."""
+        code, out, _ = run(capsys, "score", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--period", "2024-09", "--problems", "--lang", "en")
+        lines = out.splitlines()
+        header = next(line for line in lines if line.startswith("Row |"))
+        line = next(line for line in lines if "submission.excluded" in line)
+        assert (0, ["Row", "Submission ID", "Column"]) == (code, header.split(" | ")[:3])
+        assert ["4", "3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03", "_validation_status"] == line.split(" | ")[:3]
+        assert line.endswith("| Not Approved")
+
+    def test_report_names_the_submission(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path, tmp_path: Path
+    ) -> None:
+        """The HTML report's problem list has the submission id."""
+        out = tmp_path / "laporan.html"
+        code, _, err = run(capsys, "report", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--period", "2024-09", "-o", out)
+        html = out.read_text(encoding="utf-8")
+        assert (0, "", True, True) == (
+            code, err, ">ID kiriman</th>" in html, ">3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03</td>" in html)
+
     def test_export_without_registry(self, capsys: pytest.CaptureFixture[str]) -> None:
         """An export has no registry tab: exit 2 and a message that says to use --registry."""
         code, _, err = run(capsys, "score", EXPORTS_DIR / "odk_central.csv", "--period", "2024-09")
@@ -410,6 +434,19 @@ class TestSyncSources:
         assert (0, "") == (code, err)
         assert {"rows": 3, "accepted": 2, "rejected": 0, "duplicates": 0, "blank": 0} == json.loads(out)["counts"]
         assert {"Catatan", "Skor KPI"} <= set(read_workbook(book))
+
+    def test_problems_tab_names_the_submission(self, capsys: pytest.CaptureFixture[str], registry_csv: Path,
+                                               tmp_path: Path) -> None:
+        """'Masalah Data' gives the submission id next to the row, and the export's own column and value."""
+        book = tmp_path / "hasil.xlsx"
+        openpyxl.Workbook().save(book)
+        code, _, err = run(capsys, "sync", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--output", book, "--period", "2024-09")
+        assert (0, "") == (code, err)
+        tab = read_workbook(book)["Masalah Data"]
+        assert ("Baris", "ID kiriman", "Kolom") == tab.header[1:4]
+        assert [(4, "3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03", "_validation_status", "Not Approved")] == [
+            (row[1], row[2], row[3], row[-1]) for row in tab.rows]
 
     def test_export_without_output(self, capsys: pytest.CaptureFixture[str], registry_csv: Path) -> None:
         """An export has nowhere to write: exit 2 and a message naming --output."""
