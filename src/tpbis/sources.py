@@ -268,7 +268,8 @@ def open_source(
         else:
             from tpbis.adapters.exports import open_export
 
-            export = open_export(Path(source), encoding=options.encoding, delimiter=options.delimiter)
+            export = open_export(Path(source), encoding=options.encoding, delimiter=options.delimiter,
+                                 day_first=read.day_first, kind=kind)
             responses = export.table
             id_column, stamp_column = export.submission_id_column, export.timestamp_column
         inputs = Inputs(
@@ -411,7 +412,8 @@ def open_sync_workbook(
         else:
             from tpbis.adapters.exports import open_export
 
-            table = open_export(Path(source), encoding=options.encoding, delimiter=options.delimiter).table
+            table = open_export(Path(source), encoding=options.encoding, delimiter=options.delimiter,
+                                day_first=read.day_first, kind=kind).table
         overlay[table.name] = table
         read = attrs.evolve(read, responses_tab=table.name)
     if responses is not None:

@@ -114,10 +114,12 @@ class TestFixtures:
         ("odk_central.csv.zip", ["approved", "", "rejected"]),
     ])
     def test_review_state_in_odk_words(self, name: str, states: list[str]) -> None:
-        """KoBo's validation status and ODK's review state land in one ReviewState column, in ODK's words."""
+        """KoBo's validation status and ODK's review state land in one ReviewState column, in ODK's words
+        through review_state (the column keeps the file's own words, which problems quote)."""
         export = open_export(FIXTURES / name)
         column = export.table.header.index(REVIEW_STATE_COLUMN)
-        assert (REVIEW_STATE_COLUMN, states) == (export.review_column, [row[column] for row in export.table.rows])
+        assert (REVIEW_STATE_COLUMN, states) == (
+            export.review_column, [review_state(row[column]) for row in export.table.rows])
 
     @pytest.mark.parametrize(("name", "source", "stamp"), [
         ("kobo_xml_groups.csv", ExportSource.KOBO, "end"),
@@ -284,3 +286,114 @@ class TestReviewState:
     def test_words(self, value: str | None, expected: str) -> None:
         """KoBo ids and labels map; ODK words pass; blanks stay blank; unknown words are kept."""
         assert expected == review_state(value)
+
+
+PARSED = ["library", "date", "title", "kind", "participants_male", "participants_female", "publication_urls"]
+
+
+class TestExcelResave:
+    """A KoBo CSV re-saved by Excel keeps its UTC submission time UTC (hostile test F1)."""
+
+    def test_day_first_submission_time_is_utc(self, tmp_path: Path, registry: Registry, rubric: Rubric) -> None:
+        """'02/09/2024 22:30' (Excel's rewrite of 2024-09-02T22:30:00 UTC) is 05:30 WIB on 3 Sep: not date.future."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", *PARSED, "_uuid"],
+                      [["02/09/2024 22:30", "desa-a", "03/09/2024", "Pelatihan menjahit", "pelatihan", "3", "12", "",
+                        "u1"]], delimiter=";")
+        export = open_export(path)
+        result = parse_responses(export.table, registry, rubric, sheet_timezone="Asia/Jakarta")
+        assert dt.datetime(2024, 9, 2, 22, 30, tzinfo=dt.UTC) == export.table.rows[0][0]
+        assert ([], [pendulum.date(2024, 9, 3)]) == (
+            [p.code for p in result.problems], [a.reported_on for a in result.activities])
+
+    def test_month_first_when_told(self, tmp_path: Path) -> None:
+        """With day_first=False the same text reads month first, as the parser would."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", *NAMES], [["09/02/2024 22:30", *ROW[1:]]])
+        assert dt.datetime(2024, 9, 2, 22, 30, tzinfo=dt.UTC) == open_export(path, day_first=False).table.rows[0][0]
+
+    def test_device_wall_time_left_to_the_parser(self, tmp_path: Path) -> None:
+        """An Excel-rewritten 'end' (a device's wall time, offset lost) stays text for the parser to zone."""
+        path = _write(tmp_path / "k.csv", ["end", *NAMES], [["03/09/2024 05:29", *ROW[1:]]])
+        assert "03/09/2024 05:29" == open_export(path).table.rows[0][0]
+
+
+class TestRepeatColumns:
+    """A same-named field in a repeat or another group never silently feeds the report (F12)."""
+
+    def test_repeat_column_before_the_main_one_is_ignored(self, tmp_path: Path) -> None:
+        """rpt[1]/date and rpt[1]/title placed first: the report's own date and title are read."""
+        path = _write(tmp_path / "k.csv", ["rpt[1]/title", "rpt[1]/date", "_submission_time", *NAMES],
+                      [["sub judul", "2020-01-01", *ROW]])
+        export = open_export(path)
+        assert ({Field.DATE: "date", Field.TITLE: "title"}, ["2024-09-03", "Pelatihan menjahit"]) == (
+            {f: export.columns[f] for f in (Field.DATE, Field.TITLE)}, list(export.table.rows[0][2:4]))
+
+    def test_top_level_wins_over_a_group(self, tmp_path: Path) -> None:
+        """A bare 'date' is the report's; 'lain/date' (another group's field) is not taken."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", "lain/date", *NAMES], [[ROW[0], "2020-01-01", *ROW[1:]]])
+        assert "date" == open_export(path).columns[Field.DATE]
+
+    def test_two_groups_are_ambiguous(self, tmp_path: Path) -> None:
+        """Two grouped columns for one field and no top-level one: one error naming both columns."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", "a/date", "b/date", "library", "title", "kind"],
+                      [["2024-09-02T22:30:00", "2024-09-03", "2024-09-04", "desa-a", "T", "pelatihan"]])
+        with pytest.raises(SourceError, match=r"'date'.*'a/date', 'b/date'"):
+            open_export(path)
+
+    def test_only_a_repeat_column_is_missing(self, tmp_path: Path) -> None:
+        """A field found only inside a repeat is reported missing, not read from the repeat."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", "library", "rpt[1]/date", "title", "kind"],
+                      [["2024-09-02T22:30:00", "desa-a", "2020-01-01", "T", "pelatihan"]])
+        with pytest.raises(SourceError, match=r"no column date|kolom date"):
+            open_export(path)
+
+
+class TestStatusObject:
+    """KoBo's validation status written as an object (API / XLS downloads) is understood (F14)."""
+
+    @pytest.mark.parametrize(("value", "expected"), [
+        ('{"timestamp": 1725600000, "uid": "validation_status_not_approved", "by_whom": "admin", '
+         '"label": "Not approved"}', "rejected"),
+        ("{'timestamp': 1725600000, 'uid': 'validation_status_approved', 'by_whom': 'admin', 'label': 'Approved'}",
+         "approved"),
+        ('{"uid": "validation_status_on_hold"}', "hasIssues"),
+        ("{}", ""),
+        ("{not a status", "{not a status"),
+    ])
+    def test_words(self, value: str, expected: str) -> None:
+        """JSON or a Python dict's text: the label, else the uid, in ODK's words; other braces stay as written."""
+        assert expected == review_state(value)
+
+    def test_rejected_object_is_excluded(self, tmp_path: Path, registry: Registry, rubric: Rubric) -> None:
+        """A row whose status object says not approved is excluded, and the problem quotes its label."""
+        status = ('{"timestamp": 1725600000, "uid": "validation_status_not_approved", "by_whom": "admin", '
+                  '"label": "Not approved"}')
+        path = _write(tmp_path / "k.csv", ["_submission_time", *PARSED, "_uuid", "_validation_status"],
+                      [["2024-09-02T22:30:00", "desa-a", "2024-09-03", "T", "pelatihan", "1", "1", "", "u1", status]])
+        result = parse_responses(read_export(path), registry, rubric)
+        assert (1, [("submission.excluded", "_validation_status", "Not approved")]) == (
+            result.counts.excluded, [(p.code, p.column, p.value) for p in result.problems])
+
+
+class TestProblemsNameTheFile:
+    """Problems of an export name the file's own column and value, and the submission id (F15)."""
+
+    def test_excluded_names_validation_status(self, registry: Registry, rubric: Rubric) -> None:
+        """KoBo's rejected row: column '_validation_status', value 'Not Approved', its _uuid."""
+        result = parse_responses(read_export(FIXTURES / "kobo_xml_groups.csv"), registry, rubric)
+        assert [("submission.excluded", "_validation_status", "Not Approved", UUIDS[2])] == [
+            (p.code, p.column, p.value, p.response_id) for p in result.problems]
+
+    def test_field_problem_names_the_grouped_header(self, tmp_path: Path, registry: Registry, rubric: Rubric) -> None:
+        """A bad date under 'laporan/date' is reported at 'laporan/date', not 'Tanggal Kegiatan'."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", *(f"laporan/{n}" for n in PARSED), "_uuid"],
+                      [["2024-09-02T22:30:00", "desa-a", "kemarin", "T", "pelatihan", "1", "1", "", "u1"]])
+        result = parse_responses(read_export(path), registry, rubric)
+        assert [("date.invalid", "laporan/date", "kemarin", "u1")] == [
+            (p.code, p.column, p.value, p.response_id) for p in result.problems]
+
+    def test_timestamp_problem_names_the_stamp_column(self, tmp_path: Path, registry: Registry, rubric: Rubric) -> None:
+        """An unreadable submission time is reported at '_submission_time'."""
+        path = _write(tmp_path / "k.csv", ["_submission_time", *PARSED],
+                      [["kemarin", "desa-a", "2024-09-03", "T", "pelatihan", "1", "1", ""]])
+        result = parse_responses(read_export(path), registry, rubric)
+        assert [("_submission_time", "kemarin")] == [(p.column, p.value) for p in result.problems]

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKBOOK = ROOT / "examples" / "kepri-2024.xlsx"
 EXPORTS_DIR = ROOT / "tests" / "adapters" / "exports"
 EXPORTS = ["kobo_xml_groups.csv", "kobo_labels.xlsx", "odk_central.csv", "odk_central.csv.zip"]
+UUID_1 = "3f1c1d2e-0001-4c1b-9a55-0a1b2c3d4e01"
 REGISTRY_CSV = """id,nama,jenis,provinsi,kabupaten_kota
 desa-a,Perpustakaan Desa Alang,desa,Kepulauan Riau,Kabupaten Bintan
 desa-b,Perpustakaan Desa Busung,desa,Kepulauan Riau,Kabupaten Bintan
@@ -199,6 +200,58 @@ class TestExports:
         counts = score_json(capsys, path, "--registry", registry_csv)["counts"]
         assert (4, 2, 1) == (counts["rows"], counts["accepted"], counts["duplicates"])
 
+    def test_edited_instance_is_a_duplicate(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path, tmp_path: Path
+    ) -> None:
+        """The same instance id again with an edited title counts once; the problem names the id."""
+        lines = (EXPORTS_DIR / "odk_central.csv").read_text(encoding="utf-8").splitlines()
+        edited = lines[1].replace("Pelatihan menjahit", "Pelatihan menjahit (revisi)")
+        assert edited != lines[1]
+        path = tmp_path / "disunting.csv"
+        path.write_text("\n".join([*lines, edited]) + "\n", encoding="utf-8")
+        document = score_json(capsys, path, "--registry", registry_csv)
+        duplicates = [p for p in document["problems"] if p["code"] == "activity.duplicate"]
+        assert ((4, 2, 1), [f"uuid:{UUID_1}"]) == (
+            (document["counts"]["rows"], document["counts"]["accepted"], document["counts"]["duplicates"]),
+            [p["response_id"] for p in duplicates])
+        assert f"uuid:{UUID_1}" in duplicates[0]["message_en"]
+
+    def test_excel_resaved_kobo_csv(self, capsys: pytest.CaptureFixture[str], registry_csv: Path, tmp_path: Path) -> None:
+        """A KoBo CSV whose _submission_time Excel rewrote as '02/09/2024 22:30' (UTC) scores the 05:30 WIB report."""
+        header = ["library", "date", "title", "kind", "participants_male", "participants_female", "publication_urls",
+                  "_uuid", "_submission_time", "_validation_status"]
+        row = ["desa-a", "03/09/2024", "Pelatihan menjahit", "pelatihan", "3", "12", "", "u1", "02/09/2024 22:30",
+               "Approved"]
+        path = tmp_path / "excel.csv"
+        path.write_bytes((";".join(header) + "\r\n" + ";".join(row) + "\r\n").encode("cp1252"))
+        document = score_json(capsys, path, "--registry", registry_csv)
+        assert ((1, 0), []) == (
+            (document["counts"]["accepted"], document["counts"]["rejected"]), document["problems"])
+
+    def test_problems_listing_names_the_submission(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path
+    ) -> None:
+        """--problems shows the submission id next to the row, and the file's own column and value."""
+        code, out, _ = run(capsys, "score", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--period", "2024-09", "--problems", "--lang", "en")
+        lines = out.splitlines()
+        header = next(line for line in lines if line.startswith("Row |"))
+        line = next(line for line in lines if "submission.excluded" in line)
+        assert (0, ["Row", "Submission ID", "Column"]) == (code, header.split(" | ")[:3])
+        assert ["4", "3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03", "_validation_status"] == line.split(" | ")[:3]
+        assert line.endswith("| Not Approved")
+
+    def test_report_names_the_submission(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path, tmp_path: Path
+    ) -> None:
+        """The HTML report's problem list has the submission id."""
+        out = tmp_path / "laporan.html"
+        code, _, err = run(capsys, "report", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--period", "2024-09", "-o", out)
+        html = out.read_text(encoding="utf-8")
+        assert (0, "", True, True) == (
+            code, err, ">ID kiriman</th>" in html, ">3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03</td>" in html)
+
     def test_export_without_registry(self, capsys: pytest.CaptureFixture[str]) -> None:
         """An export has no registry tab: exit 2 and a message that says to use --registry."""
         code, _, err = run(capsys, "score", EXPORTS_DIR / "odk_central.csv", "--period", "2024-09")
@@ -266,6 +319,20 @@ class TestSourceKind:
         path.write_bytes((EXPORTS_DIR / "odk_central.csv").read_bytes())
         expected = score_json(capsys, EXPORTS_DIR / "odk_central.csv", "--registry", registry_csv)["results"]
         assert expected == score_json(capsys, path, "--registry", registry_csv, "--source-kind", "odk_csv")["results"]
+
+    def test_forced_zip_on_a_plain_csv_is_refused(self, capsys: pytest.CaptureFixture[str], registry_csv: Path) -> None:
+        """'odk_zip' forced on an ODK CSV is honoured, not re-detected: the file is no zip, exit 2 naming it."""
+        code, _, err = run(capsys, "score", EXPORTS_DIR / "odk_central.csv", "--registry", registry_csv,
+                           "--period", "2024-09", "--source-kind", "odk_zip")
+        assert (2, 1, True) == (code, len(err.splitlines()), "odk_central.csv" in err)
+
+    def test_forced_csv_export_kind_on_a_zip_is_refused(
+        self, capsys: pytest.CaptureFixture[str], registry_csv: Path
+    ) -> None:
+        """'kobo_csv' forced on an ODK zip reads it as a CSV, which it is not: exit 2, not a silent zip read."""
+        code, _, err = run(capsys, "score", EXPORTS_DIR / "odk_central.csv.zip", "--registry", registry_csv,
+                           "--period", "2024-09", "--source-kind", "kobo_csv")
+        assert (2, 1) == (code, len(err.splitlines()))
 
     def test_unknown_kind(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A kind that does not exist is an argument error (exit 2) listing the choices."""
@@ -367,6 +434,19 @@ class TestSyncSources:
         assert (0, "") == (code, err)
         assert {"rows": 3, "accepted": 2, "rejected": 0, "duplicates": 0, "blank": 0} == json.loads(out)["counts"]
         assert {"Catatan", "Skor KPI"} <= set(read_workbook(book))
+
+    def test_problems_tab_names_the_submission(self, capsys: pytest.CaptureFixture[str], registry_csv: Path,
+                                               tmp_path: Path) -> None:
+        """'Masalah Data' gives the submission id next to the row, and the export's own column and value."""
+        book = tmp_path / "hasil.xlsx"
+        openpyxl.Workbook().save(book)
+        code, _, err = run(capsys, "sync", EXPORTS_DIR / "kobo_xml_groups.csv", "--registry", registry_csv,
+                           "--output", book, "--period", "2024-09")
+        assert (0, "") == (code, err)
+        tab = read_workbook(book)["Masalah Data"]
+        assert ("Baris", "ID kiriman", "Kolom") == tab.header[1:4]
+        assert [(4, "3f1c1d2e-0003-4c1b-9a55-0a1b2c3d4e03", "_validation_status", "Not Approved")] == [
+            (row[1], row[2], row[3], row[-1]) for row in tab.rows]
 
     def test_export_without_output(self, capsys: pytest.CaptureFixture[str], registry_csv: Path) -> None:
         """An export has nowhere to write: exit 2 and a message naming --output."""

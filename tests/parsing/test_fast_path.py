@@ -16,7 +16,7 @@ from tpbis.parsing._columns import Activities
 from tpbis.parsing._fast import normalize_titles
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
-from tpbis.parsing.table import Cell
+from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import normalize_text
 from tpbis.rubrics import default_rubric
 from tpbis.testing.builders import make_library, make_registry, responses_table
@@ -150,6 +150,21 @@ class TestFastPathAgrees:
         a, b = general.activities.columns, fast.activities.columns
         for name in ("library", "kind", "day", "male", "female", "delay", "row", "url", "more_urls"):
             assert getattr(a, name) == getattr(b, name), name
+
+    @settings(max_examples=100)
+    @given(rows, st.sampled_from(ZONES), st.lists(st.sampled_from(["", "k1", "k2", "k3"]), min_size=25, max_size=25))
+    def test_same_result_with_submission_ids(self, data: list[dict[Field, object]], zone: str, ids: list[str]) -> None:
+        """With submission ids (some repeated, some blank) both gears find the same duplicates."""
+        data = [{field: "" if value is None else str(value) for field, value in row.items()} for row in data]
+        plain = responses_table(data)  # type: ignore[arg-type]
+        table = Table(name=plain.name, header=plain.header, rows=plain.rows, row_ids=ids[:len(data)])
+        fast = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone=zone)
+        with mock.patch.object(rows_module, "_FAST_PATH", False):
+            general = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone=zone)
+        assert (general.counts, general.problems) == (fast.counts, fast.problems)
+        assert tuple(general.activities) == tuple(fast.activities)
+        counts = fast.counts
+        assert counts.rows == counts.accepted + counts.rejected + counts.duplicates + counts.blank + counts.excluded
 
     @given(rows, st.sampled_from(["2024", "2024-09", "2024-01-01..2024-09-25", "2018"]))
     def test_columns_tally_like_activities(self, data: list[dict[Field, object]], text: str) -> None:

@@ -251,6 +251,62 @@ class TestDuplicates:
         assert parse(good(), good(kind="Pelatihan TIK")).counts.accepted == 2
 
 
+def with_ids(*ids: str, rows: tuple[dict[Field, object], ...]) -> Table:
+    """These rows as a table whose rows carry these submission ids (an export's instance ids)."""
+    table = responses_table(rows)
+    return Table(name=table.name, header=table.header, rows=table.rows, row_ids=list(ids))
+
+
+class TestDuplicateSubmissionIds:
+    """A later row with the submission id of an earlier accepted row is its duplicate, edited or not (F3)."""
+
+    def test_edited_resend_is_duplicate(self) -> None:
+        """The same id with another title: row 3 is a duplicate of row 2, and the message names the id."""
+        table = with_ids("uuid:aaaa-0001", "uuid:aaaa-0001",
+                         rows=(good(), good(title="Pelatihan menganyam rotan (revisi)")))
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert ([(3, "activity.duplicate")], (1, 1), [2]) == (
+            codes(result), (result.counts.accepted, result.counts.duplicates),
+            [a.source.row for a in result.activities])
+        problem = result.problems[0]
+        assert ("Nama Kegiatan", "Pelatihan menganyam rotan (revisi)", "uuid:aaaa-0001") == (
+            problem.column, problem.value, problem.response_id)
+        assert "Duplicate of row 2 (the same submission id: uuid:aaaa-0001); counted once." == problem.message_en
+
+    def test_first_in_sheet_is_kept_even_if_reported_later(self) -> None:
+        """Unlike content duplicates, the id's first accepted row stays the original whatever the times."""
+        table = with_ids("k1", "k1", rows=(good(reported_at="22/09/2024 08:00:00", title="A"),
+                                           good(reported_at="21/09/2024 08:00:00", title="B")))
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert ([(3, "activity.duplicate")], ["A"]) == (codes(result), [a.title for a in result.activities])
+
+    def test_rejected_first_row_is_not_an_original(self) -> None:
+        """A row with errors is not accepted, so the corrected re-send with its id counts."""
+        table = with_ids("k1", "k1", rows=(good(participants_male="x"), good()))
+        result = parse_responses(table, REGISTRY, default_rubric())
+        assert ([(2, "participants.invalid")], 1) == (codes(result), result.counts.accepted)
+
+    def test_blank_ids_never_match(self) -> None:
+        """Rows without an id are told apart by their content only."""
+        table = with_ids("", "", rows=(good(title="A"), good(title="B")))
+        assert 2 == parse_responses(table, REGISTRY, default_rubric()).counts.accepted
+
+    def test_id_and_content_duplicates_count_once_each(self) -> None:
+        """Row 3 repeats row 2's id, row 4 repeats row 2's content under its own id: two duplicates, one kept."""
+        table = with_ids("k1", "k1", "k2", rows=(good(), good(title="lain"), good()))
+        result = parse_responses(table, REGISTRY, default_rubric())
+        counts = result.counts
+        assert ([(3, "activity.duplicate"), (4, "activity.duplicate")], 1) == (codes(result), counts.accepted)
+        assert counts.rows == counts.accepted + counts.rejected + counts.duplicates + counts.blank + counts.excluded
+
+    def test_across_chunks(self) -> None:
+        """An id met again in a later chunk of the streaming read is still a duplicate."""
+        rows_ = tuple(good(title=f"Kegiatan {i}") for i in range(rows_module._CHUNK + 5))
+        ids = [f"k{i}" for i in range(rows_module._CHUNK + 4)] + ["k0"]
+        result = parse_responses(with_ids(*ids, rows=rows_), REGISTRY, default_rubric())
+        assert [(rows_module._CHUNK + 6, "activity.duplicate")] == codes(result)
+
+
 class TestAccounting:
     """rows = accepted + rejected + duplicates + blank + excluded."""
 

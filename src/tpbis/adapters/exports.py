@@ -45,17 +45,33 @@ Semantics kept here, so the parser converts rather than guesses:
   (``start``/``end`` metadata keep the offset they were written with);
 * the submission id (``_uuid``, ``KEY``, ``meta-instanceID``) is carried in
   the :data:`SUBMISSION_ID_COLUMN` column and as the table's ``row_ids``;
-* the review status is carried in the :data:`REVIEW_STATE_COLUMN` column,
-  in ODK Central's words (KoBo's "Not Approved" → ``rejected``, "On Hold" →
-  ``hasIssues``, "Approved" → ``approved``);
+* the review status is carried in the :data:`REVIEW_STATE_COLUMN` column as
+  the file wrote it, so a problem quotes the file (:func:`review_state` gives
+  it in ODK Central's words: KoBo's "Not Approved" → ``rejected``, "On Hold" →
+  ``hasIssues``, "Approved" → ``approved``). KoBo's API and some of its
+  downloads write the status as an object, ``{"timestamp": …, "uid":
+  "validation_status_not_approved", "by_whom": …, "label": "Not approved"}``
+  (kobotoolbox/kpi ``kpi/constants.py`` and the ``validation_status`` of a
+  submission in the kpi API docs); its ``label`` (else its ``uid``) is kept;
 * headers (XML names, grouped or not, or labels in Indonesian or English)
-  become tpbis's default Indonesian titles.
+  become tpbis's default Indonesian titles; the table's ``titles`` keep the
+  file's own headers, which problems name. A field is read from its
+  top-level column, else from one inside a (non-repeat) group; a column
+  inside a repeat (``rpt[1]/date``) is never taken for the report's own
+  field, and two equally good columns for one field stop the run naming both;
+* submission times written without ``T`` (Excel rewrites
+  ``2024-09-02T22:30:00`` as ``02/09/2024 22:30`` when it re-saves a CSV) are
+  read with the parser's date and time rules (SPEC §3.1, day first unless
+  told otherwise) and stay UTC.
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import enum
+import json
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -63,11 +79,13 @@ from pathlib import Path
 import attrs
 
 from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
+from tpbis.adapters.sources import SourceKind
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
 from tpbis.forms.schema import FORM_FIELDS
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
+from tpbis.parsing.values import parse_timestamp
 
 __all__ = [
     "REVIEW_STATE_COLUMN",
@@ -98,6 +116,8 @@ _REVIEW_COLUMNS = ("ReviewState", "_validation_status")
 _KOBO_MARKERS = frozenset({"_uuid", "_submission_time", "_validation_status", "_submitted_by", "_index"})
 _ODK_MARKERS = frozenset({"SubmissionDate", "KEY", "meta-instanceID", "ReviewState", "SubmitterID"})
 _GROUP_SEPARATORS = ("/", ":", ".", "-")
+#: A repeat group's instance in a flattened header (KoBo: ``rpt[1]/date``).
+_REPEAT_INDEX = re.compile(r"\[\d+\]")
 
 #: KoBo's validation statuses (ids and English labels) in ODK Central's review vocabulary.
 _REVIEW_WORDS = {
@@ -142,8 +162,38 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _status_text(value: Cell) -> Cell:
+    """A validation status cell as a word: KoBo's status object (JSON or a Python dict's text) becomes
+    its ``label``, else its ``uid``; any other cell is kept as written."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return value
+    found: object = None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        try:
+            found = ast.literal_eval(text)  # KoBo's XLS/CSV downloads write the dict as Python prints it
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return value
+    if not isinstance(found, dict):
+        return value
+    for name in ("label", "uid"):
+        word = found.get(name)
+        if isinstance(word, str) and word.strip():
+            return word.strip()
+    return ""  # an empty status object: no status
+
+
 def review_state(value: Cell) -> str:
-    """A review status in ODK Central's words (blank stays blank; an unknown word is kept as written)."""
+    """A review status in ODK Central's words (blank stays blank; an unknown word is kept as written).
+
+    KoBo's status object (``{"uid": "validation_status_not_approved", "label": "Not approved", …}``)
+    is read by its label, else its uid.
+    """
+    value = _status_text(value)
     if value is None:
         return ""
     text = str(value).strip()
@@ -168,17 +218,37 @@ def _names() -> tuple[dict[str, Field], dict[str, Field]]:
     return by_name, by_label
 
 
-def _match(header: Sequence[str]) -> dict[Field, int]:
+def _match(header: Sequence[str], path: str) -> dict[Field, int]:
+    """Which column feeds each field: a top-level column (the bare name or label) before one inside
+    a group; never one inside a repeat (``rpt[1]/date``: a repeat's field, not the report's).
+
+    Raises:
+        SourceError: two columns are equally good for one field (the message names both).
+    """
     by_name, by_label = _names()
-    found: dict[Field, int] = {}
+    found: dict[Field, list[tuple[int, int]]] = {}  # field → (rank, index): 0 top level, 1 in a group
     for index, title in enumerate(header):
+        if _REPEAT_INDEX.search(title):
+            continue
         tails = _tails(title)
         field = next((by_name[t] for t in tails if t in by_name), None)
         if field is None:
             field = next((by_label[_key(t)] for t in tails if _key(t) in by_label), None)
-        if field is not None and field not in found:
-            found[field] = index
-    return found
+        if field is None:
+            continue
+        bare = tails[0] in by_name or _key(tails[0]) in by_label
+        found.setdefault(field, []).append((0 if bare else 1, index))
+    chosen: dict[Field, int] = {}
+    for field, candidates in found.items():
+        best = min(rank for rank, _ in candidates)
+        tied = [index for rank, index in candidates if rank == best]
+        if len(tied) > 1:
+            raise SourceError.from_catalogue(
+                "form.export_ambiguous", path=path, field=field.value,
+                columns=", ".join(f"'{header[i]}'" for i in tied),
+            )
+        chosen[field] = tied[0]
+    return chosen
 
 
 def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -190,8 +260,13 @@ def _find(header: Sequence[str], names: Sequence[str]) -> int | None:
     return None
 
 
-def _instant(value: Cell, utc: bool) -> Cell:
-    """A timestamp cell as an aware ``datetime`` when it says (or, for ``utc`` columns, means) one."""
+def _instant(value: Cell, utc: bool, day_first: bool = True) -> Cell:
+    """A timestamp cell as an aware ``datetime`` when it says (or, for ``utc`` columns, means) one.
+
+    A ``utc`` column's text that is not ISO (an Excel re-save: ``02/09/2024 22:30``) is read with the
+    parser's rules (:func:`~tpbis.parsing.values.parse_timestamp`) in UTC; text neither reads is kept
+    for the parser to report.
+    """
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC) if utc and value.tzinfo is None else value
     if not isinstance(value, str) or not value.strip():
@@ -201,7 +276,11 @@ def _instant(value: Cell, utc: bool) -> Cell:
     try:
         moment = dt.datetime.fromisoformat(body)
     except ValueError:
-        return value  # the parser reports it as timestamp.invalid, naming the text
+        if utc:
+            parsed = parse_timestamp(text, "UTC", day_first=day_first)
+            if parsed is not None:
+                return parsed
+        return value  # the parser reports it as timestamp.invalid (or zones a device's wall time), naming the text
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC) if utc else value  # a device's wall time: the parser zones it
     return moment
@@ -212,14 +291,20 @@ def _source_of(header: Sequence[str]) -> ExportSource:
     return ExportSource.ODK_CENTRAL if names & _ODK_MARKERS and not names & _KOBO_MARKERS else ExportSource.KOBO
 
 
-def export_table(source: Table, *, path: str = "") -> Export:
+def export_table(source: Table, *, path: str = "", day_first: bool = True) -> Export:
     """Turn a table as exported (header as written) into an :class:`Export`.
 
+    Args:
+        source: the export's table, header as written.
+        path: the file, for messages.
+        day_first: how a submission time that is not ISO reads (``D/M/YYYY`` when True), as the parser.
+
     Raises:
-        SourceError: a column the parser requires is missing (``path`` names the file).
+        SourceError: a column the parser requires is missing, or two columns fit one field
+            (``path`` names the file).
     """
     header = [str(h or "") for h in source.header]
-    index_of = _match(header)
+    index_of = _match(header, path or source.name)
     stamp = _find(header, _TIMESTAMP_COLUMNS)
     missing = [f.value for f in (Field.LIBRARY, Field.DATE, Field.TITLE, Field.KIND) if f not in index_of]
     if stamp is None:
@@ -235,10 +320,15 @@ def export_table(source: Table, *, path: str = "") -> Export:
     ids_at = _find(header, _ID_COLUMNS)
     review_at = _find(header, _REVIEW_COLUMNS)
     out_header = [default_titles(f, "id") for f in (Field.REPORTED_AT, *FORM_FIELDS)]
+    # what the file calls each column, so that problems name the file's own header
+    titles = {default_titles(Field.REPORTED_AT, "id"): header[stamp]}
+    titles |= {default_titles(f, "id"): header[i] for f, i in index_of.items()}
     if ids_at is not None:
         out_header.append(SUBMISSION_ID_COLUMN)
+        titles[SUBMISSION_ID_COLUMN] = header[ids_at]
     if review_at is not None:
         out_header.append(REVIEW_STATE_COLUMN)
+        titles[REVIEW_STATE_COLUMN] = header[review_at]
     width = len(header)
     rows: list[list[Cell]] = []
     ids: list[str] = []
@@ -246,18 +336,19 @@ def export_table(source: Table, *, path: str = "") -> Export:
         padded: list[Cell] = [*cells, *([None] * (width - len(cells)))]
         moment = padded[stamp]
         if receipt is not None and (moment is None or (isinstance(moment, str) and not moment.strip())):
-            row: list[Cell] = [_instant(padded[receipt], True)]
+            row: list[Cell] = [_instant(padded[receipt], True, day_first)]
         else:
-            row = [_instant(moment, utc)]
+            row = [_instant(moment, utc, day_first)]
         row += [padded[index_of[f]] if f in index_of else None for f in FORM_FIELDS]
         if ids_at is not None:
             ident = padded[ids_at]
             ids.append("" if ident is None else str(ident).strip())
             row.append(ids[-1])
         if review_at is not None:
-            row.append(review_state(padded[review_at]))
+            row.append(_status_text(padded[review_at]))  # as written, so a problem quotes the file
         rows.append(row)
-    table = Table(name=source.name, header=tuple(out_header), rows=rows, row_ids=ids if ids_at is not None else None)
+    table = Table(name=source.name, header=tuple(out_header), rows=rows, row_ids=ids if ids_at is not None else None,
+                  titles=titles)
     return Export(
         table=table,
         source=_source_of(header),
@@ -322,21 +413,36 @@ def _is_xlsx(path: Path) -> bool:
         return False
 
 
-def open_export(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Export:
+def open_export(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    day_first: bool = True,
+    kind: SourceKind | None = None,
+) -> Export:
     """Read a KoBoToolbox or ODK Central export: ``.xlsx``, ``.csv`` (any delimiter and encoding
     :func:`~tpbis.adapters.csvfile.read_csv_table` detects) or an ODK Central ``.csv.zip``.
 
-    The format is told from the content, not the file name.
+    The format is told from the content, not the file name, unless ``kind`` (one of the export
+    kinds, as ``--source-kind`` forces it) says it. ``day_first`` is how a submission time
+    re-saved by Excel (``02/09/2024 22:30``) reads, as the parser's setting.
 
     Raises:
-        SourceError: the file is missing or unreadable, or lacks a column the parser requires.
+        SourceError: the file is missing or unreadable (or not of the forced kind), or lacks a
+            column the parser requires.
     """
     path = Path(path)
-    if _is_zip(path):
-        source = _xlsx_sheet(path) if _is_xlsx(path) else _zip_main_csv(path, encoding, delimiter)
+    if kind is None or not kind.is_export:
+        zipped = _is_zip(path)
+        kind = (SourceKind.KOBO_XLSX if _is_xlsx(path) else SourceKind.ODK_ZIP) if zipped else SourceKind.KOBO_CSV
+    if kind is SourceKind.KOBO_XLSX:
+        source = _xlsx_sheet(path)
+    elif kind is SourceKind.ODK_ZIP:
+        source = _zip_main_csv(path, encoding, delimiter)
     else:
         source = read_csv_table(path, encoding=encoding, delimiter=delimiter)
-    return export_table(source, path=str(path))
+    return export_table(source, path=str(path), day_first=day_first)
 
 
 def read_export(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> Table:

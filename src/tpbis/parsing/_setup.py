@@ -69,7 +69,9 @@ class Setup:
         self.rubric = rubric
         self.sheet_timezone = sheet_timezone
         self.day_first = day_first
-        self.name_of = {field: str(header[index]) for field, index in col.items()}
+        titles = table.titles or {}
+        #: the column each problem names: the file's own header (an export's), else the table's
+        self.name_of = {field: titles.get(str(header[index]), str(header[index])) for field, index in col.items()}
         self.i_ts, self.i_lib, self.i_date = col[Field.REPORTED_AT], col[Field.LIBRARY], col[Field.DATE]
         self.i_title, self.i_kind = col[Field.TITLE], col[Field.KIND]
         self.i_male, self.i_female = col[Field.PARTICIPANTS_MALE], col[Field.PARTICIPANTS_FEMALE]

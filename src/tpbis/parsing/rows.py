@@ -20,6 +20,11 @@ two gears, each in its own module:
   reader, so problems are always built by it.
 
 This module runs the pass: chunks, blank rows, duplicates and the counts.
+Duplicates are found two ways. When rows carry submission ids (``Table.row_ids``:
+an export's instance id, a Forms response id), a later row with the id of an
+earlier accepted row is a duplicate of it, whatever its content: KoBo and ODK
+send an edited or re-sent instance again under the same id. Then rows with the
+same library, day, kind and title are duplicates; the earliest report is kept.
 It is also the safety net: whatever a cell holds, one row never ends the run.
 A chunk on which the fast path raises goes whole to the general reader, and a
 row on which the general reader raises is rejected with a ``row.unreadable``
@@ -48,6 +53,7 @@ from tpbis.domain.library import Registry
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import TpbisError
+from tpbis.message import Message
 from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
@@ -154,6 +160,9 @@ def _parse(
     problems: list[Problem] = []
     best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
     losers: list[tuple[int, tuple[int, int, int, str], object]] = []  # (position, key, title cell or NOT_CLEAN)
+    row_ids = table.row_ids
+    seen_ids: dict[str, int] = {}  # submission id → sheet row of the first accepted row with it
+    same_id: list[Problem] = []  # the duplicates by submission id
     blank = rejected = excluded = trailing_blank = 0
     sheet_zone_checked = False
     fast = _FAST_PATH
@@ -213,6 +222,8 @@ def _parse(
             records.extend(general)
             records.sort(key=itemgetter(10))
         chunk_records = records
+        if row_ids and chunk_records:
+            chunk_records = _first_of_each_id(chunk_records, chunk, chunk_first, setup, seen_ids, same_id)
         rows_read += len(chunk)
         if not chunk_records:
             continue
@@ -274,6 +285,7 @@ def _parse(
         dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=numbers[best[key]])
         problems.extend(dup.problems)
     del best
+    problems.extend(same_id)
     problems.sort(key=lambda p: p.row)
     accepted = out.without(dropped)
     activities = Activities(accepted, rebuilder(setup, accepted))
@@ -284,8 +296,46 @@ def _parse(
             rows=last,
             accepted=len(accepted),
             rejected=rejected,
-            duplicates=len(losers),
+            duplicates=len(losers) + len(same_id),
             blank=blank,
             excluded=excluded,
         ),
     )
+
+
+def _first_of_each_id(
+    records: list[tuple[Any, ...]],
+    chunk: Sequence[Sequence[Cell]],
+    chunk_first: int,
+    setup: Setup,
+    seen: dict[str, int],
+    duplicates: list[Problem],
+) -> list[tuple[Any, ...]]:
+    """The accepted records (sheet order) whose submission id no earlier accepted row had.
+
+    A later row with an id already seen is an ``activity.duplicate`` of the first (its message names
+    the id) and goes no further, so it never meets the content duplicates. Blank ids never match.
+    """
+    table = setup.table
+    row_ids = table.row_ids
+    assert row_ids is not None  # only called for tables with ids
+    offset = table.header_row + 1
+    i_title = setup.i_title
+    name_title = setup.name_of[Field.TITLE]
+    kept: list[tuple[Any, ...]] = []
+    for found in records:
+        number = found[10]
+        ident = row_ids[number - offset]
+        if not ident:
+            kept.append(found)
+            continue
+        first = seen.setdefault(ident, number)
+        if first == number:
+            kept.append(found)
+            continue
+        cells = chunk[number - chunk_first]
+        dup = RowProblems(table.name, number, ident)
+        dup.add("activity.duplicate", Severity.WARNING, name_title, cells[i_title] if i_title < len(cells) else None,
+                original=Message("hint.same_submission", row=first, id=ident))
+        duplicates.extend(dup.problems)
+    return kept

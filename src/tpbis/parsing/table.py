@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -19,7 +19,9 @@ class Table:
 
     ``rows[i]`` is sheet row ``header_row + 1 + i`` (the row number a respondent
     sees). Rows may be shorter than the header; missing cells are blank.
-    ``row_ids`` optionally names each row (a Forms API response id).
+    ``row_ids`` optionally names each row (a Forms API response id, an export's submission id).
+    ``titles`` optionally gives, for a header title, the file's own name of that column
+    (an export's ``grp/date`` read as ``Tanggal Kegiatan``): problems name the file's.
     """
 
     name: str
@@ -27,6 +29,7 @@ class Table:
     rows: Sequence[Sequence[Cell]]
     header_row: int = 1
     row_ids: Sequence[str] | None = None
+    titles: Mapping[str, str] | None = None
 
     def row_number(self, index: int) -> int:
         """The sheet row number of ``rows[index]``."""

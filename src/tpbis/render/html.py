@@ -565,14 +565,21 @@ def problem_counts(
 
 
 def problem_table(problems: Sequence[Problem], lang: str) -> str:
-    """One table row per problem: where (tab, row, column), what to fix (in words), and the cell's text."""
+    """One table row per problem: where (tab, row, column), what to fix (in words), and the cell's text;
+    and, after where, the submission id when any problem's row has one."""
     columns = [t("report.col.where", lang), t("col.column", lang), t("report.col.fix", lang), t("col.value", lang)]
+    with_ids = any(p.response_id for p in problems)  # an export's or a form's rows: name the submission too
+    if with_ids:
+        columns.insert(1, t("col.submission_id", lang))
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     rows = []
     for problem in sorted(problems, key=lambda p: (p.tab, p.row, p.column)):
         where = t("report.problem.where", lang, tab=problem.tab, row=problem.row) if problem.tab else str(problem.row)
         cells = [where, problem.column, problem.message.render(lang), problem.value]
         kinds = ["k", "k", "m", "v"]
+        if with_ids:
+            cells.insert(1, problem.response_id or "")
+            kinds.insert(1, "k")
         tds = "".join(
             f'<td data-label="{escape(label)}" class="cell-wrap {kind}">{escape(cell)}</td>'
             for kind, label, cell in zip(kinds, columns, cells, strict=True)

@@ -59,6 +59,9 @@ def kpi_rows(run: KpiRun, lang: str = "id") -> tuple[list[str], list[list[object
 def problem_rows(problems: Sequence[Problem], lang: str = "id") -> tuple[list[str], list[list[object]]]:
     """A header and one row per problem: the ``Masalah Data`` layout, for the terminal.
 
+    When a problem's row carries a submission id (an export's instance id, a
+    Forms response id) a column after the row number gives it, so the submission can be found.
+
     Cells copied from the sheet (column, value) are passed through
     :func:`~tpbis.render.safe.terminal_text`: these rows are printed.
     """
@@ -71,6 +74,10 @@ def problem_rows(problems: Sequence[Problem], lang: str = "id") -> tuple[list[st
          terminal_text(p.message.render(lang)), terminal_text(p.value)]
         for p in problems
     ]
+    if any(p.response_id for p in problems):  # an export's or a form's rows: name the submission too
+        header.insert(1, t("col.submission_id", lang))
+        for cells, problem in zip(rows, problems, strict=True):
+            cells.insert(1, terminal_text(problem.response_id or ""))
     return header, rows
 
 

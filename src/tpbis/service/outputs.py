@@ -102,13 +102,18 @@ def awards_tab(awards: AwardsReport | None, lang: str) -> OutputTab:
 
 
 def problems_tab(problems: Sequence[Problem], lang: str) -> OutputTab:
-    """``Masalah Data``: one row per problem, so the team can fix the data at the source."""
+    """``Masalah Data``: one row per problem, so the team can fix the data at the source.
+
+    Next to the row number is the row's submission id (an export's instance id, a Forms response id; blank
+    for a sheet row), so a problem can be found in KoBoToolbox, ODK Central or the form's responses.
+    """
     header = (
-        t("col.tab", lang), t("col.row", lang), t("col.column", lang), t("col.code", lang),
-        t("col.severity", lang), t("col.message", lang), t("col.value", lang),
+        t("col.tab", lang), t("col.row", lang), t("col.submission_id", lang), t("col.column", lang),
+        t("col.code", lang), t("col.severity", lang), t("col.message", lang), t("col.value", lang),
     )
     rows = tuple(
-        (p.tab, p.row, p.column, p.code, t(f"severity.{p.severity.value}", lang), p.message.render(lang), p.value)
+        (p.tab, p.row, p.response_id or "", p.column, p.code, t(f"severity.{p.severity.value}", lang),
+         p.message.render(lang), p.value)
         for p in problems
     )
     return OutputTab(name=t("tab.problems", lang), header=header, rows=rows)
