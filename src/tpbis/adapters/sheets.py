@@ -46,7 +46,6 @@ from tpbis.adapters.google import SHEETS_SCOPE, google_session, load_credentials
 from tpbis.domain.rubric import Color
 from tpbis.errors import AuthError, SourceError
 from tpbis.parsing.table import Cell, Table
-from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
 from tpbis.ports import (
     LOCK_TAB,
     STAGING_PREFIX,
@@ -56,6 +55,7 @@ from tpbis.ports import (
     OutValue,
     WorkbookInfo,
 )
+from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
 
 __all__ = [
     "LOCK_IDS",
