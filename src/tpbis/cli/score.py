@@ -13,6 +13,7 @@ from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
+from tpbis.message import Message
 from tpbis.render import kpi_document, kpi_rows, kpi_table, problem_rows, severity_counts
 from tpbis.service import Inputs, ScoreReport, score_inputs
 
@@ -66,5 +67,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for row in rows:
             out.write(" | ".join(str(c) for c in row) + "\n")
     elif parsed.problems:
-        out.write(t("cli.problems_hint", lang, errors=errors, warnings=warnings) + "\n")
+        out.write(t("cli.problems_hint", lang, errors=errors, warnings=Message.plural("count.warnings", warnings)) + "\n")
     return EXIT_OK
