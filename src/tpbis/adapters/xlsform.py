@@ -40,6 +40,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from tpbis.adapters.exports import read_export
+from tpbis.errors import SourceError
 from tpbis.forms.schema import (
     MAX_PARTICIPANTS,
     Choice,
@@ -47,7 +48,6 @@ from tpbis.forms.schema import (
     Question,
     QuestionType,
 )
-from tpbis.errors import SourceError
 from tpbis.i18n import both, os_reason
 from tpbis.parsing.mapping import Field
 

@@ -30,17 +30,26 @@ def gap_text(gap: Gap | None, lang: str = "id", options: int = 2) -> str:
 
 _ANSI = {Color.HIJAU: "\x1b[42;30m", Color.KUNING: "\x1b[43;30m", Color.MERAH: "\x1b[41;97m"}
 _RESET = "\x1b[0m"
+#: Column abbreviations of the shipped indicators, per language (others: the id's first letters).
 _SHORT = {
-    "kegiatan_pelibatan": "Keg", "peserta": "Pst", "partisipasi_perempuan": "Prp%",
-    "pengembangan_kapasitas": "Kap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
-    "ketepatan_pelaporan": "Tpt%",
+    "id": {
+        "kegiatan_pelibatan": "Keg", "peserta": "Pst", "partisipasi_perempuan": "Prp%",
+        "pengembangan_kapasitas": "Kap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
+        "ketepatan_pelaporan": "Tpt%",
+    },
+    "en": {
+        "kegiatan_pelibatan": "Eng", "peserta": "Part", "partisipasi_perempuan": "Fem%",
+        "pengembangan_kapasitas": "Cap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
+        "ketepatan_pelaporan": "Time%",
+    },
 }
 
 
 def kpi_table(run: KpiRun, lang: str = "id", *, color: bool = True, width: int = 34) -> str:
     """A readable terminal table: each indicator's value/target, then composite and colour."""
     indicators = run.rubric.indicators
-    short = [terminal_text(_SHORT.get(i.id, i.id[:6])) for i in indicators]
+    abbreviations = _SHORT["en" if lang == "en" else "id"]
+    short = [terminal_text(abbreviations.get(i.id, i.id[:6])) for i in indicators]
     title = run.period.title.render(lang)
     lines = [terminal_text(f"{run.rubric.stamp} · {title}")]
     head = f"{t('col.library_name', lang)[:width]:<{width}} " + " ".join(f"{s:>11}" for s in short)
@@ -60,7 +69,9 @@ def kpi_table(run: KpiRun, lang: str = "id", *, color: bool = True, width: int =
         if color:
             colour_word = f"{_ANSI[result.color]} {colour_word} {_RESET}"
         lines.append(f"{name:<{width}} " + " ".join(cells) + f" {result.composite!s:>6}  {colour_word}")
-    legend = ", ".join(f"{s}={terminal_text(i.id)}" for s, i in zip(short, indicators, strict=True))
+    legend = ", ".join(
+        f"{s}={terminal_text(i.label_en if lang == 'en' else i.label)}" for s, i in zip(short, indicators, strict=True)
+    )
     lines.append("")
     lines.append(legend)
     return "\n".join(lines)
