@@ -349,3 +349,38 @@ class TestProblemMessage:
         with pytest.raises(TypeError, match="message"):
             Problem(row=1, column="c", code="x", severity=Severity.ERROR, value="",
                     message="Judul kosong.")  # type: ignore[arg-type]
+
+
+class TestOsReason:
+    """Python's and the OS's English reasons become catalogue messages."""
+
+    @pytest.mark.parametrize(
+        ("exc", "indonesian"),
+        [
+            (IsADirectoryError(21, "Is a directory"), "itu sebuah folder, bukan berkas"),
+            (PermissionError(13, "Permission denied"), "tidak ada izin"),
+            (IsADirectoryError("no errno"), "itu sebuah folder, bukan berkas"),
+            (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+             "isinya bukan teks utf-8 (bita 0xff di posisi 0)"),
+        ],
+    )
+    def test_reason_in_indonesian(self, exc: BaseException, indonesian: str) -> None:
+        """The reason is Indonesian text from the catalogue."""
+        from tpbis.i18n import os_reason
+
+        assert indonesian == os_reason(exc).render("id")
+
+    def test_zip_and_json(self) -> None:
+        """A file that is not a zip, or not JSON, is said so in each language."""
+        import json
+        import zipfile
+
+        from tpbis.i18n import os_reason
+
+        try:
+            json.loads("a,b")
+        except json.JSONDecodeError as exc:
+            not_json = os_reason(exc)
+        assert ("bukan berkas zip (XLSX)", "not valid JSON (line 1, column 1)") == (
+            os_reason(zipfile.BadZipFile("File is not a zip file")).render("id"), not_json.render("en")
+        )

@@ -55,8 +55,11 @@ import pendulum
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, RubricSpan, rubric_for
 from tpbis.errors import ConfigError
+from tpbis.i18n import os_reason
+from tpbis.message import Message
 from tpbis.parsing.registry import REGISTRY_TAB
 from tpbis.rubrics import default_rubric, is_shipped_name, load_rubric, shipped_rubric
+from tpbis.rubrics._problems import InvalidValue, structure_problems, toml_problem
 from tpbis.serialization import converter
 from tpbis.service.options import ReadOptions
 
@@ -91,16 +94,29 @@ CONFIG_VARIABLE = "TPBIS_CONFIG"
 _SHEETS_KEY = re.compile(r"[A-Za-z0-9_-]{20,}")
 _TRUE = frozenset({"1", "true", "yes", "ya", "on"})
 _FALSE = frozenset({"0", "false", "no", "tidak", "off"})
+#: The words ``TPBIS_DAY_FIRST`` accepts (any case), as shown in its error.
+_BOOL_WORDS = "1/0, true/false, yes/no, ya/tidak, on/off"
 
 
-def _check_timezone(_: object, __: attrs.Attribute[str | None], value: str | None) -> None:
+def _check_timezone(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
     if value is None:
         return
     try:
         pendulum.timezone(value)
     except Exception:  # pendulum raises several kinds for unknown zones
-        msg = f"unknown time zone {value!r}; use e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura"
-        raise ValueError(msg) from None
+        raise InvalidValue(value, Message("structure.expect.timezone"), attribute.name) from None
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    """A TOML boolean only: cattrs' own hook takes any non-empty text, ``"false"`` too, as True."""
+    if isinstance(value, bool):
+        return value
+    raise InvalidValue(value, Message("structure.expect.bool"))
+
+
+#: The project converter, but booleans must be ``true``/``false`` (not text).
+_converter = converter.copy()
+_converter.register_structure_hook(bool, _strict_bool)
 
 
 @attrs.frozen(kw_only=True)
@@ -214,17 +230,35 @@ def load_config(path: str | Path | None = None) -> Config:
             raise ConfigError.from_catalogue("error.config_not_found", path=str(path))
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError.from_catalogue("error.config_unreadable", path=str(path), reason=str(exc)) from None
+        # utf-8-sig: Windows Notepad may begin the file with a byte order mark
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError.from_catalogue("error.config_unreadable", path=str(path), reason=os_reason(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError.from_catalogue(
+            "error.config_unreadable", path=str(path), reason=toml_problem(exc)
+        ) from None
+    if "base_dir" in data:  # not a setting: the folder of the file, set below
+        raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=_details([
+            Message("structure.unknown_keys", keys="base_dir", known=", ".join(_KEYS))
+        ]))
     data["base_dir"] = str(path.resolve().parent)
     try:
-        config = converter.structure(data, Config)
+        config = _converter.structure(data, Config)
     except cattrs.BaseValidationError as exc:
-        details = "; ".join(cattrs.transform_error(exc, path="tpbis.toml"))
+        details = _details(structure_problems(exc, data))
         raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None
     _check_rubrics(config, str(path))
     return config
+
+
+#: The keys ``tpbis.toml`` may set.
+_KEYS = tuple(field.name for field in attrs.fields(Config) if field.name != "base_dir")
+
+
+def _details(problems: list[Message]) -> Message:
+    """Several problems as one text, in each language."""
+    return Message.literal(*("; ".join(p.render(lang) for p in problems) for lang in ("id", "en")))
 
 
 def _check_rubrics(config: Config, path: str) -> None:
@@ -248,7 +282,7 @@ def _env_value(name: str, field: str, text: str) -> object:
             return True
         if text.strip().casefold() in _FALSE:
             return False
-        raise ConfigError.from_catalogue("error.env_invalid", name=name, value=text, expected="1/0, true/false")
+        raise ConfigError.from_catalogue("error.env_invalid", name=name, value=text, expected=_BOOL_WORDS)
     if field == "lang" and text not in ("id", "en"):
         raise ConfigError.from_catalogue("error.env_invalid", name=name, value=text, expected="id, en")
     return text

@@ -18,6 +18,8 @@ import argparse
 import contextlib
 import errno
 import gettext
+import json
+import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Literal
 
@@ -103,18 +105,41 @@ _OS_REASONS = {
     errno.EISDIR: "oserror.is_directory",
     errno.ENOTDIR: "oserror.not_directory",
 }
+#: The same reasons by class, for errors raised without an ``errno`` (``IsADirectoryError("x")``).
+_OS_CLASSES: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "oserror.not_found"),
+    (PermissionError, "oserror.permission"),
+    (IsADirectoryError, "oserror.is_directory"),
+    (NotADirectoryError, "oserror.not_directory"),
+)
 
 
-def os_reason(exc: OSError) -> Message:
-    """Why the operating system refused, in the reader's language (its ``strerror`` is English).
+def os_reason(exc: BaseException) -> Message:
+    """Why a file could not be read or written, in the reader's language (Python's own text is English).
+
+    Knows the operating system's refusals (missing, no permission, a folder,
+    not a folder), text that is not in the expected encoding, a file that is
+    not a zip (XLSX) and one that is not JSON; anything else keeps its own text.
 
     >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")).render("id")
     'berkas tidak ada'
+    >>> os_reason(UnicodeDecodeError("utf-8", b"\\xff", 0, 1, "invalid start byte")).render("en")
+    'the bytes are not utf-8 text (byte 0xff at position 0)'
     """
-    key = _OS_REASONS.get(exc.errno or 0)
-    if key is not None:
-        return Message(key)
-    text = str(exc.strerror or exc)
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start : exc.start + 1].hex() if exc.object else ""
+        return Message("oserror.decode", encoding=exc.encoding, byte=byte, position=exc.start)
+    if isinstance(exc, zipfile.BadZipFile):
+        return Message("oserror.not_zip")
+    if isinstance(exc, json.JSONDecodeError):
+        return Message("oserror.not_json", line=exc.lineno, column=exc.colno)
+    if isinstance(exc, OSError):
+        key = _OS_REASONS.get(exc.errno or 0) or next((k for cls, k in _OS_CLASSES if isinstance(exc, cls)), None)
+        if key is not None:
+            return Message(key)
+        text = str(exc.strerror or exc)
+        return Message.literal(text, text)
+    text = str(exc)
     return Message.literal(text, text)
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "LITERAL",
     "Catalogue",
     "Message",
+    "MessageValueError",
     "Params",
     "catalogue",
     "language",
@@ -294,3 +295,18 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
     if count is not None:
         values.setdefault(COUNT, count)
     return template.format(**values)
+
+
+class MessageValueError(ValueError):
+    """A :class:`ValueError` whose text is a :class:`Message` (attrs validators of rubric classes raise it).
+
+    ``str(exc)`` is the English text (a ValueError is read by programmers, as Python's own are);
+    the rubric loader renders :attr:`message` in the reader's language.
+    """
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return render(self.message, "en")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -25,8 +27,8 @@ INDONESIAN = (
     "lalu", "atau",
 )
 #: Names that stay as they are in both languages: options and metavars (``--help``, ``FILE``,
-#: ``CONFIG``) and programme terms such as the tab ``Skor KPI``.
-ALLOWED = re.compile(r"--[a-z-]+|\b[A-Z][A-Z_.]+\b|\{[a-z,]+\}|'[^']*'|tpbis-form\.json|Skor KPI|tpbis [a-z ]+")
+#: ``CONFIG``), rubric identifiers (``kegiatan_pelibatan``) and programme terms such as the tab ``Skor KPI``.
+ALLOWED = re.compile(r"--[a-z-]+|\b[a-z]+(?:_[a-z]+)+\b|\b[A-Z][A-Z_.]+\b|\{[a-z,]+\}|'[^']*'|tpbis-form\.json|Skor KPI|tpbis [a-z ]+")
 
 #: The nine commands, with the arguments of a run that gets as far as a configuration error.
 COMMANDS = {
@@ -158,3 +160,105 @@ class TestConfigErrors:
         code, out = _run(capsys, [*COMMANDS[command], "--lang", lang])
         prefix = "tpbis: Galat: " if lang == "id" else "tpbis: Error: "
         assert (2, prefix, 1, []) == (code, out[: len(prefix)], out.count("\n"), _leaks(out, lang))
+
+
+def _write(name: str, data: bytes) -> str:
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    Path(name).write_bytes(data)
+    return name
+
+
+RUBRIC_TEXT = (ROOT / "src" / "tpbis" / "rubrics" / "default.toml").read_text(encoding="utf-8")
+
+
+class TestHostileInputs:
+    """The hostile tester's commands: one message, exit 2, no word of the other language."""
+
+    CASES: ClassVar[dict[str, Callable[[], list[str]]]] = {
+        "rubric utf-16": lambda: ["rubric", "check", _write("u16.toml", RUBRIC_TEXT.encode("utf-16"))],
+        "rubric zero weight": lambda: ["rubric", "check", _write(
+            "zero.toml", RUBRIC_TEXT.replace("weight = 25", "weight = 0").encode())],
+        "rubric bad measure": lambda: ["rubric", "check", _write(
+            "measure.toml", RUBRIC_TEXT.replace('measure = "count"', 'measure = "hitung"', 1).encode())],
+        "rubric missing fields": lambda: ["rubric", "check", _write("min.toml", b'name = "x"\nversion = 1\n')],
+        "rubric bad toml": lambda: ["rubric", "check", _write("bad.toml", b"name = [\n")],
+        "config not utf-8": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config",
+                                     _write("bin.toml", b"\xff\xfe\x00lang")],
+        "config lang fr": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config", _write("fr.toml", b'lang = "fr"\n')],
+        "config timezone": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config",
+                                    _write("tz.toml", b'sheet_timezone = "Mars/Olympus"\n')],
+        "config unknown key": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config",
+                                       _write("key.toml", b'colour = "red"\n')],
+        "config day_first text": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config",
+                                          _write("df.toml", b'day_first = "false"\n')],
+        "config is a folder": lambda: ["score", WORKBOOK, "--period", "2024-09", "--config", "."],
+        "source is a folder": lambda: ["score", ".", "--period", "2024"],
+        "source wrong encoding": lambda: ["score", _write("u16.csv", "a,b\n1,2\n".encode("utf-16")), "--period", "2024",
+                                          "--encoding", "utf-8"],
+        "source not a zip": lambda: ["score", _write("x.csv", b"a,b\n1,2\n"), "--period", "2024",
+                                     "--source-kind", "xlsx"],
+        "record not json": lambda: ["form", "check", "--registry", "reg.csv", "--record", _write("rec.json", b"a,b\n")],
+        "report output a folder": lambda: ["report", WORKBOOK, "--period", "2024", "-o", _write("d/x", b"") and "d"],
+        "xlsform output a folder": lambda: ["form", "xlsform", _write("o/x", b"") and "o", "--registry", str(
+            ROOT / "examples" / "kepri-2024-registry.csv")],
+    }
+
+    @pytest.mark.parametrize("lang", LANGS)
+    @pytest.mark.parametrize("case", list(CASES))
+    def test_one_message(self, capsys: pytest.CaptureFixture[str], case: str, lang: str) -> None:
+        """Exit 2, a ``tpbis:`` error, no traceback, and no word (or Python text) of the other language."""
+        argv = self.CASES[case]()
+        code, out = _run(capsys, [*argv, "--lang", lang])
+        python_english = ("errno", "codec", "zip file", "expecting value", "is a directory", "invalid value",
+                          "extra fields", "unknown error", "required field", "illegal character")
+        found = [w for w in python_english if w in out.lower()] if lang == "id" else []
+        prefix = "tpbis: Galat: " if lang == "id" else "tpbis: Error: "
+        assert (2, prefix, [], []) == (code, out[: len(prefix)], _leaks(out, lang), found)
+
+    def test_bom_config_is_read(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A tpbis.toml saved by Notepad with a BOM is read (lang = "en" takes effect)."""
+        Path("tpbis.toml").write_bytes('\ufefflang = "en"\n'.encode())
+        code, out = _run(capsys, ["score", "--help"])
+        assert (0, "usage") == (code, out.split(":", 1)[0])
+
+    def test_bom_rubric_is_read(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A rubric with a BOM passes rubric check."""
+        path = _write("bom.toml", ("\ufeff" + RUBRIC_TEXT).encode())
+        code, _ = _run(capsys, ["rubric", "check", path, "--lang", "en"])
+        assert 0 == code
+
+
+class TestFormLanguage:
+    """``tpbis form`` speaks the chosen language (its metavar and the dry run)."""
+
+    def test_action_metavar_in_english(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``--lang en form`` names ACTION, not AKSI."""
+        code, out = _run(capsys, ["--lang", "en", "form"])
+        assert (2, True, False) == (code, "ACTION" in out, "AKSI" in out)
+
+    def test_dry_run_in_indonesian(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The dry run says (baru) and permintaan, not (new) and requests."""
+        registry = str(ROOT / "examples" / "kepri-2024-registry.csv")
+        code, out = _run(capsys, ["form", "build", "--registry", registry, "--dry-run"])
+        assert (0, True, True, []) == (code, "(baru)" in out, "permintaan)" in out,
+                                       [w for w in ("(new)", "requests") if w in out])
+
+
+class TestAbbreviatedLang:
+    """``--lan en`` (an abbreviation argparse accepts) also sets the language of parse errors."""
+
+    def test_parse_error_in_english(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing argument with ``--lan en`` is reported in English."""
+        code, out = _run(capsys, ["score", "--lan", "en"])
+        assert (2, True, []) == (code, "are required" in out, _leaks(out, "en"))
+
+
+class TestPluralsAndAbbreviations:
+    """English output inflects counts and uses English column abbreviations."""
+
+    def test_score_table_in_english(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """No 'Keg'/'Tpt%' columns and no '1 warnings' in an English table."""
+        code, out = _run(capsys, ["score", WORKBOOK, "--period", "2024", "--lang", "en"])
+        header = out.splitlines()[1]
+        assert (0, True, False, False) == (code, "Eng" in header, "Keg" in header, "Tpt%" in out)
+        assert re.search(r"\b1 warnings\b|\b1 data errors\b", out) is None

@@ -203,3 +203,45 @@ class TestExitCodes:
         monkeypatch.setattr("tpbis.cli.rubric.run", failing)
         code = main(["rubric", "show", "--lang", "en"])
         assert (75, "tpbis: Error: busy\n") == (code, capsys.readouterr().err)
+
+
+class TestStrictConfigValues:
+    """tpbis.toml values are taken as written, never coerced (``day_first = "false"`` is not True)."""
+
+    @pytest.mark.parametrize("value", ['"false"', '"tidak"', '"ya"', "1"])
+    def test_day_first_must_be_a_boolean(self, tmp_path: Path, value: str) -> None:
+        """Text or a number for day_first is one config error naming the key and the value."""
+        path = tmp_path / "tpbis.toml"
+        path.write_text(f"day_first = {value}\n", encoding="utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert f"day_first = {value.replace(chr(34), chr(39))}: expected true or false" in info.value.message("en")
+
+    def test_boolean_is_kept(self, tmp_path: Path) -> None:
+        """day_first = false stays False."""
+        path = tmp_path / "tpbis.toml"
+        path.write_text("day_first = false\n", encoding="utf-8")
+        assert load_config(path).day_first is False
+
+    def test_bom_is_accepted(self, tmp_path: Path) -> None:
+        """A byte order mark before the first key is not a TOML error."""
+        path = tmp_path / "tpbis.toml"
+        path.write_bytes('\ufefflang = "en"\n'.encode())
+        assert "en" == load_config(path).lang
+
+    def test_wrong_language_names_key_and_choices(self, tmp_path: Path) -> None:
+        """lang = "fr" says which key, what value and what is accepted, in each language."""
+        path = tmp_path / "tpbis.toml"
+        path.write_text('lang = "fr"\n', encoding="utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert ("lang = 'fr': expected one of 'id', 'en'", "lang = 'fr': seharusnya salah satu dari 'id', 'en'") == (
+            info.value.message("en").split(": ", 1)[1], info.value.message("id").split(": ", 1)[1]
+        )
+
+    def test_env_day_first_words(self) -> None:
+        """TPBIS_DAY_FIRST accepts ya/tidak and names the accepted words otherwise."""
+        assert (True, False) == (config_from_env({"TPBIS_DAY_FIRST": "Ya"}).day_first,
+                                 config_from_env({"TPBIS_DAY_FIRST": "tidak"}).day_first)
+        with pytest.raises(ConfigError, match="ya/tidak"):
+            config_from_env({"TPBIS_DAY_FIRST": "maybe"})

@@ -33,6 +33,7 @@ import attrs
 
 from tpbis.errors import SourceError
 from tpbis.i18n import both
+from tpbis.message import Message
 from tpbis.parsing.table import Cell, Table
 
 __all__ = [
@@ -79,7 +80,9 @@ def limit_error(path: str, key: str, **params: object) -> SourceError:
 
 def unreadable(path: str, reason: object) -> SourceError:
     """The file is not a readable XLSX workbook."""
-    return SourceError.from_catalogue("error.unreadable_xlsx", path=path, reason=str(reason) or type(reason).__name__)
+    if not isinstance(reason, Message):
+        reason = str(reason) or type(reason).__name__
+    return SourceError.from_catalogue("error.unreadable_xlsx", path=path, reason=reason)
 
 
 def _local(tag: str) -> str:
@@ -469,8 +472,8 @@ def open_package(data: IO[bytes], path: str, limits: Limits = DEFAULT_LIMITS) ->
     """
     try:
         archive = zipfile.ZipFile(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise unreadable(path, f"not an XLSX (zip) file: {exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise unreadable(path, Message("oserror.not_zip")) from None
     check_zip(archive, path, limits)
     return guarded(path, lambda: Package(archive, path, limits))
 

@@ -33,6 +33,7 @@ from typing import overload
 import attrs
 
 from tpbis.errors import SourceError
+from tpbis.i18n import os_reason
 from tpbis.parsing.table import Cell, Table
 
 __all__ = [
@@ -67,7 +68,8 @@ class CsvFormat:
 
 
 def _unreadable(path: Path | str, exc: BaseException | str) -> SourceError:
-    return SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc))
+    reason = os_reason(exc) if isinstance(exc, BaseException) else exc
+    return SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=reason)
 
 
 def detect_encoding(head: bytes) -> str:
@@ -217,7 +219,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
             raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
         except UnicodeDecodeError as exc:
             raise SourceError.from_catalogue(
-                "error.csv_decode", path=str(path), encoding=self._format.encoding, reason=str(exc)
+                "error.csv_decode", path=str(path), encoding=self._format.encoding, reason=os_reason(exc)
             ) from None
         except (OSError, csv.Error) as exc:
             raise _unreadable(path, exc) from None

@@ -83,6 +83,7 @@ from tpbis.adapters.sources import SourceKind
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
 from tpbis.forms.schema import FORM_FIELDS
+from tpbis.i18n import os_reason
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import parse_timestamp
@@ -399,7 +400,7 @@ def _zip_main_csv(path: Path, encoding: str | None, delimiter: str | None) -> Ta
                 if "SubmissionDate" in header and "PARENT_KEY" not in header:
                     return table
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc)) from None
+        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=os_reason(exc)) from None
     raise SourceError.from_catalogue(
         "error.export_no_main_csv", path=str(path), found=", ".join(f"'{m}'" for m in members) or "-"
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tpbis.adapters.csvfile import read_csv_table
 from tpbis.errors import SourceError
+from tpbis.i18n import os_reason
 
 __all__ = ["SourceKind", "detect_kind", "sheets_key", "source_kind"]
 
@@ -95,7 +96,7 @@ def _xlsx_kind(path: Path) -> SourceKind:
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=str(exc)) from None
+            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=os_reason(exc)) from None
         try:
             for sheet in workbook.worksheets:
                 header = next(sheet.iter_rows(max_row=1, values_only=True), ())
@@ -126,7 +127,7 @@ def _file_kind(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except OSError as exc:
-        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=str(exc)) from None
+        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=os_reason(exc)) from None
     if head.startswith(_ZIP):
         return _zip_kind(path)
     if head.startswith(_OLE2):

@@ -40,6 +40,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from tpbis.adapters.exports import read_export
+from tpbis.errors import SourceError
 from tpbis.forms.schema import (
     MAX_PARTICIPANTS,
     Choice,
@@ -47,7 +48,7 @@ from tpbis.forms.schema import (
     Question,
     QuestionType,
 )
-from tpbis.i18n import both
+from tpbis.i18n import both, os_reason
 from tpbis.parsing.mapping import Field
 
 __all__ = [
@@ -274,4 +275,7 @@ def write_xlsform(schema: FormSchema, path: str | Path, *, version: str | None =
                 # value, then force the type back to an inline string.
                 cell.value = value
                 cell.data_type = "s"
-    workbook.save(Path(path))
+    try:
+        workbook.save(Path(path))
+    except OSError as exc:
+        raise SourceError.from_catalogue("xlsx.cannot_write", path=str(path), reason=os_reason(exc)) from None

@@ -37,6 +37,8 @@ from tpbis.adapters._xlsx_read import (
     unreadable,
 )
 from tpbis.errors import LockError, SourceError
+from tpbis.i18n import os_reason
+from tpbis.message import Message
 from tpbis.parsing.table import Table
 from tpbis.ports import Commit, OutputTab, WorkbookInfo
 
@@ -64,16 +66,16 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
         with path.open("rb") as handle:
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode):
-                raise unreadable(str(path), "not a regular file")
+                raise unreadable(str(path), Message("oserror.not_regular"))
             if status.st_size > limits.file_bytes:
                 raise limit_error(str(path), "file", limit=limits.file_bytes // (1024 * 1024))
             data = handle.read(status.st_size + 1)  # not the limit: read(n) allocates n bytes first
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except IsADirectoryError:
-        raise unreadable(str(path), "is a folder") from None
+        raise unreadable(str(path), Message("oserror.is_directory")) from None
     except OSError as exc:
-        raise unreadable(str(path), exc.strerror or exc) from None
+        raise unreadable(str(path), os_reason(exc)) from None
     if len(data) > limits.file_bytes:
         raise limit_error(str(path), "file", limit=limits.file_bytes // (1024 * 1024))
     return data, status
@@ -209,7 +211,7 @@ class XlsxWorkbook:
                 Path(temp).unlink()
             if isinstance(exc, OSError):
                 raise SourceError.from_catalogue(
-                    "xlsx.cannot_write", path=str(self.output), reason=exc.strerror or exc
+                    "xlsx.cannot_write", path=str(self.output), reason=os_reason(exc)
                 ) from None
             raise
         with contextlib.suppress(OSError):
@@ -262,7 +264,7 @@ def _acquire(target: Path, timeout: float) -> Any:
     except Timeout:
         raise LockError.from_catalogue("xlsx.busy", path=str(target)) from None
     except OSError as exc:
-        raise SourceError.from_catalogue("xlsx.cannot_write", path=str(target), reason=exc.strerror or exc) from None
+        raise SourceError.from_catalogue("xlsx.cannot_write", path=str(target), reason=os_reason(exc)) from None
     return lock
 
 

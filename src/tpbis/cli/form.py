@@ -35,7 +35,7 @@ __all__ = ["register"]
 def register(commands: Any) -> None:
     """Add ``tpbis form`` and its subcommands."""
     parser = commands.add_parser("form", help=t("cli.form.help"))
-    actions = parser.add_subparsers(dest="form_command", required=True, metavar="AKSI")
+    actions = parser.add_subparsers(dest="form_command", required=True, metavar=t("cli.action"))
 
     build = actions.add_parser("build", help=t("cli.form.build"))
     _inputs(build)
@@ -50,7 +50,7 @@ def register(commands: Any) -> None:
     build.set_defaults(run=_build)
 
     xlsform = actions.add_parser("xlsform", help=t("cli.form.xlsform"))
-    xlsform.add_argument("out", metavar="OUT.xlsx")
+    xlsform.add_argument("out", metavar=t("cli.metavar.out_xlsx"))
     _inputs(xlsform)
     xlsform.add_argument("--version", default=None, help=t("cli.form.version"))
     xlsform.set_defaults(run=_xlsform)
@@ -110,14 +110,14 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
             record = None
     if args.dry_run and not args.form_id:
         calls = plan_form(schema, lang=lang, publish=args.publish)
-        _print_calls(calls, args.format)
+        _print_calls(calls, args.format, lang)
         return 0
     session, account = build_session(args.credentials, folder=args.folder, subject=args.subject,
                                      headless=args.headless)
     client = FormsClient(session, account=account or None)
     if args.dry_run:
         calls = plan_form(schema, lang=lang, form=client.get(args.form_id), record=record, publish=args.publish)
-        _print_calls(calls, args.format)
+        _print_calls(calls, args.format, lang)
         return 0
     result = build_form(client, schema, lang=lang, form_id=args.form_id, record=record, folder=args.folder,
                         publish=args.publish)
@@ -144,15 +144,15 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_calls(calls: Any, fmt: str) -> None:
+def _print_calls(calls: Any, fmt: str, lang: str) -> None:
     if fmt == "json":
         json.dump(_calls_json(calls), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
     for call in calls:
         requests = call.body.get("requests")
-        count = f" ({len(requests)} requests)" if requests is not None else ""
-        sys.stdout.write(f"{call.method} {call.form_id or '(new)'}{count}\n")
+        count = " " + t("form.cli.dry_requests", lang, n=len(requests)) if requests is not None else ""
+        sys.stdout.write(f"{call.method} {call.form_id or t('form.cli.dry_new', lang)}{count}\n")
         for request in requests or []:
             (kind, data), = request.items()
             title = (data.get("item") or {}).get("title", "")

@@ -99,15 +99,25 @@ def settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settin
 
 
 def _prescan(argv: Sequence[str]) -> tuple[str | None, str | None]:
-    """``--lang`` and ``--config`` wherever they appear, so help and errors use the right language."""
+    """``--lang`` and ``--config`` wherever they appear, so help and errors use the right language.
+
+    As argparse does, an abbreviation counts (``--lan en``, ``--conf=x.toml``), from ``--la``/``--co`` on.
+    """
     found: dict[str, str] = {}
     for i, arg in enumerate(argv):
+        option, equals, value = arg.partition("=")
         for name in ("--lang", "--config"):
-            if arg == name and i + 1 < len(argv):
+            if len(option) < _PREFIX or not name.startswith(option):
+                continue
+            if equals:
+                found[name] = value
+            elif i + 1 < len(argv):
                 found[name] = argv[i + 1]
-            elif arg.startswith(name + "="):
-                found[name] = arg.split("=", 1)[1]
     return found.get("--lang"), found.get("--config")
+
+
+#: The shortest abbreviation of ``--lang``/``--config`` the early scan accepts (``--la``, ``--co``).
+_PREFIX = 4
 
 
 def _early_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:

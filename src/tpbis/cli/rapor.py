@@ -11,7 +11,7 @@ from tpbis.cli._common import open_inputs, read_options, source_options
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import ConfigError, SourceError
-from tpbis.i18n import t
+from tpbis.i18n import os_reason, t
 from tpbis.message import Message
 from tpbis.render.rapor import file_names, index_page, rapor_page, rapor_text
 from tpbis.render.report import default_advice, filter_report
@@ -36,7 +36,7 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise SourceError.from_catalogue("rapor.cannot_write", path=str(path), reason=exc.strerror or exc) from None
+        raise SourceError.from_catalogue("rapor.cannot_write", path=str(path), reason=os_reason(exc)) from None
 
 
 def _rapor(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,7 +60,7 @@ def _rapor(args: argparse.Namespace, settings: Settings) -> int:
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SourceError.from_catalogue("rapor.cannot_write", path=str(output), reason=exc.strerror or exc) from None
+        raise SourceError.from_catalogue("rapor.cannot_write", path=str(output), reason=os_reason(exc)) from None
     for library_id in ids:
         stem = files[library_id]
         _write(output / f"{stem}.html", rapor_page(data, library_id, lang=lang, advice=advice))

@@ -11,7 +11,7 @@ from tpbis.cli._common import open_inputs, read_options, source_options
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
-from tpbis.i18n import t
+from tpbis.i18n import os_reason, t
 from tpbis.render.report import default_advice, filter_report, render_report
 from tpbis.report import build_report_data
 
@@ -51,6 +51,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(document, encoding="utf-8")
     except OSError as exc:
-        raise SourceError.from_catalogue("report.cannot_write", path=str(output), reason=exc.strerror or exc) from None
+        raise SourceError.from_catalogue("report.cannot_write", path=str(output), reason=os_reason(exc)) from None
     sys.stdout.write(t("report.written", lang, path=str(output)) + "\n")
     return 0

@@ -23,6 +23,7 @@ from tpbis.domain.period import Period
 from tpbis.domain.plan import plans_for
 from tpbis.domain.rubric import Color
 from tpbis.i18n import t
+from tpbis.message import Message
 from tpbis.render import kpi_document, kpi_rows, problem_rows, severity_counts
 from tpbis.render.text import kpi_table
 from tpbis.service import Inputs, ScoreReport, score_inputs
@@ -94,5 +95,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for row in rows:
             out.write(" | ".join(str(c) for c in row) + "\n")
     elif parsed.problems:
-        out.write(t("cli.problems_hint", lang, errors=errors, warnings=warnings) + "\n")
+        out.write(t("cli.problems_hint", lang, errors=errors, warnings=Message.plural("count.warnings", warnings)) + "\n")
     return EXIT_OK

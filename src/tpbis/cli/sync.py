@@ -204,7 +204,8 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
             if first:
                 name = category.category.label_en if lang == "en" else category.category.label
                 picks.append(f"{name} L{category.level}: {first[0].library.name} ({first[0].score})")
-        lines.append(t("sync.top_awards", lang))
+        if picks:
+            lines.append(t("sync.top_awards", lang))
         lines.extend(f"  {pick}" for pick in picks[:8])
     problems = result.awards.problems if result.awards is not None else result.report.parse.problems
     if problems:
@@ -213,7 +214,7 @@ def summary_text(result: SyncResult, lang: str, *, top: int = 3) -> str:
         for p in problems:
             rows.setdefault(p.code, []).append(p.row)
         hotspots = "; ".join(
-            f"{code} ×{n} ({t('col.row', lang).lower()} {', '.join(map(str, rows[code][:top]))}"
+            f"{code} ×{n} ({t('sync.row' if n == 1 else 'sync.rows', lang, rows=', '.join(map(str, rows[code][:top])))}"
             + (", …)" if n > top else ")")
             for code, n in by_code.most_common(top)
         )

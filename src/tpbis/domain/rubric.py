@@ -27,6 +27,7 @@ from tpbis.domain.library import Library, LibraryKind
 from tpbis.domain.period import Period
 from tpbis.domain.text import normalize_label
 from tpbis.errors import RubricError
+from tpbis.message import Message, MessageValueError
 
 __all__ = [
     "ALL_KINDS",
@@ -59,30 +60,46 @@ DIGEST_LENGTH = 12
 _DIGEST_FORMAT = "tpbis-rubric-content/1"
 
 
-def _invalid(instance: object, attribute: attrs.Attribute[Any], expected: str, found: object) -> ValueError:
-    """A ValueError naming the class, the object's id when it has one, the field and what was wrong."""
+def _expect(key: str, /, **params: object) -> Message:
+    """What a rubric value should be, as a message (``rubric.expect.<key>``)."""
+    return Message(f"rubric.expect.{key}", params)
+
+
+#: "found none": an empty list where at least one was needed
+_NONE = Message("rubric.found.none")
+
+
+def _invalid(instance: object, attribute: attrs.Attribute[Any], expected: Message, found: object) -> ValueError:
+    """A ValueError naming the class, the object's id when it has one, the field and what was wrong.
+
+    It is a :class:`~tpbis.message.MessageValueError`: ``str()`` is English, the
+    rubric loader renders it in the reader's language.
+    """
     name = type(instance).__name__
     ident = getattr(instance, "id", None)
     where = f"{name} {ident!r}" if ident is not None else name
-    return ValueError(f"{where}: {attribute.name} must be {expected}, found {found}")
+    shown = found if isinstance(found, Message) else str(found)
+    return MessageValueError(
+        Message("rubric.domain.invalid", where=where, field=attribute.name, expected=expected, found=shown)
+    )
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: int | Fraction) -> None:
     if not value > 0:
-        raise _invalid(instance, attribute, "above 0", value)
+        raise _invalid(instance, attribute, _expect("above_zero"), value)
 
 
 def _at_least(minimum: int) -> Callable[[object, attrs.Attribute[Any], int], None]:
     def check(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
         if value < minimum:
-            raise _invalid(instance, attribute, f"{minimum} or more", value)
+            raise _invalid(instance, attribute, _expect("at_least", minimum=minimum), value)
 
     return check
 
 
 def _not_empty(instance: object, attribute: attrs.Attribute[Any], value: Collection[object]) -> None:
     if not value:
-        raise _invalid(instance, attribute, "non-empty", "none")
+        raise _invalid(instance, attribute, _expect("not_empty"), _NONE)
 
 
 class Color(enum.Enum):
@@ -160,16 +177,16 @@ class Indicator:
     @targets.validator
     def _check_targets(self, attribute: attrs.Attribute[Any], value: Mapping[int, Fraction]) -> None:
         if sorted(value) != list(LEVELS):
-            raise _invalid(self, attribute, "one target for each level 1, 2, 3", sorted(value))
+            raise _invalid(self, attribute, _expect("each_level"), sorted(value))
         for level, target in value.items():
             if not target > 0:
-                raise _invalid(self, attribute, f"above 0 (level {level})", target)
+                raise _invalid(self, attribute, _expect("above_zero_level", level=level), target)
 
     @kind_targets.validator
     def _check_kind_targets(self, attribute: attrs.Attribute[Any], value: Mapping[LibraryKind, Fraction]) -> None:
         for kind, target in value.items():
             if not target > 0:
-                raise _invalid(self, attribute, f"above 0 ({kind.value})", target)
+                raise _invalid(self, attribute, _expect("above_zero_kind", kind=kind.value), target)
 
     @property
     def scaled(self) -> bool:
@@ -219,11 +236,9 @@ class Criterion:
 
     def __attrs_post_init__(self) -> None:
         if self.metric is Metric.COLOR and self.color is None:
-            msg = "Criterion: a colour criterion needs color (hijau or kuning)"
-            raise ValueError(msg)
+            raise MessageValueError(Message("rubric.check.color_needed", where="Criterion"))
         if self.metric is not Metric.COLOR and self.minimum is None:
-            msg = f"Criterion: metric {self.metric.value} needs a minimum"
-            raise ValueError(msg)
+            raise MessageValueError(Message("rubric.check.min_needed", where="Criterion", metric=self.metric.value))
 
     @property
     def name(self) -> str:
@@ -245,7 +260,7 @@ class RankingTerm:
     @metric.validator
     def _check_metric(self, attribute: attrs.Attribute[Any], value: Metric) -> None:
         if value is Metric.COLOR:
-            raise _invalid(self, attribute, "a number to rank by (colour cannot be ranked; use composite)", value.value)
+            raise _invalid(self, attribute, _expect("rankable"), value.value)
 
 
 @attrs.frozen(kw_only=True)
@@ -262,7 +277,7 @@ class AwardCategory:
     @levels.validator
     def _check_levels(self, attribute: attrs.Attribute[Any], value: tuple[int, ...]) -> None:
         if not value or any(level not in LEVELS for level in value):
-            raise _invalid(self, attribute, "levels among 1, 2, 3", list(value))
+            raise _invalid(self, attribute, _expect("levels"), list(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -300,41 +315,41 @@ class Rubric:
         given = [info.kind for info in value]
         missing = [kind.value for kind in ActivityKind if kind not in given]
         if missing or len(given) != len(set(given)):
-            raise _invalid(self, attribute, "the labels of every activity kind once",
-                           f"missing {', '.join(missing)}" if missing else "a kind twice")
+            raise _invalid(self, attribute, _expect("every_kind"),
+                           Message("rubric.found.missing", kinds=", ".join(missing)) if missing
+                           else Message("rubric.found.kind_twice"))
 
     @indicators.validator
     def _check_indicators(self, attribute: attrs.Attribute[Any], value: tuple[Indicator, ...]) -> None:
         if not value:
-            raise _invalid(self, attribute, "at least one indicator", "none")
+            raise _invalid(self, attribute, _expect("one_indicator"), _NONE)
         ids = [indicator.id for indicator in value]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise _invalid(self, attribute, "indicators with distinct ids", f"{', '.join(twice)} used twice")
+            raise _invalid(self, attribute, _expect("distinct_ids"),
+                           Message("rubric.found.twice", ids=", ".join(twice)))
 
     @bands.validator
     def _check_bands(self, attribute: attrs.Attribute[Any], value: tuple[ColorBand, ...]) -> None:
         colors = [band.color for band in value]
         if colors != list(Color):
-            raise _invalid(self, attribute, "hijau, kuning, merah once each, best first",
+            raise _invalid(self, attribute, _expect("colors_once"),
                            [color.value for color in colors])
         minimums = [band.minimum for band in value]
         if minimums != sorted(minimums, reverse=True):
-            raise _invalid(self, attribute, "minimums falling from best to worst", [str(m) for m in minimums])
+            raise _invalid(self, attribute, _expect("minimums_falling"), [str(m) for m in minimums])
 
     def __attrs_post_init__(self) -> None:
         ids = [award.id for award in self.awards] + [contest.id for contest in self.contests]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            msg = f"Rubric: awards and contests must have distinct ids, found {', '.join(twice)} used twice"
-            raise ValueError(msg)
+            raise MessageValueError(Message("rubric.check.award_ids", where="Rubric", ids=", ".join(twice)))
         lookup: dict[str, ActivityKind] = {}
         for info in self.kinds:
             for name in info.names():
                 key = normalize_label(name)
                 if key and lookup.setdefault(key, info.kind) is not info.kind:
-                    msg = f"label {name!r} names two activity kinds"
-                    raise ValueError(msg)
+                    raise MessageValueError(Message("rubric.check.label_twice", label=repr(name)))
         object.__setattr__(self, "_kind_lookup", lookup)
         object.__setattr__(self, "_digest", rubric_digest(self))
 

@@ -41,10 +41,18 @@ def gap_text(gap: Gap | None, lang: str = "id", options: int = 2) -> str:
 
 _ANSI = {Color.HIJAU: "\x1b[42;30m", Color.KUNING: "\x1b[43;30m", Color.MERAH: "\x1b[41;97m"}
 _RESET = "\x1b[0m"
+#: Column abbreviations of the shipped indicators, per language (others: the id's first letters).
 _SHORT = {
-    "kegiatan_pelibatan": "Keg", "peserta": "Pst", "partisipasi_perempuan": "Prp%",
-    "pengembangan_kapasitas": "Kap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
-    "ketepatan_pelaporan": "Tpt%",
+    "id": {
+        "kegiatan_pelibatan": "Keg", "peserta": "Pst", "partisipasi_perempuan": "Prp%",
+        "pengembangan_kapasitas": "Kap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
+        "ketepatan_pelaporan": "Tpt%",
+    },
+    "en": {
+        "kegiatan_pelibatan": "Eng", "peserta": "Part", "partisipasi_perempuan": "Fem%",
+        "pengembangan_kapasitas": "Cap", "advokasi_kemitraan": "Adv", "publikasi": "Pub",
+        "ketepatan_pelaporan": "Time%",
+    },
 }
 
 
@@ -110,7 +118,8 @@ def kpi_table(
     if width is None:
         width = shutil.get_terminal_size().columns
     indicators = run.rubric.indicators
-    short = [terminal_text(_SHORT.get(i.id, i.id[:6])) for i in indicators]
+    abbreviations = _SHORT["en" if lang == "en" else "id"]
+    short = [terminal_text(abbreviations.get(i.id, i.id[:6])) for i in indicators]
     results = run.results
     ids = [terminal_text(r.library.id) for r in results]
     names = [terminal_text(r.library.name) for r in results]

@@ -19,7 +19,6 @@ from pathlib import Path
 import attrs
 import cattrs
 import pendulum
-from cattrs.v import format_exception
 
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.library import LibraryKind
@@ -39,6 +38,8 @@ from tpbis.domain.rubric import (
 )
 from tpbis.errors import RubricError
 from tpbis.i18n import os_reason
+from tpbis.message import Message, MessageValueError
+from tpbis.rubrics._problems import structure_problems, toml_problem
 from tpbis.serialization import converter
 
 __all__ = [
@@ -151,82 +152,87 @@ class _RubricSpec:
     contests: list[_ContestSpec] = attrs.Factory(list)
 
 
-def _fail(source: str, problems: list[str]) -> RubricError:
-    listing = "\n".join(f"  - {p}" for p in problems)
+def _fail(source: str, problems: list[Message]) -> RubricError:
+    listing = Message.literal(*(
+        "\n".join(f"  - {problem.render(lang)}" for problem in problems) for lang in ("id", "en")
+    ))
     return RubricError.from_catalogue("error.rubric_invalid", source=source, listing=listing)
 
 
-def _explain(exc: BaseException, type_: type | None) -> str:
-    """cattrs' wording, plus what was found, with exact numbers called numbers."""
-    if type_ is Fraction and isinstance(exc, ValueError | TypeError):
-        return str(exc)
-    base = format_exception(exc, type_)
-    if isinstance(exc, ValueError | TypeError) and str(exc):
-        return f"{base} ({exc})"
-    return base
+def _expect(key: str, /, **params: object) -> Message:
+    return Message(f"rubric.expect.{key}", params)
 
 
-def _check(spec: _RubricSpec) -> list[str]:
-    problems: list[str] = []
+def _problem(where: str, expected: Message, found: object) -> Message:
+    return Message("rubric.problem", where=where, expected=expected, found=found)
+
+
+_NONE = Message("rubric.found.none")
+
+
+def _check(spec: _RubricSpec) -> list[Message]:
+    problems: list[Message] = []
     missing = [k.value for k in ActivityKind if k not in spec.kinds]
     if missing:
-        problems.append(f"$.kinds: labels missing for {', '.join(missing)}")
+        problems.append(_problem("$.kinds", _expect("every_kind"), Message("rubric.found.missing",
+                                                                           kinds=", ".join(missing))))
     colors = [band.color for band in spec.colors]
     if sorted(colors, key=list(Color).index) != colors or len(set(colors)) != len(Color):
-        problems.append("$.colors: expected hijau, kuning, merah once each, best first")
+        problems.append(_problem("$.colors", _expect("colors_once"), [c.value for c in colors]))
     minimums = [band.min for band in spec.colors]
     if minimums != sorted(minimums, reverse=True):
-        problems.append(f"$.colors: minimums must fall from best to worst, found {[str(m) for m in minimums]}")
+        problems.append(_problem("$.colors", _expect("minimums_falling"), [str(m) for m in minimums]))
     if not spec.indicators:
-        problems.append("$.indicators: expected at least one indicator")
+        problems.append(_problem("$.indicators", _expect("one_indicator"), _NONE))
     seen: set[str] = set()
     for i, ind in enumerate(spec.indicators):
         where = f"$.indicators[{i}] ({ind.id})"
         if ind.id in seen:
-            problems.append(f"{where}: id used twice")
+            problems.append(_problem(f"{where}.id", _expect("distinct_ids"), Message("rubric.found.twice", ids=ind.id)))
         seen.add(ind.id)
         if ind.weight <= 0:
-            problems.append(f"{where}.weight: expected a whole number above 0, found {ind.weight}")
+            problems.append(_problem(f"{where}.weight", _expect("whole_above_zero"), ind.weight))
         if not ind.kinds:
-            problems.append(f"{where}.kinds: expected at least one activity kind")
+            problems.append(_problem(f"{where}.kinds", _expect("not_empty"), _NONE))
         targets = {"level1": ind.target.level1, "level2": ind.target.level2, "level3": ind.target.level3}
         targets.update({f"target_by_kind.{k.value}": v for k, v in ind.target_by_kind.items()})
         for key, value in targets.items():
             if value <= 0:
-                problems.append(f"{where}.{key}: expected a target above 0, found {value}")
+                problems.append(_problem(f"{where}.{key}", _expect("target_above_zero"), value))
         if ind.within_days < 0:
-            problems.append(f"{where}.within_days: expected 0 or more, found {ind.within_days}")
+            problems.append(_problem(f"{where}.within_days", _expect("at_least", minimum=0), ind.within_days))
     problems.extend(_check_awards(spec))
     return problems
 
 
-def _check_awards(spec: _RubricSpec) -> list[str]:
-    problems: list[str] = []
+def _check_awards(spec: _RubricSpec) -> list[Message]:
+    problems: list[Message] = []
     ids = [a.id for a in spec.awards] + [c.id for c in spec.contests]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"$.awards/$.contests: id {dup!r} used twice")
+        problems.append(Message("rubric.check.award_ids", where="$.awards/$.contests", ids=repr(dup)))
     for i, award in enumerate(spec.awards):
         where = f"$.awards[{i}] ({award.id})"
         if not award.levels or any(level not in (1, 2, 3) for level in award.levels):
-            problems.append(f"{where}.levels: expected levels among 1, 2, 3, found {award.levels}")
+            problems.append(_problem(f"{where}.levels", _expect("levels"), award.levels))
         for j, criterion in enumerate(award.criteria):
             if criterion.metric is Metric.COLOR:
                 if criterion.color is None:
-                    problems.append(f"{where}.criteria[{j}]: a colour criterion needs color = \"hijau\" (or kuning)")
+                    problems.append(Message("rubric.check.color_needed", where=f"{where}.criteria[{j}]"))
             elif criterion.min is None:
-                problems.append(f"{where}.criteria[{j}]: expected min = <number> for metric {criterion.metric.value}")
+                problems.append(Message("rubric.check.min_needed", where=f"{where}.criteria[{j}]",
+                                        metric=criterion.metric.value))
         if not award.ranking:
-            problems.append(f"{where}.ranking: expected at least one term")
+            problems.append(_problem(f"{where}.ranking", _expect("not_empty"), _NONE))
         for j, term in enumerate(award.ranking):
             if term.metric is Metric.COLOR:
-                problems.append(f"{where}.ranking[{j}]: colour cannot be ranked; use composite")
+                problems.append(_problem(f"{where}.ranking[{j}].metric", _expect("rankable"), term.metric.value))
             if term.cap <= 0:
-                problems.append(f"{where}.ranking[{j}].cap: expected a number above 0, found {term.cap}")
+                problems.append(_problem(f"{where}.ranking[{j}].cap", _expect("above_zero"), term.cap))
     for i, contest in enumerate(spec.contests):
         if contest.trim_from < 3:
-            problems.append(f"$.contests[{i}].trim_from: expected 3 or more, found {contest.trim_from}")
+            problems.append(_problem(f"$.contests[{i}].trim_from", _expect("at_least", minimum=3), contest.trim_from))
         if contest.decimals < 0:
-            problems.append(f"$.contests[{i}].decimals: expected 0 or more, found {contest.decimals}")
+            problems.append(_problem(f"$.contests[{i}].decimals", _expect("at_least", minimum=0), contest.decimals))
     return problems
 
 
@@ -241,20 +247,21 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
         RubricError: with every problem found, each naming its key path.
     """
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(source, [f"not valid TOML: {exc}"]) from None
+        raise _fail(source, [toml_problem(exc)]) from None
     try:
         spec = converter.structure(data, _RubricSpec)
     except cattrs.BaseValidationError as exc:
-        raise _fail(source, cattrs.transform_error(exc, path="$", format_exception=_explain)) from None
+        raise _fail(source, structure_problems(exc, data, "$")) from None
     problems = _check(spec)
     if problems:
         raise _fail(source, problems)
     try:
         return _build(spec)
     except ValueError as exc:  # an invariant of the domain classes that _check does not word with a key path
-        raise _fail(source, [f"$: {exc}"]) from None
+        reason = exc.message if isinstance(exc, MessageValueError) else Message.literal(str(exc))
+        raise _fail(source, [Message("structure.because", key="$", reason=reason)]) from None
 
 
 def _build(spec: _RubricSpec) -> Rubric:
@@ -320,8 +327,8 @@ def load_rubric(path: str | Path) -> Rubric:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad may begin the file with a BOM
+    except (OSError, UnicodeDecodeError) as exc:
         raise RubricError.from_catalogue("error.rubric_unreadable", path=str(path), reason=os_reason(exc)) from None
     return parse_rubric(text, str(path))
 

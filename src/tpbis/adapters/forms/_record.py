@@ -11,6 +11,7 @@ from tpbis.adapters.forms._bodies import _key
 from tpbis.errors import SourceError
 from tpbis.forms.record import WIDGETS, FormRecord, LiveForm, RecordedQuestion
 from tpbis.forms.schema import FORM_FIELDS, QuestionType, question_type
+from tpbis.i18n import os_reason
 from tpbis.parsing.mapping import default_titles
 from tpbis.serialization import converter
 
@@ -38,7 +39,7 @@ def load_record(path: str | Path) -> FormRecord:
     except FileNotFoundError:
         raise SourceError.from_catalogue("form.record_missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError.from_catalogue("form.record_invalid", path=str(path), reason=str(exc)) from None
+        raise SourceError.from_catalogue("form.record_invalid", path=str(path), reason=os_reason(exc)) from None
     try:
         return converter.structure(data, FormRecord)
     except cattrs.BaseValidationError as exc:
