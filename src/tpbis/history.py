@@ -369,6 +369,7 @@ def moved(run: KpiRun, found: Changes) -> dict[tuple[str, str | None], dict[str,
     """Per (province, regency) and per province (regency ``None``): libraries that went up, down or stayed.
 
     ``{"previous": {"naik": n, "turun": n, "tetap": n}, "year_earlier": {...}}``.
+    (Libraries with nothing to compare with are not counted.)
     """
     out: dict[tuple[str, str | None], dict[str, dict[str, int]]] = {}
     for result in run.results:

@@ -10,8 +10,11 @@ from typing import Any
 
 from tpbis.cli._common import EXIT_OK, open_inputs, read_options, source_options, write_csv
 from tpbis.config import Settings
+from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
+from tpbis.errors import TpbisError
+from tpbis.history import Changes, changes
 from tpbis.i18n import t
 from tpbis.render import kpi_document, kpi_rows, kpi_table, problem_rows, severity_counts
 from tpbis.service import Inputs, ScoreReport, score_inputs
@@ -36,15 +39,27 @@ def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs
     return inputs, score_inputs(inputs, rubric, [period], read=settings.read)
 
 
+def _changes(report: ScoreReport, inputs: Inputs, settings: Settings) -> Changes:
+    """Each library's change since the previous period and a year earlier, rescored with the rubric then in force."""
+    def rescore(period: Period) -> KpiRun | None:
+        try:
+            return score(report.parse.activities, inputs.registry, settings.rubric_for(period), period)
+        except TpbisError:
+            return None
+
+    return changes(report.runs[0], (), rescore)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the scores as a table, JSON (SPEC §7) or CSV."""
     lang = settings.lang
-    _, report = load_and_score(args, settings)
+    inputs, report = load_and_score(args, settings)
     run = report.runs[0]
     parsed = report.parse
     out = sys.stdout
     if args.format == "json":
-        json.dump(kpi_document(run, parsed.counts, parsed.problems), out, ensure_ascii=False, indent=1)
+        json.dump(kpi_document(run, parsed.counts, parsed.problems, _changes(report, inputs, settings)),
+                  out, ensure_ascii=False, indent=1)
         out.write("\n")
         return EXIT_OK
     if args.format == "csv":

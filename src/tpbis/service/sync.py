@@ -44,7 +44,15 @@ from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import LockError, SourceError, TpbisError
-from tpbis.history import HISTORY_COLUMNS, HISTORY_TAB, Changes, Snapshot, changes, history_rows, read_history
+from tpbis.history import (
+    HISTORY_COLUMNS,
+    HISTORY_TAB,
+    Changes,
+    Snapshot,
+    changes,
+    history_rows,
+    read_history,
+)
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import read_registry
 from tpbis.parsing.table import Table
