@@ -15,7 +15,7 @@ class TestExports:
     def test_all_matches_public_names(self) -> None:
         """Everything public is in __all__ and vice versa; __all__ is sorted."""
         public = {name for name in dir(tpbis) if not name.startswith("_")}
-        modules = {"adapters", "cli", "config", "domain", "errors", "forms", "i18n", "message", "parsing", "ports", "render", "report",
+        modules = {"adapters", "cli", "config", "domain", "errors", "forms", "history", "i18n", "message", "parsing", "ports", "render", "report",
                    "rubrics",
                    "serialization", "service", "sources", "testing"}
         assert sorted(tpbis.__all__) == tpbis.__all__

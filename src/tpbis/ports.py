@@ -34,6 +34,7 @@ from tpbis.parsing.table import Table
 __all__ = [
     "LOCK_TAB",
     "STAGING_PREFIX",
+    "Append",
     "Commit",
     "LockContended",
     "OutValue",
@@ -93,6 +94,20 @@ class WorkbookInfo:
 
 
 @attrs.frozen(kw_only=True)
+class Append:
+    """Rows to add to a tab without rewriting it (the ``Riwayat`` history).
+
+    Args:
+        tab: the tab's name, header (used when the tab does not exist yet) and the new rows.
+        start: how many rows the tab had when it was read, header included
+            (0: it did not exist); the new rows go right below them.
+    """
+
+    tab: OutputTab
+    start: int
+
+
+@attrs.frozen(kw_only=True)
 class Commit:
     """One all-or-nothing change of the output tabs.
 
@@ -104,12 +119,15 @@ class Commit:
             is no longer this run's).
         release: delete the lock taken by :meth:`Workbook.lock` in the same
             change; fails (nothing applied) when the lock is no longer ours.
+        append: rows added to tabs in the same change, below the rows already
+            there, which are not rewritten (see :class:`Append`).
     """
 
     tabs: tuple[OutputTab, ...]
     remove: tuple[str, ...] = ()
     heartbeat: Callable[[], OutputTab] | None = None
     release: bool = False
+    append: tuple[Append, ...] = ()
 
 
 class Workbook(Protocol):

@@ -175,7 +175,7 @@ class TestSyncState:
             (key, f"{value} excluded=0" if key == "last_complete_counts" else value)
             for key, value in PREVIOUS_STATE if not key.startswith("lock_")
         ]
-        expected = (*kept, ("tabs", ""), ("outputs", ""), ("activities", "0"))
+        expected = (*kept, ("tabs", ""), ("outputs", ""), ("activities", "0"), ("history_rows", "0"), ("history_digest", ""))
         assert expected == state_cells(state)
 
     def test_unreadable_cells_count_as_empty(self) -> None:

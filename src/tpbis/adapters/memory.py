@@ -91,7 +91,15 @@ class MemoryWorkbook:
                 self.tabs.pop(name, None)
                 self.fills.pop(name, None)
                 self.hidden.discard(name)
-            self._write(commit.tabs)
+            created = []
+            for append in commit.append:
+                rows = self.tabs.get(append.tab.name)
+                if rows is None:
+                    created.append(append.tab)
+                else:
+                    del rows[append.start:]
+                    rows.extend(list(row) for row in append.tab.rows)
+            self._write((*commit.tabs, *created))
             if commit.release:
                 del self.tabs[LOCK_TAB]
                 self._own_lock = None

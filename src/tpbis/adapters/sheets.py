@@ -368,6 +368,12 @@ class SheetsWorkbook:
                        rejected=self._lost_lock if commit.release else None)
             self._after(commit, {})
             return 1
+        # a history tab created by this commit is staged and swapped in like the outputs
+        fresh = tuple(a for a in commit.append if a.start == 0 or a.tab.name not in self._sheet_ids)
+        if fresh:
+            commit = attrs.evolve(commit, tabs=(*commit.tabs, *(a.tab for a in fresh)),
+                                  append=tuple(a for a in commit.append if a not in fresh))
+            rows = [_Rows.of(tab) for tab in commit.tabs]
         return self._staged_commit(commit, removals, rows)
 
     def _removals(self, commit: Commit) -> list[dict[str, Any]]:
@@ -396,7 +402,37 @@ class SheetsWorkbook:
                 add = self._resize(tab, sheet_id)
             requests.append((add, _request_size(add)))
             requests.append(data.cells(sheet_id, 0, data.height))
+        requests += [(r, _request_size(r)) for r in self._appends(commit)]
         return requests
+
+    def _appends(self, commit: Commit) -> list[dict[str, Any]]:
+        """``commit.append`` as requests: grow the grid by the new rows, write them below the rows read.
+
+        (Not ``appendCells``: "after the last row with data" would also count a row
+        someone typed below since the read, and the emulator does not perform it;
+        the service read the tab in the same sync, under the lock.)
+        """
+        out: list[dict[str, Any]] = []
+        for append in commit.append:
+            tab = append.tab
+            sheet_id = self._sheet_ids.get(tab.name)
+            if sheet_id is None or append.start == 0:
+                if sheet_id is None:
+                    sheet_id = self._new_id()
+                    self._planned[tab.name] = sheet_id
+                    out.append(self._add_sheet(tab, sheet_id, tab.name))
+                else:  # there but empty
+                    out.append(self._resize(tab, sheet_id))
+                data = _Rows.of(tab)
+                out.append(data.cells(sheet_id, 0, data.height)[0])
+                continue
+            if not tab.rows:
+                continue
+            body = _Rows.of(OutputTab(name=tab.name, header=(), rows=tab.rows))
+            out.append({"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": len(tab.rows)}})
+            out.append(_update_cells(sheet_id, tab, append.start, append.start + len(tab.rows),
+                                     body.rows[1:len(tab.rows) + 1]))
+        return out
 
     def _after(self, commit: Commit, renamed: dict[str, int]) -> None:
         """Bookkeeping once a commit is applied."""
@@ -404,7 +440,7 @@ class SheetsWorkbook:
             self._sheet_ids.pop(name, None)
         self._sheet_ids.update(self._planned)
         self._sheet_ids.update(renamed)
-        for tab in commit.tabs:
+        for tab in (*commit.tabs, *(a.tab for a in commit.append)):
             self._hidden[tab.name] = tab.hidden
         self._planned = {}
         self._staged = []
@@ -458,6 +494,7 @@ class SheetsWorkbook:
             moves.append((order.get(tab.name, len(self._order) + len(moves)),
                           {"updateSheetProperties": {"properties": props, "fields": fields}}))
         swap += [request for _, request in sorted(moves, key=lambda m: m[0])]
+        swap += self._appends(commit)
         if _body_size([*chunks[-1], *swap]) <= self.payload_limit:
             chunks[-1] += swap
         else:

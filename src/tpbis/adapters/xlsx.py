@@ -231,8 +231,19 @@ class XlsxWorkbook:
         return 0
 
     def commit(self, commit: Commit) -> int:
-        """:meth:`write` the tabs (one atomic rename). Tabs in ``commit.remove`` are kept (not supported yet)."""
-        return self.write(commit.tabs)
+        """:meth:`write` the tabs (one atomic rename). Tabs in ``commit.remove`` are kept (not supported yet).
+
+        ``commit.append`` rewrites each such sheet as its rows read + the new rows (same file write).
+        """
+        grown = []
+        for append in commit.append:
+            old = self.read([append.tab.name]).get(append.tab.name)
+            kept = [] if old is None else [tuple(row) for row in old.rows][: max(append.start - 1, 0)]
+            grown.append(OutputTab(
+                name=append.tab.name, header=old.header if old is not None and old.header else append.tab.header,
+                rows=(*kept, *append.tab.rows),  # type: ignore[arg-type]  # read cells are output values
+            ))
+        return self.write((*commit.tabs, *grown))
 
     def unlock(self) -> None:
         """Nothing to undo: a failed write leaves the file as it was; :meth:`close` releases the lock."""

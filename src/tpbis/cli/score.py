@@ -18,10 +18,12 @@ import pendulum
 
 from tpbis.cli._common import EXIT_OK, open_inputs, read_options, source_options, write_csv
 from tpbis.config import Settings
-from tpbis.domain.kpi import tally
+from tpbis.domain.kpi import KpiRun, score, tally
 from tpbis.domain.period import Period
 from tpbis.domain.plan import plans_for
 from tpbis.domain.rubric import Color
+from tpbis.errors import TpbisError
+from tpbis.history import Changes, changes
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render import kpi_document, kpi_rows, problem_rows, severity_counts
@@ -52,10 +54,21 @@ def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs
     return inputs, score_inputs(inputs, settings.load_rubrics(), periods, read=settings.read)
 
 
+def _changes(run: KpiRun, report: ScoreReport, inputs: Inputs, settings: Settings) -> Changes:
+    """Each library's change in ``run`` since the previous period and a year earlier, rescored with the rubric then in force."""
+    def rescore(period: Period) -> KpiRun | None:
+        try:
+            return score(report.parse.activities, inputs.registry, settings.rubric_for(period), period)
+        except TpbisError:
+            return None
+
+    return changes(run, (), rescore)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the scores and plans as tables, JSON (SPEC §7; a list for several periods) or CSV."""
     lang = settings.lang
-    _, report = load_and_score(args, settings)
+    inputs, report = load_and_score(args, settings)
     parsed = report.parse
     out = sys.stdout
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
@@ -70,7 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     plans = [plans_for(run, tally(parsed.activities, run.period), as_of=today) for run in report.runs]
     if args.format == "json":
         documents = [
-            kpi_document(run, parsed.counts, parsed.problems, plans=plan)
+            kpi_document(run, parsed.counts, parsed.problems, _changes(run, report, inputs, settings), plans=plan)
             for run, plan in zip(report.runs, plans, strict=True)
         ]
         json.dump(documents[0] if len(documents) == 1 else documents, out, ensure_ascii=False, indent=1)

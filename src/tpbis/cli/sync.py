@@ -16,6 +16,7 @@ from tpbis.cli._common import read_options, source_kind_options, source_open_opt
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
+from tpbis.history import HISTORY_TAB
 from tpbis.i18n import t
 from tpbis.service.sync import SyncOptions, SyncResult, sync
 from tpbis.sources import open_sync_workbook
@@ -120,6 +121,7 @@ def summary_document(result: SyncResult) -> dict[str, Any]:
         document["periods_from_data"] = result.periods_from_data
         document["edited_tabs"] = list(result.edited_tabs)
         document["removed_tabs"] = list(result.removed_tabs)
+        document["history"] = {"added": result.history_added, "edited": result.history_edited}
         document["broken_lock"] = None if result.broken_lock is None else {
             "run": result.broken_lock.run,
             "since": result.broken_lock.since.to_iso8601_string() if result.broken_lock.since else "",
@@ -165,6 +167,8 @@ def _notes(result: SyncResult, lang: str) -> list[str]:
         notes.append(t("sync.edited_tabs", lang, tabs=", ".join(f"'{n}'" for n in result.edited_tabs)))
     if result.removed_tabs:
         notes.append(t("sync.removed_tabs", lang, tabs=", ".join(f"'{n}'" for n in result.removed_tabs)))
+    if result.history_edited:
+        notes.append(t("history.edited", lang, tab=f"'{HISTORY_TAB}'"))
     return notes
 
 

@@ -17,6 +17,7 @@ from tpbis.domain.numbers import round_half_up
 from tpbis.domain.plan import Plan
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Color
+from tpbis.history import Change, Changes, Comparison, moved
 from tpbis.message import Message
 from tpbis.parsing.rows import Counts
 
@@ -24,6 +25,7 @@ __all__ = [
     "JsonNumber",
     "awards_document",
     "awards_items",
+    "change_dict",
     "contest_items",
     "kpi_document",
     "number",
@@ -137,18 +139,51 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     return document
 
 
+def _comparison_dict(comparison: Comparison | None) -> dict[str, Any] | None:
+    if comparison is None:
+        return None
+    transition_id, transition_en = _both(comparison.transition.message)
+    return {
+        "previous": {
+            "period": comparison.period,
+            "composite": float(comparison.composite),
+            "color": comparison.color.value,
+        },
+        "delta_composite": float(comparison.delta_composite),
+        "transition": comparison.transition.value,
+        "transition_id": transition_id,
+        "transition_en": transition_en,
+        "source": comparison.source,
+    }
+
+
+def change_dict(change: Change | None) -> dict[str, Any]:
+    """A library's ``change``: against the previous period and the same period a year earlier (``null``: no data)."""
+    return {
+        "previous_period": _comparison_dict(change.previous if change is not None else None),
+        "year_earlier": _comparison_dict(change.year_earlier if change is not None else None),
+    }
+
+
 def kpi_document(
-    run: KpiRun, counts: Counts, problems: tuple[Problem, ...], *, plans: Mapping[str, Plan] | None = None,
+    run: KpiRun,
+    counts: Counts,
+    problems: tuple[Problem, ...],
+    changes: Changes | None = None,
+    *,
+    plans: Mapping[str, Plan] | None = None,
 ) -> dict[str, Any]:
     """The public JSON document of a KPI run (SPEC §7); extra keys only add.
 
+    With ``changes`` (:func:`tpbis.history.changes`) each result gains ``change`` and each
+    roll-up ``moved``: per comparison, how many libraries went ``naik``, ``turun`` or stayed ``tetap``.
     With ``plans`` (by library id, :func:`~tpbis.domain.plan.plans_for`), each
     result also carries ``plan_status`` and ``plan``: the options to the next
     colours (empty for a ``hijau`` library).
     """
     period = run.period
     label, label_en = _both(period.title)
-    return {
+    document: dict[str, Any] = {
         "rubric": run.rubric.ref,
         "rubric_version": run.rubric.version,
         "rubric_digest": run.rubric.digest,
@@ -179,6 +214,16 @@ def kpi_document(
         ],
         "problems": [problem_dict(p) for p in problems],
     }
+    if changes is not None:
+        for result, item in zip(run.results, document["results"], strict=True):
+            item["change"] = change_dict(changes.get(result.library.id))
+        tallies = moved(run, changes)
+        empty = {"naik": 0, "turun": 0, "tetap": 0}
+        for rollup_item, region in zip(document["rollups"], run.rollups(), strict=True):
+            rollup_item["moved"] = tallies.get(
+                (region.province, region.regency), {"previous": dict(empty), "year_earlier": dict(empty)}
+            )
+    return document
 
 
 def _unmet_value(value: Fraction | Color | None) -> JsonNumber | str:

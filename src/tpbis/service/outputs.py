@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from tpbis.domain.kpi import KpiRun
 from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Color
+from tpbis.history import Change, Changes
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.ports import OutputTab, OutValue
@@ -42,19 +43,40 @@ def _cell(value: object) -> OutValue:
     return str(value)
 
 
-def scores_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:
-    """``Skor KPI``: one row per library × period, the colour cell coloured."""
+def scores_tab(runs: Sequence[KpiRun], lang: str, changes: Sequence[Changes] | None = None) -> OutputTab:
+    """``Skor KPI``: one row per library × period, the colour cell coloured.
+
+    With ``changes`` (one per run, see :func:`tpbis.history.changes`), four more columns: the
+    move and the composite difference against the previous period, then against a year earlier.
+    """
     header: list[str] = []
     rows: list[tuple[OutValue, ...]] = []
     fills: list[tuple[int, int, Color]] = []
-    for run in runs:
+    for index, run in enumerate(runs):
         header, body = kpi_rows(run, lang)
         color_column = len(header) - 2
+        found = changes[index] if changes is not None else None
         for result, cells in zip(run.results, body, strict=True):
             fills.append((len(rows), color_column, result.color))
-            rows.append((*(_cell(c) for c in cells), run.rubric.stamp))  # which rubric scored the row
-    return OutputTab(name=t("tab.scores", lang), header=(*header, t("col.rubric", lang)), rows=tuple(rows),
-                     fills=tuple(fills))
+            extra = _change_cells(found.get(result.library.id), lang) if found is not None else ()
+            rows.append((*(_cell(c) for c in cells), run.rubric.stamp, *extra))  # which rubric scored the row
+    change_header = (
+        t("col.change_previous", lang), t("col.delta_previous", lang),
+        t("col.change_year", lang), t("col.delta_year", lang),
+    ) if changes is not None else ()
+    return OutputTab(name=t("tab.scores", lang), header=(*header, t("col.rubric", lang), *change_header),
+                     rows=tuple(rows), fills=tuple(fills))
+
+
+def _change_cells(change: Change | None, lang: str) -> tuple[OutValue, ...]:
+    """Move and composite difference against the previous period and a year earlier (blank: nothing then)."""
+    out: list[OutValue] = []
+    for comparison in (change.previous, change.year_earlier) if change is not None else (None, None):
+        if comparison is None:
+            out += ["", ""]
+        else:
+            out += [comparison.transition.message.render(lang), number(comparison.delta_composite)]
+    return tuple(out)
 
 
 def regions_tab(runs: Sequence[KpiRun], lang: str) -> OutputTab:

@@ -13,6 +13,8 @@ the reverse):
 ``tabs``                   the tab names this tpbis wrote, joined by ``", "``
 ``outputs``                sha256 of the values written to those tabs
 ``activities``             activities counted in the scored periods
+``history_rows``           rows of the ``Riwayat`` tab (header included) after that sync
+``history_digest``         digest of the values of those rows (a hand edit shows)
 ========================== ===================================================
 
 A cell that cannot be read (someone edited the tab) counts as empty: an
@@ -99,6 +101,10 @@ class SyncState:
     outputs: str = ""
     #: activities counted over the periods it scored (0: an all-empty result)
     activities: int = 0
+    #: rows of the ``Riwayat`` history tab (header included) after that sync
+    history_rows: int = 0
+    #: digest of those rows' values, to tell a hand-edited history (see :func:`tpbis.service.sync.outputs_digest`)
+    history_digest: str = ""
 
     def is_current(self, fingerprint: str) -> bool:
         """Whether the outputs are the complete result of ``fingerprint``."""

@@ -44,12 +44,22 @@ from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import LockError, SourceError, TpbisError
+from tpbis.history import (
+    HISTORY_COLUMNS,
+    HISTORY_TAB,
+    Changes,
+    Snapshot,
+    changes,
+    history_rows,
+    read_history,
+)
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import read_registry
 from tpbis.parsing.table import Table
 from tpbis.ports import (
     LOCK_TAB,
     STAGING_PREFIX,
+    Append,
     Commit,
     LockContended,
     OutputTab,
@@ -199,6 +209,11 @@ class SyncResult:
     removed_tabs: tuple[str, ...] = ()
     #: a stale lock of a sync that stopped without finishing, broken by this one
     broken_lock: LockRecord | None = None
+    #: rows appended to the ``Riwayat`` history tab
+    history_added: int = 0
+    #: the ``Riwayat`` tab differs from what the last sync left (rows removed or changed by hand);
+    #: reported, never rewritten: new rows are appended below what is there
+    history_edited: bool = False
 
 
 def _stable(value: object) -> object:
@@ -271,10 +286,12 @@ def _change(tab: OutputTab, existing: Table | None) -> TabChange:
     return TabChange(name=tab.name, rows_before=max(len(before) - 1, 0), rows_after=len(tab.rows), rows_changed=changed)
 
 
-def _render(report: ScoreReport, awards: AwardsReport | None, lang: str) -> tuple[OutputTab, ...]:
+def _render(
+    report: ScoreReport, awards: AwardsReport | None, lang: str, found: Sequence[Changes] | None = None,
+) -> tuple[OutputTab, ...]:
     problems = awards.problems if awards is not None else report.parse.problems
     return (
-        scores_tab(report.runs, lang),
+        scores_tab(report.runs, lang, found),
         regions_tab(report.runs, lang),
         awards_tab(awards, lang),
         problems_tab(problems, lang),
@@ -397,7 +414,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     inputs_names = {responses_name, read.registry_tab, CONTEST_TAB}
     known_outputs = {name for lang in _LANGS for name in output_names(lang)} - inputs_names
     wanted = [responses_name, read.registry_tab]
-    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB) if name in info.tabs]
+    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB, HISTORY_TAB) if name in info.tabs]
     wanted += [name for name in info.tabs if name in known_outputs]
     tables = workbook.read(wanted)
     state = read_state(tables.get(STATE_TAB))
@@ -421,11 +438,13 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         )
     else:
         edited = ()
+    history = _History.of(tables.get(HISTORY_TAB), state)
 
     report: ScoreReport | None = None
     awards: AwardsReport | None = None
     tabs: tuple[OutputTab, ...] = ()
     from_data = not options.periods
+    new_history: tuple[tuple[str | float | None, ...], ...] = ()
     broken: LockRecord | None = None
     removed: tuple[str, ...] = ()
 
@@ -435,6 +454,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
             fingerprint=fingerprint, write_requests=requests, responses_tab=responses_name, state=state,
             periods_from_data=from_data, edited_tabs=edited if status != "unchanged" else (),
             removed_tabs=removed, broken_lock=broken,
+            history_added=len(new_history) if status == "written" else 0,
+            history_edited=history.edited and status != "unchanged",
         )
 
     names = output_names(options.lang)
@@ -466,8 +487,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         report = score_inputs(inputs, options.rubric, options.periods, read=read)
     longest = _longest(report.runs)
     awards = awards_for(report, inputs, run=longest) if longest.rubric.awards else None
-    tabs = _render(report, awards, options.lang)
-    inputs_named = inputs_names & {tab.name for tab in tabs}
+    tabs = _render(report, awards, options.lang, _changes(report, inputs, options, history.snapshots))
+    inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
     activities = sum(r.activity_count for r in longest.results)
@@ -499,6 +520,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         name for name in (*before, *(n for n in info.tabs if n.startswith(STAGING_PREFIX)))
         if name not in new_names and name in info.tabs and name not in inputs_names
     )
+    new_history = history.new_rows(report, options, fingerprint, now)
     final = SyncState(
         format=STATE_FORMAT,
         status=SyncStatus.COMPLETE,
@@ -513,13 +535,16 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         tabs=(*new_names, STATE_TAB),
         outputs=outputs_digest([tab.grid() for tab in tabs]),
         activities=activities,
+        history_rows=history.rows_after(new_history),
+        history_digest=history.digest_after(new_history),
     )
 
     def heartbeat() -> OutputTab:
         return _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=options.time()))
 
     # the state first: on a first sync "_tpbis" is added before the outputs, as earlier versions did
-    commit = Commit(tabs=(state_tab(final), *tabs), remove=removed, heartbeat=heartbeat, release=True)
+    commit = Commit(tabs=(state_tab(final), *tabs), remove=removed, heartbeat=heartbeat, release=True,
+                    append=history.append(new_history))
     try:
         requests += workbook.commit(commit)
     except LockContended:
@@ -544,3 +569,67 @@ def _current_lock(workbook: Workbook) -> LockRecord | None:
 
 def _lock_lost(record: LockRecord | None) -> LockError:
     return LockError.from_catalogue("sync.lock_lost", owner=record.run if record is not None and record.run else "?")
+
+
+# the Riwayat history and the change since last time ------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _History:
+    """The ``Riwayat`` tab as this sync read it, and what it appends."""
+
+    grid: tuple[Sequence[object], ...]
+    snapshots: tuple[Snapshot, ...]
+    #: rows or values differ from what the last sync left
+    edited: bool
+
+    @classmethod
+    def of(cls, table: Table | None, state: SyncState) -> _History:
+        grid = tuple(_grid(table)) if table is not None else ()
+        edited = False
+        if state.history_rows:
+            seen = _normalised(grid)
+            edited = len(seen) != state.history_rows or _digest(seen) != state.history_digest
+        return cls(grid=grid, snapshots=read_history(table), edited=edited)
+
+    def new_rows(
+        self, report: ScoreReport, options: SyncOptions, fingerprint: str, now: pendulum.DateTime,
+    ) -> tuple[tuple[str | float | None, ...], ...]:
+        """One row per period × library; none for a period whose latest snapshot has this very input."""
+        published = {(s.period, s.fingerprint) for s in self.snapshots}
+        runs = [run for run in report.runs if (run.period.key, fingerprint) not in published]
+        return history_rows(runs, run=options.owner, at=now, tpbis=__version__, fingerprint=fingerprint,
+                            counts=report.parse.counts)
+
+    def _after(self, rows: Sequence[Sequence[object]]) -> list[Sequence[object]]:
+        return [*(self.grid or ((HISTORY_COLUMNS,) if rows else ())), *rows]
+
+    def rows_after(self, rows: Sequence[Sequence[object]]) -> int:
+        """Rows of the tab once ``rows`` are appended, as they read back."""
+        return len(_normalised(self._after(rows)))
+
+    def digest_after(self, rows: Sequence[Sequence[object]]) -> str:
+        """Digest of the tab's values once ``rows`` are appended."""
+        after = self._after(rows)
+        return _digest(after) if after else ""
+
+    def append(self, rows: tuple[tuple[str | float | None, ...], ...]) -> tuple[Append, ...]:
+        """The commit's append of ``rows`` below the rows read (nothing when there are none)."""
+        if not rows:
+            return ()
+        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows), start=len(self.grid)),)
+
+
+def _changes(
+    report: ScoreReport, inputs: Inputs, options: SyncOptions, snapshots: Sequence[Snapshot],
+) -> list[Changes]:
+    """Per run, each library's change against the previous period and the same period a year earlier."""
+    activities = report.parse.activities
+
+    def rescore(period: Period) -> KpiRun | None:
+        try:
+            return score(activities, inputs.registry, rubric_for(period, options.rubric), period)
+        except TpbisError:  # no rubric in force for all of it (or the period is out of range)
+            return None
+
+    return [changes(run, snapshots, rescore) for run in report.runs]
