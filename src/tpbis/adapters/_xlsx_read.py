@@ -191,7 +191,8 @@ class Package:
         by_type = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
         self._strings_part = by_type.get("sharedStrings")
         self._styles_part = by_type.get("styles")
-        self._strings: list[str] | None = None
+        self._strings: list[str] = []
+        self._string_source: Iterator[str] | None = None
         self._date_styles: list[bool] | None = None
         self._tab = ""
 
@@ -231,18 +232,31 @@ class Package:
             out[rel.get("Id", "")] = (rel.get("Type", ""), self.real(resolve(part, rel.get("Target", ""))))
         return out
 
-    def _shared_strings(self) -> list[str]:
-        if self._strings is None:
-            self._strings = []
-            if self._strings_part and self._strings_part in self.names:
-                with self.archive.open(self._strings_part) as stream:
-                    for element, ancestors in _ends(stream):
-                        if len(ancestors) != 1:
-                            continue  # the root, or inside an <si>: read with it
-                        if _local(element.tag) == "si":
-                            self._strings.append(self._text(element))
-                        ancestors[0].remove(element)  # memory holds one string at a time
-        return self._strings
+    def _shared_string(self, index: int) -> str:
+        """Shared string ``index`` (negative: from the end, as openpyxl reads it).
+
+        The shared strings part is parsed only as far as the largest index a
+        cell asks for, one ``<si>`` at a time: strings no cell uses cost nothing.
+        """
+        if self._string_source is None:
+            self._string_source = self._string_stream()
+        while index < 0 or index >= len(self._strings):
+            text = next(self._string_source, None)
+            if text is None:
+                break
+            self._strings.append(text)
+        return self._strings[index]  # IndexError: no such string
+
+    def _string_stream(self) -> Iterator[str]:
+        if not self._strings_part or self._strings_part not in self.names:
+            return
+        with self.archive.open(self._strings_part) as stream:
+            for element, ancestors in _ends(stream):
+                if len(ancestors) != 1:
+                    continue  # the root, or inside an <si>: read with it
+                if _local(element.tag) == "si":
+                    yield self._text(element)
+                ancestors[0].remove(element)  # memory holds one string at a time
 
     def _dates(self) -> list[bool]:
         if self._date_styles is None:
@@ -299,6 +313,19 @@ class Package:
                     rows.append(cells)
         return Table(name=sheet.name, header=tuple("" if h is None else str(h) for h in header), rows=rows)
 
+    def header(self, sheet: SheetRef) -> tuple[Cell, ...]:
+        """Row 1 of the sheet (empty when it has none): parsing stops at the first row holding a value."""
+        if sheet.part is None or sheet.part not in self.names:
+            return ()
+        self._tab = sheet.name
+        with self.archive.open(sheet.part) as stream:
+            rows = self._rows(stream)
+            try:
+                number, cells = next(rows, (0, ()))
+            finally:
+                rows.close()
+        return cells if number == 1 else ()
+
     def _rows(self, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
         """(row number, cells up to the last value) for each row holding a value, in file order.
 
@@ -307,7 +334,7 @@ class Package:
         ends, so memory holds one row's values, never the cells without one.
         """
         limits = self.limits
-        strings = self._shared_strings
+        strings = self._shared_string
         dates = self._dates
         convert = _converter(self.date1904)
         number = 0
@@ -348,7 +375,7 @@ class Package:
     def _value(
         self,
         cell: Element,
-        strings: Callable[[], list[str]],
+        strings: Callable[[int], str],
         dates: Callable[[], list[bool]],
         convert: Callable[[float], Cell],
     ) -> Cell:
@@ -368,9 +395,8 @@ class Package:
         if len(raw) > self.limits.cell_chars:
             raise limit_error(self.path, "cell", limit=self.limits.cell_chars)
         if kind == "s":
-            table = strings()
             try:
-                return table[int(raw)]
+                return strings(int(raw))
             except (ValueError, IndexError):
                 raise _Unreadable(f"shared string {raw!r} does not exist") from None
         if kind in ("str", "e"):
