@@ -27,7 +27,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import IO, TypeVar
 from xml.etree.ElementTree import Element, ParseError
 
@@ -326,7 +326,7 @@ class Package:
                 rows.close()
         return cells if number == 1 else ()
 
-    def _rows(self, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+    def _rows(self, stream: IO[bytes]) -> Generator[tuple[int, tuple[Cell, ...]], None, None]:
         """(row number, cells up to the last value) for each row holding a value, in file order.
 
         Each cell is handled when it ends and then dropped, and every other

@@ -103,9 +103,9 @@ def _xlsx_kind(path: Path) -> SourceKind:
     data, _ = _read_bytes(path, DEFAULT_LIMITS)
     package = open_package(io.BytesIO(data), str(path), DEFAULT_LIMITS)
     try:
-        for sheet in package.sheets:
-            if sheet.is_worksheet and _names(guarded(str(path), lambda s=sheet: package.header(s))) & _KOBO_MARKERS:
-                return SourceKind.KOBO_XLSX
+        headers = guarded(str(path), lambda: [package.header(s) for s in package.sheets if s.is_worksheet])
+        if any(_names(header) & _KOBO_MARKERS for header in headers):
+            return SourceKind.KOBO_XLSX
     finally:
         package.archive.close()
     return SourceKind.XLSX
