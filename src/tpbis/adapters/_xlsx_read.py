@@ -187,6 +187,7 @@ class Package:
             self.sheets.append(SheetRef(
                 name=element.get("name", ""), state=element.get("state", "visible"), rid=rid,
                 sheet_id=element.get("sheetId", ""), part=target[1] if target else None,
+                kind=target[0].rsplit("/", 1)[-1] if target else "",
             ))
         by_type = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
         self._strings_part = by_type.get("sharedStrings")
