@@ -123,7 +123,7 @@ class TestUserTabs:
         with XlsxWorkbook(path) as book:
             with pytest.raises(SourceError, match="'Skor KPI'"):
                 sync(book, options())
-            with pytest.raises(SourceError, match="grafik|chart"):
+            with pytest.raises(SourceError, match=r"grafik|chart"):
                 sync(book, options(force=True))
         assert before == path.read_bytes()
 

@@ -67,8 +67,8 @@ import attrs
 from tpbis.adapters.csvfile import read_csv_bytes, read_csv_table
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.errors import SourceError
-from tpbis.i18n import os_reason
 from tpbis.forms.schema import FORM_FIELDS
+from tpbis.i18n import os_reason
 from tpbis.parsing.mapping import Field, default_titles
 from tpbis.parsing.table import Cell, Table
 
