@@ -9,7 +9,14 @@ Every zip member of the original is copied unchanged except:
 * ``xl/_rels/workbook.xml.rels`` and ``[Content_Types].xml``: entries for
   new parts appended;
 * ``xl/styles.xml``: one bold font, three traffic-light fills and the cell
-  formats using them appended (reused when a previous sync added them).
+  formats using them appended (reused when a previous sync added them);
+* sheets to remove (``Commit.remove``): their ``<sheet>``, relationship,
+  content type, part and its rels, the defined names scoped to or referring
+  to them, and ``calcChain.xml`` (Excel rebuilds it).
+
+Sheet names compare case-insensitively, as in Excel; a sheet that is not a
+worksheet (a chart sheet) is never replaced. XML parts in UTF-16 are read
+and written back as UTF-8.
 
 Output cells hold inline strings (``t="inlineStr"``), numbers or booleans;
 never a formula, even for text starting with ``=``, and ``sharedStrings.xml``
