@@ -241,3 +241,193 @@ class TestHostileFiles:
         path.write_bytes(CASES["one cell at XFD1048576"]())
         with pytest.raises(SourceError, match="1000"):
             read_workbook(path)
+
+
+def corrupted(data: bytes, member: str, garbage: bytes = b"\xff" * 16) -> bytes:
+    """``data`` with the start of ``member``'s compressed bytes overwritten (the zip directory intact)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    return data[:start + 2] + garbage + data[start + 2 + len(garbage):]
+
+
+def lzma_package() -> bytes:
+    """The base package with every member LZMA-compressed."""
+    with zipfile.ZipFile(io.BytesIO(base_package())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_LZMA) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return buffer.getvalue()
+
+
+def encrypted(data: bytes) -> bytes:
+    """``data`` with every member flagged as encrypted (general purpose bit 0), as a password-protected zip is."""
+    out = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        position = out.find(signature)
+        while position >= 0:
+            out[position + offset] |= 1
+            position = out.find(signature, position + 4)
+    return bytes(out)
+
+
+UTF16_ENTITY = (
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "INJECTED-BY-DTD">]>'
+    f'<worksheet {MAIN}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+
+
+class TestHostileFindings:
+    """Regression tests for the hostile-file report (F3–F21): one SourceError, never a traceback."""
+
+    def _refused(self, tmp_path: Path, data: bytes, match: str = "x\\.xlsx") -> SourceError:
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(data)
+        with pytest.raises(SourceError, match=match) as first:
+            read_workbook(path)
+        with pytest.raises(SourceError, match=match):
+            _read_all(path)
+        from tpbis.adapters.sources import detect_kind
+
+        with pytest.raises(SourceError, match=match):
+            detect_kind(path)
+        return first.value
+
+    def test_corrupt_deflate_in_workbook_part(self, tmp_path: Path) -> None:
+        """F5: a corrupt deflate stream in xl/workbook.xml (zlib.error) is one SourceError."""
+        assert 2 == self._refused(tmp_path, corrupted(base_package(), "xl/workbook.xml")).exit_code
+
+    def test_corrupt_lzma_member(self, tmp_path: Path) -> None:
+        """F6: a corrupt LZMA member (lzma.LZMAError) is one SourceError."""
+        assert 2 == self._refused(tmp_path, corrupted(lzma_package(), "xl/workbook.xml", b"\x00" * 40)).exit_code
+
+    def test_encrypted_members(self, tmp_path: Path) -> None:
+        """F9: members flagged encrypted are one SourceError."""
+        assert 2 == self._refused(tmp_path, encrypted(base_package())).exit_code
+
+    @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+    def test_utf16_without_bom_cannot_hide_a_dtd(self, codec: str, tmp_path: Path) -> None:
+        """F10: a worksheet in UTF-16 without a byte-order mark is checked for a DTD like any other."""
+        error = self._refused(tmp_path, replaced(sheet=UTF16_ENTITY.encode(codec)), "forbidden XML")
+        assert "INJECTED" not in str(error)
+
+    def test_empty_cells_and_merges_cost_no_memory(self, tmp_path: Path) -> None:
+        """F11: 400,000 empty styled cells in one row and 100,000 merged ranges stay under 16 MB (tracemalloc peak)."""
+        rows = (
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row><row r="2">'
+            + '<c s="1"/>' * 400_000 + '</row><row r="3"><c r="A3" t="inlineStr"><is><t>Ani</t></is></c></row>'
+        )
+        merges = "<mergeCells>" + '<mergeCell ref="B5:C6"/>' * 100_000 + "</mergeCells>"
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(replaced(sheet=sheet(rows).replace("</sheetData>", "</sheetData>" + merges)))
+        outcome, _, peak = _bounded(lambda: read_workbook(path))
+        table = read_workbook(path)["Data"]
+        assert ("read", True, ("name",), [(), ("Ani",)]) == (
+            outcome, peak < 16 * 1024 * 1024, table.header, [tuple(r) for r in table.rows]
+        )
+
+    def test_unused_shared_strings_are_not_parsed(self, tmp_path: Path) -> None:
+        """F8: shared strings are read only as far as a cell uses them (found through the rels, no content type)."""
+        strings = (
+            f'<?xml version="1.0"?><sst {MAIN}><si><t>name</t></si><si><t>Ani</t></si>'
+            + "<si><t>unused</t></si>" * 200_000 + "</sst>"
+        )
+        rels = (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+            '<Relationship Id="rId2" Target="sharedStrings.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+            "</Relationships>"
+        )
+        rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(replaced(sheet=sheet(rows), rels=rels, **{"xl/sharedStrings.xml": strings}))
+        outcome, _, peak = _bounded(lambda: read_workbook(path))
+        table = read_workbook(path)["Data"]
+        assert ("read", True, ("name",), [("Ani",)]) == (
+            outcome, peak < 4 * 1024 * 1024, table.header, [tuple(r) for r in table.rows]
+        )
+
+    def test_part_name_case_differs_from_its_target(self, tmp_path: Path) -> None:
+        """F17: a relationship to worksheets/Sheet1.xml finds xl/worksheets/sheet1.xml (OPC names ignore case)."""
+        with zipfile.ZipFile(io.BytesIO(base_package())) as archive:
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode().replace("sheet1.xml", "Sheet1.XML")
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(replaced(rels=rels))
+        assert ("name",) == read_workbook(path)["Data"].header
+
+    def test_wide_unrelated_tab_is_named_and_skippable(self, tmp_path: Path) -> None:
+        """F19: the column limit names the tab, and reading only other tabs is not refused."""
+        wide = sheet('<row r="1"><c r="ATF1"><v>1</v></c></row>')
+        with zipfile.ZipFile(io.BytesIO(base_package())) as archive:
+            parts: dict[str, str | bytes] = {n: archive.read(n) for n in archive.namelist()}
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(  # type: ignore[union-attr]
+            b"</sheets>", b'<sheet name="Lebar" sheetId="2" r:id="rId2"/></sheets>'
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(  # type: ignore[union-attr]
+            b"</Relationships>",
+            b'<Relationship Id="rId2" Target="worksheets/sheet2.xml" '
+            b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>',
+        )
+        parts["xl/worksheets/sheet2.xml"] = wide
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(package(parts))
+        with pytest.raises(SourceError, match="'Lebar'"):
+            read_workbook(path)
+        assert ["Data"] == list(read_workbook(path, tabs=["Data"]))
+
+    @pytest.mark.parametrize("content", [b"", b"<!DOCTYPE html><html><body>Sign in</body></html>"])
+    def test_not_a_zip_named_xlsx_is_not_read_as_csv(self, content: bytes, tmp_path: Path) -> None:
+        """F16: an empty file or a web page named .xlsx is 'not an XLSX file', not a CSV error."""
+        from tpbis.adapters.sources import detect_kind
+
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(content)
+        with pytest.raises(SourceError, match="bukan berkas XLSX"):
+            detect_kind(path)
+
+    def test_detection_refuses_a_shared_strings_bomb_fast(self, tmp_path: Path) -> None:
+        """F3: kind detection uses the bounded reader: a sharedStrings bomb is refused at once."""
+        from tpbis.adapters.sources import detect_kind
+
+        bomb = f'<?xml version="1.0"?><sst {MAIN}>' + "<si><t>x</t></si>" * 2_000_000 + "</sst>"
+        path = tmp_path / "x.xlsx"
+        path.write_bytes(replaced(**{"xl/sharedStrings.xml": bomb}))
+        outcome, elapsed, _ = _bounded(lambda: detect_kind(path))
+        assert ("refused", True) == (outcome, elapsed < SECONDS)
+
+
+class TestZipExports:
+    """F4/F9: an ODK .csv.zip is checked like an XLSX package."""
+
+    def _export(self, tmp_path: Path, data: bytes) -> SourceError:
+        from tpbis.adapters.exports import read_export
+
+        path = tmp_path / "odk.csv.zip"
+        path.write_bytes(data)
+        with pytest.raises(SourceError) as caught:
+            read_export(path)
+        return caught.value
+
+    @staticmethod
+    def _zip(text: str, method: int = zipfile.ZIP_DEFLATED) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", method) as archive:
+            archive.writestr("form.csv", text)
+        return buffer.getvalue()
+
+    def test_zip_bomb_is_refused_before_inflating(self, tmp_path: Path) -> None:
+        """A 30 MB CSV of one repeated line (over 100:1) is refused, fast and small."""
+        data = self._zip("SubmissionDate,KEY\n" + "2024-09-01,uuid:1\n" * 1_700_000)
+        _, elapsed, peak = _bounded(lambda: self._export(tmp_path, data))
+        assert (True, True) == (elapsed < SECONDS, peak < 16 * 1024 * 1024)
+
+    def test_corrupt_and_encrypted_members(self, tmp_path: Path) -> None:
+        """Corrupt deflate data and an encrypted member are each one SourceError (exit 2)."""
+        good = self._zip("SubmissionDate,KEY\n2024-09-01,uuid:1\n" * 50)
+        errors = [self._export(tmp_path, corrupted(good, "form.csv")), self._export(tmp_path, encrypted(good))]
+        assert [2, 2] == [e.exit_code for e in errors]

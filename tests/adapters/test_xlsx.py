@@ -237,3 +237,25 @@ class TestFileSystem:
         """--output into a folder that does not exist is one SourceError naming it."""
         with pytest.raises(SourceError, match=re.escape(str(tmp_path / "nope"))):
             XlsxWorkbook(rich, tmp_path / "nope" / "hasil.xlsx")
+
+
+class TestTerminate:
+    """F15: SIGTERM during the write leaves no temporary file."""
+
+    def test_sigterm_during_write_cleans_up(self, rich: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """SIGTERM arriving before the rename raises SystemExit; the temp file is removed, the file kept."""
+        import os
+        import signal
+
+        before = rich.read_bytes()
+        real = Path.replace
+
+        def terminated(self: Path, target: Path) -> Path:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return real(self, target)
+
+        monkeypatch.setattr(Path, "replace", terminated)
+        with XlsxWorkbook(rich) as book, pytest.raises(SystemExit):
+            book.write(tabs())
+        leftovers = [p.name for p in rich.parent.iterdir() if p.name.endswith(".tmp")]
+        assert ([], before, signal.SIG_DFL) == (leftovers, rich.read_bytes(), signal.getsignal(signal.SIGTERM))

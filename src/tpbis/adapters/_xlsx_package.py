@@ -9,7 +9,14 @@ Every zip member of the original is copied unchanged except:
 * ``xl/_rels/workbook.xml.rels`` and ``[Content_Types].xml``: entries for
   new parts appended;
 * ``xl/styles.xml``: one bold font, three traffic-light fills and the cell
-  formats using them appended (reused when a previous sync added them).
+  formats using them appended (reused when a previous sync added them);
+* sheets to remove (``Commit.remove``): their ``<sheet>``, relationship,
+  content type, part and its rels, the defined names scoped to or referring
+  to them, and ``calcChain.xml`` (Excel rebuilds it).
+
+Sheet names compare case-insensitively, as in Excel; a sheet that is not a
+worksheet (a chart sheet) is never replaced. XML parts in UTF-16 are read
+and written back as UTF-8.
 
 Output cells hold inline strings (``t="inlineStr"``), numbers or booleans;
 never a formula, even for text starting with ``=``, and ``sharedStrings.xml``
@@ -24,11 +31,12 @@ import math
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from tpbis.adapters._xlsx_read import REL_NS, Package, _local, _parse, rels_name
+from tpbis.adapters._xlsx_read import REL_NS, Package, SheetRef, _local, _parse, rels_name, xml_text
 from tpbis.domain.rubric import Color
+from tpbis.errors import SourceError
 from tpbis.ports import OutputTab, OutValue
 
 __all__ = ["FILLS", "patch_package"]
@@ -54,6 +62,13 @@ def _attrs(text: str) -> dict[str, str]:
     import html
 
     return {k: html.unescape(v[1:-1]) for k, v in _ATTR.findall(text)}
+
+
+def _xml(data: bytes) -> str:
+    """An XML part as text in whatever encoding it was saved (UTF-8, UTF-16 with or without BOM);
+    its declaration then says UTF-8, the encoding it is written back in."""
+    text = xml_text(data)
+    return re.sub(r"""^(<\?xml[^>]*?encoding\s*=\s*)("[^"]*"|'[^']*')""", r'\1"UTF-8"', text, count=1)
 
 
 def _text(value: str) -> str:
@@ -151,7 +166,7 @@ def _styles(xml: bytes | None) -> tuple[bytes, dict[str, int]]:
                         return color.get("rgb")  # type: ignore[no-any-return]
         return None
 
-    text = xml.decode("utf-8")
+    text = _xml(xml)
     new_fonts: list[str] = []
     bold = next((i for i, f in enumerate(fonts) if is_bold(f)), None)
     if bold is None:
@@ -191,20 +206,27 @@ def _styles(xml: bytes | None) -> tuple[bytes, dict[str, int]]:
     return text.encode("utf-8"), indices
 
 
-def patch_package(package: Package, tabs: Sequence[OutputTab]) -> bytes:
-    """The package's bytes with ``tabs`` written in (see the module docstring)."""
+def patch_package(package: Package, tabs: Sequence[OutputTab], remove: Sequence[str] = ()) -> bytes:
+    """The package's bytes with ``tabs`` written in and the sheets named in ``remove`` deleted.
+
+    Sheet names compare as Excel compares them (case-insensitively): a tab
+    written over ``SKOR KPI`` replaces it in place and takes the new name.
+
+    Raises:
+        SourceError: a tab would replace a sheet that is not a worksheet (a chart sheet, say).
+    """
     archive = package.archive
     replaced: dict[str, bytes] = {}
     removed: set[str] = set()
     added: dict[str, bytes] = {}
     workbook_part = package.workbook_part
-    workbook_rels = rels_name(workbook_part)
+    workbook_rels = package.real(rels_name(workbook_part))
     folder = posixpath.dirname(workbook_part)
-    workbook = archive.read(workbook_part).decode("utf-8")
-    rels = archive.read(workbook_rels).decode("utf-8") if workbook_rels in package.names else (
+    workbook = _xml(archive.read(workbook_part))
+    rels = _xml(archive.read(workbook_rels)) if workbook_rels in package.names else (
         _HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
     )
-    types = archive.read("[Content_Types].xml").decode("utf-8")
+    types = _xml(archive.read(package.real("[Content_Types].xml")))
 
     styles_part = package._styles_part
     if styles_part is None or styles_part not in package.names:
@@ -217,19 +239,28 @@ def patch_package(package: Package, tabs: Sequence[OutputTab]) -> bytes:
         styles_bytes, styles = _styles(archive.read(styles_part))
         replaced[styles_part] = styles_bytes
 
-    existing = {sheet.name: sheet for sheet in package.sheets}
+    existing = {sheet.name.casefold(): sheet for sheet in package.sheets}
+    for tab in tabs:
+        clash = existing.get(tab.name.casefold())
+        if clash is not None and not clash.is_worksheet:
+            raise SourceError.from_catalogue("xlsx.not_worksheet", tab=clash.name, path=package.path)
+    written = {tab.name.casefold() for tab in tabs}
+    doomed = [existing[n.casefold()] for n in dict.fromkeys(remove)
+              if n.casefold() in existing and n.casefold() not in written]
+    if doomed:
+        workbook, rels, types = _remove_sheets(package, doomed, workbook, rels, types, removed)
     used_parts = set(package.names) | set(added)
     sheet_ids = [int(s.sheet_id) for s in package.sheets if s.sheet_id.isdigit()]
     new_sheets: list[str] = []
     for tab in tabs:
         content = sheet_xml(tab, styles)
         state = "hidden" if tab.hidden else "visible"
-        sheet = existing.get(tab.name)
+        sheet = existing.get(tab.name.casefold())
         if sheet is not None and sheet.part is not None and sheet.part in package.names:
             replaced[sheet.part] = content
-            if rels_name(sheet.part) in package.names:
-                removed.add(rels_name(sheet.part))
-            workbook = _set_state(workbook, sheet.rid, state)
+            if package.real(rels_name(sheet.part)) in package.names:
+                removed.add(package.real(rels_name(sheet.part)))
+            workbook = _set_state(workbook, sheet.rid, state, None if sheet.name == tab.name else tab.name)
             continue
         number = 1
         while posixpath.join(folder, f"worksheets/sheet{number}.xml") in used_parts:
@@ -249,7 +280,7 @@ def patch_package(package: Package, tabs: Sequence[OutputTab]) -> bytes:
     if new_sheets:
         workbook = _append(workbook, "sheets", new_sheets)
     replaced[workbook_part] = workbook.encode("utf-8")
-    replaced["[Content_Types].xml"] = types.encode("utf-8")
+    replaced[package.real("[Content_Types].xml")] = types.encode("utf-8")
     if workbook_rels in package.names:
         replaced[workbook_rels] = rels.encode("utf-8")
     else:
@@ -279,7 +310,8 @@ def _append(xml: str, container: str, items: Sequence[str]) -> str:
     if match is None:
         raise ValueError(f"no <{container}> element")
     name, attributes, empty = match.groups()
-    body = "".join(items)
+    prefix = name[: -len(container)]  # new elements take the container's prefix (``x:sheets`` → ``x:sheet``)
+    body = "".join(items).replace("<", f"<{prefix}").replace(f"<{prefix}/", f"</{prefix}") if prefix else "".join(items)
     if empty:
         return xml[: match.start()] + f"<{name}{attributes}>{body}</{name}>" + xml[match.end():]
     close = xml.index(f"</{name}>", match.end())
@@ -302,15 +334,91 @@ def _free_id(rels: str) -> str:
     return f"rId{number}"
 
 
-def _set_state(workbook: str, rid: str, state: str) -> str:
-    """Set ``state`` on the ``<sheet>`` whose relationship id is ``rid`` (edited in place)."""
+def _set_state(workbook: str, rid: str, state: str, name: str | None = None) -> str:
+    """Set ``state`` (and ``name``, when given) on the ``<sheet>`` whose relationship id is ``rid`` (edited in place)."""
     for match in _element("sheet").finditer(workbook):
         attributes = _attrs(match.group(2))
         if not any(k.endswith(":id") and v == rid for k, v in attributes.items()):
             continue
         tag = match.group(0)
+        if name is not None:
+            tag = re.sub(r"""(\sname\s*=\s*)("[^"]*"|'[^']*')""", lambda m: m.group(1) + quoteattr(_ILLEGAL.sub("", name)),
+                         tag, count=1)
         without = re.sub(r"""\s+state\s*=\s*("[^"]*"|'[^']*')""", "", tag)
         if state != "visible":
             without = re.sub(r"(\s*/?>)$", f' state="{state}"\\1', without, count=1)
         return workbook[: match.start()] + without + workbook[match.end():]
     return workbook
+
+
+def _defined_names() -> re.Pattern[str]:
+    return re.compile(r"""<((?:[\w.-]+:)?definedName)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(.*?)</\1>)""", re.S)
+
+
+def _refers_to(formula: str, name: str) -> bool:
+    """Whether a defined name's formula refers to sheet ``name`` (``'Skor KPI'!A1`` or ``Skor!A1``)."""
+    import html
+
+    text = html.unescape(formula).casefold()
+    quoted = "'" + name.replace("'", "''").casefold() + "'!"
+    return quoted in text or re.search(rf"(?<![\w.']){re.escape(name.casefold())}!", text) is not None
+
+
+def _remove_sheets(
+    package: Package, doomed: Sequence[SheetRef], workbook: str, rels: str, types: str, removed: set[str]
+) -> tuple[str, str, str]:
+    """Delete ``doomed`` sheets: their ``<sheet>``, relationship, content type, part and its rels,
+    the defined names scoped to or referring to them (print titles…), and the calculation chain
+    (Excel rebuilds it; it lists cells by sheet id)."""
+    order = [s.rid for s in package.sheets]
+    gone = {order.index(s.rid) for s in doomed}
+    keep = [i for i in range(len(order)) if i not in gone]
+    new_index = {old: new for new, old in enumerate(keep)}
+    for sheet in doomed:
+        for match in _element("sheet").finditer(workbook):
+            attributes = _attrs(match.group(2))
+            if any(k.endswith(":id") and v == sheet.rid for k, v in attributes.items()):
+                workbook = workbook[: match.start()] + workbook[match.end():]
+                break
+        rels = _drop(rels, "Relationship", _has("Id", sheet.rid))
+        if sheet.part is not None:
+            removed.add(sheet.part)
+            part_rels = package.real(rels_name(sheet.part))
+            if part_rels in package.names:
+                removed.add(part_rels)
+            types = _drop(types, "Override", _names_part(sheet.part))
+
+    def renumber(match: re.Match[str]) -> str:
+        attributes = _attrs(match.group(2))
+        local = attributes.get("localSheetId", "")
+        if local.isdigit() and int(local) in gone:
+            return ""
+        if any(_refers_to(match.group(3) or "", s.name) for s in doomed):
+            return ""
+        if local.isdigit() and int(local) in new_index and new_index[int(local)] != int(local):
+            return re.sub(r"""localSheetId\s*=\s*("[^"]*"|'[^']*')""", f'localSheetId="{new_index[int(local)]}"',
+                          match.group(0), count=1)
+        return match.group(0)
+
+    workbook = _defined_names().sub(renumber, workbook)
+    workbook = re.sub(r"<((?:[\w.-]+:)?definedNames)\b[^>]*>\s*</\1>", "", workbook)  # left empty: invalid
+    workbook = re.sub(r"""(\s(?:activeTab|firstSheet)\s*=\s*)("[^"]*"|'[^']*')""", r'\1"0"', workbook)
+    for rid, (kind, part) in package.relationships(package.workbook_part).items():
+        if kind.endswith("/calcChain"):
+            removed.add(part)
+            rels = _drop(rels, "Relationship", _has("Id", rid))
+            types = _drop(types, "Override", _names_part(part))
+    return workbook, rels, types
+
+
+def _drop(xml: str, name: str, matches: Callable[[dict[str, str]], bool]) -> str:
+    """``xml`` without the empty elements ``<name …/>`` whose attributes ``matches``."""
+    return _element(name).sub(lambda m: "" if m.group(3) and matches(_attrs(m.group(2))) else m.group(0), xml)
+
+
+def _has(key: str, value: str) -> Callable[[dict[str, str]], bool]:
+    return lambda attributes: attributes.get(key) == value
+
+
+def _names_part(part: str) -> Callable[[dict[str, str]], bool]:
+    return lambda attributes: attributes.get("PartName", "").lstrip("/").casefold() == part.casefold()

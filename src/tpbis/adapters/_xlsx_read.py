@@ -22,10 +22,12 @@ Rows and cells without a value after the last value are not kept.
 from __future__ import annotations
 
 import datetime as dt
+import lzma
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Generator, Iterator
 from typing import IO, TypeVar
 from xml.etree.ElementTree import Element, ParseError
 
@@ -118,6 +120,13 @@ class SheetRef:
     rid: str
     sheet_id: str
     part: str | None
+    #: the relationship type's last segment: ``worksheet``, ``chartsheet``, ``dialogsheet``…
+    kind: str = "worksheet"
+
+    @property
+    def is_worksheet(self) -> bool:
+        """Whether the sheet is a worksheet (cells), not a chart sheet, dialog sheet or macro sheet."""
+        return self.kind == "worksheet"
 
 
 def resolve(base_part: str, target: str) -> str:
@@ -160,6 +169,10 @@ class Package:
         self.path = path
         self.limits = limits
         self.names = {info.filename for info in archive.infolist()}
+        #: OPC part names are case-insensitive: casefolded name → the member's real name
+        self._folded: dict[str, str] = {}
+        for name in sorted(self.names):
+            self._folded.setdefault(name.casefold(), name)
         self.workbook_part = self._workbook_part()
         root = _parse(self._member(self.workbook_part))
         self.date1904 = any(
@@ -177,55 +190,77 @@ class Package:
             self.sheets.append(SheetRef(
                 name=element.get("name", ""), state=element.get("state", "visible"), rid=rid,
                 sheet_id=element.get("sheetId", ""), part=target[1] if target else None,
+                kind=target[0].rsplit("/", 1)[-1] if target else "",
             ))
         by_type = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
         self._strings_part = by_type.get("sharedStrings")
         self._styles_part = by_type.get("styles")
-        self._strings: list[str] | None = None
+        self._strings: list[str] = []
+        self._string_source: Iterator[str] | None = None
         self._date_styles: list[bool] | None = None
+        self._tab = ""
 
     # -- parts -------------------------------------------------------------------------------
 
+    def real(self, name: str) -> str:
+        """The member named ``name``, compared as OPC does (case-insensitively); ``name`` when none is."""
+        return name if name in self.names else self._folded.get(name.casefold(), name)
+
     def _member(self, name: str) -> bytes:
         try:
-            return self.archive.read(name)
+            return self.archive.read(self.real(name))
         except KeyError:
             raise _Unreadable(f"missing part {name}") from None
 
     def _workbook_part(self) -> str:
-        if "_rels/.rels" in self.names:
+        if self.real("_rels/.rels") in self.names:
             root = _parse(self._member("_rels/.rels"))
             for rel in root:
                 if rel.get("Type") in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT) and rel.get("Target"):
-                    part = resolve("", rel.get("Target", ""))
+                    part = self.real(resolve("", rel.get("Target", "")))
                     if part in self.names:
                         return part
-        if "xl/workbook.xml" in self.names:
-            return "xl/workbook.xml"
+        if self.real("xl/workbook.xml") in self.names:
+            return self.real("xl/workbook.xml")
         raise _Unreadable("no workbook part (xl/workbook.xml)")
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id → (type, member name) for ``part`` (empty when it has none)."""
-        name = rels_name(part)
+        name = self.real(rels_name(part))
         if name not in self.names:
             return {}
         out: dict[str, tuple[str, str]] = {}
         for rel in _parse(self._member(name)):
             if rel.get("TargetMode") == "External":
                 continue
-            out[rel.get("Id", "")] = (rel.get("Type", ""), resolve(part, rel.get("Target", "")))
+            out[rel.get("Id", "")] = (rel.get("Type", ""), self.real(resolve(part, rel.get("Target", ""))))
         return out
 
-    def _shared_strings(self) -> list[str]:
-        if self._strings is None:
-            self._strings = []
-            if self._strings_part and self._strings_part in self.names:
-                with self.archive.open(self._strings_part) as stream:
-                    for _, element in _events(stream, ("end",)):
-                        if _local(element.tag) == "si":
-                            self._strings.append(self._text(element))
-                            element.clear()
-        return self._strings
+    def _shared_string(self, index: int) -> str:
+        """Shared string ``index`` (negative: from the end, as openpyxl reads it).
+
+        The shared strings part is parsed only as far as the largest index a
+        cell asks for, one ``<si>`` at a time: strings no cell uses cost nothing.
+        """
+        if self._string_source is None:
+            self._string_source = self._string_stream()
+        while index < 0 or index >= len(self._strings):
+            text = next(self._string_source, None)
+            if text is None:
+                break
+            self._strings.append(text)
+        return self._strings[index]  # IndexError: no such string
+
+    def _string_stream(self) -> Iterator[str]:
+        if not self._strings_part or self._strings_part not in self.names:
+            return
+        with self.archive.open(self._strings_part) as stream:
+            for element, ancestors in _ends(stream):
+                if len(ancestors) != 1:
+                    continue  # the root, or inside an <si>: read with it
+                if _local(element.tag) == "si":
+                    yield self._text(element)
+                ancestors[0].remove(element)  # memory holds one string at a time
 
     def _dates(self) -> list[bool]:
         if self._date_styles is None:
@@ -269,6 +304,7 @@ class Package:
             return Table(name=sheet.name, header=(), rows=[])
         rows: list[tuple[Cell, ...]] = []
         header: tuple[Cell, ...] = ()
+        self._tab = sheet.name
         with self.archive.open(sheet.part) as stream:
             for number, cells in self._rows(stream):
                 if number == 1:
@@ -281,57 +317,69 @@ class Package:
                     rows.append(cells)
         return Table(name=sheet.name, header=tuple("" if h is None else str(h) for h in header), rows=rows)
 
-    def _rows(self, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+    def header(self, sheet: SheetRef) -> tuple[Cell, ...]:
+        """Row 1 of the sheet (empty when it has none): parsing stops at the first row holding a value."""
+        if sheet.part is None or sheet.part not in self.names:
+            return ()
+        self._tab = sheet.name
+        with self.archive.open(sheet.part) as stream:
+            rows = self._rows(stream)
+            try:
+                number, cells = next(rows, (0, ()))
+            finally:
+                rows.close()
+        return cells if number == 1 else ()
+
+    def _rows(self, stream: IO[bytes]) -> Generator[tuple[int, tuple[Cell, ...]], None, None]:
         """(row number, cells up to the last value) for each row holding a value, in file order.
 
-        Cells are handled when their row ends, and each finished row is
-        removed from the tree, so memory holds one row at a time.
+        Each cell is handled when it ends and then dropped, and every other
+        element (rows, merged ranges, conditional formats…) is dropped when it
+        ends, so memory holds one row's values, never the cells without one.
         """
         limits = self.limits
-        strings = self._shared_strings
+        strings = self._shared_string
         dates = self._dates
         convert = _converter(self.date1904)
-        parent: Element | None = None
         number = 0
-        for event, element in _events(stream, ("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if parent is None and tag.endswith("sheetData"):
-                    parent = element
-                continue
-            if not tag.endswith("}row") and tag != "row":
-                continue
-            r = element.get("r")
-            number = int(r) if r and r.isdigit() else number + 1
-            cells: dict[int, Cell] = {}
-            column = 0
-            for cell in element:
-                ref = cell.get("r")
+        column = 0
+        cells: dict[int, Cell] = {}
+        for element, ancestors in _ends(stream):
+            depth = len(ancestors)  # <worksheet> 0, <sheetData> 1, <row> 2, <c> 3
+            if depth > 3:
+                continue  # <v>, <is> and their runs, read with their cell; any deeper element goes with its ancestor
+            tag = _local(element.tag)
+            if tag == "c":
+                ref = element.get("r")
                 column = column_index(ref) if ref else column + 1
                 if column <= 0:
-                    column = len(cells) + 1
-                if len(cell) == 0:
-                    continue  # no value: a styled or empty cell
-                value = self._value(cell, strings, dates, convert)
-                if value is None or value == "":
-                    continue
-                if column > limits.columns:
-                    raise limit_error(self.path, "columns", limit=limits.columns)
-                cells[column] = value
-            if parent is not None:
-                parent.clear()
+                    column = (max(cells) if cells else 0) + 1
+                if len(element):  # no child: a styled or empty cell, no value
+                    value = self._value(element, strings, dates, convert)
+                    if value is not None and value != "":
+                        if column > limits.columns:
+                            raise limit_error(self.path, "columns_tab", limit=limits.columns, tab=self._tab)
+                        cells[column] = value
+            elif tag == "row":
+                r = element.get("r")
+                number = int(r) if r and r.isdigit() else number + 1
+                column = 0
+                if cells:
+                    if number > limits.rows:
+                        raise limit_error(self.path, "rows_tab", limit=limits.rows, tab=self._tab)
+                    width = max(cells)
+                    row = tuple(cells.get(i) for i in range(1, width + 1))
+                    cells = {}
+                    yield number, row
+            if ancestors:
+                ancestors[-1].remove(element)
             else:
                 element.clear()
-            if cells:
-                if number > limits.rows:
-                    raise limit_error(self.path, "rows", limit=limits.rows)
-                width = max(cells)
-                yield number, tuple(cells.get(i) for i in range(1, width + 1))
 
     def _value(
         self,
         cell: Element,
-        strings: Callable[[], list[str]],
+        strings: Callable[[int], str],
         dates: Callable[[], list[bool]],
         convert: Callable[[float], Cell],
     ) -> Cell:
@@ -351,9 +399,8 @@ class Package:
         if len(raw) > self.limits.cell_chars:
             raise limit_error(self.path, "cell", limit=self.limits.cell_chars)
         if kind == "s":
-            table = strings()
             try:
-                return table[int(raw)]
+                return strings(int(raw))
             except (ValueError, IndexError):
                 raise _Unreadable(f"shared string {raw!r} does not exist") from None
         if kind in ("str", "e"):
@@ -404,16 +451,68 @@ _CHUNK = 64 * 1024
 _PROLOG_BYTES = 1024 * 1024
 
 
+#: Byte signatures of an XML entity's first four bytes (XML 1.0, appendix F) → the codec to read its prolog.
+_SIGNATURES: tuple[tuple[bytes, str | None], ...] = (
+    (b"\x00\x00\xfe\xff", None),  # UTF-32 and UCS-4: expat does not read them; refused
+    (b"\xff\xfe\x00\x00", None),
+    (b"\x00\x00\x00\x3c", None),
+    (b"\x3c\x00\x00\x00", None),
+    (b"\x00\x00\x3c\x00", None),
+    (b"\x00\x3c\x00\x00", None),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", None),  # EBCDIC
+)
+
+
+def xml_codec(head: bytes) -> str:
+    """The codec to read an XML part's text, detected as the XML spec (appendix F) and expat do.
+
+    A byte-order mark decides first; without one, a zero byte among the first
+    two tells UTF-16 (``00 3C`` big-endian, ``3C 00`` little-endian); else the
+    text is ASCII-compatible (UTF-8). UTF-32 and EBCDIC are refused: expat
+    does not read them, and a check that cannot read a part must not pass it.
+    """
+    for signature, codec in _SIGNATURES:
+        if head.startswith(signature):
+            if codec is None:
+                raise _Unreadable("unsupported XML encoding")
+            return codec
+    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+        return "utf-16-be"
+    if len(head) >= 2 and head[0] != 0 and head[1] == 0:
+        return "utf-16-le"
+    declared = re.match(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""", head)
+    if declared and declared.group(1).lower().replace(b"_", b"-") in (b"utf-7", b"utf7", b"unicode-1-1-utf-7"):
+        raise _Unreadable("unsupported XML encoding")
+    return "utf-8"
+
+
+def xml_text(data: bytes) -> str:
+    """A whole XML part as text (its byte-order mark dropped), decoded as :func:`xml_codec` says."""
+    try:
+        return data.decode(xml_codec(data[:4])).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"XML part not in its encoding: {exc.reason}") from None
+
+
 def _prolog_has_dtd(head: bytes) -> bool | None:
     """Whether the XML prolog in ``head`` declares a DTD; ``None`` when ``head`` ends inside the prolog.
 
     A DTD (and so any entity, internal or external) can only come before the
-    root element, so a part whose prolog has none cannot expand entities.
+    root element, so a part whose prolog has none cannot expand entities. The
+    prolog is read in the encoding expat will use (:func:`xml_codec`, BOM or
+    not), so a UTF-16 part without a byte-order mark cannot hide its DTD.
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="ignore")
+    if len(head) < 4:
+        return None
+    codec = xml_codec(head[:4])
+    if codec == "utf-8":
+        text = head.decode("latin-1").lstrip("\xef\xbb\xbf")  # the markup that matters is ASCII
     else:
-        text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        usable = len(head) - len(head) % 2
+        text = head[:usable].decode(codec, errors="replace").lstrip("\ufeff")
     position = 0
     while True:
         start = text.find("<", position)
@@ -430,6 +529,8 @@ def _prolog_has_dtd(head: bytes) -> bool | None:
                 return None
             position = end + 3
         else:
+            if len(text) - start < 2:
+                return None
             return text.startswith("<!", start)  # a DTD, else the root element
 
 
@@ -464,6 +565,21 @@ def _events(stream: IO[bytes], events: tuple[str, ...]) -> Iterator[tuple[str, E
     yield from parser.read_events()  # type: ignore[misc]
 
 
+def _ends(stream: IO[bytes]) -> Iterator[tuple[Element, list[Element]]]:
+    """Each element when it ends, with its open ancestors (root first).
+
+    The caller removes what it has handled from ``ancestors[-1]``, so the
+    tree never holds more than the elements still open and their kept children.
+    """
+    ancestors: list[Element] = []
+    for event, element in _events(stream, ("start", "end")):
+        if event == "start":
+            ancestors.append(element)
+        else:
+            ancestors.pop()
+            yield element, ancestors
+
+
 def open_package(data: IO[bytes], path: str, limits: Limits = DEFAULT_LIMITS) -> Package:
     """Check and open a package (a file object over the ``.xlsx`` bytes).
 
@@ -492,6 +608,11 @@ def guarded(path: str, action: Callable[[], _T]) -> _T:
         raise unreadable(path, f"forbidden XML construct ({type(exc).__name__})") from None
     except ParseError as exc:
         raise unreadable(path, f"malformed XML: {exc}") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, KeyError,
-            NotImplementedError, RuntimeError, RecursionError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
+            KeyError, IndexError, TypeError, AttributeError, NotImplementedError, RuntimeError,
+            RecursionError) as exc:
+        # corrupt deflate/LZMA streams, members past the end of the file (truncated, or saved while
+        # read), encrypted members or unknown compression methods, and malformed parts
         raise unreadable(path, exc) from None
+    except MemoryError:
+        raise unreadable(path, "too large to read in the memory available") from None

@@ -71,8 +71,10 @@ import ast
 import datetime as dt
 import enum
 import json
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -386,24 +388,56 @@ def _xlsx_sheet(path: Path) -> Table:
 
 def _zip_main_csv(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     """The main CSV of an ODK Central ``.csv.zip``: not under ``media/``, with ``SubmissionDate``,
-    without ``PARENT_KEY`` (the repeat-group files have it)."""
+    without ``PARENT_KEY`` (the repeat-group files have it).
+
+    The zip is untrusted: it is checked as an XLSX package is (member count,
+    total uncompressed size, ratio of a large member) before anything is
+    inflated, each member is read as a stream that stops at the size limit,
+    and a corrupt, truncated or encrypted member is one SourceError.
+    """
+    from tpbis.adapters._xlsx_read import DEFAULT_LIMITS, check_zip
+
+    members: list[str] = []
     try:
         with zipfile.ZipFile(path) as archive:
+            check_zip(archive, str(path), DEFAULT_LIMITS)
             members = [
                 m for m in archive.namelist()
                 if m.lower().endswith(".csv") and not m.startswith(("media/", "__MACOSX/")) and not m.endswith("/")
             ]
             members.sort(key=lambda m: (m.count("/"), len(m)))  # the main file sits at the root, shortest name
             for member in members:
-                table = read_csv_bytes(archive.read(member), member, encoding=encoding, delimiter=delimiter)
+                data = _zip_member(archive, member, str(path), DEFAULT_LIMITS.uncompressed_bytes)
+                table = read_csv_bytes(data, member, encoding=encoding, delimiter=delimiter)
                 header = set(table.header)
                 if "SubmissionDate" in header and "PARENT_KEY" not in header:
                     return table
-    except (zipfile.BadZipFile, OSError) as exc:
+    except OSError as exc:
         raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=os_reason(exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        # corrupt deflate/LZMA data, a member past the end of the file, an encrypted member
+        # (RuntimeError) or an unknown compression method (NotImplementedError)
+        reason = str(exc) or type(exc).__name__  # no OS reason to translate: the archive's own words
+        raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=reason) from None
     raise SourceError.from_catalogue(
         "error.export_no_main_csv", path=str(path), found=", ".join(f"'{m}'" for m in members) or "-"
     )
+
+
+def _zip_member(archive: zipfile.ZipFile, member: str, path: str, limit: int) -> bytes:
+    """A member's bytes, read in chunks that stop past ``limit`` (whatever its header claims)."""
+    from tpbis.adapters._xlsx_read import limit_error
+
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise limit_error(path, "size", limit=limit // (1024 * 1024))
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _is_xlsx(path: Path) -> bool:

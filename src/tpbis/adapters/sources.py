@@ -89,21 +89,25 @@ def _csv_kind(header: Sequence[object]) -> SourceKind:
 
 
 def _xlsx_kind(path: Path) -> SourceKind:
-    from tpbis.adapters.xlsx import _openpyxl
+    """XLSX, or a KoBo XLSX export, told from the header row of each worksheet.
 
-    openpyxl = _openpyxl()
-    with path.open("rb") as handle:  # a handle: openpyxl refuses names not ending in .xlsx
-        try:
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise SourceError.from_catalogue("error.unreadable_xlsx", path=str(path), reason=os_reason(exc)) from None
-        try:
-            for sheet in workbook.worksheets:
-                header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-                if _names(header) & _KOBO_MARKERS:
-                    return SourceKind.KOBO_XLSX
-        finally:
-            workbook.close()
+    Read with the bounded reader (:mod:`tpbis.adapters._xlsx_read`): the zip
+    is checked before anything is inflated and only each sheet's first row is
+    parsed, so a hostile file is refused here as it would be when read.
+    """
+    import io
+
+    from tpbis.adapters._xlsx_read import DEFAULT_LIMITS, guarded, open_package
+    from tpbis.adapters.xlsx import _read_bytes
+
+    data, _ = _read_bytes(path, DEFAULT_LIMITS)
+    package = open_package(io.BytesIO(data), str(path), DEFAULT_LIMITS)
+    try:
+        headers = guarded(str(path), lambda: [package.header(s) for s in package.sheets if s.is_worksheet])
+        if any(_names(header) & _KOBO_MARKERS for header in headers):
+            return SourceKind.KOBO_XLSX
+    finally:
+        package.archive.close()
     return SourceKind.XLSX
 
 
@@ -111,13 +115,20 @@ def _zip_kind(path: Path) -> SourceKind:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        if path.suffix.lower() in _XLSX_SUFFIXES:
+            raise SourceError.from_catalogue("error.not_xlsx", path=str(path)) from None
         raise SourceError.from_catalogue("error.unsupported_source", source=str(path)) from None
-    if "xl/workbook.xml" in members:
+    folded = {m.casefold() for m in members}
+    if "xl/workbook.xml" in folded or path.suffix.lower() in _XLSX_SUFFIXES:
         return _xlsx_kind(path)
     if any(m.lower().endswith(".csv") and not m.startswith("media/") for m in members):
         return SourceKind.ODK_ZIP
     raise SourceError.from_catalogue("error.unsupported_source", source=str(path))
+
+
+#: Names of workbook files: one that is not a zip is reported as an unreadable workbook, not read as CSV.
+_XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
 
 
 def _file_kind(path: Path, encoding: str | None, delimiter: str | None) -> SourceKind:
@@ -126,13 +137,27 @@ def _file_kind(path: Path, encoding: str | None, delimiter: str | None) -> Sourc
             head = handle.read(8)
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
+    except IsADirectoryError:
+        raise SourceError.from_catalogue("error.unsupported_source", source=str(path)) from None
     except OSError as exc:
         raise SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=os_reason(exc)) from None
     if head.startswith(_ZIP):
         return _zip_kind(path)
     if head.startswith(_OLE2):
         raise SourceError.from_catalogue("error.unsupported_source", source=str(path))
-    return _csv_kind(read_csv_table(path, encoding=encoding, delimiter=delimiter).header)
+    if path.suffix.lower() not in _XLSX_SUFFIXES:
+        return _csv_kind(read_csv_table(path, encoding=encoding, delimiter=delimiter).header)
+    # named like a workbook but not a zip: a CSV export given the wrong name is read as CSV;
+    # an empty file, a web page or anything else is reported as what it is not
+    if not head.strip() or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise SourceError.from_catalogue("error.not_xlsx", path=str(path))
+    try:
+        header = read_csv_table(path, encoding=encoding, delimiter=delimiter).header
+    except SourceError:
+        raise SourceError.from_catalogue("error.not_xlsx", path=str(path)) from None
+    if not any(str(h).strip() for h in header):
+        raise SourceError.from_catalogue("error.not_xlsx", path=str(path))
+    return _csv_kind(header)
 
 
 def detect_kind(

@@ -17,13 +17,16 @@ byte for byte, output tabs are written as inline strings (never formulas), see
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
+import signal
 import stat
 import tempfile
+import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +43,7 @@ from tpbis.errors import LockError, SourceError
 from tpbis.i18n import os_reason
 from tpbis.message import Message
 from tpbis.parsing.table import Table
-from tpbis.ports import Commit, OutputTab, WorkbookInfo
+from tpbis.ports import LOCK_TAB, Commit, OutputTab, WorkbookInfo
 
 __all__ = ["Limits", "XlsxWorkbook", "read_workbook"]
 
@@ -82,12 +85,17 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
 
 
 def _tables(package: Package, names: Sequence[str] | None) -> dict[str, Table]:
-    sheets = [s for s in package.sheets if names is None or s.name in names]
+    sheets = [s for s in package.sheets if s.is_worksheet and (names is None or s.name in names)]
     return guarded(package.path, lambda: {s.name: package.table(s) for s in sheets})
 
 
-def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Table]:
-    """Read every tab of a workbook as a table (first row = header), in tab order.
+def read_workbook(
+    path: str | Path, *, limits: Limits = DEFAULT_LIMITS, tabs: Sequence[str] | None = None
+) -> dict[str, Table]:
+    """Read every tab of a workbook (or only ``tabs``) as a table (first row = header), in tab order.
+
+    Only the tabs read count against the row and column limits: a wide tab
+    not asked for does not refuse the workbook.
 
     Raises:
         SourceError: the file is missing, is not a readable XLSX workbook, or
@@ -97,7 +105,7 @@ def read_workbook(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[
     data, _ = _read_bytes(path, limits)
     package = open_package(io.BytesIO(data), str(path), limits)
     try:
-        return _tables(package, None)
+        return _tables(package, tabs)
     finally:
         package.archive.close()
 
@@ -143,6 +151,7 @@ class XlsxWorkbook:
         self._target = Path(os.path.realpath(self.output))
         if not self._target.parent.is_dir():
             raise SourceError.from_catalogue("xlsx.no_folder", path=str(self.output), folder=str(self._target.parent))
+        _check_writable(self._target, self.output)
         self._lock = _acquire(self._target, lock_timeout)
         self._finalizer = weakref.finalize(self, _release, self._lock)
         try:
@@ -174,11 +183,22 @@ class XlsxWorkbook:
         return WorkbookInfo(title=self.output.name, tabs=tuple(s.name for s in self._package.sheets))
 
     def read(self, tabs: Sequence[str]) -> dict[str, Table]:
-        """The named tabs that exist, as cached values."""
-        return _tables(self._package, tabs)
+        """The named tabs that exist, as cached values.
 
-    def write(self, tabs: Sequence[OutputTab]) -> int:
-        """Write each tab whole (same position when it exists), then replace the file atomically.
+        The lock tab is never returned: this process holds the file's OS lock,
+        so a lock recorded inside the workbook (by a sync that was killed, or
+        in a copy of a Google spreadsheet) is stale by definition. The next
+        commit removes it.
+        """
+        return _tables(self._package, [name for name in tabs if name != LOCK_TAB])
+
+    def write(self, tabs: Sequence[OutputTab], remove: Sequence[str] = ()) -> int:
+        """Write each tab whole (same position when it exists), delete the sheets in ``remove``,
+        then replace the file atomically.
+
+        SIGTERM during the write is turned into :class:`SystemExit` so the
+        temporary file is removed before the process ends (SIGKILL cannot be
+        caught: its temporary file is removed by the next sync, under the lock).
 
         Raises:
             LockError: the file read was changed by someone else since; nothing is written.
@@ -188,7 +208,7 @@ class XlsxWorkbook:
             raise LockError.from_catalogue("xlsx.busy", path=str(self.output))
         from tpbis.adapters._xlsx_package import patch_package
 
-        data = guarded(str(self.path), lambda: patch_package(self._package, tabs))
+        data = guarded(str(self.path), lambda: patch_package(self._package, tabs, remove))
         self._check_unchanged()
         target = self._target
         try:
@@ -197,15 +217,19 @@ class XlsxWorkbook:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        handle, temp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(handle, "wb") as out:
+            handle, temp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise SourceError.from_catalogue("xlsx.cannot_write", path=str(self.output), reason=os_reason(exc)) from None
+        try:
+            with _terminate_as_exit(), os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fchmod(out.fileno(), mode)
                 os.fsync(out.fileno())
-            self._check_unchanged()
-            Path(temp).replace(target)
+            with _terminate_as_exit():
+                self._check_unchanged()
+                Path(temp).replace(target)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 Path(temp).unlink()
@@ -231,7 +255,7 @@ class XlsxWorkbook:
         return 0
 
     def commit(self, commit: Commit) -> int:
-        """:meth:`write` the tabs (one atomic rename). Tabs in ``commit.remove`` are kept (not supported yet).
+        """:meth:`write` the tabs and delete ``commit.remove`` (and any stale lock tab) in one atomic rename.
 
         ``commit.append`` rewrites each such sheet as its rows read + the new rows (same file write).
         """
@@ -243,7 +267,8 @@ class XlsxWorkbook:
                 name=append.tab.name, header=old.header if old is not None and old.header else append.tab.header,
                 rows=(*kept, *append.tab.rows),  # type: ignore[arg-type]  # read cells are output values
             ))
-        return self.write((*commit.tabs, *grown))
+        remove = [*commit.remove, *(s.name for s in self._package.sheets if s.name == LOCK_TAB)]
+        return self.write((*commit.tabs, *grown), remove)
 
     def unlock(self) -> None:
         """Nothing to undo: a failed write leaves the file as it was; :meth:`close` releases the lock."""
@@ -260,6 +285,49 @@ class XlsxWorkbook:
             same = False
         if not same:
             raise LockError.from_catalogue("xlsx.changed", path=str(self._source))
+
+
+def _check_writable(target: Path, shown: Path) -> None:
+    """Refuse before locking or reading: a read-only workbook, or a folder where no file can be made.
+
+    (Without this, a lock file that cannot be created looks like a lock held
+    by someone else, and a read-only workbook would be silently replaced by
+    the atomic rename.)
+    """
+    with contextlib.suppress(OSError):
+        writable = stat.S_IMODE(target.stat().st_mode) & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        if not writable or not os.access(target, os.W_OK):  # the mode bits too: root may write anything
+            raise SourceError.from_catalogue("xlsx.read_only", path=str(shown))
+    if not os.access(target.parent, os.W_OK | os.X_OK) or _virtual(target.parent):
+        reason = os_reason(PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+        raise SourceError.from_catalogue("xlsx.cannot_write", path=str(shown), reason=reason)
+
+
+def _virtual(folder: Path) -> bool:
+    """A folder of a kernel file system (``/proc``, ``/sys``), where a workbook is never saved."""
+    parts = folder.resolve().parts
+    return len(parts) > 1 and parts[1] in ("proc", "sys")
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM raises SystemExit inside the block (main thread only), so cleanup code runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _temp_prefix(target: Path) -> str:

@@ -491,6 +491,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
+    renamed = _claim_tabs(tabs, info.tabs, before, options.force)
     activities = sum(r.activity_count for r in longest.results)
     if options.dry_run:
         return result("dry_run", tuple(_change(tab, tables.get(tab.name)) for tab in tabs))
@@ -521,6 +522,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         if name not in new_names and name in info.tabs and name not in inputs_names
     )
     new_history = history.new_rows(report, options, fingerprint, now)
+    # an output tab renamed only in case (``SKOR KPI``) is replaced by the tab written under tpbis's name
+    replaced_case = tuple(name for name in renamed if name not in removed)
     final = SyncState(
         format=STATE_FORMAT,
         status=SyncStatus.COMPLETE,
@@ -543,8 +546,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         return _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=options.time()))
 
     # the state first: on a first sync "_tpbis" is added before the outputs, as earlier versions did
-    commit = Commit(tabs=(state_tab(final), *tabs), remove=removed, heartbeat=heartbeat, release=True,
-                    append=history.append(new_history))
+    commit = Commit(tabs=(state_tab(final), *tabs), remove=(*removed, *replaced_case), heartbeat=heartbeat,
+                    release=True, append=history.append(new_history))
     try:
         requests += workbook.commit(commit)
     except LockContended:
@@ -557,6 +560,24 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         raise
     removed = tuple(name for name in removed if not name.startswith(STAGING_PREFIX))
     return result("written", requests=requests)
+
+
+def _claim_tabs(tabs: Sequence[OutputTab], existing: Sequence[str], owned: Sequence[str], force: bool) -> tuple[str, ...]:
+    """Check that every output tab replaces only a tab tpbis wrote; the owned tabs that differ only in case.
+
+    Tab names compare case-insensitively (as Excel and Google Sheets do). A
+    tab with an output's name that the last sync did not record in ``_tpbis``
+    is the user's own: it is never replaced unless ``force`` adopts it.
+
+    Raises:
+        SourceError: a tab not written by tpbis has an output tab's name.
+    """
+    mine = {name.casefold() for name in owned}
+    wanted = {tab.name.casefold(): tab.name for tab in tabs}
+    foreign = [name for name in existing if name.casefold() in wanted and name.casefold() not in mine]
+    if foreign and not force:
+        raise SourceError.from_catalogue("sync.tab_not_ours", tab=", ".join(f"'{n}'" for n in foreign))
+    return tuple(name for name in existing if name.casefold() in wanted and name != wanted[name.casefold()])
 
 
 def _current_lock(workbook: Workbook) -> LockRecord | None:
