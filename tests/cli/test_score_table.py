@@ -82,7 +82,7 @@ class TestTableRows:
         """The legend explains the short column names with the rubric's labels, not ids."""
         run, _ = september()
         table = kpi_table(run, "en", color=False, width=200)
-        assert "Keg = Community engagement activities" in table
+        assert "Eng = Community engagement activities" in table
         assert "kegiatan_pelibatan" not in table
 
 
