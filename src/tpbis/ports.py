@@ -150,11 +150,14 @@ class Workbook(Protocol):
         """
         ...
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         """Create the lock tab :data:`LOCK_TAB` holding ``claim``; returns the requests sent.
 
         ``replace``: delete the lock tab seen by the last :meth:`info` in the
-        same atomic change (breaking a stale lock).
+        same atomic change (breaking a stale lock). ``epoch``: what the sync
+        read of the last published result (its state); syncs that read the
+        same result race for the same lock, and a later one never takes a lock
+        that an older, stale run still believes it holds.
 
         Raises:
             LockContended: the lock tab exists, or the one to replace is gone; nothing changed.

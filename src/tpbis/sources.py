@@ -343,8 +343,8 @@ class _OverlayWorkbook:
     def write(self, tabs: Sequence[OutputTab]) -> int:
         return self.inner.write(tabs)
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
-        return self.inner.lock(claim, replace=replace)
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
+        return self.inner.lock(claim, replace=replace, epoch=epoch)
 
     def commit(self, commit: Commit) -> int:
         return self.inner.commit(commit)

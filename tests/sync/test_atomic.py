@@ -225,9 +225,9 @@ class _Gate:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         self.barrier.wait(timeout=30)
-        return self.inner.lock(claim, replace=replace)
+        return self.inner.lock(claim, replace=replace, epoch=epoch)
 
 
 def together(jobs: list[Callable[[], SyncResult]]) -> list[SyncResult | Exception]:
@@ -397,3 +397,40 @@ def cli(argv: list[str]) -> tuple[int, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(argv)
     return code, out.getvalue()
+
+
+class TestHostileReview:
+    """Found by a hostile review of the sync: each was a way to lose a user's tab or a newer result."""
+
+    def test_broken_holder_cannot_delete_a_later_lock(self, emulator: SheetsEmulator, key: str) -> None:
+        """A holds the lock, B breaks it and dies, C breaks B's: A's late unlock leaves C's lock alone."""
+        books = {run_id: workbook(emulator, key) for run_id in ("run-a", "run-b", "run-c")}
+        for n, run_id in enumerate(books):
+            books[run_id].info()
+            books[run_id].lock(lock_tab(run_id, NOW), replace=n > 0, epoch="same result read")
+        books["run-a"].unlock()  # the late, broken holder cleans up what it believes is its lock
+        values = emulator.values(key, "_tpbis_lock")
+        assert ("_tpbis_lock" in emulator.tabs(key), "run-c") == (True, dict(map(tuple, values[1:]))["run"])
+
+    def test_user_tab_named_like_staging_is_kept(self, emulator: SheetsEmulator, key: str) -> None:
+        """A user's '_tpbis_staging_notes' is not a staging tab tpbis made: it survives the sync."""
+        book = workbook(emulator, key)
+        book.write([OutputTab(name="_tpbis_staging_notes", header=("catatan",), rows=(("jangan hapus",),))])
+        assert "written" == run(emulator, key).status
+        assert "_tpbis_staging_notes" in emulator.tabs(key)
+
+    def test_state_list_cannot_point_at_a_user_tab(self, emulator: SheetsEmulator, key: str) -> None:
+        """A user tab written into _tpbis's 'tabs' row is not removed: only tpbis's own output names are."""
+        workbook(emulator, key).write([OutputTab(name="Catatan", header=("catatan",), rows=(("penting",),))])
+        assert "written" == run(emulator, key).status
+        state = emulator.values(key, "_tpbis")
+        row = next(n for n, cells in enumerate(state) if cells and cells[0] == "tabs")
+        emulator.set_cell(key, "_tpbis", row + 1, 2, f"{state[row][1]}, Catatan")
+        change_input(emulator, key)
+        assert "written" == run(emulator, key).status
+        assert "Catatan" in emulator.tabs(key)
+
+    def test_heartbeat_far_in_the_future_is_stale(self, emulator: SheetsEmulator, key: str) -> None:
+        """A lock whose heartbeat is a day ahead (clock skew, a hand edit) does not block for a day."""
+        seed_lock(emulator, key, "run-future", NOW.add(days=1))
+        assert "written" == run(emulator, key).status

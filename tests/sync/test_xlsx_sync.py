@@ -142,7 +142,8 @@ class TestPackage:
             sync(book, options())
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml").decode()
-        assert (8, 0) == (workbook.count("<x:sheet "), len(re.findall(r"<sheet\b", workbook)))
+        # 3 input tabs + 4 outputs + _tpbis + Riwayat
+        assert (9, 0) == (workbook.count("<x:sheet "), len(re.findall(r"<sheet\b", workbook)))
 
     def test_switching_language_removes_old_tabs(self, tmp_path: Path) -> None:
         """Tabs of the other language are removed from the file, with their parts and content types."""

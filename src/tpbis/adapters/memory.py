@@ -71,7 +71,7 @@ class MemoryWorkbook:
             self._write(tabs)
         return 1
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         """Create the lock tab (compare-and-swap on the rows object :meth:`info` saw)."""
         with self._mutex:
             current = self.tabs.get(LOCK_TAB)

@@ -21,6 +21,7 @@ total time; what is left maps to one tpbis exception the same way for both.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -82,7 +83,13 @@ TRAFFIC_LIGHT = {
 }
 
 #: The lock tab's sheet ids: a new lock takes the first, one replacing a stale lock the id it does not have.
-LOCK_IDS = (1_917_470_001, 1_917_470_002)
+LOCK_IDS = range(1_900_000_000, 2_000_000_000)
+
+
+def lock_sheet_id(token: str) -> int:
+    """The lock tab's sheet id for ``token``: stable, in :data:`LOCK_IDS` (clear of the ids tpbis gives tabs)."""
+    digest = int(hashlib.sha256(token.encode()).hexdigest()[:12], 16)
+    return LOCK_IDS.start + digest % len(LOCK_IDS)
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
@@ -275,7 +282,7 @@ class SheetsWorkbook:
 
     # the lock ----------------------------------------------------------------------
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         """One ``:batchUpdate``: [delete the stale lock tab seen by :meth:`info`,] add :data:`LOCK_TAB` with ``claim``.
 
         Compare-and-swap from what Google documents:
@@ -285,12 +292,15 @@ class SheetsWorkbook:
           will fail and nothing will be applied." (developers.google.com/
           workspace/sheets/api/reference/rest/v4/spreadsheets/batchUpdate);
         * AddSheetRequest: "It is an error to specify the ID of a sheet that
-          already exists." The lock tab always gets one of two fixed ids
-          (:data:`LOCK_IDS`): a fresh lock the first, a lock that replaces a
-          stale one the other id than the stale one's. So of two syncs adding
-          the lock exactly one succeeds, and of two breaking the same stale
-          lock the second one's ``deleteSheet`` names a sheet that is gone:
-          400, nothing applied;
+          already exists." The lock tab's id is derived (:func:`lock_sheet_id`):
+          a fresh lock's from ``epoch`` (the published result the sync read), a
+          lock that replaces a stale one's from the stale lock's id. So of two
+          syncs that read the same result and add the lock exactly one
+          succeeds, and of two breaking the same stale lock the second one's
+          ``deleteSheet`` names a sheet that is gone: 400, nothing applied.
+          And a stale run whose lock was broken can never delete a later
+          lock (its id differs), so its late commit fails whole instead of
+          overwriting a newer result;
         * titles are unique too: Google answers an ``addSheet`` with a title
           in use with 400 'A sheet with the name "…" already exists. Please
           enter another name.' (as reported in e.g.
@@ -305,7 +315,7 @@ class SheetsWorkbook:
             self.info()
         requests: list[dict[str, Any]] = []
         seen = self._sheet_ids.get(LOCK_TAB)
-        lock_id = LOCK_IDS[1] if replace and seen == LOCK_IDS[0] else LOCK_IDS[0]
+        lock_id = lock_sheet_id(f"replaces {seen}" if replace and seen is not None else f"fresh {epoch}")
         if replace and seen is not None:
             requests.append({"deleteSheet": {"sheetId": seen}})
         requests.append(self._add_sheet(claim, lock_id, claim.name))
@@ -545,9 +555,9 @@ class SheetsWorkbook:
         return True
 
     def _new_id(self) -> int:
-        used = {*self._sheet_ids.values(), *self._planned.values(), *self._staged, *LOCK_IDS}
+        used = {*self._sheet_ids.values(), *self._planned.values(), *self._staged}
         while True:
-            candidate = _random.randrange(1, 2**31 - 1)
+            candidate = _random.randrange(1, LOCK_IDS.start)  # lock ids have their own range
             if candidate not in used:
                 return candidate
 

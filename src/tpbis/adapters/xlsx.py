@@ -249,9 +249,9 @@ class XlsxWorkbook:
         self._load(data, target.stat())
         return 1
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         """Nothing to send: the file's OS lock, taken when it was opened, is the lock."""
-        del claim, replace
+        del claim, replace, epoch
         return 0
 
     def commit(self, commit: Commit) -> int:

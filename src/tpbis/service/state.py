@@ -127,9 +127,16 @@ class LockRecord:
         return None if last is None else last.add(seconds=LOCK_TTL)
 
     def alive(self, now: pendulum.DateTime) -> bool:
-        """Whether the lock has not expired at ``now``."""
+        """Whether the lock has not expired at ``now``.
+
+        A heartbeat further in the future than one expiry period is no live
+        holder's (a clock that far off, or a hand edit): such a lock counts as
+        stale, so no sync waits on it for hours.
+        """
         expires = self.expires
-        return bool(self.run) and expires is not None and expires > now
+        if expires is None or expires > now.add(seconds=2 * LOCK_TTL):
+            return False
+        return bool(self.run) and expires > now
 
     def quiet(self, now: pendulum.DateTime) -> bool:
         """Whether the holder has been silent longer than a live one would be (it may have died)."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 
@@ -338,6 +339,10 @@ def _latest_day(activities: Sequence[object], today: pendulum.Date) -> pendulum.
     return pendulum.Date.fromordinal(max(past or ordinals))
 
 
+#: A staging tab as :mod:`tpbis.adapters.sheets` names it: ``_tpbis_staging_<hex token>_<n>``.
+_STAGING_NAME = re.compile(re.escape(STAGING_PREFIX) + r"[0-9a-f]{6,32}_\d{1,6}")
+
+
 class _QuietLock(Exception):
     """A lock that has not expired: watch it until it expires or its holder shows life."""
 
@@ -353,8 +358,9 @@ def _instant(value: pendulum.DateTime | None) -> str:
 def _locked(record: LockRecord | None) -> LockError:
     if record is None:
         return LockError.from_catalogue("sync.lock_lost", owner="?")
+    run = record.run if len(record.run) <= 40 else record.run[:40] + "…"  # a hand-edited cell may be huge
     return LockError.from_catalogue(
-        "sync.locked_run", run=record.run or "?", since=_instant(record.since), expires=_instant(record.expires)
+        "sync.locked_run", run=run or "?", since=_instant(record.since), expires=_instant(record.expires)
     )
 
 
@@ -510,16 +516,21 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         broken = held
     try:
         requests = workbook.lock(
-            _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=now)), replace=held is not None
+            _lock_tab(LockRecord(run=options.owner, since=now, heartbeat=now)), replace=held is not None,
+            epoch=f"{state.last_complete_fingerprint}|{_instant(state.last_complete_at)}",
         )
     except LockContended:
         raise _locked(_current_lock(workbook)) from None
 
     step(3)
     new_names = tuple(tab.name for tab in tabs)
+    # Only tabs tpbis writes are ever removed: output tabs (in either language) that the state
+    # lists, and hidden staging tabs of an interrupted run, named as tpbis names them. The
+    # state tab can be edited by anyone with access, so its list alone is not trusted.
     removed = tuple(
-        name for name in (*before, *(n for n in info.tabs if n.startswith(STAGING_PREFIX)))
+        name for name in (*before, *(n for n in info.tabs if _STAGING_NAME.fullmatch(n)))
         if name not in new_names and name in info.tabs and name not in inputs_names
+        and (name in known_outputs or _STAGING_NAME.fullmatch(name))
     )
     new_history = history.new_rows(report, options, fingerprint, now)
     # an output tab renamed only in case (``SKOR KPI``) is replaced by the tab written under tpbis's name

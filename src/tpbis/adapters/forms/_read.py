@@ -167,9 +167,9 @@ class FormResponsesWorkbook:
         """Output tabs go to the inner workbook."""
         return self.inner.write(tabs)
 
-    def lock(self, claim: OutputTab, *, replace: bool) -> int:
+    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
         """The inner workbook's lock."""
-        return self.inner.lock(claim, replace=replace)
+        return self.inner.lock(claim, replace=replace, epoch=epoch)
 
     def commit(self, commit: Commit) -> int:
         """Output tabs go to the inner workbook."""
