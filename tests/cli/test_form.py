@@ -157,3 +157,16 @@ class TestFormPublishing:
         assert ("storageQuotaExceeded" in err, "shared-drive folder" in err) == (True, True)
         create = next(r for r in emulator.requests if r.api_method is None and r.path == "/drive/v3/files")
         assert (403, "storageQuotaExceeded") == (create.status, create.response["error"]["errors"][0]["reason"])
+
+
+class TestRecordFolder:
+    """The record's folder is checked before a form is created (found by a hostile review)."""
+
+    def test_missing_folder_creates_nothing(self, emulator: SheetsEmulator, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+        """A --record in a missing folder: exit 2, one message, and no form created."""
+        code = main(["--lang", "en", "form", "build", "--registry", str(REGISTRY),
+                     "--record", str(tmp_path / "missing" / "r.json")])
+        err = capsys.readouterr().err
+        assert (2, True, 1) == (code, "no form was created" in err, len(err.strip().splitlines()))
+        assert [] == [r for r in emulator.requests if r.api_method and r.api_method.startswith("forms.")]

@@ -103,6 +103,9 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 
     schema = build_schema(settings.load_rubric(), _registry(args.registry, settings), regency=args.regency)
     path = _record_path(args, settings)
+    if not args.dry_run and not path.parent.is_dir():
+        # checked before anything is created: a form whose id is saved nowhere would be built twice
+        raise ConfigError.from_catalogue("form.record_no_folder", folder=str(path.parent), path=str(path))
     record = None
     if args.form_id and path.exists():
         record = load_record(path)
