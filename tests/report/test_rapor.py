@@ -284,3 +284,31 @@ class TestRaporCommand:
         document = (tmp_path / "b.html").read_text(encoding="utf-8")
         assert re.search(r"<h1>Laporan KPI TPBIS — September 2024 · Kota Batam</h1>", document)
         assert "Kabupaten Bintan</h3>" not in document
+
+
+class TestProblemsPerLibrary:
+    """The report lists the top problems of each library; the full list stays in the tab, JSON and CSV."""
+
+    def test_many_problems_are_capped_with_a_note(self) -> None:
+        """A library with 500 problems shows PROBLEMS_PER_LIBRARY rows, errors first, and says how many more."""
+        from tpbis.domain.kpi import score
+        from tpbis.domain.period import Period
+        from tpbis.domain.problems import Problem, Severity
+        from tpbis.message import Message
+        from tpbis.render.html import PROBLEMS_PER_LIBRARY, _problems
+        from tpbis.rubrics import default_rubric
+        from tpbis.testing import make_library, make_registry
+
+        registry = make_registry([make_library("desa-a", name="Perpustakaan Desa A")])
+        run = score([], registry, default_rubric(), Period.parse("2024-09"))
+        problems = [
+            Problem(row=n, column="Judul", code="title.missing" if n % 2 else "url.invalid",
+                    severity=Severity.ERROR if n % 2 else Severity.WARNING, value="",
+                    message=Message("problem.title.missing"), tab="Respons")
+            for n in range(2, 502)
+        ]
+        html = _problems(problems, {("Respons", p.row): "desa-a" for p in problems}, run, {}, "id")
+        shown = html.count('<tr class="err">') + html.count('<tr class="warn">')
+        assert (PROBLEMS_PER_LIBRARY, PROBLEMS_PER_LIBRARY, True) == (
+            shown, html.count('<tr class="err">'), "… dan 480 masalah lain" in html
+        )

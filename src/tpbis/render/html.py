@@ -28,7 +28,7 @@ from tpbis.render._svg import COLORS, INK, Band
 from tpbis.render.rows import joined
 from tpbis.render.text import severity_counts
 
-__all__ = ["Advice", "page", "problem_counts", "problem_kind", "problem_table"]
+__all__ = ["PROBLEMS_PER_LIBRARY", "Advice", "page", "problem_counts", "problem_kind", "problem_table"]
 
 #: What a library should do next, as a message (None: nothing to say).
 Advice = Callable[[LibraryResult], "Message | None"]
@@ -564,6 +564,10 @@ def problem_counts(
     return {owner: len(found) for owner, found in rows.items()}
 
 
+#: How many problem rows the report lists per library (the rest: Masalah Data tab, JSON, CSV).
+PROBLEMS_PER_LIBRARY = 20
+
+
 def problem_table(problems: Sequence[Problem], lang: str) -> str:
     """One table row per problem: where (tab, row, column), what to fix (in words), and the cell's text;
     and, after where, the submission id when any problem's row has one."""
@@ -622,7 +626,14 @@ def _problems(
             title = names.get(owner, owner) + (f" — {where}" if where else "")
         count = Message.plural("report.problems.count", len(found)).render(lang)
         out.append(f'<div class="owner"><h4>{escape(title)} <span class="muted">· {escape(count)}</span></h4>')
-        out.append(problem_table(found, lang))
+        # the top problems per library (errors first, then by row); the full list stays in the
+        # Masalah Data tab, the JSON and `tpbis score --problems`, so a report of a national
+        # year (hundreds of thousands of problems) stays a readable, printable size
+        top = sorted(found, key=lambda p: (p.severity is not Severity.ERROR, p.tab, p.row))[:PROBLEMS_PER_LIBRARY]
+        out.append(problem_table(top, lang))
+        if len(found) > len(top):
+            more = Message.plural("report.problems.more", len(found) - len(top))
+            out.append(f'<p class="muted">{escape(more.render(lang))}</p>')
         out.append("</div>")
     out.append("</section>")
     return "".join(out)
