@@ -156,7 +156,8 @@ class TestPlanWords:
         group = first.add[0]
         expected_id = (
             f"Adakan {group.count} kegiatan pelatihan keterampilan atau pelatihan TIK lagi (masing-masing "
-            f"≥ {group.participants} peserta, ≥ {group.women} perempuan, dengan tautan publikasi) "
+            f"≥ {group.participants} peserta, ≥ {group.women} perempuan, dan perempuan sedikitnya "
+            f"{-(-100 * group.women // group.participants)} % dari semua peserta, dengan tautan publikasi) "
             "sampai 30 September 2024 untuk mencapai kuning. Laporkan setiap kegiatan paling lambat 7 hari "
             "setelah kegiatan."
         )
@@ -278,3 +279,27 @@ class TestPlanJson:
         assert {"kind", "count", "participants", "women", "link", "partner", "on_time"} == set(first["add"][0])
         assert re.match(r"Adakan \d", first["text_id"])
         assert re.match(r"Hold \d", first["text_en"])
+
+
+class TestWordsKeepTheShare:
+    """Following the words with more participants must still reach the colour (found by a hostile review)."""
+
+    def test_more_participants_with_the_stated_share_still_reach(self) -> None:
+        """Twice the participants, women at the stated share: the promised colour is still reached."""
+        library = make_library("desa-a")
+        registry = make_registry([library])
+        run = score([], registry, default_rubric(), SEPTEMBER)
+        option = plan_for(run.results[0], default_rubric(), SEPTEMBER).options[0]
+        text = option.message.render("en")
+        share = int(text.split("women at least ")[1].split(" %")[0])
+        acts = []
+        for group in option.add:
+            people = 2 * group.participants
+            women = -(-people * share // 100)
+            acts += [
+                make_activity("desa-a", "2024-09-20", group.kind, male=people - women, female=women,
+                              delay_days=0, title=f"{group.kind.value}{n}",
+                              publication_urls=(f"https://x.id/{group.kind.value}/{n}",) if group.link else ())
+                for n in range(group.count)
+            ]
+        assert option.reaches == score(acts, registry, default_rubric(), SEPTEMBER).results[0].color

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import pendulum
 
 from tpbis.adapters.sources import SourceKind
 from tpbis.config import Config, Settings, layer
+from tpbis.domain.kpi import LibraryResult
+from tpbis.domain.period import Period
+from tpbis.domain.plan import PlanStatus, plans_for
 from tpbis.domain.rubric import Rubric
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
+from tpbis.message import Message
 from tpbis.render.safe import csv_text
+from tpbis.service import Inputs, score_inputs
 from tpbis.sources import OpenedSource, SourceOptions, open_source
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "flags_layer",
     "global_options",
     "open_inputs",
+    "plan_advice",
     "read_options",
     "source_kind_options",
     "source_open_options",
@@ -117,3 +125,19 @@ def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | N
 def write_csv(header: list[str], rows: list[list[object]]) -> None:
     """``header`` and ``rows`` as CSV on stdout, formula-safe (:func:`tpbis.render.safe.write_csv`)."""
     sys.stdout.write(csv_text(header, rows))
+
+
+def plan_advice(
+    inputs: Inputs, rubric: Rubric, period: Period, settings: Settings
+) -> Callable[[LibraryResult], Message | None]:
+    """Each library's plan to the next colour in words (:func:`tpbis.domain.plan.plans_for`), for the
+    report and the rapor; ``None`` for a library already at the best colour."""
+    report = score_inputs(inputs, rubric, [period], read=settings.read)
+    today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
+    plans = plans_for(report.runs[0], report.parse.activities, as_of=today)
+
+    def advice(result: LibraryResult) -> Message | None:
+        plan = plans.get(result.library.id)
+        return None if plan is None or plan.status is PlanStatus.TOP else plan.message
+
+    return advice

@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpbis.cli._common import open_inputs, read_options, source_options
+from tpbis.cli._common import open_inputs, plan_advice, read_options, source_options
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import ConfigError, SourceError
 from tpbis.i18n import os_reason, t
 from tpbis.message import Message
 from tpbis.render.rapor import file_names, index_page, rapor_page, rapor_text
-from tpbis.render.report import default_advice, filter_report
+from tpbis.render.report import filter_report
 from tpbis.report import build_report_data
 
 __all__ = ["register"]
@@ -54,7 +54,7 @@ def _rapor(args: argparse.Namespace, settings: Settings) -> int:
         if args.library not in ids:
             raise ConfigError.from_catalogue("rapor.unknown_library", library=args.library, choices=", ".join(ids[:8]))
         ids = [args.library]
-    advice = default_advice  # the planner's text goes here: one line to change
+    advice = plan_advice(inputs, rubric, period, settings)
     files = file_names(r.library.id for r in data.run.results)
     output = Path(args.output)
     try:

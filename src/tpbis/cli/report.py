@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpbis.cli._common import open_inputs, read_options, source_options
+from tpbis.cli._common import open_inputs, plan_advice, read_options, source_options
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
 from tpbis.i18n import os_reason, t
-from tpbis.render.report import default_advice, filter_report, render_report
+from tpbis.render.report import filter_report, render_report
 from tpbis.report import build_report_data
 
 __all__ = ["register"]
@@ -45,7 +45,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     if args.regency:
         data = filter_report(data, args.regency)
     output = Path(args.output) if args.output else _default_output(period)
-    advice = default_advice  # the planner's text goes here: one line to change
+    advice = plan_advice(inputs, rubric, period, settings)
     document = render_report(data, lang=lang, cards=args.cards, advice=advice)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -669,7 +669,10 @@ class Planner:
             if group.participants:
                 details.append(Message.plural("plan.people", group.participants))
                 if group.women:
-                    details.append(Message.plural("plan.women", group.women))
+                    # the share, not only the count: more participants with the same women would
+                    # lower the women's share and miss the colour (found by a hostile review)
+                    share = -(-100 * group.women // group.participants)
+                    details.append(Message.plural("plan.women", group.women, share=share))
             if group.link:
                 details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
             if details:
