@@ -34,6 +34,7 @@ __all__ = [
     "LEGACY_COUNTS",
     "LITERAL",
     "Catalogue",
+    "InBothLanguages",
     "Message",
     "MessageValueError",
     "Params",
@@ -310,3 +311,24 @@ class MessageValueError(ValueError):
 
     def __str__(self) -> str:
         return render(self.message, "en")
+
+
+class InBothLanguages:
+    """For values that carry ``message: Message``: its text in Indonesian and in English.
+
+    The JSON writer and older callers read ``message_id`` / ``message_en``; the
+    value itself holds only the message (rendered at the edge).
+    """
+
+    __slots__ = ()
+    message: Message
+
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian."""
+        return self.message.render("id")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self.message.render("en")

@@ -24,12 +24,12 @@ registry handed to the services carries those labels as aliases
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
+from tpbis.adapters.overlay import OverlayWorkbook
 from tpbis.adapters.sources import SourceKind, detect_kind
 from tpbis.domain.library import Registry
 from tpbis.domain.rubric import Rubric
@@ -40,7 +40,7 @@ from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import REGISTRY_TAB, read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.parsing.table import Table
-from tpbis.ports import Commit, OutputTab, Workbook, WorkbookInfo
+from tpbis.ports import Workbook
 from tpbis.rubrics import default_rubric
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
@@ -323,41 +323,6 @@ def load_inputs(
     return open_source(source, registry=registry, read=read, rubric=rubric, options=options).inputs
 
 
-class _OverlayWorkbook:
-    """A workbook whose named input tabs are replaced by tables read elsewhere; outputs go to ``inner``."""
-
-    def __init__(self, inner: Workbook, tables: Mapping[str, Table]) -> None:
-        self.inner = inner
-        self.tables = dict(tables)
-
-    def info(self) -> WorkbookInfo:
-        info = self.inner.info()
-        extra = tuple(name for name in self.tables if name not in info.tabs)
-        return attrs.evolve(info, tabs=(*info.tabs, *extra)) if extra else info
-
-    def read(self, tabs: Sequence[str]) -> dict[str, Table]:
-        tables = self.inner.read([t for t in tabs if t not in self.tables])
-        tables.update({t: self.tables[t] for t in tabs if t in self.tables})
-        return tables
-
-    def write(self, tabs: Sequence[OutputTab]) -> int:
-        return self.inner.write(tabs)
-
-    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
-        return self.inner.lock(claim, replace=replace, epoch=epoch)
-
-    def commit(self, commit: Commit) -> int:
-        return self.inner.commit(commit)
-
-    def unlock(self) -> None:
-        self.inner.unlock()
-
-    def close(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
-
-
 def _workbook(source: str, kind: SourceKind, output: str | None, credentials: str | None) -> Workbook:
     if kind is SourceKind.SHEETS:
         return _sheets(source, credentials)
@@ -423,4 +388,4 @@ def open_sync_workbook(
     if registry is not None:
         overlay[read.registry_tab], _ = read_registry_table(registry, read.registry_tab,
                                                             options=_registry_options(options))
-    return (_OverlayWorkbook(workbook, overlay) if overlay else workbook), read, drifts
+    return (OverlayWorkbook(workbook, overlay) if overlay else workbook), read, drifts

@@ -32,7 +32,7 @@ from tpbis.domain.rubric import (
     Rubric,
 )
 from tpbis.domain.text import normalize_label
-from tpbis.message import Message
+from tpbis.message import InBothLanguages, Message
 
 __all__ = [
     "AwardEntry",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 @attrs.frozen(kw_only=True)
-class Unmet:
+class Unmet(InBothLanguages):
     """A criterion a library does not meet."""
 
     criterion: Criterion
@@ -61,16 +61,6 @@ class Unmet:
     required: Fraction | Color
     #: why, in words (rendered at the edge)
     message: Message
-
-    @property
-    def message_id(self) -> str:
-        """The message in Indonesian."""
-        return self.message.render("id")
-
-    @property
-    def message_en(self) -> str:
-        """The message in English."""
-        return self.message.render("en")
 
 
 @attrs.frozen(kw_only=True)

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from tpbis.message import Message
+from tpbis.message import InBothLanguages, Message
 
 __all__ = ["Problem", "Severity"]
 
@@ -19,7 +19,7 @@ class Severity(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Problem:
+class Problem(InBothLanguages):
     """One problem of one row; its :attr:`message` is data, rendered in a language at the edge.
 
     ``problem.message`` is a :class:`~tpbis.message.Message`; ``problem.message(lang)``,
@@ -35,13 +35,3 @@ class Problem:
     tab: str = ""
     #: the Forms API response id of the row, when it came from the Forms API
     response_id: str | None = None
-
-    @property
-    def message_id(self) -> str:
-        """The message in Indonesian."""
-        return self.message.render("id")
-
-    @property
-    def message_en(self) -> str:
-        """The message in English."""
-        return self.message.render("en")

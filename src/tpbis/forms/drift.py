@@ -21,7 +21,7 @@ from tpbis.domain.problems import Severity
 from tpbis.domain.rubric import Rubric
 from tpbis.forms.record import WIDGETS, FormRecord, LiveForm, LiveQuestion, RecordedQuestion
 from tpbis.forms.schema import FORM_FIELDS, FormSchema
-from tpbis.message import Message
+from tpbis.message import InBothLanguages, Message
 from tpbis.parsing.mapping import REQUIRED_FIELDS, Field, default_titles
 from tpbis.parsing.matching import LibraryMatcher
 
@@ -31,7 +31,7 @@ _TEXT_WIDGETS = frozenset({"SHORT_TEXT", "PARAGRAPH"})
 
 
 @attrs.frozen(kw_only=True)
-class Drift:
+class Drift(InBothLanguages):
     """One difference between the live form and what tpbis built."""
 
     code: str
@@ -42,16 +42,6 @@ class Drift:
     question_id: str | None
     #: what drifted and how to fix it (``drift.message(lang)`` renders it)
     message: Message
-
-    @property
-    def message_id(self) -> str:
-        """The message in Indonesian."""
-        return self.message.render("id")
-
-    @property
-    def message_en(self) -> str:
-        """The message in English."""
-        return self.message.render("en")
 
 
 def blocking(drifts: Sequence[Drift]) -> tuple[Drift, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,6 +11,7 @@ import attrs
 from tpbis.adapters.forms._bodies import live_form
 from tpbis.adapters.forms._client import FormsClient
 from tpbis.adapters.forms._record import RECORD_FILE, record_by_titles
+from tpbis.adapters.overlay import OverlayWorkbook
 from tpbis.domain.library import Registry
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import SourceError
@@ -24,7 +25,7 @@ from tpbis.parsing.table import Cell, Table
 if TYPE_CHECKING:
     import requests
 
-    from tpbis.ports import Commit, OutputTab, Workbook, WorkbookInfo
+    from tpbis.ports import Workbook
 
 __all__ = ["FormRead", "FormResponsesWorkbook", "read_form", "read_form_responses", "responses_table"]
 
@@ -138,7 +139,7 @@ def read_form_responses(
     return read_form(FormsClient(session), form_id, record=record, page_size=page_size).table
 
 
-class FormResponsesWorkbook:
+class FormResponsesWorkbook(OverlayWorkbook):
     """A workbook whose responses tab is a Forms API read; registry and outputs stay in ``inner``.
 
     For ``tpbis sync SPREADSHEET --source forms:FORM_ID``: pass
@@ -146,35 +147,5 @@ class FormResponsesWorkbook:
     """
 
     def __init__(self, inner: Workbook, table: Table) -> None:
-        self.inner = inner
+        super().__init__(inner, {table.name: table})
         self.table = table
-
-    def info(self) -> WorkbookInfo:
-        """The inner workbook's info, with the form's responses as one more tab."""
-        info = self.inner.info()
-        if self.table.name in info.tabs:
-            return info
-        return attrs.evolve(info, tabs=(*info.tabs, self.table.name))
-
-    def read(self, tabs: Sequence[str]) -> dict[str, Table]:
-        """The named tabs: the form's responses from the API, the rest from ``inner``."""
-        tables = self.inner.read([t for t in tabs if t != self.table.name])
-        if self.table.name in tabs:
-            tables[self.table.name] = self.table
-        return tables
-
-    def write(self, tabs: Sequence[OutputTab]) -> int:
-        """Output tabs go to the inner workbook."""
-        return self.inner.write(tabs)
-
-    def lock(self, claim: OutputTab, *, replace: bool, epoch: str = "") -> int:
-        """The inner workbook's lock."""
-        return self.inner.lock(claim, replace=replace, epoch=epoch)
-
-    def commit(self, commit: Commit) -> int:
-        """Output tabs go to the inner workbook."""
-        return self.inner.commit(commit)
-
-    def unlock(self) -> None:
-        """The inner workbook's unlock."""
-        self.inner.unlock()
