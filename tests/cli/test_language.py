@@ -263,3 +263,19 @@ class TestPluralsAndAbbreviations:
         header = next(line for line in out.splitlines() if line.startswith("ID "))
         assert (0, True, False, False) == (code, "Eng" in header, "Keg" in header, "Tpt%" in out)
         assert re.search(r"\b1 warnings\b|\b1 data errors\b", out) is None
+
+
+class TestOnePeriod:
+    """awards, report and rapor take one --period: a second is refused, never silently dropped."""
+
+    @pytest.mark.parametrize("command", ["awards", "report", "rapor"])
+    @pytest.mark.parametrize(("lang", "words"), [("id", "hanya satu --period"), ("en", "only one --period")])
+    def test_second_period_refused(
+        self, command: str, lang: str, words: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Exit 2 with one message in the run's language, and nothing written."""
+        extra = ["--output", str(tmp_path / "out")] if command != "awards" else []
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--lang", lang, command, WORKBOOK, "--period", "2024-09", "--period", "2024-08", *extra])
+        assert (2, True) == (exit_info.value.code, words in capsys.readouterr().err)
+        assert not (tmp_path / "out").exists()

@@ -43,11 +43,21 @@ def global_options(parser: argparse.ArgumentParser, default: object = None) -> N
     parser.add_argument("--config", default=default, help=t("cli.opt.config"))
 
 
+class _OnePeriod(argparse.Action):
+    """``--period`` given once: a second one is refused, never silently dropped (``score`` takes several)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            raise argparse.ArgumentError(self, t("cli.period_once"))
+        setattr(namespace, self.dest, values)
+
+
 def source_options() -> argparse.ArgumentParser:
     """The parent for commands that score a SOURCE: the source, ``--period`` and how to open it."""
     parent = argparse.ArgumentParser(add_help=False, parents=[source_kind_options()])
     parent.add_argument("source", metavar="SOURCE", help=t("cli.opt.source_any"))
-    parent.add_argument("--period", required=True, help=t("cli.opt.period"))
+    parent.add_argument("--period", action=_OnePeriod, required=True, help=t("cli.opt.period"))
     parent.add_argument("--registry", help=t("cli.opt.registry_any"))
     return parent
 
