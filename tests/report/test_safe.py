@@ -179,3 +179,11 @@ class TestCapCell:
 
         cell = _cell_json("=" + "y" * 60_000, None, False)
         assert SHEETS_CELL_LIMIT == len(cell["userEnteredValue"]["stringValue"])
+
+
+class TestBidiOverrides:
+    """Right-to-left overrides in a name cannot reverse what the terminal prints after it."""
+
+    def test_overrides_and_isolates_are_removed(self) -> None:
+        """U+202E and the isolates go; ordinary Arabic or Hebrew letters stay."""
+        assert "Perpus 49.0 merah \u05d0" == terminal_text("Perpus\u202e 49.0\u2066 merah\u2069 \u05d0")

@@ -41,6 +41,9 @@ _SEQUENCE = re.compile(
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, SOS, PM, APC
     r"|\x1b[ -/]*[0-~]?"  # other escapes
     r"|[\x00-\x09\x0b-\x1f\x7f-\x9f]"  # any other control character, newline kept
+    # bidirectional overrides and isolates: an unclosed U+202E in a name would show the score
+    # and colour printed after it reversed (Unicode TR9; "Trojan Source", CVE-2021-42574)
+    r"|[\u202a-\u202e\u2066-\u2069]"
 )
 
 
@@ -99,7 +102,8 @@ def terminal_text(text: str) -> str:
     """``text`` without terminal control sequences or C0/C1 control characters (newlines kept).
 
     A library named ``"\\x1b]0;pwn\\x07Perpus"`` prints as ``"Perpus"``; tabs and
-    carriage returns go too, so a value cannot overwrite what was printed before it.
+    carriage returns go too, so a value cannot overwrite what was printed before it, and
+    bidirectional overrides (U+202A–U+202E, U+2066–U+2069), so it cannot reverse what follows.
 
     >>> terminal_text("a\\x1b[2Jb\\x07c\\nd")
     'abc\\nd'
