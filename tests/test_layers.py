@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -12,6 +12,7 @@ import pytest
 from importlinter.cli import lint_imports
 
 import tpbis
+from import_graph import import_cycles
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 CONFIG = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
@@ -34,50 +35,8 @@ class _Graph(Protocol):
 
 
 def _cycles(graph: _Graph, modules: set[str]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def successors(module: str) -> Iterator[str]:
-        return iter(sorted(graph.find_modules_directly_imported_by(module) & modules))
-
-    for root in sorted(modules):
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, successors(root))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            module, pending = work[-1]
-            nxt = next(pending, None)
-            if nxt is not None:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, successors(nxt)))
-                elif nxt in on_stack:
-                    low[module] = min(low[module], index[nxt])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[module])
-            if low[module] == index[module]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == module:
-                        break
-                if len(component) > 1:
-                    found.append(sorted(component))
-    return found
+    """The strongly connected components of more than one module among ``modules``."""
+    return import_cycles({m: graph.find_modules_directly_imported_by(m) & modules for m in modules})
 
 
 @pytest.fixture(scope="module")

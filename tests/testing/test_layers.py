@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 
 import pytest
 
+from import_graph import import_cycles
+
 #: Run in a fresh interpreter where the optional dependencies cannot be imported.
 _WITHOUT_EXTRAS = textwrap.dedent("""
     import importlib.abc, sys
@@ -37,41 +39,6 @@ def _graph() -> Mapping[str, set[str]]:
     grimp = pytest.importorskip("grimp")
     graph = grimp.build_graph("tpbis")
     return {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
-
-
-def _cycles(edges: Mapping[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in edges.get(node, ()):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                top = stack.pop()
-                on_stack.discard(top)
-                component.append(top)
-                if top == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return found
 
 
 def _inside(modules: Iterable[str], *packages: str) -> list[str]:
@@ -103,5 +70,5 @@ class TestLayers:
 
     def test_no_import_cycles_in_adapters_or_testing(self) -> None:
         """No import cycle touches tpbis.adapters or tpbis.testing."""
-        cycles = _cycles(_graph())
+        cycles = import_cycles(_graph())
         assert [] == [c for c in cycles if _inside(c, "tpbis.adapters", "tpbis.testing")]

@@ -297,15 +297,13 @@ class Planner:
         # 100 × numerator ÷ (denominator × W) ≥ threshold
         return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
 
-    def _rough(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> float:
-        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`)."""
-        if targets is not self._float_for:
-            self._float_for = targets
-            self._float_targets = tuple(float(t) for t in targets)
-        float_targets = self._float_targets
+    def _with_choice(
+        self, base: Sequence[tuple[int, int]], choice: _Choice
+    ) -> Iterator[tuple[int, int, int, int]]:
+        """``(position, weight, value numerator, value denominator)`` of each indicator with ``choice``
+        added, exactly as the score counts them; indicators still undefined (denominator 0) are left out."""
         counts = choice.counts
         linked = choice.linked
-        total = 0.0
         for position, (measure, members, weight) in enumerate(self._shape):
             top, bottom = base[position]
             added = 0
@@ -330,6 +328,16 @@ class Planner:
                 bottom += added
             if bottom == 0:
                 continue
+            yield position, weight, top, bottom
+
+    def _rough(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> float:
+        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`)."""
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        float_targets = self._float_targets
+        total = 0.0
+        for position, weight, top, bottom in self._with_choice(base, choice):
             ratio = top / (bottom * float_targets[position])
             total += weight * (1.0 if ratio >= 1.0 else ratio)
         return 100.0 * total / self._total_weight
@@ -342,33 +350,8 @@ class Planner:
     def _weighted(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
                   choice: _Choice) -> tuple[int, int]:
         """Σ weight × min(value ÷ target, 1) with ``choice`` added, as an exact (numerator, denominator)."""
-        counts = choice.counts
-        linked = choice.linked
         numerator, denominator = 0, 1  # Σ weight × min(value ÷ target, 1), exactly
-        for position, (measure, members, weight) in enumerate(self._shape):
-            top, bottom = base[position]
-            added = 0
-            links = 0
-            for n in members:
-                count = counts[n]
-                if count:
-                    added += count
-                    if n in linked:
-                        links += count
-            if measure is Measure.COUNT:
-                top += added
-            elif measure is Measure.PARTICIPANTS:
-                top += added * choice.people
-            elif measure is Measure.DISTINCT_PUBLICATION_URLS:
-                top += links
-            elif measure is Measure.FEMALE_SHARE:
-                top = 100 * (top + added * choice.women)
-                bottom += added * choice.people
-            else:
-                top = 100 * (top + added) if choice.on_time else 100 * top
-                bottom += added
-            if bottom == 0:
-                continue
+        for position, weight, top, bottom in self._with_choice(base, choice):
             target = targets[position]
             over = top * target.denominator
             under = bottom * target.numerator

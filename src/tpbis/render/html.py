@@ -28,7 +28,10 @@ from tpbis.render._svg import COLORS, INK, Band
 from tpbis.render.rows import joined
 from tpbis.render.text import severity_counts
 
-__all__ = ["PROBLEMS_PER_LIBRARY", "Advice", "page", "problem_counts", "problem_kind", "problem_table"]
+__all__ = [
+    "PROBLEMS_PER_LIBRARY", "Advice", "colored_css", "number_text", "page", "problem_counts", "problem_kind",
+    "problem_table",
+]
 
 #: What a library should do next, as a message (None: nothing to say).
 Advice = Callable[[LibraryResult], "Message | None"]
@@ -163,14 +166,19 @@ footer { margin-top: 30px; font-size: .8rem; color: var(--muted); border-top: 1p
 """
 
 
-def _css() -> str:
-    return _CSS % {
+def colored_css(template: str) -> str:
+    """``template`` with the traffic-light colours filled in (``%(hijau)s``, ``%(ink_hijau)s``, …)."""
+    return template % {
         **{c.value: COLORS[c] for c in Color},
         **{f"ink_{c.value}": INK[c] for c in Color},
     }
 
 
-def _num(value: Decimal | int | None) -> str:
+def _css() -> str:
+    return colored_css(_CSS)
+
+
+def number_text(value: Decimal | int | None) -> str:
     """A shown number: whole values without decimals, others with one; None as a dash."""
     if value is None:
         return "–"
@@ -245,7 +253,7 @@ def _toc(lang: str) -> str:
 
 
 def _rollup_note(rollup: Rollup, lang: str) -> str:
-    return Message.plural("report.rollup_note", rollup.libraries, mean=_num(rollup.mean)).render(lang)
+    return Message.plural("report.rollup_note", rollup.libraries, mean=number_text(rollup.mean)).render(lang)
 
 
 def _overview(run: KpiRun, lang: str, legend: str) -> str:
@@ -317,7 +325,7 @@ def _category_card(result: CategoryResult, lang: str, names: Mapping[str, str]) 
     ]
     if shortlist:
         items = "".join(
-            f'<li><span class="score">{_num(e.score)}</span>{escape(names.get(e.library.id, e.library.name))}</li>'
+            f'<li><span class="score">{number_text(e.score)}</span>{escape(names.get(e.library.id, e.library.name))}</li>'
             for e in shortlist[:_TOP]
         )
         parts.append(f'<ol class="rank">{items}</ol>')
@@ -379,10 +387,10 @@ def _awards(
 def _indicator_item(result: IndicatorResult, lang: str) -> str:
     indicator = result.indicator
     label = _label(indicator).render(lang)
-    score = _num(result.shown_score)
+    score = number_text(result.shown_score)
     return (
         f'<li><span class="ih"><span>{escape(label)}</span>'
-        f'<span class="iv">{_num(result.shown_value)} / {_num(result.shown_target)}</span></span>'
+        f'<span class="iv">{number_text(result.shown_value)} / {number_text(result.shown_target)}</span></span>'
         f"{_svg.score_bar(float(result.shown_score), label=f'{label}: {score}')}"
         f'<span class="is">{score}</span></li>'
     )
@@ -402,7 +410,7 @@ def _library_card(result: LibraryResult, lang: str, advice: Advice) -> str:
         f'<article class="card lib lib-{color.value}" id="lib-{escape(library.id)}">'
         f'<header><h4>{escape(library.name)}</h4><span class="badge badge-{color.value}">{escape(word)}</span></header>'
         f'<p class="muted">{escape(" · ".join(meta))}</p>'
-        f'<div class="composite"><strong>{_num(result.composite)}</strong>'
+        f'<div class="composite"><strong>{number_text(result.composite)}</strong>'
         f"{_svg.score_bar(float(result.composite), COLORS[color], label=f'{word} {result.composite}')}</div>"
         f'<ul class="ind">{items}</ul>'
         f'<p class="gap">{escape(advised.render(lang) if advised is not None else "")}</p></article>'
@@ -424,7 +432,7 @@ def _change(result: LibraryResult, before: LibraryResult | None) -> str:
     if delta == 0:
         return "0"
     sign = "+" if delta > 0 else "−"
-    return f"{sign}{_num(abs(delta))}"
+    return f"{sign}{number_text(abs(delta))}"
 
 
 def _regions(results: Sequence[LibraryResult], lang: str) -> dict[str, list[LibraryResult]]:
@@ -457,7 +465,7 @@ def _region_table(
             f' <span class="muted">{escape(library.kind.value)}</span></td>',
             f'<td class="k" data-label="{escape(columns[1])}"><span class="badge badge-{result.color.value}">'
             f"{escape(word)}</span></td>",
-            f'<td class="k num" data-label="{escape(columns[2])}"><b>{_num(result.composite)}</b></td>',
+            f'<td class="k num" data-label="{escape(columns[2])}"><b>{number_text(result.composite)}</b></td>',
             f'<td class="k num" data-label="{escape(columns[3])}">{escape(change)}</td>',
             f'<td class="k num" data-label="{escape(columns[4])}">{result.activity_count}</td>',
             f'<td class="k num" data-label="{escape(columns[5])}">{problem_rows.get(library.id, 0) or "–"}</td>',

@@ -21,19 +21,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from html import escape
 
 from tpbis.domain.awards import AwardEntry
 from tpbis.domain.kpi import IndicatorResult, LibraryResult
 from tpbis.domain.period import month_name
 from tpbis.domain.problems import Problem
-from tpbis.domain.rubric import Color
 from tpbis.i18n import t
 from tpbis.message import Message, language
 from tpbis.render._labels import label
-from tpbis.render._svg import COLORS, INK
-from tpbis.render.html import problem_table
+from tpbis.render.html import colored_css, number_text, problem_table
 from tpbis.render.report import Advice, ReportData, default_advice, display_names
 from tpbis.render.rows import joined
 
@@ -142,18 +139,7 @@ ul.index li { display: flex; justify-content: space-between; gap: 8px; padding: 
 
 
 def _css() -> str:
-    return _CSS % {
-        **{c.value: COLORS[c] for c in Color},
-        **{f"ink_{c.value}": INK[c] for c in Color},
-    }
-
-
-def _num(value: Decimal | int | None) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, Decimal) and value != value.to_integral():
-        return str(value)
-    return str(int(value))
+    return colored_css(_CSS)
 
 
 def _document(title: str, body: str, lang: str, version: str) -> str:
@@ -179,7 +165,7 @@ def _change(result: LibraryResult, before: LibraryResult | None, data: ReportDat
     delta = result.composite - before.composite
     period = data.previous.period.title
     key = "rapor.change.up" if delta > 0 else "rapor.change.down" if delta < 0 else "rapor.change.same"
-    return Message(key, delta=_num(abs(delta)), period=period, before=_num(before.composite))
+    return Message(key, delta=number_text(abs(delta)), period=period, before=number_text(before.composite))
 
 
 def _previous(data: ReportData, library_id: str) -> LibraryResult | None:
@@ -247,8 +233,8 @@ def _indicator_rows(
         if before is not None:
             earlier = next((x for x in before.indicators if x.id == item.id), None)
         cells = [
-            label(item.indicator).render(lang), _num(item.shown_value), _num(item.shown_target),
-            _num(item.shown_score), "–" if earlier is None else _num(earlier.shown_value),
+            label(item.indicator).render(lang), number_text(item.shown_value), number_text(item.shown_target),
+            number_text(item.shown_score), "–" if earlier is None else number_text(earlier.shown_value),
         ]
         tds = "".join(
             f'<td data-label="{escape(c)}" class="{"num" if i else "name"}">{escape(v)}</td>'
@@ -296,7 +282,7 @@ def rapor_page(
         f"<header><h1>{escape(title)}</h1><h2>{escape(library.name)}</h2>"
         f'<p class="muted">{escape(_meta(result))}</p></header>',
         f'<div class="hero c-{result.color.value}"><span class="word">{escape(word)}</span>'
-        f"<b>{_num(result.composite)}</b><span>{escape(t('rapor.score', lang, score=_num(result.composite)))}</span>"
+        f"<b>{number_text(result.composite)}</b><span>{escape(t('rapor.score', lang, score=number_text(result.composite)))}</span>"
         "</div>",
         f'<p class="change">{escape(_change(result, before, data).render(lang))} '
         f"{escape(Message.plural('report.activities', result.activity_count).render(lang))}.</p>",
@@ -343,11 +329,11 @@ def rapor_text(
     lines = [
         f"*{t('rapor.title', lang, period=data.run.period.title)}*",
         f"{library.name} ({', '.join(x for x in (library.regency, library.id) if x)})",
-        f"*{word}* · {t('rapor.score', lang, score=_num(result.composite))}",
+        f"*{word}* · {t('rapor.score', lang, score=number_text(result.composite))}",
         _change(result, before, data).render(lang),
     ]
     lines.extend(
-        f"- {label(i.indicator).render(lang)}: {_num(i.shown_value)}/{_num(i.shown_target)}"
+        f"- {label(i.indicator).render(lang)}: {number_text(i.shown_value)}/{number_text(i.shown_target)}"
         for i in result.indicators
     )
     advised = advice(result)
@@ -397,7 +383,7 @@ def index_page(
         items = "".join(
             f'<li><a href="{escape(files[r.library.id])}.html">{escape(names[r.library.id])}</a>'
             f'<span><span class="badge c-{r.color.value}">{escape(t(f"color.{r.color.value}", lang))}</span> '
-            f"{_num(r.composite)}</span></li>"
+            f"{number_text(r.composite)}</span></li>"
             for r in members
         )
         parts.append(f'<h3>{escape(region)}</h3><ul class="index">{items}</ul>')
