@@ -82,5 +82,5 @@ def build_report_data(
     awards = awards_for(report, inputs, run=year_run)
     return ReportData(
         run=run, trend=trend, awards=awards, previous=previous,
-        owners=_owners(inputs, awards.problems, columns),
+        owners=_owners(inputs, awards.problems, columns), activities=report.parse.activities,
     )

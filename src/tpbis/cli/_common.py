@@ -11,14 +11,13 @@ import pendulum
 from tpbis.adapters.sources import SourceKind
 from tpbis.config import Config, Settings, layer
 from tpbis.domain.kpi import LibraryResult
-from tpbis.domain.period import Period
 from tpbis.domain.plan import PlanStatus, plans_for
 from tpbis.domain.rubric import Rubric
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
 from tpbis.message import Message
+from tpbis.render.report import ReportData
 from tpbis.render.safe import csv_text
-from tpbis.service import Inputs, score_inputs
 from tpbis.sources import OpenedSource, SourceOptions, open_source
 
 __all__ = [
@@ -137,14 +136,11 @@ def write_csv(header: list[str], rows: list[list[object]]) -> None:
     sys.stdout.write(csv_text(header, rows))
 
 
-def plan_advice(
-    inputs: Inputs, rubric: Rubric, period: Period, settings: Settings
-) -> Callable[[LibraryResult], Message | None]:
+def plan_advice(data: ReportData, settings: Settings) -> Callable[[LibraryResult], Message | None]:
     """Each library's plan to the next colour in words (:func:`tpbis.domain.plan.plans_for`), for the
     report and the rapor; ``None`` for a library already at the best colour."""
-    report = score_inputs(inputs, rubric, [period], read=settings.read)
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
-    plans = plans_for(report.runs[0], report.parse.activities, as_of=today)
+    plans = plans_for(data.run, data.activities, as_of=today)
 
     def advice(result: LibraryResult) -> Message | None:
         plan = plans.get(result.library.id)

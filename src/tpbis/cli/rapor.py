@@ -54,7 +54,7 @@ def _rapor(args: argparse.Namespace, settings: Settings) -> int:
         if args.library not in ids:
             raise ConfigError.from_catalogue("rapor.unknown_library", library=args.library, choices=", ".join(ids[:8]))
         ids = [args.library]
-    advice = plan_advice(inputs, rubric, period, settings)
+    advice = plan_advice(data, settings)
     files = file_names(r.library.id for r in data.run.results)
     output = Path(args.output)
     try:

@@ -45,7 +45,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     if args.regency:
         data = filter_report(data, args.regency)
     output = Path(args.output) if args.output else _default_output(period)
-    advice = plan_advice(inputs, rubric, period, settings)
+    advice = plan_advice(data, settings)
     document = render_report(data, lang=lang, cards=args.cards, advice=advice)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -16,12 +16,13 @@ drawn here in Python. It reads well on a phone (the charts scale with their
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
+from tpbis.domain.activity import Activity
 from tpbis.domain.awards import CategoryResult, ContestResult
 from tpbis.domain.kpi import KpiRun, LibraryResult, gap_advice
 from tpbis.domain.period import Period, month_name
@@ -73,6 +74,8 @@ class ReportData:
     owners: Mapping[tuple[str, int], str] = attrs.field(factory=dict)
     #: the kabupaten/kota the report is limited to (:func:`filter_report`), None for all
     regency: str | None = None
+    #: the accepted activities of the one parse (the plans to the next colour count them)
+    activities: Sequence[Activity] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
