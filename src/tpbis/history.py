@@ -78,6 +78,7 @@ __all__ = [
     "changes",
     "closures",
     "compare",
+    "current_header",
     "event_rows",
     "history_rows",
     "latest_snapshots",
@@ -231,15 +232,39 @@ def _event(value: object) -> Event | None:
         return None
 
 
+def _columns(header: Sequence[object]) -> dict[str, int]:
+    return {_text(name): i for i, name in reversed(list(enumerate(header)))}
+
+
+def current_header(grid: Sequence[Sequence[object]]) -> tuple[str, ...]:
+    """The header the last rows of a ``Riwayat`` grid (header included) are read with.
+
+    A tab started by an older tpbis keeps its first row; when it lacks a column
+    this tpbis writes, the next append starts with a new header row (whose
+    ``format`` cell reads ``format``), which applies to the rows below it. A
+    reader of the older format skips that row (its format is not one it knows).
+    """
+    if not grid:
+        return ()
+    header = tuple(_text(c) for c in grid[0])
+    for row in grid[1:]:
+        index = _columns(header).get("format")
+        if index is not None and index < len(row) and _text(row[index]) == "format":
+            header = tuple(_text(c) for c in row)
+    return header
+
+
 def read_history(table: Table | None) -> tuple[Snapshot, ...]:
     """The snapshots of a ``Riwayat`` table, in row order (an absent tab: none).
 
-    Columns are found by header name; rows of a format or an event this tpbis
-    does not know, and rows without run, period or library id, are skipped.
+    Columns are found by header name; a row whose ``format`` cell reads
+    ``format`` is a newer header for the rows below it (see :func:`current_header`).
+    Rows of a format or an event this tpbis does not know, and rows without
+    run, period or library id, are skipped.
     """
     if table is None:
         return ()
-    where = {_text(name): i for i, name in reversed(list(enumerate(table.header)))}
+    where = _columns(table.header)
 
     def cell(row: Sequence[object], column: str) -> object:
         index = where.get(column)
@@ -247,6 +272,9 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
 
     out: list[Snapshot] = []
     for row in table.rows:
+        if _text(cell(row, "format")) == "format":
+            where = _columns(row)
+            continue
         run, period, library = _text(cell(row, "run")), _text(cell(row, "period")), _text(cell(row, "library_id"))
         format_ = _text(cell(row, "format"))
         event = _event(cell(row, "event"))

@@ -47,6 +47,9 @@ def _indicator(result: IndicatorResult, frozen: Mapping[str, int | float | None]
     rows = tuple(r for r in result.rows if r not in late)
     if result.id not in frozen:  # not in the snapshot (hand-edited): the rows reported by then are all we know
         return attrs.evolve(result, rows=rows)
+    shown = result.shown_value
+    if (None if shown is None else Fraction(str(shown))) == _value(frozen[result.id]):
+        return attrs.evolve(result, rows=rows)  # unchanged: keep the exact value (a share is stored rounded)
     value = _value(frozen[result.id])
     if value is None:
         score = Fraction(0)
@@ -69,7 +72,8 @@ def frozen_result(result: LibraryResult, snapshot: Snapshot, late: Sequence[int]
         result,
         indicators=tuple(_indicator(i, snapshot.indicators, gone) for i in result.indicators),
         composite=snapshot.composite,
-        composite_exact=Fraction(snapshot.composite),
+        # the exact composite when it rounds to the frozen one (the plan's "points to go" stay as published)
+        composite_exact=result.composite_exact if result.composite == snapshot.composite else Fraction(snapshot.composite),
         color=snapshot.color,
         activity_count=max(result.activity_count - len(gone), 0),
     )
@@ -155,7 +159,7 @@ def freeze(
             new = _shown(now.composite, now.color.value, new_wins.get(library, []))
             problems.append(Problem(
                 row=min(rows) if rows else 0, column="", code=CLOSED_CHANGED, severity=Severity.WARNING,
-                message=Message(CLOSED_CHANGED, period=run.period.key, library=f"{now.library.name} ({library})",
+                message=Message(f"problem.{CLOSED_CHANGED}", period=run.period.key, library=f"{now.library.name} ({library})",
                                 old=old, new=new, rows=_rows_text(rows)),
                 value=new, tab=tab,
             ))

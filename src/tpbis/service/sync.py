@@ -54,6 +54,7 @@ from tpbis.history import (
     Snapshot,
     changes,
     closures,
+    current_header,
     event_rows,
     history_rows,
     latest_snapshots,
@@ -711,14 +712,21 @@ class _History:
         return history_rows(runs, run=options.owner, at=now, tpbis=__version__, fingerprint=fingerprint,
                             counts=report.parse.counts)
 
-    def _after(self, rows: Sequence[Sequence[object]]) -> list[Sequence[object]]:
-        return [*(self.grid or ((HISTORY_COLUMNS,) if rows else ())), *rows]
+    def _after(self, rows: Sequence[tuple[str | float | None, ...]]) -> list[Sequence[object]]:
+        return [*(self.grid or ((HISTORY_COLUMNS,) if rows else ())), *self._headed(rows)]
 
-    def rows_after(self, rows: Sequence[Sequence[object]]) -> int:
+    def _headed(self, rows: Sequence[tuple[str | float | None, ...]]) -> list[tuple[str | float | None, ...]]:
+        """``rows``, after a new header row when the tab's header lacks a column this tpbis writes."""
+        header = current_header(self.grid)
+        if rows and self.grid and header[: len(HISTORY_COLUMNS)] != HISTORY_COLUMNS:
+            return [HISTORY_COLUMNS, *rows]
+        return list(rows)
+
+    def rows_after(self, rows: Sequence[tuple[str | float | None, ...]]) -> int:
         """Rows of the tab once ``rows`` are appended, as they read back."""
         return len(_normalised(self._after(rows)))
 
-    def digest_after(self, rows: Sequence[Sequence[object]]) -> str:
+    def digest_after(self, rows: Sequence[tuple[str | float | None, ...]]) -> str:
         """Digest of the tab's values once ``rows`` are appended."""
         after = self._after(rows)
         return _digest(after) if after else ""
@@ -727,7 +735,8 @@ class _History:
         """The commit's append of ``rows`` below the rows read (nothing when there are none)."""
         if not rows:
             return ()
-        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows), start=len(self.grid)),)
+        headed = tuple(self._headed(rows))
+        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
 
 
 def _changes(
