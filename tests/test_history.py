@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tpbis.domain.period import Period
 from tpbis.history import (
     FORMAT,
@@ -115,3 +118,21 @@ class TestEarlierPeriods:
         """Each move renders in both languages."""
         assert [("naik", "up"), ("turun", "down"), ("tetap", "same")] == [
             (t.message.render("id"), t.message.render("en")) for t in Transition]
+
+
+class TestHostileHistory:
+    """A hand-edited Riwayat tab: any text in format, event, run or period never stops reading or closures."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(cells=st.lists(st.tuples(st.sampled_from(["1", "1.1", "2", "", "format", "1.x"]),
+                                    st.text(max_size=8), st.text(max_size=8),
+                                    st.sampled_from(["sync", "close", "reopen", "", "CLOSE", "note"]),
+                                    st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=5))),
+                          max_size=12))
+    def test_any_cells(self, cells: list[tuple[str, str, str, str, object]]) -> None:
+        """Rows read are of a known major format and event; every closure is of a period read."""
+        rows = [row(run or "r", period or "2024-09", "L1", composite, format=fmt, event=event)
+                for fmt, run, period, event, composite in cells]
+        found = read_history(Table(name="R", header=HISTORY_COLUMNS, rows=rows))
+        assert all(s.format.split(".")[0] == "1" for s in found)
+        assert set(closures(found)) <= {s.period for s in found if s.event is Event.CLOSE}

@@ -189,9 +189,10 @@ def _decimal(value: object) -> Decimal | None:
         return None
     try:
         number = Decimal(str(value).strip().replace(",", "."))
+        # a composite is 0…100: a hand-typed 1e300 is unreadable, not a number to quantize
+        return number.quantize(Decimal("0.1")) if number.is_finite() and abs(number) <= 1000 else None
     except InvalidOperation:
         return None
-    return number.quantize(Decimal("0.1")) if number.is_finite() else None
 
 
 def _mapping(value: object) -> dict[str, Any]:
