@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tpbis.domain.period import Period
 from tpbis.history import (
+    FORMAT,
     HISTORY_COLUMNS,
+    Event,
     Transition,
+    closures,
     latest_snapshots,
     previous_period,
     read_history,
@@ -23,7 +29,7 @@ def row(run: str, period: str, library: str, composite: object = 70.0, **extra: 
         "rubric": "tpbis-default@1", "digest": "abc", "fingerprint": "f", "library_id": library,
         "composite": composite, "color": "kuning", "indicators": '{"kegiatan":4}', "counts": '{"rows":10}',
     } | extra
-    return tuple(cells[c] for c in HISTORY_COLUMNS)
+    return tuple(cells.get(c) for c in HISTORY_COLUMNS)
 
 
 class TestReadHistory:
@@ -55,6 +61,45 @@ class TestReadHistory:
         assert Decimal("60.0") == found["L1"].composite
 
 
+#: the columns of history format 1, before ``event`` existed
+FORMAT_1_COLUMNS = (
+    "format", "run", "at", "tpbis", "period", "rubric", "digest", "fingerprint",
+    "library_id", "composite", "color", "indicators", "counts",
+)
+
+
+class TestFormatEvolution:
+    """Format 1.1 adds ``event``; rows written before it still read, and unknown events are skipped."""
+
+    def test_format_1_rows_read_as_syncs(self) -> None:
+        """A tab written by format 1 (no event column) reads every row as a sync."""
+        assert ("1.1", FORMAT_1_COLUMNS) == (FORMAT, HISTORY_COLUMNS[: len(FORMAT_1_COLUMNS)])
+        rows = [row("r1", "2024-09", "L1")[: len(FORMAT_1_COLUMNS)], row("r1", "2024-09", "L2")[:-1]]
+        found = read_history(Table(name="R", header=FORMAT_1_COLUMNS, rows=rows))
+        assert [("L1", Event.SYNC, "1"), ("L2", Event.SYNC, "1")] == [(s.library_id, s.event, s.format) for s in found]
+
+    def test_mixed_rows_and_unknown_event(self) -> None:
+        """Old rows under the new header, a blank event, and a later tpbis's event 'note' (skipped)."""
+        rows = [row("r1", "2024-09", "L1"), row("r2", "2024-09", "L1", format="1.1", event=""),
+                row("r3", "2024-09", "L1", format="1.2", event="note"),
+                row("r4", "2024-09", "L1", format="1.1", event="CLOSE")]
+        found = read_history(Table(name="R", header=HISTORY_COLUMNS, rows=rows))
+        assert [("r1", Event.SYNC), ("r2", Event.SYNC), ("r4", Event.CLOSE)] == [(s.run, s.event) for s in found]
+
+    def test_closures_follow_the_last_event(self) -> None:
+        """close → closed at that run's values; reopen → open; a second close → closed again."""
+        def table(*events: tuple[str, str, float]) -> Table:
+            return Table(name="R", header=HISTORY_COLUMNS, rows=[
+                row(run, "2024-09", "L1", value, format="1.1", event=event) for run, event, value in events])
+
+        closed = closures(read_history(table(("r1", "sync", 50.0), ("c1", "close", 50.0))))
+        assert ("c1", Decimal("50.0")) == (closed["2024-09"].run, closed["2024-09"].snapshots["L1"].composite)
+        assert {} == closures(read_history(table(("c1", "close", 50.0), ("o1", "reopen", 50.0))))
+        again = closures(read_history(table(("c1", "close", 50.0), ("o1", "reopen", 50.0), ("r2", "sync", 60.0),
+                                            ("c2", "close", 60.0))))
+        assert ("c2", Decimal("60.0")) == (again["2024-09"].run, again["2024-09"].snapshots["L1"].composite)
+
+
 class TestEarlierPeriods:
     """The previous period of the same length and the same period a year earlier."""
 
@@ -73,3 +118,21 @@ class TestEarlierPeriods:
         """Each move renders in both languages."""
         assert [("naik", "up"), ("turun", "down"), ("tetap", "same")] == [
             (t.message.render("id"), t.message.render("en")) for t in Transition]
+
+
+class TestHostileHistory:
+    """A hand-edited Riwayat tab: any text in format, event, run or period never stops reading or closures."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(cells=st.lists(st.tuples(st.sampled_from(["1", "1.1", "2", "", "format", "1.x"]),
+                                    st.text(max_size=8), st.text(max_size=8),
+                                    st.sampled_from(["sync", "close", "reopen", "", "CLOSE", "note"]),
+                                    st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=5))),
+                          max_size=12))
+    def test_any_cells(self, cells: list[tuple[str, str, str, str, object]]) -> None:
+        """Rows read are of a known major format and event; every closure is of a period read."""
+        rows = [row(run or "r", period or "2024-09", "L1", composite, format=fmt, event=event)
+                for fmt, run, period, event, composite in cells]
+        found = read_history(Table(name="R", header=HISTORY_COLUMNS, rows=rows))
+        assert all(s.format.split(".")[0] == "1" for s in found)
+        assert set(closures(found)) <= {s.period for s in found if s.event is Event.CLOSE}

@@ -8,8 +8,9 @@ tpbis may add columns and old readers skip them, and rows written before a
 column existed read with that field empty):
 
 ================ ======== ==========================================================
-``format``       text     the row format, ``"1"``; a reader reads every row whose
-                          major version (before the first ``.``) it knows
+``format``       text     the row format, ``"1.1"`` (``"1"`` before ``event``); a reader
+                          reads every row whose major version (before the first ``.``)
+                          it knows
 ``run``          text     the sync's opaque run id
 ``at``           text     when the sync ran, UTC ISO 8601 (``2024-10-02T09:00:00Z``)
 ``tpbis``        text     the tpbis version that wrote the row
@@ -23,7 +24,19 @@ column existed read with that field empty):
 ``indicators``   JSON     ``{indicator id: value shown}`` (compact; rubrics change, so
                           indicators are keys, not columns)
 ``counts``       JSON     the run's row counts ``{rows, accepted, rejected, …}``
+``event``        text     (since ``1.1``) ``sync`` (a published result), ``close`` (the
+                          period is frozen at these values) or ``reopen`` (it is not
+                          any more); empty or absent: ``sync``
 ================ ======== ==========================================================
+
+Why the format can evolve without breaking old rows: columns are read by
+name, a new column is only ever added at the end, and a row without it reads
+with its default (a ``format 1`` row has no ``event``: it is a ``sync``). A
+new minor version may add columns and events; a reader skips the events it
+does not know. ``close`` and ``reopen`` rows repeat the frozen snapshot's
+values, so a reader of format ``1`` (which sees them as one more sync)
+still finds a period's latest published values. Only a new major version
+may change what an existing column means.
 
 :func:`read_history` turns the tab back into :class:`Snapshot` values; a cell
 it cannot read (the tab was edited by hand) becomes an empty field, and a row
@@ -57,11 +70,16 @@ __all__ = [
     "HISTORY_TAB",
     "Change",
     "Changes",
+    "Closure",
     "Comparison",
+    "Event",
     "Snapshot",
     "Transition",
     "changes",
+    "closures",
     "compare",
+    "current_header",
+    "event_rows",
     "history_rows",
     "latest_snapshots",
     "moved",
@@ -74,12 +92,23 @@ __all__ = [
 #: The history tab's name, the same in every output language.
 HISTORY_TAB = "Riwayat"
 #: The row format this tpbis writes.
-FORMAT = "1"
-#: The columns, in the order this tpbis writes them.
+FORMAT = "1.1"
+#: The columns, in the order this tpbis writes them (new ones only ever at the end).
 HISTORY_COLUMNS = (
     "format", "run", "at", "tpbis", "period", "rubric", "digest", "fingerprint",
-    "library_id", "composite", "color", "indicators", "counts",
+    "library_id", "composite", "color", "indicators", "counts", "event",
 )
+
+
+class Event(enum.Enum):
+    """What a history row records."""
+
+    #: a sync published these values
+    SYNC = "sync"
+    #: ``tpbis close``: the period is frozen at these values
+    CLOSE = "close"
+    #: ``tpbis close --reopen``: the period is open again (the values are the ones that were frozen)
+    REOPEN = "reopen"
 
 _COLOR_RANK = {Color.HIJAU: 0, Color.KUNING: 1, Color.MERAH: 2}
 
@@ -101,6 +130,7 @@ class Snapshot:
     color: Color | None = None
     indicators: Mapping[str, int | float | None] = attrs.Factory(dict)
     counts: Mapping[str, int] = attrs.Factory(dict)
+    event: Event = Event.SYNC
 
 
 def _json_number(value: int | Decimal | None) -> int | float | None:
@@ -117,7 +147,10 @@ def history_rows(
     runs: Sequence[KpiRun], *, run: str, at: pendulum.DateTime, tpbis: str, fingerprint: str,
     counts: Counts | None,
 ) -> tuple[tuple[str | float | None, ...], ...]:
-    """The rows a sync appends for ``runs`` (one per period × library), in :data:`HISTORY_COLUMNS` order."""
+    """The rows a sync appends for ``runs`` (one per period × library), in :data:`HISTORY_COLUMNS` order.
+
+    ``counts`` ``None`` writes ``{}``.
+    """
     when = at.in_timezone("UTC").to_iso8601_string()
     counted = _compact(attrs.asdict(counts)) if counts is not None else "{}"
     rows: list[tuple[str | float | None, ...]] = []
@@ -127,8 +160,24 @@ def history_rows(
                 FORMAT, run, when, tpbis, kpi.period.key, kpi.rubric.ref, kpi.rubric.digest, fingerprint,
                 result.library.id, float(result.composite), result.color.value,
                 _compact({r.id: _json_number(r.shown_value) for r in result.indicators}), counted,
+                Event.SYNC.value,
             ))
     return tuple(rows)
+
+
+def event_rows(
+    snapshots: Iterable[Snapshot], event: Event, *, run: str, at: pendulum.DateTime, tpbis: str,
+) -> tuple[tuple[str | float | None, ...], ...]:
+    """Rows recording ``event`` that repeat ``snapshots``' values (a period's frozen or closed snapshot)."""
+    when = at.in_timezone("UTC").to_iso8601_string()
+    return tuple(
+        (
+            FORMAT, run, when, tpbis, s.period, s.rubric, s.digest, s.fingerprint, s.library_id,
+            float(s.composite) if s.composite is not None else None, s.color.value if s.color is not None else None,
+            _compact(dict(s.indicators)), _compact(dict(s.counts)), event.value,
+        )
+        for s in snapshots
+    )
 
 
 def _text(value: object) -> str:
@@ -140,9 +189,10 @@ def _decimal(value: object) -> Decimal | None:
         return None
     try:
         number = Decimal(str(value).strip().replace(",", "."))
+        # a composite is 0…100: a hand-typed 1e300 is unreadable, not a number to quantize
+        return number.quantize(Decimal("0.1")) if number.is_finite() and abs(number) <= 1000 else None
     except InvalidOperation:
         return None
-    return number.quantize(Decimal("0.1")) if number.is_finite() else None
 
 
 def _mapping(value: object) -> dict[str, Any]:
@@ -169,18 +219,53 @@ def _color(value: object) -> Color | None:
 
 
 def _readable(format_: str) -> bool:
-    return format_.split(".", 1)[0] in ("", FORMAT)
+    return format_.split(".", 1)[0] in ("", FORMAT.split(".", 1)[0])
+
+
+def _event(value: object) -> Event | None:
+    """The row's event: empty or absent is ``sync`` (rows of format 1); one this tpbis does not know: ``None``."""
+    text = _text(value).lower()
+    if not text:
+        return Event.SYNC
+    try:
+        return Event(text)
+    except ValueError:
+        return None
+
+
+def _columns(header: Sequence[object]) -> dict[str, int]:
+    return {_text(name): i for i, name in reversed(list(enumerate(header)))}
+
+
+def current_header(grid: Sequence[Sequence[object]]) -> tuple[str, ...]:
+    """The header the last rows of a ``Riwayat`` grid (header included) are read with.
+
+    A tab started by an older tpbis keeps its first row; when it lacks a column
+    this tpbis writes, the next append starts with a new header row (whose
+    ``format`` cell reads ``format``), which applies to the rows below it. A
+    reader of the older format skips that row (its format is not one it knows).
+    """
+    if not grid:
+        return ()
+    header = tuple(_text(c) for c in grid[0])
+    for row in grid[1:]:
+        index = _columns(header).get("format")
+        if index is not None and index < len(row) and _text(row[index]) == "format":
+            header = tuple(_text(c) for c in row)
+    return header
 
 
 def read_history(table: Table | None) -> tuple[Snapshot, ...]:
     """The snapshots of a ``Riwayat`` table, in row order (an absent tab: none).
 
-    Columns are found by header name; rows of a format this tpbis does not
-    know, and rows without run, period or library id, are skipped.
+    Columns are found by header name; a row whose ``format`` cell reads
+    ``format`` is a newer header for the rows below it (see :func:`current_header`).
+    Rows of a format or an event this tpbis does not know, and rows without
+    run, period or library id, are skipped.
     """
     if table is None:
         return ()
-    where = {_text(name): i for i, name in reversed(list(enumerate(table.header)))}
+    where = _columns(table.header)
 
     def cell(row: Sequence[object], column: str) -> object:
         index = where.get(column)
@@ -188,9 +273,13 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
 
     out: list[Snapshot] = []
     for row in table.rows:
+        if _text(cell(row, "format")) == "format":
+            where = _columns(row)
+            continue
         run, period, library = _text(cell(row, "run")), _text(cell(row, "period")), _text(cell(row, "library_id"))
         format_ = _text(cell(row, "format"))
-        if not (run and period and library) or not _readable(format_):
+        event = _event(cell(row, "event"))
+        if not (run and period and library) or not _readable(format_) or event is None:
             continue
         indicators = {
             str(k): v for k, v in _mapping(cell(row, "indicators")).items()
@@ -202,13 +291,40 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
             period=period, rubric=_text(cell(row, "rubric")), digest=_text(cell(row, "digest")),
             fingerprint=_text(cell(row, "fingerprint")), library_id=library,
             composite=_decimal(cell(row, "composite")), color=_color(cell(row, "color")),
-            indicators=indicators, counts=counts,
+            indicators=indicators, counts=counts, event=event,
         ))
     return tuple(out)
 
 
+@attrs.frozen(kw_only=True)
+class Closure:
+    """A closed period: when ``tpbis close`` froze it and the values it froze, per library."""
+
+    period: str
+    run: str
+    at: pendulum.DateTime | None
+    snapshots: Mapping[str, Snapshot]
+
+
+def closures(snapshots: Iterable[Snapshot]) -> dict[str, Closure]:
+    """Period key → its :class:`Closure`, for the periods closed now (the last event was a ``close``)."""
+    found: dict[str, list[Snapshot]] = {}
+    for s in snapshots:
+        if s.event is Event.REOPEN:
+            found.pop(s.period, None)
+        elif s.event is Event.CLOSE:
+            rows = found.get(s.period)
+            if rows is None or rows[0].run != s.run:
+                rows = found[s.period] = []
+            rows.append(s)
+    return {
+        period: Closure(period=period, run=rows[0].run, at=rows[0].at, snapshots={s.library_id: s for s in rows})
+        for period, rows in found.items()
+    }
+
+
 def latest_snapshots(snapshots: Iterable[Snapshot], period: str) -> dict[str, Snapshot]:
-    """Library id → its snapshot for ``period`` from the latest run that published that period."""
+    """Library id → its snapshot for ``period`` from the latest run that published (or froze) that period."""
     rows = [s for s in snapshots if s.period == period]
     if not rows:
         return {}
@@ -232,6 +348,7 @@ def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
         "color": snapshot.color.value if snapshot.color is not None else None,
         "indicators": dict(snapshot.indicators),
         "counts": dict(snapshot.counts),
+        "event": snapshot.event.value,
     }
 
 

@@ -36,6 +36,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError, SourceError
 from tpbis.forms.drift import Drift
 from tpbis.forms.schema import build_schema, with_label_aliases
+from tpbis.history import HISTORY_TAB
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import REGISTRY_TAB, read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
@@ -96,6 +97,8 @@ class OpenedSource:
     timestamp_column: str | None = None
     #: findings of the drift check of a Google Form (none blocked reading)
     drifts: tuple[Drift, ...] = ()
+    #: the workbook's ``Riwayat`` history tab (a workbook a sync wrote), else ``None``
+    history: Table | None = None
 
 
 def _text(source: str | Path) -> str:
@@ -240,6 +243,7 @@ def open_source(
     id_column: str | None = None
     stamp_column: str | None = None
     drifts: tuple[Drift, ...] = ()
+    history: Table | None = None
     name = text
     if kind is SourceKind.XLSX:
         from tpbis.adapters.xlsx import read_workbook
@@ -247,6 +251,7 @@ def open_source(
         tables = read_workbook(Path(source))
         responses_tab_name(list(tables), text, read.responses_tab)  # a missing tab is reported first
         inputs = inputs_from_tables(tables, source=text, read=read, registry=other_registry())
+        history = tables.get(HISTORY_TAB)
     elif kind is SourceKind.SHEETS:
         book = _sheets(text, options.credentials)
         info = book.info()
@@ -256,8 +261,12 @@ def open_source(
             wanted.append(read.registry_tab)
         if CONTEST_TAB in info.tabs:
             wanted.append(CONTEST_TAB)
-        inputs = inputs_from_tables(book.read(wanted), source=info.title, read=read, registry=other_registry(),
+        if HISTORY_TAB in info.tabs:
+            wanted.append(HISTORY_TAB)
+        tables = book.read(wanted)
+        inputs = inputs_from_tables(tables, source=info.title, read=read, registry=other_registry(),
                                     timezone=timezone)
+        history = tables.get(HISTORY_TAB)
     else:
         if kind is SourceKind.CSV:
             from tpbis.adapters.csvfile import read_csv_table
@@ -279,7 +288,7 @@ def open_source(
         )
     inputs = attrs.evolve(inputs, registry=_with_form_labels(inputs.registry, rubric))
     return OpenedSource(inputs=inputs, kind=kind, name=name, timezone=timezone, submission_id_column=id_column,
-                        timestamp_column=stamp_column, drifts=drifts)
+                        timestamp_column=stamp_column, drifts=drifts, history=history)
 
 
 def _registry_options(options: SourceOptions) -> SourceOptions:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tpbis.cli._common import EXIT_OK, read_options, source_options
-from tpbis.cli.score import load_and_score
+from tpbis.cli.score import load_scored
 from tpbis.config import Settings
 from tpbis.domain.awards import CategoryResult, what_if
 from tpbis.errors import ConfigError
@@ -40,8 +40,8 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the award shortlists (or what a library lacks, with ``--what-if``)."""
     lang = settings.lang
-    inputs, report = load_and_score(args, settings)
-    awards = awards_for(report, inputs)
+    inputs, report, found, _ = load_scored(args, settings, awards=True)  # closed periods: frozen
+    awards = found if found is not None else awards_for(report, inputs)
     categories = awards.categories
     if args.category:
         categories = tuple(c for c in categories if c.category.id == args.category)

@@ -11,6 +11,7 @@ from tpbis.cli._common import open_inputs, plan_advice, read_options, source_opt
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.errors import SourceError
+from tpbis.history import read_history
 from tpbis.i18n import os_reason, t
 from tpbis.render.report import filter_report, render_report
 from tpbis.report import build_report_data
@@ -38,9 +39,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.lang
     period = Period.parse(args.period)
     rubric = settings.rubric_for(period)
-    inputs = open_inputs(args, settings, rubric).inputs
-    data = build_report_data(
-        inputs, rubric, period, columns=settings.read.columns, day_first=settings.read.day_first
+    opened = open_inputs(args, settings, rubric)
+    data = build_report_data(  # the trend from the workbook's Riwayat history where it has the months
+        opened.inputs, rubric, period, columns=settings.read.columns, day_first=settings.read.day_first,
+        history=read_history(opened.history),
     )
     if args.regency:
         data = filter_report(data, args.regency)

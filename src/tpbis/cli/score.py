@@ -23,14 +23,15 @@ from tpbis.domain.period import Period
 from tpbis.domain.plan import plans_for
 from tpbis.domain.rubric import Color
 from tpbis.errors import TpbisError
-from tpbis.history import Changes, changes
+from tpbis.history import Changes, Snapshot, changes, closures, read_history
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render import kpi_document, kpi_rows, problem_rows, severity_counts
 from tpbis.render.text import kpi_table
-from tpbis.service import Inputs, ScoreReport, score_inputs
+from tpbis.service import AwardsReport, Inputs, ScoreReport, score_inputs
+from tpbis.service.close import freeze
 
-__all__ = ["load_and_score", "register"]
+__all__ = ["load_and_score", "load_scored", "register"]
 
 
 def register(commands: Any) -> None:
@@ -45,30 +46,50 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs, ScoreReport]:
-    """Open the inputs and score each ``--period`` (one for ``tpbis awards``, one or more for ``tpbis score``)."""
+def load_scored(
+    args: argparse.Namespace, settings: Settings, *, awards: bool = False,
+) -> tuple[Inputs, ScoreReport, AwardsReport | None, tuple[Snapshot, ...]]:
+    """Open the inputs and score each ``--period`` (one for ``tpbis awards``, one or more for ``tpbis score``).
+
+    A workbook a sync wrote has a ``Riwayat`` history: its closed periods show their frozen values (and the
+    differences as problems, :func:`tpbis.service.close.freeze`); with ``awards``, the awards of the first period.
+    Also returns the history's snapshots (none without the tab).
+    """
     given = args.period if isinstance(args.period, list) else [args.period]
     periods = list(dict.fromkeys(Period.parse(p) for p in given))  # each period once, in the order given
     # the form labels come from the newest rubric; each period is scored with the rubric in force
-    inputs = open_inputs(args, settings, settings.load_rubric()).inputs
-    return inputs, score_inputs(inputs, settings.load_rubrics(), periods, read=settings.read)
+    opened = open_inputs(args, settings, settings.load_rubric())
+    inputs = opened.inputs
+    report = score_inputs(inputs, settings.load_rubrics(), periods, read=settings.read)
+    snapshots = read_history(opened.history)
+    report, found = freeze(report, inputs, closures(snapshots), awards_run=report.runs[0] if awards else None)
+    return inputs, report, found, snapshots
 
 
-def _changes(run: KpiRun, report: ScoreReport, inputs: Inputs, settings: Settings) -> Changes:
-    """Each library's change in ``run`` since the previous period and a year earlier, rescored with the rubric then in force."""
+def load_and_score(args: argparse.Namespace, settings: Settings) -> tuple[Inputs, ScoreReport]:
+    """:func:`load_scored` without the awards and the history."""
+    inputs, report, _, _ = load_scored(args, settings)
+    return inputs, report
+
+
+def _changes(
+    run: KpiRun, report: ScoreReport, inputs: Inputs, settings: Settings, snapshots: tuple[Snapshot, ...] = (),
+) -> Changes:
+    """Each library's change in ``run`` since the previous period and a year earlier: from the source's
+    ``Riwayat`` history where it has that period, else rescored with the rubric then in force."""
     def rescore(period: Period) -> KpiRun | None:
         try:
             return score(report.parse.activities, inputs.registry, settings.rubric_for(period), period)
         except TpbisError:
             return None
 
-    return changes(run, (), rescore)
+    return changes(run, snapshots, rescore)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the scores and plans as tables, JSON (SPEC §7; a list for several periods) or CSV."""
     lang = settings.lang
-    inputs, report = load_and_score(args, settings)
+    inputs, report, _, snapshots = load_scored(args, settings)
     parsed = report.parse
     out = sys.stdout
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
@@ -83,7 +104,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     plans = [plans_for(run, tally(parsed.activities, run.period), as_of=today) for run in report.runs]
     if args.format == "json":
         documents = [
-            kpi_document(run, parsed.counts, parsed.problems, _changes(run, report, inputs, settings), plans=plan)
+            kpi_document(run, parsed.counts, parsed.problems, _changes(run, report, inputs, settings, snapshots),
+                          plans=plan)
             for run, plan in zip(report.runs, plans, strict=True)
         ]
         json.dump(documents[0] if len(documents) == 1 else documents, out, ensure_ascii=False, indent=1)

@@ -122,6 +122,7 @@ def summary_document(result: SyncResult) -> dict[str, Any]:
         document["edited_tabs"] = list(result.edited_tabs)
         document["removed_tabs"] = list(result.removed_tabs)
         document["history"] = {"added": result.history_added, "edited": result.history_edited}
+        document["closed"] = list(result.closed)
         document["broken_lock"] = None if result.broken_lock is None else {
             "run": result.broken_lock.run,
             "since": result.broken_lock.since.to_iso8601_string() if result.broken_lock.since else "",
@@ -169,6 +170,8 @@ def _notes(result: SyncResult, lang: str) -> list[str]:
         notes.append(t("sync.removed_tabs", lang, tabs=", ".join(f"'{n}'" for n in result.removed_tabs)))
     if result.history_edited:
         notes.append(t("history.edited", lang, tab=f"'{HISTORY_TAB}'"))
+    if result.closed:
+        notes.append(t("sync.closed", lang, periods=", ".join(result.closed)))
     return notes
 
 

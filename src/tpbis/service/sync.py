@@ -44,14 +44,20 @@ from tpbis._version import __version__
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
-from tpbis.errors import LockError, SourceError, TpbisError
+from tpbis.errors import LockError, PeriodError, SourceError, TpbisError
 from tpbis.history import (
     HISTORY_COLUMNS,
     HISTORY_TAB,
     Changes,
+    Closure,
+    Event,
     Snapshot,
     changes,
+    closures,
+    current_header,
+    event_rows,
     history_rows,
+    latest_snapshots,
     read_history,
 )
 from tpbis.parsing.contests import CONTEST_TAB
@@ -67,6 +73,7 @@ from tpbis.ports import (
     Workbook,
     WorkbookInfo,
 )
+from tpbis.service.close import freeze
 from tpbis.service.options import ReadOptions
 from tpbis.service.outputs import (
     STATE_TAB,
@@ -81,7 +88,6 @@ from tpbis.service.score import (
     AwardsReport,
     Inputs,
     ScoreReport,
-    awards_for,
     responses_tab_name,
     score_inputs,
 )
@@ -152,6 +158,11 @@ class SyncOptions:
         break_lock: take over a lock held by someone else.
         lock_minutes: unused (kept for callers); a lock expires
             :data:`~tpbis.service.state.LOCK_TTL` seconds after its last heartbeat.
+        event: ``tpbis close``: :attr:`Event.CLOSE` freezes ``closing`` at its last published
+            snapshot (scoring and publishing it first when it never was), :attr:`Event.REOPEN`
+            ends its closure; either rewrites the outputs over the periods the last sync wrote
+            (and ``closing``) in the same locked, atomic commit as a sync.
+        closing: the period ``event`` is about.
     """
 
     periods: tuple[Period, ...]
@@ -166,6 +177,8 @@ class SyncOptions:
     lock_minutes: int = 15
     clock: Callable[[], pendulum.DateTime] | None = None
     sleep: Callable[[float], None] | None = None
+    event: Event | None = None
+    closing: Period | None = None
 
     def time(self) -> pendulum.DateTime:
         """The current instant."""
@@ -188,7 +201,9 @@ class SyncResult:
 
     ``status`` is ``written``, ``unchanged`` (input fingerprint equal to the
     last complete sync: nothing parsed, scored or written; ``report`` is
-    ``None`` and ``state`` tells about the last complete sync) or ``dry_run``.
+    ``None`` and ``state`` tells about the last complete sync) or ``dry_run``;
+    for ``tpbis close`` also ``already_closed`` or ``not_closed`` (nothing
+    written, ``closure`` tells when the period was closed).
     """
 
     status: str
@@ -215,6 +230,10 @@ class SyncResult:
     #: the ``Riwayat`` tab differs from what the last sync left (rows removed or changed by hand);
     #: reported, never rewritten: new rows are appended below what is there
     history_edited: bool = False
+    #: the scored periods that are closed: their outputs show the frozen values
+    closed: tuple[str, ...] = ()
+    #: ``tpbis close``: the closure of the period (made now, or found already there)
+    closure: Closure | None = None
 
 
 def _stable(value: object) -> object:
@@ -242,9 +261,11 @@ def _rubric_key(options: SyncOptions) -> list[str]:
     return [span.rubric.stamp for span in options.rubric.spans]
 
 
-def _fingerprint(tables: Sequence[Table | None], options: SyncOptions, timezone: str) -> str:
+def _fingerprint(
+    tables: Sequence[Table | None], options: SyncOptions, timezone: str, closed: Sequence[tuple[str, str]] = (),
+) -> str:
     digest = hashlib.sha256()
-    settings = {
+    settings: dict[str, object] = {
         "tpbis": __version__,
         "rubric": _rubric_key(options),
         "periods": [p.key for p in options.periods] or "from-data",
@@ -253,6 +274,8 @@ def _fingerprint(tables: Sequence[Table | None], options: SyncOptions, timezone:
         "day_first": options.read.day_first,
         "timezone": timezone,
     }
+    if closed:  # a close or reopen changes what is published from the same input
+        settings["closed"] = sorted(closed)
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for table in tables:
         if table is None:
@@ -427,8 +450,33 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     held = read_lock(tables.get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
     timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
+    history = _History.of(tables.get(HISTORY_TAB), state)
+    closed = closures(history.snapshots)
+    closure: Closure | None = None
+    publish_closing = False
+    if options.event is not None:
+        assert options.closing is not None
+        key = options.closing.key
+        if (options.event is Event.CLOSE) == (key in closed):  # closing twice, or reopening an open period
+            return SyncResult(
+                status="already_closed" if key in closed else "not_closed", info=info, report=None, awards=None,
+                tabs=(), changes=(), fingerprint="", write_requests=0, responses_tab=responses_name, state=state,
+                closure=closed.get(key),
+            )
+        options = attrs.evolve(options, periods=_event_periods(state, options.closing))
+        if options.event is Event.REOPEN:
+            closure = closed.pop(key)
+        else:
+            published = latest_snapshots(history.snapshots, key)
+            closure = Closure(period=key, run=options.owner, at=options.now, snapshots=published)
+            publish_closing = not published  # never published: score it now, publish it and freeze that
+            if not publish_closing:
+                closed[key] = closure
+    frozen_keys = [(k, c.run) for k, c in closed.items()]
+    if publish_closing:
+        frozen_keys.append((options.closing.key if options.closing else "", options.owner))
     fingerprint = _fingerprint(
-        [tables[responses_name], tables[read.registry_tab], contests], options, timezone
+        [tables[responses_name], tables[read.registry_tab], contests], options, timezone, frozen_keys
     )
     if state.tabs:
         before = tuple(name for name in state.tabs if name not in (STATE_TAB, LOCK_TAB) and name not in inputs_names)
@@ -444,7 +492,6 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         )
     else:
         edited = ()
-    history = _History.of(tables.get(HISTORY_TAB), state)
 
     report: ScoreReport | None = None
     awards: AwardsReport | None = None
@@ -462,6 +509,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
             removed_tabs=removed, broken_lock=broken,
             history_added=len(new_history) if status == "written" else 0,
             history_edited=history.edited and status != "unchanged",
+            closed=tuple(run.period.key for run in report.runs if run.period.key in closed) if report else (),
+            closure=closure,
         )
 
     names = output_names(options.lang)
@@ -469,7 +518,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         state.is_current(fingerprint) and not edited and bool(state.outputs)
         and all(name in info.tabs for name in names) and set(names) <= set(before)
     )
-    if unchanged and not options.force and not options.dry_run:
+    if unchanged and not options.force and not options.dry_run and options.event is None:
         return result("unchanged")
 
     step(1)
@@ -492,7 +541,15 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     else:
         report = score_inputs(inputs, options.rubric, options.periods, read=read)
     longest = _longest(report.runs)
-    awards = awards_for(report, inputs, run=longest) if longest.rubric.awards else None
+    if publish_closing and closure is not None:
+        # the values it publishes now are the ones frozen: read back as the history will hold them
+        scored = [run for run in report.runs if run.period.key == closure.period]
+        rows = history_rows(scored, run=options.owner, at=options.now, tpbis=__version__,
+                            fingerprint=fingerprint, counts=report.parse.counts)
+        snapshots = read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))
+        closure = closed[closure.period] = attrs.evolve(closure, snapshots={s.library_id: s for s in snapshots})
+    report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None)
+    longest = _longest(report.runs)
     tabs = _render(report, awards, options.lang, _changes(report, inputs, options, history.snapshots))
     inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
@@ -532,7 +589,14 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         if name not in new_names and name in info.tabs and name not in inputs_names
         and (name in known_outputs or _STAGING_NAME.fullmatch(name))
     )
-    new_history = history.new_rows(report, options, fingerprint, now)
+    skip = set(closed) - ({closure.period} if publish_closing and closure is not None else set())
+    new_history = history.new_rows(report, options, fingerprint, now, skip=skip,
+                                   fresh={closure.period} if options.event is Event.REOPEN and closure else set())
+    if closure is not None and options.event is not None:
+        marks = event_rows(closure.snapshots.values(), options.event, run=options.owner, at=options.now,
+                           tpbis=__version__)
+        # a close follows the values it freezes; a reopen precedes the values published now
+        new_history = (*new_history, *marks) if options.event is Event.CLOSE else (*marks, *new_history)
     # an output tab renamed only in case (``SKOR KPI``) is replaced by the tab written under tpbis's name
     replaced_case = tuple(name for name in renamed if name not in removed)
     final = SyncState(
@@ -571,6 +635,15 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         raise
     removed = tuple(name for name in removed if not name.startswith(STAGING_PREFIX))
     return result("written", requests=requests)
+
+
+def _event_periods(state: SyncState, closing: Period) -> tuple[Period, ...]:
+    """What ``tpbis close`` rescores: the periods the last sync wrote (the tabs keep showing them) and ``closing``."""
+    periods: list[Period] = []
+    for key in state.periods:
+        with contextlib.suppress(PeriodError):
+            periods.append(Period.parse(key))
+    return tuple(dict.fromkeys([*periods, closing]))
 
 
 def _claim_tabs(tabs: Sequence[OutputTab], existing: Sequence[str], owned: Sequence[str], force: bool) -> tuple[str, ...]:
@@ -626,21 +699,34 @@ class _History:
 
     def new_rows(
         self, report: ScoreReport, options: SyncOptions, fingerprint: str, now: pendulum.DateTime,
+        *, skip: set[str] | frozenset[str] = frozenset(), fresh: set[str] | frozenset[str] = frozenset(),
     ) -> tuple[tuple[str | float | None, ...], ...]:
-        """One row per period × library; none for a period whose latest snapshot has this very input."""
+        """One row per period × library; none for a period a snapshot has with this very input (unless
+        ``fresh``: a reopened period), nor for a closed period (``skip``: it publishes nothing new)."""
         published = {(s.period, s.fingerprint) for s in self.snapshots}
-        runs = [run for run in report.runs if (run.period.key, fingerprint) not in published]
+        runs = [
+            run for run in report.runs
+            if run.period.key not in skip
+            and (run.period.key in fresh or (run.period.key, fingerprint) not in published)
+        ]
         return history_rows(runs, run=options.owner, at=now, tpbis=__version__, fingerprint=fingerprint,
                             counts=report.parse.counts)
 
-    def _after(self, rows: Sequence[Sequence[object]]) -> list[Sequence[object]]:
-        return [*(self.grid or ((HISTORY_COLUMNS,) if rows else ())), *rows]
+    def _after(self, rows: Sequence[tuple[str | float | None, ...]]) -> list[Sequence[object]]:
+        return [*(self.grid or ((HISTORY_COLUMNS,) if rows else ())), *self._headed(rows)]
 
-    def rows_after(self, rows: Sequence[Sequence[object]]) -> int:
+    def _headed(self, rows: Sequence[tuple[str | float | None, ...]]) -> list[tuple[str | float | None, ...]]:
+        """``rows``, after a new header row when the tab's header lacks a column this tpbis writes."""
+        header = current_header(self.grid)
+        if rows and self.grid and header[: len(HISTORY_COLUMNS)] != HISTORY_COLUMNS:
+            return [HISTORY_COLUMNS, *rows]
+        return list(rows)
+
+    def rows_after(self, rows: Sequence[tuple[str | float | None, ...]]) -> int:
         """Rows of the tab once ``rows`` are appended, as they read back."""
         return len(_normalised(self._after(rows)))
 
-    def digest_after(self, rows: Sequence[Sequence[object]]) -> str:
+    def digest_after(self, rows: Sequence[tuple[str | float | None, ...]]) -> str:
         """Digest of the tab's values once ``rows`` are appended."""
         after = self._after(rows)
         return _digest(after) if after else ""
@@ -649,7 +735,8 @@ class _History:
         """The commit's append of ``rows`` below the rows read (nothing when there are none)."""
         if not rows:
             return ()
-        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows), start=len(self.grid)),)
+        headed = tuple(self._headed(rows))
+        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
 
 
 def _changes(

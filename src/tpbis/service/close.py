@@ -1,0 +1,171 @@
+"""Closed periods: a period ``tpbis close`` froze keeps its published values.
+
+A closure is recorded in the ``Riwayat`` history tab (see :mod:`tpbis.history`):
+``close`` rows repeat the period's last published snapshot, a later ``reopen``
+row ends it. :func:`freeze` applies the closures to a fresh scoring: each closed
+period shows the frozen composite, colour and indicator values, its awards are
+evaluated on those values over the rows reported up to the close, and wherever
+the data now give another colour, composite or award winner, one warning
+``period.closed_changed`` per library names the old and new values and the
+rows responsible (the library's rows in the period reported after the close;
+when there are none, all its rows in the period: an edited row).
+
+Nothing here writes: ``tpbis sync`` and ``tpbis close`` write through the
+sync's lock and atomic commit (:mod:`tpbis.service.sync`); ``score``,
+``awards`` and ``report`` show the same frozen values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from tpbis.domain.activity import Activity
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult
+from tpbis.domain.problems import Problem, Severity
+from tpbis.history import Closure, Snapshot
+from tpbis.message import Message
+from tpbis.service.score import AwardsReport, Inputs, ScoreReport, awards_for
+
+__all__ = ["CLOSED_CHANGED", "freeze", "frozen_result"]
+
+#: The problem code of a closed period whose data now give other values.
+CLOSED_CHANGED = "period.closed_changed"
+
+_HUNDRED = Fraction(100)
+
+
+def _value(number: int | float | None) -> Fraction | None:
+    return None if number is None else Fraction(str(number))
+
+
+def _indicator(result: IndicatorResult, frozen: Mapping[str, int | float | None], late: set[int]) -> IndicatorResult:
+    """``result`` at the frozen value (score = 100 × min(value ÷ target, 1)), without the late rows."""
+    rows = tuple(r for r in result.rows if r not in late)
+    if result.id not in frozen:  # not in the snapshot (hand-edited): the rows reported by then are all we know
+        return attrs.evolve(result, rows=rows)
+    shown = result.shown_value
+    if (None if shown is None else Fraction(str(shown))) == _value(frozen[result.id]):
+        return attrs.evolve(result, rows=rows)  # unchanged: keep the exact value (a share is stored rounded)
+    value = _value(frozen[result.id])
+    if value is None:
+        score = Fraction(0)
+    elif value >= result.target:
+        score = _HUNDRED
+    else:
+        score = _HUNDRED * value / result.target
+    return attrs.evolve(result, value=value, score=score, rows=rows)
+
+
+def frozen_result(result: LibraryResult, snapshot: Snapshot, late: Sequence[int] = ()) -> LibraryResult:
+    """``result`` (scored now) carrying the composite, colour and indicator values of ``snapshot``.
+
+    ``late`` are the rows reported after the close: they leave the indicator rows and the activity count.
+    """
+    if snapshot.composite is None or snapshot.color is None:  # an unreadable cell: nothing frozen to show
+        return result
+    gone = set(late)
+    return attrs.evolve(
+        result,
+        indicators=tuple(_indicator(i, snapshot.indicators, gone) for i in result.indicators),
+        composite=snapshot.composite,
+        # the exact composite when it rounds to the frozen one (the plan's "points to go" stay as published)
+        composite_exact=result.composite_exact if result.composite == snapshot.composite else Fraction(snapshot.composite),
+        color=snapshot.color,
+        activity_count=max(result.activity_count - len(gone), 0),
+    )
+
+
+def _late(activities: Sequence[Activity], run: KpiRun, closure: Closure) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Per library, its rows in the period reported after the close, and all its rows in the period."""
+    late: dict[str, list[int]] = {}
+    every: dict[str, list[int]] = {}
+    start, end = run.period.start, run.period.end
+    for activity in activities:
+        if not start <= activity.date <= end:
+            continue
+        every.setdefault(activity.library_id, []).append(activity.source.row)
+        if closure.at is not None and activity.reported_at > closure.at:
+            late.setdefault(activity.library_id, []).append(activity.source.row)
+    return late, every
+
+
+def _winners(awards: AwardsReport | None) -> dict[str, list[str]]:
+    """Library id → the categories it wins (rank 1), as ``category L<level>``."""
+    out: dict[str, list[str]] = {}
+    for category in awards.categories if awards is not None else ():
+        for entry in category.entries:
+            if entry.rank == 1:
+                out.setdefault(entry.library.id, []).append(f"{category.category.id} L{category.level}")
+    return out
+
+
+def _shown(composite: Decimal | None, color: str | None, wins: Sequence[str]) -> str:
+    text = f"{color or '?'} {composite if composite is not None else '?'}"
+    return text + (f" [{', '.join(wins)}]" if wins else "")
+
+
+def _rows_text(rows: Sequence[int], limit: int = 20) -> str:
+    ordered = sorted(set(rows))
+    text = ", ".join(map(str, ordered[:limit]))
+    return text + (", …" if len(ordered) > limit else "") if text else "-"
+
+
+def freeze(
+    report: ScoreReport, inputs: Inputs, closed: Mapping[str, Closure], *, awards_run: KpiRun | None = None,
+) -> tuple[ScoreReport, AwardsReport | None]:
+    """``report`` with each closed period at its frozen values, the awards of ``awards_run`` (one of
+    ``report.runs``; ``None``: no awards), and one ``period.closed_changed`` warning per library whose
+    colour, composite or award the data now change (added to the parse's and the awards' problems).
+    """
+    activities = report.parse.activities
+    runs: list[KpiRun] = []
+    problems: list[Problem] = []
+    awards: AwardsReport | None = None
+    tab = inputs.responses.name
+    for run in report.runs:
+        closure = closed.get(run.period.key)
+        if closure is None:
+            runs.append(run)
+            if run is awards_run:
+                awards = awards_for(report, inputs, run=run)
+            continue
+        late, every = _late(activities, run, closure)
+        results = tuple(
+            frozen_result(r, closure.snapshots[r.library.id], late.get(r.library.id, ()))
+            if r.library.id in closure.snapshots else r
+            for r in run.results
+        )
+        frozen = attrs.evolve(run, results=results)
+        runs.append(frozen)
+        old_wins: dict[str, list[str]] = {}
+        new_wins: dict[str, list[str]] = {}
+        if run is awards_run:
+            then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
+            awards = awards_for(ScoreReport(parse=attrs.evolve(report.parse, activities=then), runs=report.runs),
+                                inputs, run=frozen)
+            old_wins, new_wins = _winners(awards), _winners(awards_for(report, inputs, run=run))
+        for now in run.results:
+            library = now.library.id
+            snapshot = closure.snapshots.get(library)
+            before = (snapshot.composite, snapshot.color) if snapshot is not None else (None, None)
+            if before == (now.composite, now.color) and old_wins.get(library, []) == new_wins.get(library, []):
+                continue
+            rows = late.get(library) or every.get(library) or []
+            old = _shown(before[0], before[1].value if before[1] is not None else None, old_wins.get(library, []))
+            new = _shown(now.composite, now.color.value, new_wins.get(library, []))
+            problems.append(Problem(
+                row=min(rows) if rows else 0, column="", code=CLOSED_CHANGED, severity=Severity.WARNING,
+                message=Message(f"problem.{CLOSED_CHANGED}", period=run.period.key, library=f"{now.library.name} ({library})",
+                                old=old, new=new, rows=_rows_text(rows)),
+                value=new, tab=tab,
+            ))
+    if not problems:
+        return ScoreReport(parse=report.parse, runs=tuple(runs)), awards
+    parse = attrs.evolve(report.parse, problems=(*report.parse.problems, *problems))
+    if awards is not None:
+        awards = attrs.evolve(awards, problems=(*awards.problems, *problems))
+    return ScoreReport(parse=parse, runs=tuple(runs)), awards
