@@ -1,0 +1,195 @@
+"""Duplicates across the rows already accepted: exact ones between sources, possible ones by the rubric's rule.
+
+The row parser (:mod:`tpbis.parsing.rows`) drops exact duplicates inside one
+source. When several sources are read in one run, or the rubric has a
+``[duplicates]`` table (:class:`~tpbis.domain.rubric.DuplicateRule`), the
+accepted activities of every source are compared once more, here:
+
+* :func:`exact_duplicates`: the same library, day, kind and normalised title
+  (the SPEC §3.1 key) reported in two sources.
+* :func:`possible_duplicates`: the same activity seen twice under the rule —
+  the same library (or a library and the kabupaten/kota or provincial library
+  of its region), the same kind, dates within the window, similar normalised
+  titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts.
+
+Both keep the *earliest report* (by ``reported_at``, then the caller's rank:
+source name and row), like SPEC §3.1, so the result depends only on the rows,
+not on the order the sources were given. A row matched is compared with the
+reports kept so far only: a duplicate is never itself an original, and no two
+kept reports match each other.
+
+``token_sort_ratio`` (the Indel similarity of the titles' words sorted) is
+symmetric, so which report comes first cannot change a score; it forgives
+re-ordered words and small edits ("Pelatihan Komputer untuk Ibu PKK" /
+"Pelatihan komputer ibu-ibu PKK") but, unlike ``partial_ratio`` or
+``token_set_ratio``, does not score a short title 100 against every longer
+title that contains it ("Pelatihan" / "Pelatihan Komputer Dasar").
+
+The scan is grouped and windowed, never quadratic: reports are visited in
+report order and each is compared only with the kept reports of its own
+group (library, or region, and kind) whose dates fall in the window, found by
+bisection in a list sorted by date.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import attrs
+from rapidfuzz import fuzz
+
+from tpbis.domain.activity import Activity
+from tpbis.domain.library import Library, Registry
+from tpbis.domain.rubric import DuplicateRule
+from tpbis.domain.text import normalize_label
+from tpbis.parsing.values import normalize_text
+
+__all__ = ["DuplicateMatch", "exact_duplicates", "possible_duplicates", "report_order", "similarity"]
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateMatch:
+    """A report found to duplicate an earlier one (positions in the sequence given)."""
+
+    #: the duplicate: counted once, with a warning
+    position: int
+    #: the earliest report kept that it duplicates
+    original: int
+    #: :func:`similarity` of the normalised titles, 0–100 (100 for an exact duplicate)
+    similarity: float
+    #: days between the two activity dates
+    day_gap: int
+    #: an exact duplicate (the SPEC §3.1 key), else a possible one (the rubric's rule)
+    exact: bool = False
+
+
+def similarity(first: str, second: str) -> float:
+    """The similarity (0–100) of two titles the rule compares: ``token_sort_ratio`` of the normalised texts."""
+    return float(fuzz.token_sort_ratio(normalize_text(first), normalize_text(second), processor=None))
+
+
+def report_order(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[int]:
+    """Positions of ``activities``, earliest report first: by ``reported_at``, then ``ranks``, then position."""
+    if ranks is None:
+        ranks = [(a.source.tab, a.source.row) for a in activities]
+    return sorted(range(len(activities)), key=lambda i: (activities[i].reported_at, ranks[i], i))
+
+
+def exact_duplicates(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[DuplicateMatch]:
+    """The reports with the SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
+    kept: dict[tuple[str, int, object, str], int] = {}
+    found: list[DuplicateMatch] = []
+    for position in report_order(activities, ranks):
+        activity = activities[position]
+        key = (activity.library_id, activity.date.toordinal(), activity.kind, normalize_text(activity.title))
+        first = kept.setdefault(key, position)
+        if first != position:
+            found.append(DuplicateMatch(position=position, original=first, similarity=100.0, day_gap=0, exact=True))
+    return found
+
+
+def _region(library: Library) -> tuple[str, str]:
+    """The group of a library's region: its province and (below level 1) its kabupaten/kota."""
+    return library.province, "" if library.level == 1 else normalize_label(library.regency or "")
+
+
+def _related(first: Library, second: Library) -> bool:
+    """Whether two libraries may report one activity: the same one, or one reports through the other."""
+    if first.id == second.id:
+        return True
+    if first.province != second.province or first.level == second.level:
+        return False
+    if 1 in (first.level, second.level):
+        return True  # the provincial library and any library of its province
+    return _region(first) == _region(second)  # a kabupaten/kota library and a library of its regency
+
+
+class _Kept:
+    """The kept reports of one group, sorted by activity day: (day, order, position)."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, int, int]] = []
+
+    def around(self, day: int, window: int) -> list[tuple[int, int, int]]:
+        low = bisect_left(self.entries, (day - window,))
+        high = bisect_right(self.entries, (day + window + 1,))
+        return self.entries[low:high]
+
+
+def possible_duplicates(
+    activities: Sequence[Activity],
+    registry: Registry,
+    rule: DuplicateRule,
+    ranks: Sequence[Hashable] | None = None,
+) -> list[DuplicateMatch]:
+    """The reports the rule finds to be an earlier kept report seen again (see the module docs).
+
+    Args:
+        activities: accepted activities, of one or several sources.
+        registry: the libraries, for their region (``rule.across_levels``).
+        rule: the rubric's thresholds.
+        ranks: a sortable key per activity that orders reports made at the same
+            instant (default: its tab and row).
+    """
+    window = rule.window_days
+    cutoff = float(rule.title_similarity)
+    groups: dict[tuple[Any, ...], _Kept] = {}
+    regions_of: dict[tuple[str, object], set[tuple[Any, ...]]] = {}  # (province, kind) → region group keys
+    titles: dict[int, str] = {}
+    found: list[DuplicateMatch] = []
+
+    def group_keys(library: Library | None, activity: Activity) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+        """The group the report is kept in, and the groups its originals may be in."""
+        if library is None or not rule.across_levels:
+            own = ("library", activity.library_id, activity.kind)
+            return own, [own]
+        province, regency = _region(library)
+        own = ("region", province, regency, activity.kind)
+        top = ("region", province, "", activity.kind)
+        if library.level == 1:
+            return own, [*regions_of.get((province, activity.kind), ()), own]
+        return own, [own, top]
+
+    related: Callable[[Library, Library], bool] = _related
+    for order, position in enumerate(report_order(activities, ranks)):
+        activity = activities[position]
+        library = registry.get(activity.library_id)
+        own, searched = group_keys(library, activity)
+        day = activity.date.toordinal()
+        participants = activity.participants
+        title = normalize_text(activity.title)
+        best: tuple[int, int, float] | None = None  # (order, position, similarity) of the earliest match
+        for key in searched:
+            kept = groups.get(key)
+            if kept is None:
+                continue
+            for other_day, other_order, other in kept.around(day, window):
+                if best is not None and other_order > best[0]:
+                    continue
+                before = activities[other]
+                if before.library_id != activity.library_id and (
+                    library is None or not related(library, registry[before.library_id])
+                ):
+                    continue
+                if not rule.participants_close(participants, before.participants):
+                    continue
+                score = fuzz.token_sort_ratio(title, titles[other], processor=None, score_cutoff=cutoff)
+                if score >= rule.title_similarity and (best is None or other_order < best[0]):
+                    best = (other_order, other, score)
+        if best is not None:
+            other = best[1]
+            found.append(DuplicateMatch(position=position, original=other, similarity=best[2],
+                                        day_gap=abs(day - activities[other].date.toordinal())))
+            continue
+        titles[position] = title
+        kept = groups.get(own)
+        if kept is None:
+            kept = groups[own] = _Kept()
+            if own[0] == "region":
+                regions_of.setdefault((own[1], own[3]), set()).add(own)
+        insort(kept.entries, (day, order, position))
+    return found
