@@ -64,6 +64,7 @@ __all__ = [
     "SourceOptions",
     "form_id_of",
     "load_inputs",
+    "open_more_sources",
     "open_source",
     "open_sources",
     "open_sync_workbook",
@@ -362,6 +363,35 @@ def open_sources(
     inputs = attrs.evolve(first.inputs, registry=merged, name=first.name, channel=channels[0], more=more,
                           registry_problems=problems)
     return attrs.evolve(first, inputs=inputs, drifts=tuple(d for one in opened for d in one.drifts))
+
+
+def open_more_sources(
+    sources: Sequence[tuple[str | Path, str | None]],
+    *,
+    registry: str | Path | None = None,
+    read: ReadOptions | None = None,
+    rubric: Rubric | None = None,
+    options: SourceOptions | None = None,
+) -> tuple[tuple[SourceResponses, ...], tuple[RegistryPart, ...], tuple[Drift, ...]]:
+    """The further SOURCEs of ``tpbis sync`` (after the workbook it writes): their responses, their
+    registry tabs to merge with the workbook's (none when ``registry`` names one for all), drift warnings.
+
+    Raises:
+        SourceError: a source is missing, unreadable or of no kind tpbis reads.
+        AuthError: a Google source needs credentials that are not there.
+    """
+    more: list[SourceResponses] = []
+    parts: list[RegistryPart] = []
+    drifts: list[Drift] = []
+    for source, channel in sources:
+        one = open_source(source, registry=registry, read=read, rubric=rubric, options=options,
+                          require_registry=False)
+        more.append(SourceResponses(responses=one.inputs.responses, sheet_timezone=one.inputs.sheet_timezone,
+                                    name=one.name, channel=channel or one.kind.value))
+        if one.registry_table is not None:
+            parts.append(RegistryPart(source=one.name, table=one.registry_table))
+        drifts.extend(one.drifts)
+    return tuple(more), tuple(parts), tuple(drifts)
 
 
 def _registry_options(options: SourceOptions) -> SourceOptions:

@@ -120,7 +120,8 @@ class TestCrossChannelCopies:
         assert copied == sum(1 for p in flagged if p["source"] == str(copy))
         assert {"csv"} == {p["channel"] for p in flagged if p["source"] == str(copy)}
         first = flagged[0]
-        assert str(WORKBOOK) in first["message_en"] and "title similarity" in first["message_en"]
+        assert str(WORKBOOK) in first["message_en"]
+        assert "title similarity" in first["message_en"]
 
     def test_without_the_rule_the_edited_copies_count_twice(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -184,7 +185,7 @@ class TestSeveralSources:
 
     def test_sources_from_the_config_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """[[sources]] in tpbis.toml, each with a channel; a SOURCE on the command line replaces the list."""
-        copy, copied = copies(tmp_path / "kobo.csv")
+        _, copied = copies(tmp_path / "kobo.csv")
         shutil.copy(WORKBOOK, tmp_path / "kepri.xlsx")
         (tmp_path / "tpbis.toml").write_text(
             '[[sources]]\npath = "kepri.xlsx"\nchannel = "google-form"\n\n'
@@ -198,11 +199,14 @@ class TestSeveralSources:
     def test_bad_sources_entry(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (tmp_path / "tpbis.toml").write_text('[[sources]]\nchannel = "kobo"\n', encoding="utf-8")
         code, _, err = run(capsys, "--lang", "en", "score", "--period", "2024")
-        assert 2 == code and "[[sources]] entry 1 needs exactly one of path" in err
+        assert 2 == code
+        assert "[[sources]] entry 1 needs exactly one of path" in err
 
     def test_no_source_at_all(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "--lang", "en", "score", "--period", "2024")
-        assert 2 == code and "No SOURCE" in err and "Traceback" not in err
+        assert 2 == code
+        assert "No SOURCE" in err
+        assert "Traceback" not in err
 
     def test_report_and_awards_take_several(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         copy, _ = copies(tmp_path / "kobo.csv")
@@ -257,7 +261,8 @@ class TestRegistryMerge:
         assert "id 'desa-busung' is defined differently" in err
         assert f"'{WORKBOOK}', tab 'Perpustakaan', row {row}" in err
         assert f"'{second}', tab 'Perpustakaan', row {row}" in err
-        assert f"(columns {column})" in err and "Traceback" not in err
+        assert f"(columns {column})" in err
+        assert "Traceback" not in err
 
     def test_mergeable_difference_is_a_warning(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """Another number of computers: the first value is kept, a registry.merged warning names both."""
@@ -267,3 +272,22 @@ class TestRegistryMerge:
         assert ("komputer", "warning", str(second), _registry_row("desa-busung")) == (
             warning["column"], warning["severity"], warning["source"], warning["row"])
         assert str(WORKBOOK) in warning["message_en"]
+
+
+class TestSync:
+    def test_sync_reads_further_sources(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """The first SOURCE is the workbook written; the others are read too, and their change is a change."""
+        book = tmp_path / "kepri.xlsx"
+        shutil.copy(WORKBOOK, book)
+        copy, copied = copies(tmp_path / "kobo.csv")
+        argv = ("sync", book, copy, "--period", "2024", "--format", "json", "--rubric", "tpbis-default@2")
+        code, out, err = run(capsys, *argv)
+        assert (0, "") == (code, err)
+        summary = json.loads(out)
+        alone = score(capsys, WORKBOOK, "--rubric", "tpbis-default@2")
+        assert "written" == summary["status"]
+        assert (summary["counts"]["rows"], summary["counts"]["accepted"]) == (
+            alone["counts"]["rows"] + copied, alone["counts"]["accepted"])
+        assert "unchanged" == json.loads(run(capsys, *argv)[1])["status"]
+        copy.write_text(copy.read_text(encoding="utf-8").replace(".", ",", 1), encoding="utf-8")
+        assert "written" == json.loads(run(capsys, *argv)[1])["status"]

@@ -10,10 +10,10 @@ import pendulum
 
 from tpbis.adapters.sources import SourceKind
 from tpbis.config import Config, Settings, layer
-from tpbis.errors import ConfigError
 from tpbis.domain.kpi import LibraryResult
 from tpbis.domain.plan import PlanStatus, plans_for
 from tpbis.domain.rubric import Rubric
+from tpbis.errors import ConfigError
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
 from tpbis.message import Message
@@ -29,8 +29,8 @@ __all__ = [
     "plan_advice",
     "read_options",
     "source_kind_options",
-    "source_open_options",
     "source_list",
+    "source_open_options",
     "source_options",
     "warn_drifts",
     "write_csv",

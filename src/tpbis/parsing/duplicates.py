@@ -144,6 +144,7 @@ def possible_duplicates(
 
     def group_keys(library: Library | None, activity: Activity) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         """The group the report is kept in, and the groups its originals may be in."""
+        own: tuple[Any, ...]
         if library is None or not rule.across_levels:
             own = ("library", activity.library_id, activity.kind)
             return own, [own]
@@ -167,7 +168,7 @@ def possible_duplicates(
             kept = groups.get(key)
             if kept is None:
                 continue
-            for other_day, other_order, other in kept.around(day, window):
+            for _, other_order, other in kept.around(day, window):
                 if best is not None and other_order > best[0]:
                     continue
                 before = activities[other]

@@ -257,7 +257,7 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
                 changed.append(column)
                 if mine in (None, 0):
                     filled[field] = theirs
-            merged[library.id] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[misc]
+            merged[library.id] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
             if changed:
                 problems.append(Problem(
                     row=row, column=", ".join(changed), code="registry.merged", severity=Severity.WARNING,

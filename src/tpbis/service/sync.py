@@ -55,7 +55,7 @@ from tpbis.history import (
     read_history,
 )
 from tpbis.parsing.contests import CONTEST_TAB
-from tpbis.parsing.registry import read_registry
+from tpbis.parsing.registry import RegistryPart, merge_registries, read_registry
 from tpbis.parsing.table import Table
 from tpbis.ports import (
     LOCK_TAB,
@@ -81,6 +81,7 @@ from tpbis.service.score import (
     AwardsReport,
     Inputs,
     ScoreReport,
+    SourceResponses,
     awards_for,
     responses_tab_name,
     score_inputs,
@@ -166,6 +167,11 @@ class SyncOptions:
     lock_minutes: int = 15
     clock: Callable[[], pendulum.DateTime] | None = None
     sleep: Callable[[float], None] | None = None
+    #: further SOURCEs read with the workbook's responses (``tpbis sync BOOK MORE…``), and the channel of the first
+    more_sources: tuple[SourceResponses, ...] = ()
+    channel: str | None = None
+    #: the registries of those SOURCEs, merged with the workbook's (none with ``--registry``)
+    more_registries: tuple[RegistryPart, ...] = ()
 
     def time(self) -> pendulum.DateTime:
         """The current instant."""
@@ -428,7 +434,9 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
     fingerprint = _fingerprint(
-        [tables[responses_name], tables[read.registry_tab], contests], options, timezone
+        [tables[responses_name], tables[read.registry_tab], contests,
+         *(more.responses for more in options.more_sources), *(part.table for part in options.more_registries)],
+        options, timezone,
     )
     if state.tabs:
         before = tuple(name for name in state.tabs if name not in (STATE_TAB, LOCK_TAB) and name not in inputs_names)
@@ -479,6 +487,11 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         sheet_timezone=timezone,
         contests=contests,
     )
+    if options.more_sources or options.more_registries:  # several SOURCEs: registries merged, responses tagged
+        registry, merged = merge_registries(
+            [RegistryPart(source=info.title, table=tables[read.registry_tab]), *options.more_registries])
+        inputs = attrs.evolve(inputs, registry=registry, registry_problems=merged, name=info.title,
+                              channel=options.channel, more=options.more_sources)
     if from_data:
         parsed = score_inputs(inputs, options.rubric, (), read=read).parse
         today = options.now.in_timezone(timezone).date()
