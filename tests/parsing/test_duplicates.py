@@ -22,6 +22,8 @@ from tpbis.parsing.duplicates import (
     report_order,
     similarity,
 )
+from tpbis.errors import RubricError
+from tpbis.rubrics import default_rubric, default_text, parse_rubric, shipped_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 
 RULE = DuplicateRule()  # the defaults of tpbis-default@2: 3 days, 85, 15 %, across levels
@@ -231,3 +233,30 @@ class TestRuleValidation:
     def test_out_of_range(self, field: str, value: int) -> None:
         with pytest.raises(ValueError, match=field):
             DuplicateRule(**{field: value})  # type: ignore[arg-type]
+
+
+class TestRubricTable:
+    """The ``[duplicates]`` table is rubric data, validated like the rest of the rubric."""
+
+    def test_shipped(self) -> None:
+        assert default_rubric().duplicates is None  # tpbis-default@1 is the SPEC: exact duplicates only
+        assert "85e0eae43372" == default_rubric().digest
+        assert DuplicateRule(window_days=3, title_similarity=85, participants_tolerance=15, across_levels=True) == \
+            shipped_rubric("tpbis-default@2").duplicates
+
+    def test_defaults_of_an_empty_table(self) -> None:
+        rubric = parse_rubric(default_text() + "\n[duplicates]\n")
+        assert DuplicateRule() == rubric.duplicates
+        assert rubric.digest != default_rubric().digest
+
+    @pytest.mark.parametrize(("line", "shown"), [
+        ("window_days = 40", "$.duplicates.window_days: expected from 0 to 31, found 40"),
+        ("title_similarity = 0", "$.duplicates.title_similarity: expected from 1 to 100, found 0"),
+        ("participants_tolerance = 150", "$.duplicates.participants_tolerance: expected from 0 to 100, found 150"),
+        ('across_levels = "no"', "across_levels"),
+        ("window = 3", "window"),
+    ])
+    def test_invalid(self, line: str, shown: str) -> None:
+        with pytest.raises(RubricError) as caught:
+            parse_rubric(default_text() + f"\n[duplicates]\n{line}\n", "r.toml")
+        assert shown in caught.value.message("en")

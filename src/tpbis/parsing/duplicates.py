@@ -33,14 +33,16 @@ bisection in a list sorted by date.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
 import attrs
 from rapidfuzz import fuzz
 
-from tpbis.domain.activity import Activity
+from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.rubric import DuplicateRule
 from tpbis.domain.text import normalize_label
@@ -77,8 +79,25 @@ def report_order(activities: Sequence[Activity], ranks: Sequence[Hashable] | Non
     return sorted(range(len(activities)), key=lambda i: (activities[i].reported_at, ranks[i], i))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the scans allocate millions of small tuples and no cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def exact_duplicates(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[DuplicateMatch]:
     """The reports with the SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
+    with _collector_paused():
+        return _exact(activities, ranks)
+
+
+def _exact(activities: Sequence[Activity], ranks: Sequence[Hashable] | None) -> list[DuplicateMatch]:
     kept: dict[tuple[str, int, object, str], int] = {}
     found: list[DuplicateMatch] = []
     for position in report_order(activities, ranks):
@@ -114,10 +133,6 @@ class _Kept:
     def __init__(self) -> None:
         self.entries: list[tuple[int, int, int]] = []
 
-    def around(self, day: int, window: int) -> list[tuple[int, int, int]]:
-        low = bisect_left(self.entries, (day - window,))
-        high = bisect_right(self.entries, (day + window + 1,))
-        return self.entries[low:high]
 
 
 def possible_duplicates(
@@ -135,48 +150,60 @@ def possible_duplicates(
         ranks: a sortable key per activity that orders reports made at the same
             instant (default: its tab and row).
     """
+    with _collector_paused():
+        return _possible(activities, registry, rule, ranks)
+
+
+def _partners(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Per library, the other libraries it may share a report with (:func:`_related`), by region."""
+    by_region: dict[tuple[str, str], list[Library]] = {}
+    by_province: dict[str, list[Library]] = {}
+    for library in registry:
+        by_region.setdefault(_region(library), []).append(library)
+        by_province.setdefault(library.province, []).append(library)
+    partners: dict[str, tuple[str, ...]] = {}
+    for library in registry:
+        if library.level == 1:
+            near = by_province[library.province]
+        else:
+            near = [*by_region[_region(library)], *by_region.get((library.province, ""), ())]
+        partners[library.id] = tuple(other.id for other in near if other.id != library.id and _related(library, other))
+    return partners
+
+
+def _possible(  # one loop, kept flat for speed
+    activities: Sequence[Activity], registry: Registry, rule: DuplicateRule, ranks: Sequence[Hashable] | None
+) -> list[DuplicateMatch]:
     window = rule.window_days
+    # |a - b| * 100 <= tolerance * max(a, b), in integers: tolerance = numerator / denominator
+    numerator, denominator = rule.participants_tolerance.numerator, rule.participants_tolerance.denominator
     cutoff = float(rule.title_similarity)
-    groups: dict[tuple[Any, ...], _Kept] = {}
-    regions_of: dict[tuple[str, object], set[tuple[Any, ...]]] = {}  # (province, kind) → region group keys
+    # The kept reports by (library, kind); a report is compared with its own library's and its partners'.
+    groups: dict[tuple[str, int], _Kept] = {}
+    partners = _partners(registry) if rule.across_levels else {}
     titles: dict[int, str] = {}
     found: list[DuplicateMatch] = []
-
-    def group_keys(library: Library | None, activity: Activity) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-        """The group the report is kept in, and the groups its originals may be in."""
-        own: tuple[Any, ...]
-        if library is None or not rule.across_levels:
-            own = ("library", activity.library_id, activity.kind)
-            return own, [own]
-        province, regency = _region(library)
-        own = ("region", province, regency, activity.kind)
-        top = ("region", province, "", activity.kind)
-        if library.level == 1:
-            return own, [*regions_of.get((province, activity.kind), ()), own]
-        return own, [own, top]
-
-    related: Callable[[Library, Library], bool] = _related
+    kinds = {kind: index for index, kind in enumerate(ActivityKind)}  # group keys hash ints, not enums
     for order, position in enumerate(report_order(activities, ranks)):
         activity = activities[position]
-        library = registry.get(activity.library_id)
-        own, searched = group_keys(library, activity)
+        kind = kinds[activity.kind]
+        own = (activity.library_id, kind)
         day = activity.date.toordinal()
         participants = activity.participants
         title = normalize_text(activity.title)
         best: tuple[int, int, float] | None = None  # (order, position, similarity) of the earliest match
-        for key in searched:
+        for key in (own, *((other, kind) for other in partners.get(activity.library_id, ()))):
             kept = groups.get(key)
             if kept is None:
                 continue
-            for _, other_order, other in kept.around(day, window):
+            entries = kept.entries
+            low = bisect_left(entries, (day - window,))
+            high = bisect_right(entries, (day + window + 1,), low)
+            for _, other_order, other in entries[low:high]:
                 if best is not None and other_order > best[0]:
                     continue
-                before = activities[other]
-                if before.library_id != activity.library_id and (
-                    library is None or not related(library, registry[before.library_id])
-                ):
-                    continue
-                if not rule.participants_close(participants, before.participants):
+                count = activities[other].participants
+                if abs(participants - count) * 100 * denominator > numerator * max(participants, count):
                     continue
                 score = fuzz.token_sort_ratio(title, titles[other], processor=None, score_cutoff=cutoff)
                 if score >= rule.title_similarity and (best is None or other_order < best[0]):
@@ -190,7 +217,5 @@ def possible_duplicates(
         kept = groups.get(own)
         if kept is None:
             kept = groups[own] = _Kept()
-            if own[0] == "region":
-                regions_of.setdefault((own[1], own[3]), set()).add(own)
         insort(kept.entries, (day, order, position))
     return found
