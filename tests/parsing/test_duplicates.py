@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.rubric import DuplicateRule
+from tpbis.errors import RubricError
 from tpbis.parsing.duplicates import (
     DuplicateMatch,
     _related,
@@ -22,7 +23,6 @@ from tpbis.parsing.duplicates import (
     report_order,
     similarity,
 )
-from tpbis.errors import RubricError
 from tpbis.rubrics import default_rubric, default_text, parse_rubric, shipped_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 

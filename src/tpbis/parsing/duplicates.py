@@ -26,9 +26,11 @@ re-ordered words and small edits ("Pelatihan Komputer untuk Ibu PKK" /
 title that contains it ("Pelatihan" / "Pelatihan Komputer Dasar").
 
 The scan is grouped and windowed, never quadratic: reports are visited in
-report order and each is compared only with the kept reports of its own
-group (library, or region, and kind) whose dates fall in the window, found by
-bisection in a list sorted by date.
+report order and each is compared only with the kept reports of the same kind
+of its own library and of its partners (the kabupaten/kota and provincial
+libraries of its region, or the libraries they serve) whose dates fall in the
+window, found by bisection in per-library lists sorted by date. Two village
+libraries are never compared.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ import contextlib
 import gc
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterator, Sequence
-from typing import Any
 
 import attrs
 from rapidfuzz import fuzz
