@@ -291,3 +291,13 @@ class TestSync:
         assert "unchanged" == json.loads(run(capsys, *argv)[1])["status"]
         copy.write_text(copy.read_text(encoding="utf-8").replace(".", ",", 1), encoding="utf-8")
         assert "written" == json.loads(run(capsys, *argv)[1])["status"]
+
+    def test_problems_tab_names_the_source(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        book = tmp_path / "kepri.xlsx"
+        shutil.copy(WORKBOOK, book)
+        copy, _ = copies(tmp_path / "kobo.csv")
+        assert 0 == run(capsys, "sync", book, copy, "--period", "2024", "--rubric", "tpbis-default@2")[0]
+        sheet = openpyxl.load_workbook(book, read_only=True)["Masalah Data"]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert "Sumber" == rows[0][0]
+        assert {"kepri.xlsx", str(copy)} == {row[0] for row in rows[1:] if any(row)}

@@ -328,7 +328,8 @@ def awards_for(report: ScoreReport, inputs: Inputs, *, run: KpiRun | None = None
             inputs.contests, inputs.registry, [c.id for c in rubric.contests],
             sheet_timezone=inputs.sheet_timezone,
         )
-        problems.extend(read.problems)
+        problems.extend(read.problems if not inputs.more else  # several sources: the contests are the first's
+                        [attrs.evolve(p, source=inputs.name, channel=inputs.channel) for p in read.problems])
         registered = [library.id for library in inputs.registry]
         contests = tuple(evaluate_contest(c, read.entries, registered) for c in rubric.contests)
     return AwardsReport(
