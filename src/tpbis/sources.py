@@ -338,7 +338,7 @@ def open_sources(
         AuthError: a Google source needs credentials that are not there.
     """
     pairs = [item if isinstance(item, tuple) else (item, None) for item in sources]
-    if len(pairs) == 1 and pairs[0][1] is None:
+    if len(pairs) == 1:  # one source: as it always was (its channel is named only among several)
         return open_source(pairs[0][0], registry=registry, read=read, rubric=rubric, options=options)
     rubric = rubric or default_rubric()
     opened = [open_source(source, registry=registry, read=read, rubric=rubric, options=options,
