@@ -205,7 +205,7 @@ class TestSeveralSources:
     def test_no_source_at_all(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "--lang", "en", "score", "--period", "2024")
         assert 2 == code
-        assert "No SOURCE" in err
+        assert "the following arguments are required: SOURCE" in err
         assert "Traceback" not in err
 
     def test_report_and_awards_take_several(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
