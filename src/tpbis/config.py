@@ -35,6 +35,20 @@ periods to use; ``--rubric`` or ``TPBIS_RUBRIC`` overrides for every period)::
     name = "tpbis-default@2"        # or a shipped rubric by name
     valid_from = 2025-01-01
 
+Several sources read in one run, when the command line names none (a SOURCE
+given on the command line replaces the whole list)::
+
+    [[sources]]
+    path = "kepri-2024.xlsx"        # a file, relative to this file
+    channel = "google-form"         # a name for problems and JSON (default: its kind)
+
+    [[sources]]
+    path = "kobo-export.xlsx"
+    channel = "kobo"
+
+    [[sources]]
+    url = "https://docs.google.com/spreadsheets/d/…"   # or a key, or forms:FORM_ID
+
 Environment variables (see :data:`ENVIRONMENT`): ``TPBIS_CONFIG``,
 ``TPBIS_LANG``, ``TPBIS_SHEET_TIMEZONE``, ``TPBIS_DAY_FIRST``,
 ``TPBIS_RESPONSES_TAB``, ``TPBIS_REGISTRY_TAB``, ``TPBIS_RUBRIC``, ``TPBIS_REGISTRY``.
@@ -70,6 +84,7 @@ __all__ = [
     "Config",
     "RubricEntry",
     "Settings",
+    "SourceEntry",
     "config_from_env",
     "config_path",
     "layer",
@@ -141,6 +156,23 @@ class RubricEntry:
 
 
 @attrs.frozen(kw_only=True)
+class SourceEntry:
+    """One ``[[sources]]`` entry: a file or a URL (or key, or ``forms:ID``), and its channel."""
+
+    #: a file (relative to the ``tpbis.toml`` in a layer, absolute in :class:`Settings`)
+    path: str | None = None
+    #: a Google Sheets URL or key, or ``forms:FORM_ID``
+    url: str | None = None
+    #: what problems and JSON call the way its rows came (default: the source's kind)
+    channel: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The SOURCE as the command line would give it."""
+        return self.path if self.path is not None else self.url or ""
+
+
+@attrs.frozen(kw_only=True)
 class Config:
     """One layer of settings (``tpbis.toml``, the environment or the flags); ``None`` is unset."""
 
@@ -156,6 +188,8 @@ class Config:
     #: the registry source (a file relative to :attr:`base_dir`, or a Google Sheets URL or key)
     registry: str | None = None
     columns: dict[str, str] | None = None
+    #: the sources read in one run (``[[sources]]``); only ``tpbis.toml`` sets them
+    sources: list[SourceEntry] | None = None
     #: the folder relative paths in this layer are read from
     base_dir: str = "."
 
@@ -177,6 +211,8 @@ class Settings:
     registry: str | None = None
     #: the folder of ``tpbis.toml`` (where ``tpbis-form.json`` lives), else the current one
     base_dir: Path = Path()
+    #: ``[[sources]]`` of ``tpbis.toml`` (paths made absolute): read when the command line names no SOURCE
+    sources: tuple[SourceEntry, ...] = ()
 
     def load_rubric(self) -> Rubric:
         """The one rubric of commands that have no period (``form build``): the rubric file or
@@ -249,6 +285,7 @@ def load_config(path: str | Path | None = None) -> Config:
         details = _details(structure_problems(exc, data))
         raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None
     _check_rubrics(config, str(path))
+    _check_sources(config, str(path))
     return config
 
 
@@ -274,6 +311,17 @@ def _check_rubrics(config: Config, path: str) -> None:
     for index, entry in enumerate(config.rubrics, start=1):
         if (entry.path is None) == (entry.name is None):
             raise ConfigError.from_catalogue("error.rubrics_entry", path=path, index=index)
+
+
+def _check_sources(config: Config, path: str) -> None:
+    """Each ``[[sources]]`` entry names a file or a URL, not both.
+
+    Raises:
+        ConfigError: an entry names neither or both.
+    """
+    for index, entry in enumerate(config.sources or (), start=1):
+        if (entry.path is None) == (entry.url is None):
+            raise ConfigError.from_catalogue("error.sources_entry", path=path, index=index)
 
 
 def _env_value(name: str, field: str, text: str) -> object:
@@ -347,6 +395,7 @@ def resolve_settings(*layers: Config) -> Settings:
     rubric, rubric_layer = _first(layers, "rubric")
     schedule, schedule_layer = _first(layers, "rubrics")
     registry, registry_layer = _first(layers, "registry")
+    sources, sources_layer = _first(layers, "sources")
     file_dir = next((layer.base_dir for layer in layers if layer.base_dir != "."), ".")
     read = ReadOptions(
         sheet_timezone=_first(layers, "sheet_timezone")[0],
@@ -372,4 +421,9 @@ def resolve_settings(*layers: Config) -> Settings:
         rubrics=entries,
         registry=_located(registry, registry_layer.base_dir) if registry_layer is not None else None,
         base_dir=Path(file_dir),
+        sources=tuple(
+            attrs.evolve(entry, path=str(Path(sources_layer.base_dir) / entry.path))
+            if entry.path is not None and sources_layer is not None else entry
+            for entry in sources or ()
+        ),
     )

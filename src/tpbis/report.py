@@ -41,7 +41,10 @@ __all__ = ["ReportData", "build_report_data", "render_report", "trend_periods"]
 def _owners(
     inputs: Inputs, problems: Iterable[Problem], columns: Mapping[str, str] | None
 ) -> dict[tuple[str, int], str]:
-    """Which registered library each problem row of the responses names (rows naming none are left out)."""
+    """Which registered library each problem row of the responses names (rows naming none are left out).
+
+    In a run over several sources, only the first source's rows are attributed (problems keep their
+    ``(tab, row)`` key, which two sources may share)."""
     table = inputs.responses
     try:
         column = resolve_columns(table.header, columns, tab=table.name)[Field.LIBRARY]
@@ -50,7 +53,7 @@ def _owners(
     matcher = LibraryMatcher(inputs.registry)
     owners: dict[tuple[str, int], str] = {}
     for problem in problems:
-        if problem.tab != table.name:
+        if problem.tab != table.name or (problem.source is not None and problem.source != inputs.name):
             continue
         index = problem.row - table.header_row - 1
         if not 0 <= index < len(table.rows):

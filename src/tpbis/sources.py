@@ -16,6 +16,15 @@ The registry comes from the workbook's ``Perpustakaan`` tab, or from a
 registry source (``--registry`` or ``registry = "…"`` in ``tpbis.toml``):
 a CSV, an XLSX with that tab, or a Google Sheets URL or key.
 
+Several SOURCEs (:func:`open_sources`) are opened one by one, each with its
+own kind, time zone and submission ids, and handed to the services as one
+:class:`~tpbis.service.Inputs` whose :attr:`~tpbis.service.Inputs.more` holds
+the further ones. Their registries merge
+(:func:`~tpbis.parsing.registry.merge_registries`: each workbook's
+``Perpustakaan`` tab, in the order given) unless ``--registry`` names one
+for all. Each SOURCE has a channel: the ``channel`` of its ``[[sources]]``
+entry in ``tpbis.toml``, else its kind (``xlsx``, ``kobo_csv``, …).
+
 Responses to a form tpbis built (Google Forms, XLSForm) name libraries by
 their dropdown labels, "Name — Kab. X" for libraries that share a name; the
 registry handed to the services carries those labels as aliases
@@ -24,6 +33,7 @@ registry handed to the services carries those labels as aliases
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,19 +42,20 @@ import attrs
 from tpbis.adapters.overlay import OverlayWorkbook
 from tpbis.adapters.sources import SourceKind, detect_kind
 from tpbis.domain.library import Registry
+from tpbis.domain.problems import Problem
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError, SourceError
 from tpbis.forms.drift import Drift
 from tpbis.forms.schema import build_schema, with_label_aliases
 from tpbis.history import HISTORY_TAB
 from tpbis.parsing.contests import CONTEST_TAB
-from tpbis.parsing.registry import REGISTRY_TAB, read_registry
+from tpbis.parsing.registry import REGISTRY_TAB, RegistryPart, merge_registries, read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
 from tpbis.parsing.table import Table
 from tpbis.ports import Workbook
 from tpbis.rubrics import default_rubric
 from tpbis.service.options import ReadOptions
-from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
+from tpbis.service.score import Inputs, SourceResponses, inputs_from_tables, responses_tab_name
 
 if TYPE_CHECKING:
     from tpbis.adapters.sheets import SheetsWorkbook
@@ -54,7 +65,9 @@ __all__ = [
     "SourceOptions",
     "form_id_of",
     "load_inputs",
+    "open_more_sources",
     "open_source",
+    "open_sources",
     "open_sync_workbook",
     "read_registry_file",
     "read_registry_table",
@@ -99,6 +112,8 @@ class OpenedSource:
     drifts: tuple[Drift, ...] = ()
     #: the workbook's ``Riwayat`` history tab (a workbook a sync wrote), else ``None``
     history: Table | None = None
+    #: the workbook's registry tab, when the registry was read from it (for merging several)
+    registry_table: Table | None = None
 
 
 def _text(source: str | Path) -> str:
@@ -200,7 +215,9 @@ def form_id_of(source: str) -> str:
     return form_id
 
 
-def _need_registry(registry: Registry | None, source: str, read: ReadOptions) -> Registry:
+def _need_registry(registry: Registry | None, source: str, read: ReadOptions, required: bool = True) -> Registry:
+    if registry is None and not required:
+        return Registry.of([])
     if registry is None:
         raise SourceError.from_catalogue("error.no_registry", tab=read.registry_tab, path=source)
     return registry
@@ -213,6 +230,7 @@ def open_source(
     read: ReadOptions | None = None,
     rubric: Rubric | None = None,
     options: SourceOptions | None = None,
+    require_registry: bool = True,
 ) -> OpenedSource:
     """Open any SOURCE (see the module docs) and its registry into what the services need.
 
@@ -224,6 +242,8 @@ def open_source(
         rubric: the rubric (its kinds shape the form whose labels become
             aliases; the forms drift check uses it); default ``tpbis-default``.
         options: kind, CSV encoding and delimiter, credentials.
+        require_registry: without ``registry``, a source with no registry tab is refused
+            (``False``: it gets an empty registry, as one of several sources whose registries merge).
 
     Raises:
         SourceError: a source is missing, unreadable or of no kind tpbis reads, or a tab is missing.
@@ -245,28 +265,37 @@ def open_source(
     drifts: tuple[Drift, ...] = ()
     history: Table | None = None
     name = text
+    registry_table: Table | None = None
+
+    def workbook_registry(tables: dict[str, Table]) -> Registry | None:
+        nonlocal registry_table
+        if registry is not None:
+            return other_registry()
+        registry_table = tables.get(read.registry_tab)
+        return None if registry_table is not None or require_registry else Registry.of([])
+
     if kind is SourceKind.XLSX:
         from tpbis.adapters.xlsx import read_workbook
 
         tables = read_workbook(Path(source))
         responses_tab_name(list(tables), text, read.responses_tab)  # a missing tab is reported first
-        inputs = inputs_from_tables(tables, source=text, read=read, registry=other_registry())
+        inputs = inputs_from_tables(tables, source=text, read=read, registry=workbook_registry(tables))
         history = tables.get(HISTORY_TAB)
     elif kind is SourceKind.SHEETS:
         book = _sheets(text, options.credentials)
         info = book.info()
         name, timezone = info.title, info.timezone
         wanted = [responses_tab_name(info.tabs, info.title, read.responses_tab)]
-        if registry is None:
+        if registry is None and (require_registry or read.registry_tab in info.tabs):
             wanted.append(read.registry_tab)
         if CONTEST_TAB in info.tabs:
             wanted.append(CONTEST_TAB)
         if HISTORY_TAB in info.tabs:
             wanted.append(HISTORY_TAB)
-        tables = book.read(wanted)
-        inputs = inputs_from_tables(tables, source=info.title, read=read, registry=other_registry(),
-                                    timezone=timezone)
-        history = tables.get(HISTORY_TAB)
+        read_tables = book.read(wanted)
+        inputs = inputs_from_tables(read_tables, source=info.title, read=read,
+                                    registry=workbook_registry(read_tables), timezone=timezone)
+        history = read_tables.get(HISTORY_TAB)
     else:
         if kind is SourceKind.CSV:
             from tpbis.adapters.csvfile import read_csv_table
@@ -283,12 +312,95 @@ def open_source(
             id_column, stamp_column = export.submission_id_column, export.timestamp_column
         inputs = Inputs(
             responses=responses,
-            registry=_need_registry(other_registry(), text, read),
+            registry=_need_registry(other_registry(), text, read, require_registry),
             sheet_timezone=read.timezone(),
         )
     inputs = attrs.evolve(inputs, registry=_with_form_labels(inputs.registry, rubric))
     return OpenedSource(inputs=inputs, kind=kind, name=name, timezone=timezone, submission_id_column=id_column,
-                        timestamp_column=stamp_column, drifts=drifts, history=history)
+                        timestamp_column=stamp_column, drifts=drifts, history=history,
+                        registry_table=registry_table)
+
+
+def open_sources(
+    sources: Sequence[str | Path | tuple[str | Path, str | None]],
+    *,
+    registry: str | Path | None = None,
+    read: ReadOptions | None = None,
+    rubric: Rubric | None = None,
+    options: SourceOptions | None = None,
+) -> OpenedSource:
+    """Open several SOURCEs for one run (see the module docs); one SOURCE is :func:`open_source`.
+
+    Args:
+        sources: each a SOURCE, or a (SOURCE, channel) pair; the first one's
+            contests (``Lomba`` tab) are the run's.
+        registry: one registry source for all, instead of merging the workbooks' tabs.
+        read, rubric, options: as :func:`open_source`, for every SOURCE.
+
+    Returns:
+        The first SOURCE opened, its inputs carrying the others (:attr:`Inputs.more`),
+        the merged registry and the warnings of merging it.
+
+    Raises:
+        SourceError: a source cannot be read, no source has a registry, or two
+            registries contradict each other.
+        AuthError: a Google source needs credentials that are not there.
+    """
+    pairs = [item if isinstance(item, tuple) else (item, None) for item in sources]
+    if len(pairs) == 1:  # one source: as it always was (its channel is named only among several)
+        return open_source(pairs[0][0], registry=registry, read=read, rubric=rubric, options=options)
+    rubric = rubric or default_rubric()
+    opened = [open_source(source, registry=registry, read=read, rubric=rubric, options=options,
+                          require_registry=False) for source, _ in pairs]
+    channels = [channel or one.kind.value for (_, channel), one in zip(pairs, opened, strict=True)]
+    first = opened[0]
+    merged = first.inputs.registry
+    problems: tuple[Problem, ...] = ()
+    if registry is None:
+        parts = [RegistryPart(source=one.name, table=one.registry_table) for one in opened
+                 if one.registry_table is not None]
+        if not parts:
+            raise SourceError.from_catalogue("error.no_registry", tab=(read or ReadOptions()).registry_tab,
+                                             path=first.name)
+        merged, problems = merge_registries(parts)
+        merged = _with_form_labels(merged, rubric)
+    more = tuple(
+        SourceResponses(responses=one.inputs.responses, sheet_timezone=one.inputs.sheet_timezone, name=one.name,
+                        channel=channel)
+        for one, channel in zip(opened[1:], channels[1:], strict=True)
+    )
+    inputs = attrs.evolve(first.inputs, registry=merged, name=first.name, channel=channels[0], more=more,
+                          registry_problems=problems)
+    return attrs.evolve(first, inputs=inputs, drifts=tuple(d for one in opened for d in one.drifts))
+
+
+def open_more_sources(
+    sources: Sequence[tuple[str | Path, str | None]],
+    *,
+    registry: str | Path | None = None,
+    read: ReadOptions | None = None,
+    rubric: Rubric | None = None,
+    options: SourceOptions | None = None,
+) -> tuple[tuple[SourceResponses, ...], tuple[RegistryPart, ...], tuple[Drift, ...]]:
+    """The further SOURCEs of ``tpbis sync`` (after the workbook it writes): their responses, their
+    registry tabs to merge with the workbook's (none when ``registry`` names one for all), drift warnings.
+
+    Raises:
+        SourceError: a source is missing, unreadable or of no kind tpbis reads.
+        AuthError: a Google source needs credentials that are not there.
+    """
+    more: list[SourceResponses] = []
+    parts: list[RegistryPart] = []
+    drifts: list[Drift] = []
+    for source, channel in sources:
+        one = open_source(source, registry=registry, read=read, rubric=rubric, options=options,
+                          require_registry=False)
+        more.append(SourceResponses(responses=one.inputs.responses, sheet_timezone=one.inputs.sheet_timezone,
+                                    name=one.name, channel=channel or one.kind.value))
+        if one.registry_table is not None:
+            parts.append(RegistryPart(source=one.name, table=one.registry_table))
+        drifts.extend(one.drifts)
+    return tuple(more), tuple(parts), tuple(drifts)
 
 
 def _registry_options(options: SourceOptions) -> SourceOptions:

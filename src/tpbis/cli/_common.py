@@ -13,12 +13,13 @@ from tpbis.config import Config, Settings, layer
 from tpbis.domain.kpi import LibraryResult
 from tpbis.domain.plan import PlanStatus, plans_for
 from tpbis.domain.rubric import Rubric
+from tpbis.errors import ConfigError
 from tpbis.forms.drift import Drift
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render.report import ReportData
 from tpbis.render.safe import csv_text
-from tpbis.sources import OpenedSource, SourceOptions, open_source
+from tpbis.sources import OpenedSource, SourceOptions, open_sources
 
 __all__ = [
     "EXIT_OK",
@@ -28,6 +29,7 @@ __all__ = [
     "plan_advice",
     "read_options",
     "source_kind_options",
+    "source_list",
     "source_open_options",
     "source_options",
     "warn_drifts",
@@ -55,7 +57,7 @@ class _OnePeriod(argparse.Action):
 def source_options() -> argparse.ArgumentParser:
     """The parent for commands that score a SOURCE: the source, ``--period`` and how to open it."""
     parent = argparse.ArgumentParser(add_help=False, parents=[source_kind_options()])
-    parent.add_argument("source", metavar="SOURCE", help=t("cli.opt.source_any"))
+    parent.add_argument("source", metavar="SOURCE", nargs="*", help=t("cli.opt.sources"))
     parent.add_argument("--period", action=_OnePeriod, required=True, help=t("cli.opt.period"))
     parent.add_argument("--registry", help=t("cli.opt.registry_any"))
     return parent
@@ -117,11 +119,27 @@ def warn_drifts(drifts: Sequence[Drift], lang: str) -> None:
         sys.stderr.write(f"tpbis: {drift.message(lang)}\n")
 
 
+def source_list(given: str | Sequence[str] | None, settings: Settings) -> list[tuple[str, str | None]]:
+    """The SOURCEs of a run, each with its channel: those on the command line (they replace the
+    ``tpbis.toml`` list), else ``[[sources]]`` of ``tpbis.toml``.
+
+    Raises:
+        ConfigError: neither names a SOURCE.
+    """
+    named = [given] if isinstance(given, str) else list(given or ())
+    if named:
+        return [(source, None) for source in named]
+    if settings.sources:
+        return [(entry.source, entry.channel) for entry in settings.sources]
+    raise ConfigError.from_catalogue("error.no_source")
+
+
 def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | None = None) -> OpenedSource:
-    """Open ``args.source`` and its registry (``--registry``, else ``TPBIS_REGISTRY`` or ``tpbis.toml``,
-    else the workbook's tab), read as the settings say; drift warnings go to stderr."""
-    opened = open_source(
-        args.source,
+    """Open ``args.source`` (one or several, else ``[[sources]]`` of ``tpbis.toml``) and the registry
+    (``--registry``, else ``TPBIS_REGISTRY`` or ``tpbis.toml``, else each workbook's tab, merged), read as
+    the settings say; drift warnings go to stderr."""
+    opened = open_sources(
+        source_list(args.source, settings),
         registry=settings.registry,
         read=settings.read,
         rubric=rubric if rubric is not None else settings.load_rubric(),

@@ -12,14 +12,21 @@ from typing import Any
 
 import pendulum
 
-from tpbis.cli._common import read_options, source_kind_options, source_open_options, warn_drifts
+from tpbis.adapters.sources import detect_kind
+from tpbis.cli._common import (
+    read_options,
+    source_kind_options,
+    source_list,
+    source_open_options,
+    warn_drifts,
+)
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
 from tpbis.history import HISTORY_TAB
 from tpbis.i18n import t
 from tpbis.service.sync import SyncOptions, SyncResult, sync
-from tpbis.sources import open_sync_workbook
+from tpbis.sources import open_more_sources, open_sync_workbook
 
 __all__ = ["register"]
 
@@ -30,7 +37,7 @@ def register(commands: Any) -> None:
         "sync", help=t("cli.sync.help"), description=t("cli.sync.help"),
         parents=[read_options(), source_kind_options(credentials=False)],
     )
-    parser.add_argument("source", metavar="SOURCE", help=t("cli.sync.source_any"))
+    parser.add_argument("source", metavar="SOURCE", nargs="*", help=t("cli.sync.sources"))
     parser.add_argument("--registry", help=t("cli.opt.registry_any"))
     parser.add_argument("--period", action="append", help=t("cli.sync.period"))
     parser.add_argument("--source", dest="forms_source", metavar="forms:FORM_ID", help=t("cli.sync.source_forms"))
@@ -77,11 +84,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     now = pendulum.now("UTC")
     periods = tuple(Period.parse(p) for p in args.period) if args.period else ()  # (): the periods of the data
     rubric = settings.load_rubric()
+    (first, channel), *rest = source_list(args.source, settings)  # the first is written; the others are read
+    open_options = source_open_options(args, settings)
     workbook, read, drifts = open_sync_workbook(
-        args.source, output=args.output, registry=settings.registry, responses=args.forms_source, read=read,
-        rubric=rubric, options=source_open_options(args, settings),
+        first, output=args.output, registry=settings.registry, responses=args.forms_source, read=read,
+        rubric=rubric, options=open_options,
     )
-    warn_drifts(drifts, lang)
+    more, registries, more_drifts = open_more_sources(
+        rest, registry=settings.registry, read=settings.read, rubric=rubric, options=open_options)
+    warn_drifts((*drifts, *more_drifts), lang)
     options = SyncOptions(
         periods=periods,
         rubric=settings.load_rubrics(),
@@ -94,6 +105,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         break_lock=args.break_lock,
         clock=lambda: pendulum.now("UTC"),
         sleep=time.sleep,
+        more_sources=more,
+        more_registries=registries,
+        channel=(channel or detect_kind(first, kind=open_options.kind).value) if more else None,
     )
     progress = _Progress(lang, enabled=sys.stderr.isatty() and args.format == "table")
     try:

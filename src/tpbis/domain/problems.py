@@ -35,3 +35,7 @@ class Problem(InBothLanguages):
     tab: str = ""
     #: the Forms API response id of the row, when it came from the Forms API
     response_id: str | None = None
+    #: the SOURCE the row came from, when a run reads several (else ``None``)
+    source: str | None = None
+    #: the channel of that SOURCE (``tpbis.toml`` ``[[sources]] channel``, else its kind), when a run reads several
+    channel: str | None = None

@@ -38,6 +38,7 @@ __all__ = [
     "ColorBand",
     "Contest",
     "Criterion",
+    "DuplicateRule",
     "Indicator",
     "KindInfo",
     "Measure",
@@ -294,6 +295,48 @@ class Contest:
     decimals: int = attrs.field(default=2, validator=_at_least(0))
 
 
+def _between(low: int, high: int) -> Callable[[object, attrs.Attribute[Any], int | Fraction], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: int | Fraction) -> None:
+        if not low <= value <= high:
+            raise _invalid(instance, attribute, _expect("between", low=low, high=high), value)
+
+    return check
+
+
+#: The widest window the duplicate rule accepts, in days (a month: wider would merge genuine repeats).
+MAX_DUPLICATE_WINDOW = 31
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateRule:
+    """When two accepted reports are one activity seen twice (the rubric's ``[duplicates]`` table).
+
+    Two reports of the same kind are *possible duplicates* when all of these hold:
+
+    * the same library reported both, or (``across_levels``) one library and the
+      kabupaten/kota or provincial library it reports through (same ``provinsi``,
+      and for a kabupaten/kota library the same ``kabupaten_kota``);
+    * their activity dates are at most ``window_days`` apart;
+    * their normalised titles score at least ``title_similarity`` (0–100) with
+      :func:`rapidfuzz.fuzz.token_sort_ratio`;
+    * their participant counts differ by at most ``participants_tolerance``
+      percent of the larger count.
+
+    A rubric without the table (``tpbis-default@1``, the SPEC) keeps exact duplicates only.
+    """
+
+    window_days: int = attrs.field(default=3, validator=_between(0, MAX_DUPLICATE_WINDOW))
+    title_similarity: Fraction = attrs.field(default=Fraction(85), converter=Fraction,
+                                             validator=_between(1, 100))
+    participants_tolerance: Fraction = attrs.field(default=Fraction(15), converter=Fraction,
+                                                   validator=_between(0, 100))
+    across_levels: bool = True
+
+    def participants_close(self, first: int, second: int) -> bool:
+        """Whether two participant counts differ by at most the tolerance (exact arithmetic)."""
+        return abs(first - second) * 100 <= self.participants_tolerance * max(first, second)
+
+
 @attrs.frozen(kw_only=True)
 class Rubric:
     """A named, versioned rubric."""
@@ -307,6 +350,8 @@ class Rubric:
     bands: tuple[ColorBand, ...] = attrs.field()
     awards: tuple[AwardCategory, ...] = ()
     contests: tuple[Contest, ...] = ()
+    #: the possible-duplicate rule; ``None``: exact duplicates only (SPEC §3.1)
+    duplicates: DuplicateRule | None = None
     _kind_lookup: dict[str, ActivityKind] = attrs.field(init=False, repr=False, eq=False)
     _digest: str = attrs.field(init=False, repr=False, eq=False)
 
@@ -446,6 +491,8 @@ def rubric_content(rubric: Rubric) -> dict[str, object]:
     content = _canonical(rubric)
     assert isinstance(content, dict)
     del content["name"], content["version"]
+    if content.get("duplicates") is None:  # no rule: the content (and digest) of a rubric without one
+        content.pop("duplicates", None)
     return content
 
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from tpbis.domain.library import Library, LibraryKind, Registry, Support, canonical_province
+from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.message import Message
 from tpbis.parsing.table import Cell, Table
 from tpbis.parsing.values import is_blank, parse_whole_number
 
-__all__ = ["REGISTRY_TAB", "read_registry"]
+__all__ = ["IDENTITY_FIELDS", "REGISTRY_TAB", "RegistryPart", "merge_registries", "read_registry", "registry_rows"]
 
 REGISTRY_TAB = "Perpustakaan"
 
@@ -114,6 +117,16 @@ def read_registry(table: Table) -> Registry:
         SourceError: a required column is missing or any row is invalid; the
             message lists every bad row.
     """
+    return Registry.of(library for _, library in registry_rows(table))
+
+
+def registry_rows(table: Table) -> list[tuple[int, Library]]:
+    """The registry table's libraries with their sheet row numbers (see :func:`read_registry`).
+
+    Raises:
+        SourceError: a required column is missing or any row is invalid; the
+            message lists every bad row.
+    """
     wanted = {_key(alias): field for field, aliases in _COLUMNS.items() for alias in aliases}
     columns: dict[str, int] = {}
     for index, title in enumerate(table.header):
@@ -126,7 +139,7 @@ def read_registry(table: Table) -> Registry:
         raise SourceError.from_catalogue(
             "error.missing_columns", tab=table.name, missing=", ".join(missing), found=found
         )
-    libraries: list[Library] = []
+    libraries: list[tuple[int, Library]] = []
     errors: list[Message] = []
     seen: dict[str, int] = {}
     for index, cells in enumerate(table.rows):
@@ -146,10 +159,10 @@ def read_registry(table: Table) -> Registry:
             errors.append(Message("error.registry_row", source=table.name, row=number, reason=str(exc)))
             continue
         seen[library.id] = number
-        libraries.append(library)
+        libraries.append((number, library))
     if errors:
         raise SourceError(_lines(errors))
-    return Registry.of(libraries)
+    return libraries
 
 
 def _lines(messages: Sequence[Message]) -> Message:
@@ -166,3 +179,92 @@ def _lines(messages: Sequence[Message]) -> Message:
 
 def _cell(cells: Sequence[Cell], index: int) -> Cell:
     return cells[index] if index < len(cells) else None
+
+
+#: The fields that say which library a row is: two registries that disagree on one of them
+#: contradict each other (``Library`` field → registry column, as messages name it).
+IDENTITY_FIELDS: dict[str, str] = {"name": "nama", "kind": "jenis", "province": "provinsi", "regency": "kabupaten_kota"}
+#: The other fields: filled from the other registry when one leaves them unset (``None``, ``0``).
+_OPTIONAL_FIELDS: dict[str, str] = {
+    "village": "desa_kelurahan", "region_code": "kode_wilayah", "cohort": "tahun_mitra", "support": "dukungan",
+    "computers": "komputer", "digital_collection": "koleksi_digital", "print_collection": "koleksi_cetak",
+}
+
+
+@attrs.frozen(kw_only=True)
+class RegistryPart:
+    """One registry of a run over several sources: where it came from and its table."""
+
+    #: what messages call the SOURCE (its path, its spreadsheet's title)
+    source: str
+    table: Table
+
+
+def _identity(library: Library, field: str) -> object:
+    value = getattr(library, field)
+    return normalize_label(value) if isinstance(value, str) else value
+
+
+def _place(part: RegistryPart, row: int) -> Message:
+    return Message("hint.registry_place", source=part.source, tab=part.table.name, row=row)
+
+
+def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Problem, ...]]:
+    """One registry from several (each workbook's ``Perpustakaan`` tab), and the warnings of merging.
+
+    The first definition of an id (in the order of ``parts``) is the base. A later
+    definition that is identical merges silently; one with another alias list
+    adds its aliases silently. One that differs in an identity field
+    (:data:`IDENTITY_FIELDS`: ``nama``, ``jenis``, ``provinsi``, ``kabupaten_kota``,
+    compared case- and space-insensitively), as when two provinces list one
+    library, contradicts it: scoring under either definition would put the
+    library at a level, in a region or under a name the other registry denies.
+    Any other difference (a field one leaves unset, a different count of
+    computers) is mergeable: an unset field is filled from the other, a set one
+    keeps the first value, and a ``registry.merged`` warning names both places.
+
+    Raises:
+        SourceError: a registry is invalid, or two registries contradict each other;
+            one message lists every contradiction, each naming both places.
+    """
+    merged: dict[str, Library] = {}
+    first_place: dict[str, Message] = {}
+    conflicts: list[Message] = []
+    problems: list[Problem] = []
+    for part in parts:
+        for row, library in registry_rows(part.table):
+            base = merged.get(library.id)
+            place = _place(part, row)
+            if base is None:
+                merged[library.id] = library
+                first_place[library.id] = place
+                continue
+            if base == library:
+                continue
+            differing = [column for field, column in IDENTITY_FIELDS.items()
+                         if _identity(base, field) != _identity(library, field)]
+            if differing:
+                conflicts.append(Message("error.registry_conflict", id=library.id, first=first_place[library.id],
+                                         second=place, fields=", ".join(differing)))
+                continue
+            aliases = tuple(dict.fromkeys((*base.aliases, *library.aliases)))
+            filled: dict[str, object] = {}
+            changed: list[str] = []
+            for field, column in _OPTIONAL_FIELDS.items():
+                mine, theirs = getattr(base, field), getattr(library, field)
+                if mine == theirs or theirs in (None, 0):
+                    continue
+                changed.append(column)
+                if mine in (None, 0):
+                    filled[field] = theirs
+            merged[library.id] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
+            if changed:
+                problems.append(Problem(
+                    row=row, column=", ".join(changed), code="registry.merged", severity=Severity.WARNING,
+                    message=Message("problem.registry.merged", id=library.id, first=first_place[library.id],
+                                    fields=", ".join(changed)),
+                    value=library.id, tab=part.table.name, source=part.source,
+                ))
+    if conflicts:
+        raise SourceError(_lines(conflicts))
+    return Registry.of(merged.values()), tuple(problems)

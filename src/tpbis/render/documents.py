@@ -136,6 +136,9 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
     if problem.response_id is not None:
         document["response_id"] = problem.response_id
+    if problem.source is not None:  # a run over several sources (one source adds nothing: SPEC §7)
+        document["source"] = problem.source
+        document["channel"] = problem.channel
     return document
 
 

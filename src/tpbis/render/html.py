@@ -546,6 +546,7 @@ _KINDS = {
     "publication.missing": "report.problem_kind.publication_missing",
     "url.invalid": "report.problem_kind.url_invalid",
     "activity.duplicate": "report.problem_kind.activity_duplicate",
+    "activity.possible_duplicate": "report.problem_kind.activity_duplicate",
     "submission.excluded": "report.problem_kind.submission_excluded",
     "contest.unknown": "report.problem_kind.contest_unknown",
     "contest.score_invalid": "report.problem_kind.contest_score_invalid",

@@ -78,6 +78,10 @@ def problem_rows(problems: Sequence[Problem], lang: str = "id") -> tuple[list[st
         header.insert(1, t("col.submission_id", lang))
         for cells, problem in zip(rows, problems, strict=True):
             cells.insert(1, terminal_text(problem.response_id or ""))
+    if any(p.source is not None for p in problems):  # a run over several sources: name the row's source first
+        header.insert(0, t("col.source", lang))
+        for cells, problem in zip(rows, problems, strict=True):
+            cells.insert(0, terminal_text(problem.source or ""))
     return header, rows
 
 

@@ -24,11 +24,13 @@ from tpbis.domain.activity import ActivityKind
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.rubric import (
     ALL_KINDS,
+    MAX_DUPLICATE_WINDOW,
     AwardCategory,
     Color,
     ColorBand,
     Contest,
     Criterion,
+    DuplicateRule,
     Indicator,
     KindInfo,
     Measure,
@@ -39,7 +41,7 @@ from tpbis.domain.rubric import (
 from tpbis.errors import RubricError
 from tpbis.i18n import os_reason
 from tpbis.message import Message, MessageValueError
-from tpbis.rubrics._problems import structure_problems, toml_problem
+from tpbis.rubrics._problems import InvalidValue, structure_problems, toml_problem
 from tpbis.serialization import converter
 
 __all__ = [
@@ -140,6 +142,14 @@ class _ContestSpec:
 
 
 @attrs.frozen
+class _DuplicatesSpec:
+    window_days: int = 3
+    title_similarity: Fraction = Fraction(85)
+    participants_tolerance: Fraction = Fraction(15)
+    across_levels: bool = True
+
+
+@attrs.frozen
 class _RubricSpec:
     name: str
     version: int
@@ -150,6 +160,19 @@ class _RubricSpec:
     indicators: list[_IndicatorSpec]
     awards: list[_AwardSpec] = attrs.Factory(list)
     contests: list[_ContestSpec] = attrs.Factory(list)
+    duplicates: _DuplicatesSpec | None = None
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    """A TOML boolean only: cattrs' own hook takes any non-empty text, ``"false"`` too, as True."""
+    if isinstance(value, bool):
+        return value
+    raise InvalidValue(value, Message("structure.expect.bool"))
+
+
+#: The project converter, but booleans must be ``true``/``false`` (not text).
+_converter = converter.copy()
+_converter.register_structure_hook(bool, _strict_bool)
 
 
 def _fail(source: str, problems: list[Message]) -> RubricError:
@@ -202,7 +225,24 @@ def _check(spec: _RubricSpec) -> list[Message]:
         if ind.within_days < 0:
             problems.append(_problem(f"{where}.within_days", _expect("at_least", minimum=0), ind.within_days))
     problems.extend(_check_awards(spec))
+    problems.extend(_check_duplicates(spec.duplicates))
     return problems
+
+
+def _check_duplicates(rule: _DuplicatesSpec | None) -> list[Message]:
+    """The ``[duplicates]`` table's numbers are in range."""
+    if rule is None:
+        return []
+    ranges: dict[str, tuple[Fraction | int, int, int]] = {
+        "window_days": (rule.window_days, 0, MAX_DUPLICATE_WINDOW),
+        "title_similarity": (rule.title_similarity, 1, 100),
+        "participants_tolerance": (rule.participants_tolerance, 0, 100),
+    }
+    return [
+        _problem(f"$.duplicates.{key}", _expect("between", low=low, high=high), value)
+        for key, (value, low, high) in ranges.items()
+        if not low <= value <= high
+    ]
 
 
 def _check_awards(spec: _RubricSpec) -> list[Message]:
@@ -251,7 +291,7 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
     except tomllib.TOMLDecodeError as exc:
         raise _fail(source, [toml_problem(exc)]) from None
     try:
-        spec = converter.structure(data, _RubricSpec)
+        spec = _converter.structure(data, _RubricSpec)
     except cattrs.BaseValidationError as exc:
         raise _fail(source, structure_problems(exc, data, "$")) from None
     problems = _check(spec)
@@ -315,6 +355,12 @@ def _build(spec: _RubricSpec) -> Rubric:
             Contest(id=c.id, label=c.label, label_en=c.label_en, deadline=c.deadline,
                     trim_from=c.trim_from, decimals=c.decimals)
             for c in spec.contests
+        ),
+        duplicates=None if spec.duplicates is None else DuplicateRule(
+            window_days=spec.duplicates.window_days,
+            title_similarity=spec.duplicates.title_similarity,
+            participants_tolerance=spec.duplicates.participants_tolerance,
+            across_levels=spec.duplicates.across_levels,
         ),
     )
 

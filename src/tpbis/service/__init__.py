@@ -6,8 +6,10 @@ from tpbis.service.score import (
     AwardsReport,
     Inputs,
     ScoreReport,
+    SourceResponses,
     awards_for,
     inputs_from_tables,
+    parse_inputs,
     score_inputs,
 )
 
@@ -17,7 +19,9 @@ __all__ = [
     "Inputs",
     "ReadOptions",
     "ScoreReport",
+    "SourceResponses",
     "awards_for",
     "inputs_from_tables",
+    "parse_inputs",
     "score_inputs",
 ]

@@ -129,15 +129,18 @@ def problems_tab(problems: Sequence[Problem], lang: str) -> OutputTab:
     Next to the row number is the row's submission id (an export's instance id, a Forms response id; blank
     for a sheet row), so a problem can be found in KoBoToolbox, ODK Central or the form's responses.
     """
-    header = (
+    header: tuple[str, ...] = (
         t("col.tab", lang), t("col.row", lang), t("col.submission_id", lang), t("col.column", lang),
         t("col.code", lang), t("col.severity", lang), t("col.message", lang), t("col.value", lang),
     )
-    rows = tuple(
+    rows: tuple[tuple[OutValue, ...], ...] = tuple(
         (p.tab, p.row, p.response_id or "", p.column, p.code, t(f"severity.{p.severity.value}", lang),
          p.message.render(lang), p.value)
         for p in problems
     )
+    if any(p.source is not None for p in problems):  # a run over several sources: the source comes first
+        header = (t("col.source", lang), *header)
+        rows = tuple((p.source or "", *row) for p, row in zip(problems, rows, strict=True))
     return OutputTab(name=t("tab.problems", lang), header=header, rows=rows)
 
 

@@ -2,6 +2,14 @@
 
 It imports no adapter: the caller (the CLI, :mod:`tpbis.sources`) opens the
 files or spreadsheets and hands over :class:`~tpbis.parsing.table.Table` values.
+
+A run may read several sources (:attr:`Inputs.more`): each is parsed on its
+own (its own time zone, its own submission ids) and :func:`parse_inputs`
+merges the parses: counts summed, problems tagged with their source and
+channel, exact duplicates between sources dropped, and (when the rubric has a
+``[duplicates]`` table) possible duplicates dropped
+(:mod:`tpbis.parsing.duplicates`). One source without the rule is passed
+through untouched.
 """
 
 from __future__ import annotations
@@ -10,14 +18,18 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from tpbis.domain.activity import Activity
 from tpbis.domain.awards import CategoryResult, ContestResult, evaluate_awards, evaluate_contest
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.library import Registry
 from tpbis.domain.period import Period
-from tpbis.domain.problems import Problem
+from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import SourceError
+from tpbis.message import Message
 from tpbis.parsing.contests import CONTEST_TAB, read_contest_entries
+from tpbis.parsing.duplicates import DuplicateMatch, exact_duplicates, possible_duplicates
+from tpbis.parsing.mapping import Field, resolve_columns
 from tpbis.parsing.registry import read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE, Counts, ParseResult, parse_responses
 from tpbis.parsing.table import Table
@@ -28,8 +40,10 @@ __all__ = [
     "AwardsReport",
     "Inputs",
     "ScoreReport",
+    "SourceResponses",
     "awards_for",
     "inputs_from_tables",
+    "parse_inputs",
     "registry_from_tables",
     "responses_tab_name",
     "rubric_for",
@@ -41,14 +55,40 @@ RESPONSES_TABS = ("Form Responses 1", "Respons Formulir 1")
 
 
 @attrs.frozen(kw_only=True)
+class SourceResponses:
+    """The responses of one SOURCE of a run over several."""
+
+    responses: Table
+    sheet_timezone: str = DEFAULT_TIMEZONE
+    #: what messages call the SOURCE (its path, its spreadsheet's title)
+    name: str = ""
+    #: its channel (``tpbis.toml`` ``[[sources]] channel``, else its kind)
+    channel: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Inputs:
-    """A responses table and the registry to read it against."""
+    """A responses table and the registry to read it against (and, in a run over several sources, the others)."""
 
     responses: Table
     registry: Registry
     sheet_timezone: str = DEFAULT_TIMEZONE
     #: jury-contest entries (the ``Lomba`` tab), when the workbook has one
     contests: Table | None = None
+    #: what messages call the first SOURCE, in a run over several
+    name: str = ""
+    #: the first SOURCE's channel, in a run over several
+    channel: str | None = None
+    #: the further SOURCEs of the run, read against the same (merged) registry
+    more: tuple[SourceResponses, ...] = ()
+    #: warnings of merging the registries of several sources (``registry.merged``)
+    registry_problems: tuple[Problem, ...] = ()
+
+    def sources(self) -> tuple[SourceResponses, ...]:
+        """Every SOURCE of the run, the first one first."""
+        first = SourceResponses(responses=self.responses, sheet_timezone=self.sheet_timezone, name=self.name,
+                                channel=self.channel)
+        return (first, *self.more)
 
 
 @attrs.frozen(kw_only=True)
@@ -157,19 +197,111 @@ def score_inputs(
 
     def parsed_with(used: Rubric) -> ParseResult:
         if id(used) not in parses:
-            parses[id(used)] = parse_responses(
-                inputs.responses,
-                inputs.registry,
-                used,
-                columns=columns,
-                sheet_timezone=inputs.sheet_timezone,
-                day_first=day_first,
-            )
+            parses[id(used)] = parse_inputs(inputs, used, columns=columns, day_first=day_first)
         return parses[id(used)]
 
     parsed = parsed_with(first)
     runs = tuple(score(parsed_with(used).activities, inputs.registry, used, p) for p, used in chosen)
     return ScoreReport(parse=parsed, runs=runs)
+
+
+def parse_inputs(
+    inputs: Inputs,
+    rubric: Rubric,
+    *,
+    columns: Mapping[str, str] | None = None,
+    day_first: bool = True,
+) -> ParseResult:
+    """Parse every SOURCE of ``inputs`` on its own and merge the parses (see the module docs).
+
+    ``rows = accepted + rejected + duplicates + blank + excluded`` holds for the
+    merged counts: a row found to duplicate a row of another source (or, by the
+    rubric's rule, any earlier report) moves from accepted to duplicates.
+
+    Raises:
+        SourceError: a required column is missing in a source.
+        ConfigError: a source's time zone is not a known zone.
+    """
+    sources = inputs.sources()
+    parses = [
+        parse_responses(source.responses, inputs.registry, rubric, columns=columns,
+                        sheet_timezone=source.sheet_timezone, day_first=day_first)
+        for source in sources
+    ]
+    several = len(sources) > 1
+    if not several and rubric.duplicates is None and not inputs.registry_problems:
+        return parses[0]  # one source, exact duplicates only: the parse as it is (and as fast)
+    activities: list[Activity] = []
+    origin: list[int] = []  # per activity, the index of its source
+    for index, parsed in enumerate(parses):
+        activities.extend(parsed.activities)
+        origin.extend([index] * (len(activities) - len(origin)))
+    ranks = [(sources[o].name, a.source.row) for o, a in zip(origin, activities, strict=True)]  # same instant
+    matches: list[DuplicateMatch] = exact_duplicates(activities, ranks) if several else []
+    if rubric.duplicates is not None:
+        dropped = {m.position for m in matches}
+        rest = [i for i in range(len(activities)) if i not in dropped]
+        found = possible_duplicates([activities[i] for i in rest], inputs.registry, rubric.duplicates,
+                                    [ranks[i] for i in rest])
+        matches += [attrs.evolve(m, position=rest[m.position], original=rest[m.original])
+                    for m in found]
+    per_source: list[list[Problem]] = [list(parsed.problems) for parsed in parses]
+    titles = [_title_column(source.responses, columns) for source in sources]
+    for match in matches:
+        index = origin[match.position]
+        per_source[index].append(_duplicate_problem(match, activities, origin, sources, titles[index], several))
+    problems: list[Problem] = list(inputs.registry_problems)
+    for index, listed in enumerate(per_source):
+        if matches:
+            listed.sort(key=lambda p: p.row)
+        if several:
+            source = sources[index]
+            listed = [attrs.evolve(p, source=source.name, channel=source.channel) for p in listed]
+        problems.extend(listed)
+    dropped = {m.position for m in matches}
+    counts = [parsed.counts for parsed in parses]
+    return ParseResult(
+        activities=[a for i, a in enumerate(activities) if i not in dropped] if dropped else activities,
+        problems=tuple(problems),
+        counts=Counts(
+            rows=sum(c.rows for c in counts),
+            accepted=sum(c.accepted for c in counts) - len(dropped),
+            rejected=sum(c.rejected for c in counts),
+            duplicates=sum(c.duplicates for c in counts) + len(dropped),
+            blank=sum(c.blank for c in counts),
+            excluded=sum(c.excluded for c in counts),
+        ),
+    )
+
+
+def _title_column(table: Table, columns: Mapping[str, str] | None) -> str:
+    """The title column's header, as problems name it."""
+    return table.header[resolve_columns(table.header, columns, tab=table.name)[Field.TITLE]]
+
+
+def _duplicate_problem(
+    match: DuplicateMatch,
+    activities: Sequence[Activity],
+    origin: Sequence[int],
+    sources: Sequence[SourceResponses],
+    column: str,
+    several: bool,
+) -> Problem:
+    """The warning of a report counted once: ``activity.duplicate`` (exact) or ``activity.possible_duplicate``."""
+    activity, original = activities[match.position], activities[match.original]
+    where: object = original.source.row
+    if several:
+        where = Message("hint.row_of_source", row=original.source.row, source=sources[origin[match.original]].name)
+    if match.exact:
+        code = "activity.duplicate"
+        message = Message("problem.activity.duplicate", original=where, value=activity.title)
+    else:
+        code = "activity.possible_duplicate"
+        message = Message("problem.activity.possible_duplicate", original=where,
+                          similarity=f"{match.similarity:.0f}", days=match.day_gap,
+                          participants=activity.participants, other=original.participants, value=activity.title)
+    return Problem(row=activity.source.row, column=column, code=code, severity=Severity.WARNING, message=message,
+                   value=activity.title, tab=activity.source.tab, response_id=activity.source.response_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -196,7 +328,8 @@ def awards_for(report: ScoreReport, inputs: Inputs, *, run: KpiRun | None = None
             inputs.contests, inputs.registry, [c.id for c in rubric.contests],
             sheet_timezone=inputs.sheet_timezone,
         )
-        problems.extend(read.problems)
+        problems.extend(read.problems if not inputs.more else  # several sources: the contests are the first's
+                        [attrs.evolve(p, source=inputs.name, channel=inputs.channel) for p in read.problems])
         registered = [library.id for library in inputs.registry]
         contests = tuple(evaluate_contest(c, read.entries, registered) for c in rubric.contests)
     return AwardsReport(

@@ -61,7 +61,7 @@ from tpbis.history import (
     read_history,
 )
 from tpbis.parsing.contests import CONTEST_TAB
-from tpbis.parsing.registry import read_registry
+from tpbis.parsing.registry import RegistryPart, merge_registries, read_registry
 from tpbis.parsing.table import Table
 from tpbis.ports import (
     LOCK_TAB,
@@ -88,6 +88,7 @@ from tpbis.service.score import (
     AwardsReport,
     Inputs,
     ScoreReport,
+    SourceResponses,
     responses_tab_name,
     score_inputs,
 )
@@ -179,6 +180,11 @@ class SyncOptions:
     sleep: Callable[[float], None] | None = None
     event: Event | None = None
     closing: Period | None = None
+    #: further SOURCEs read with the workbook's responses (``tpbis sync BOOK MORE…``), and the channel of the first
+    more_sources: tuple[SourceResponses, ...] = ()
+    channel: str | None = None
+    #: the registries of those SOURCEs, merged with the workbook's (none with ``--registry``)
+    more_registries: tuple[RegistryPart, ...] = ()
 
     def time(self) -> pendulum.DateTime:
         """The current instant."""
@@ -476,7 +482,9 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     if publish_closing:
         frozen_keys.append((options.closing.key if options.closing else "", options.owner))
     fingerprint = _fingerprint(
-        [tables[responses_name], tables[read.registry_tab], contests], options, timezone, frozen_keys
+        [tables[responses_name], tables[read.registry_tab], contests,
+         *(more.responses for more in options.more_sources), *(part.table for part in options.more_registries)],
+        options, timezone, frozen_keys,
     )
     if state.tabs:
         before = tuple(name for name in state.tabs if name not in (STATE_TAB, LOCK_TAB) and name not in inputs_names)
@@ -528,6 +536,11 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         sheet_timezone=timezone,
         contests=contests,
     )
+    if options.more_sources or options.more_registries:  # several SOURCEs: registries merged, responses tagged
+        registry, merged = merge_registries(
+            [RegistryPart(source=info.title, table=tables[read.registry_tab]), *options.more_registries])
+        inputs = attrs.evolve(inputs, registry=registry, registry_problems=merged, name=info.title,
+                              channel=options.channel, more=options.more_sources)
     if from_data:
         parsed = score_inputs(inputs, options.rubric, (), read=read).parse
         today = options.now.in_timezone(timezone).date()
