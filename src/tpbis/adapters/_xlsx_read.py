@@ -264,7 +264,7 @@ class Package:
 
     def _dates(self) -> list[bool]:
         if self._date_styles is None:
-            from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+            from tpbis.adapters._xlsx_dates import is_builtin_date, is_date_format
 
             self._date_styles = []
             if self._styles_part and self._styles_part in self.names:
@@ -278,8 +278,8 @@ class Package:
                         continue
                     for xf in section:
                         fmt_id = int(xf.get("numFmtId", "0")) if xf.get("numFmtId", "0").isdigit() else 0
-                        code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, "General"))
-                        self._date_styles.append(bool(is_date_format(code)))
+                        code = custom.get(fmt_id)
+                        self._date_styles.append(is_builtin_date(fmt_id) if code is None else is_date_format(code))
         return self._date_styles
 
     def _text(self, element: Element) -> str:
@@ -408,10 +408,10 @@ class Package:
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "d":
-            from openpyxl.utils.datetime import from_ISO8601
+            from tpbis.adapters._xlsx_dates import from_iso8601
 
             try:
-                value = from_ISO8601(raw)
+                value = from_iso8601(raw)
             except (ValueError, TypeError):
                 return raw
             return value if isinstance(value, dt.date) else str(value)
@@ -431,7 +431,7 @@ class Package:
 
 
 def _converter(date1904: bool) -> Callable[[float], Cell]:
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+    from tpbis.adapters._xlsx_dates import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import importlib.util
 import io
 import os
 import signal
@@ -52,19 +53,21 @@ LOCK_TIMEOUT = 5.0
 
 
 def _openpyxl() -> Any:  # openpyxl has no type hints
-    try:
-        import defusedxml
-        import filelock
-        import openpyxl
-    except ImportError:
-        raise SourceError.from_catalogue("error.missing_extra", extra="xlsx") from None
-    del defusedxml, filelock
+    _require_extra()
+    import openpyxl
+
     return openpyxl
+
+
+def _require_extra() -> None:
+    """The xlsx extra (defusedxml, filelock, openpyxl) is installed: checked, not imported (start-up time)."""
+    if not all(importlib.util.find_spec(name) for name in ("defusedxml", "filelock", "openpyxl")):
+        raise SourceError.from_catalogue("error.missing_extra", extra="xlsx")
 
 
 def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
     """The whole file (at most ``limits.file_bytes``) and its stat, from one open file."""
-    _openpyxl()  # date formats come from openpyxl: say so early when the extra is missing
+    _require_extra()  # say so early when the extra is missing
     try:
         with path.open("rb") as handle:
             status = os.fstat(handle.fileno())

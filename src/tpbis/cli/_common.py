@@ -5,21 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import pendulum
-
-from tpbis.adapters.sources import SourceKind
 from tpbis.config import Config, Settings, layer
-from tpbis.domain.kpi import LibraryResult
-from tpbis.domain.plan import PlanStatus, plans_for
-from tpbis.domain.rubric import Rubric
-from tpbis.errors import ConfigError
-from tpbis.forms.drift import Drift
 from tpbis.i18n import t
-from tpbis.message import Message
-from tpbis.render.report import ReportData
-from tpbis.render.safe import csv_text
-from tpbis.sources import OpenedSource, SourceOptions, open_sources
+
+if TYPE_CHECKING:  # imported where used: ``tpbis --help`` builds these parsers without loading the library
+    from tpbis.domain.kpi import LibraryResult
+    from tpbis.domain.rubric import Rubric
+    from tpbis.forms.drift import Drift
+    from tpbis.message import Message
+    from tpbis.render.report import ReportData
+    from tpbis.sources import OpenedSource, SourceOptions
 
 __all__ = [
     "EXIT_OK",
@@ -65,6 +62,8 @@ def source_options() -> argparse.ArgumentParser:
 
 def source_kind_options(*, credentials: bool = True) -> argparse.ArgumentParser:
     """The parent for how to open a SOURCE: ``--source-kind``, ``--encoding``, ``--delimiter``, ``--credentials``."""
+    from tpbis.adapters.sources import SourceKind
+
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--source-kind", choices=[k.value for k in SourceKind], help=t("cli.opt.source_kind"))
     parent.add_argument("--encoding", help=t("cli.opt.encoding"))
@@ -104,6 +103,8 @@ def flags_layer(args: argparse.Namespace) -> Config:
 def source_open_options(args: argparse.Namespace, settings: Settings) -> SourceOptions:
     """How to open the command's SOURCE, from its ``--source-kind``/``--encoding``/``--delimiter``/
     ``--credentials`` (unset where the command has no such option)."""
+    from tpbis.sources import SourceOptions
+
     return SourceOptions(
         kind=getattr(args, "source_kind", None),
         encoding=getattr(args, "encoding", None),
@@ -131,6 +132,8 @@ def source_list(given: str | Sequence[str] | None, settings: Settings) -> list[t
         return [(source, None) for source in named]
     if settings.sources:
         return [(entry.source, entry.channel) for entry in settings.sources]
+    from tpbis.errors import ConfigError
+
     raise ConfigError.from_catalogue("error.no_source")
 
 
@@ -138,6 +141,8 @@ def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | N
     """Open ``args.source`` (one or several, else ``[[sources]]`` of ``tpbis.toml``) and the registry
     (``--registry``, else ``TPBIS_REGISTRY`` or ``tpbis.toml``, else each workbook's tab, merged), read as
     the settings say; drift warnings go to stderr."""
+    from tpbis.sources import open_sources
+
     opened = open_sources(
         source_list(args.source, settings),
         registry=settings.registry,
@@ -151,12 +156,18 @@ def open_inputs(args: argparse.Namespace, settings: Settings, rubric: Rubric | N
 
 def write_csv(header: list[str], rows: list[list[object]]) -> None:
     """``header`` and ``rows`` as CSV on stdout, formula-safe (:func:`tpbis.render.safe.write_csv`)."""
+    from tpbis.render.safe import csv_text
+
     sys.stdout.write(csv_text(header, rows))
 
 
 def plan_advice(data: ReportData, settings: Settings) -> Callable[[LibraryResult], Message | None]:
     """Each library's plan to the next colour in words (:func:`tpbis.domain.plan.plans_for`), for the
     report and the rapor; ``None`` for a library already at the best colour."""
+    import pendulum
+
+    from tpbis.domain.plan import PlanStatus, plans_for
+
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
     plans = plans_for(data.run, data.activities, as_of=today)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from tpbis.render import (
     what_if_text,
     write_csv,
 )
+from tpbis.serialization import write_json
 from tpbis.service import AwardsReport, ScoreReport, awards_for
 
 __all__ = ["register"]
@@ -52,8 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _what_if(args.what_if, categories, awards, report, lang)
     if args.format == "json":
         document = awards_document(awards.run, categories, awards.contests, awards.counts, awards.problems)
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(document, sys.stdout)
     elif args.format == "csv":
         write_csv(*awards_rows(categories, lang), sys.stdout)
     else:

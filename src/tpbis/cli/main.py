@@ -7,29 +7,44 @@ Each :class:`~tpbis.errors.TpbisError` carries its own ``exit_code``.
 
 Each command lives in its own module with ``register(commands)``, which adds
 its parser with ``set_defaults(run=handler)``; a handler is
-``run(args, settings) -> exit code``.
+``run(args, settings) -> exit code``. A new command is one line in
+:data:`COMMANDS`: its name, its module and the catalogue key of its help.
+
+Start-up: only the modules of commands named on the command line are
+imported; every other command gets a stand-in parser with the same name and
+help (enough for ``tpbis --help`` and for argparse's choice list).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
-from tpbis.cli import awards, close, form, history, rapor, report, rubric, score, sync
 from tpbis.cli._common import EXIT_OK, flags_layer, global_options
 from tpbis.config import Settings, config_from_env, config_path, load_config, resolve_settings
 from tpbis.errors import TpbisError
 from tpbis.i18n import install_argparse_translation, set_language, t
-from tpbis.render.safe import terminal_text
 
 __all__ = ["main", "settings_for"]
 
 EXIT_INTERRUPTED = 130
 
-_COMMANDS = (score, awards, rubric, sync, close, report, rapor, form, history)
+#: Every command, in the order ``tpbis --help`` lists them: name, module (with ``register``), help key.
+COMMANDS: Final = (
+    ("score", "tpbis.cli.score", "cli.score.help"),
+    ("awards", "tpbis.cli.awards", "cli.awards.help"),
+    ("rubric", "tpbis.cli.rubric", "cli.rubric.help"),
+    ("sync", "tpbis.cli.sync", "cli.sync.help"),
+    ("close", "tpbis.cli.close", "close.help"),
+    ("report", "tpbis.cli.report", "report.help"),
+    ("rapor", "tpbis.cli.rapor", "rapor.help"),
+    ("form", "tpbis.cli.form", "cli.form.help"),
+    ("history", "tpbis.cli.history", "history.help"),
+)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -55,10 +70,10 @@ def _localise(parser: argparse.ArgumentParser) -> None:
                 _localise(sub)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``tpbis`` parser: commands named in ``argv`` registered in full (all of them when ``argv`` is None)."""
     parser = argparse.ArgumentParser(prog="tpbis", description=t("cli.description"), formatter_class=_Formatter)
-    parser.add_argument("--version", action="version", version=t("cli.version", version=_version()),
-                        help=t("cli.opt.version"))
+    parser.add_argument("--version", action=_Version, nargs=0, help=t("cli.opt.version"))
     global_options(parser)
     # The same options after the command name; SUPPRESS keeps a value given before it.
     common = argparse.ArgumentParser(add_help=False)
@@ -73,10 +88,23 @@ def _parser() -> argparse.ArgumentParser:
         return add_parser(name, parents=[*kwargs.pop("parents", []), common], **kwargs)
 
     commands.add_parser = add_with_common  # type: ignore[method-assign]
-    for command in _COMMANDS:
-        command.register(commands)
+    named = None if argv is None else set(argv)
+    for name, module, help_key in COMMANDS:
+        if named is None or name in named:
+            importlib.import_module(module).register(commands)
+        else:  # not this run's command: its name and help only
+            commands.add_parser(name, help=t(help_key))
     _localise(parser)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: argparse's version action, reading the package metadata only when asked (it is slow to load)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        sys.stdout.write(t("cli.version", version=_version()) + "\n")
+        parser.exit()
 
 
 def _version() -> str:
@@ -143,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     environ = os.environ
     lang = _early_language(argv, environ)
     _speak(lang)
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     lang = args.lang or lang
     try:
         settings = settings_for(args, environ)
@@ -152,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args, settings)
         return code
     except TpbisError as exc:
+        from tpbis.render.safe import terminal_text
+
         sys.stderr.write(terminal_text(f"tpbis: {t('error.prefix', lang)}: {exc.message(lang)}") + "\n")
         return exc.exit_code
     except KeyboardInterrupt:

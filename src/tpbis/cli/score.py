@@ -9,7 +9,6 @@ for several.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any
@@ -28,6 +27,7 @@ from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render import kpi_document, kpi_rows, problem_rows, severity_counts
 from tpbis.render.text import kpi_table
+from tpbis.serialization import write_json
 from tpbis.service import AwardsReport, Inputs, ScoreReport, score_inputs
 from tpbis.service.close import freeze
 
@@ -108,8 +108,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                           plans=plan)
             for run, plan in zip(report.runs, plans, strict=True)
         ]
-        json.dump(documents[0] if len(documents) == 1 else documents, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        if len(documents) == 1:
+            write_json(documents[0], out)
+        else:
+            write_json(documents, out, depth=3)
         return EXIT_OK
     use_color = not args.no_color and out.isatty() and "NO_COLOR" not in os.environ
     for run, plan in zip(report.runs, plans, strict=True):

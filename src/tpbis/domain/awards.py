@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol, runtime_checkable
 
 import attrs
 import pendulum
@@ -23,6 +24,7 @@ from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.kpi import KpiRun, LibraryResult, score_library, tally
 from tpbis.domain.library import Library
 from tpbis.domain.numbers import round_half_up
+from tpbis.domain.period import Period
 from tpbis.domain.rubric import (
     AwardCategory,
     Color,
@@ -36,6 +38,8 @@ from tpbis.message import InBothLanguages, Message
 
 __all__ = [
     "AwardEntry",
+    "AwardTally",
+    "AwardTallying",
     "CategoryResult",
     "ContestEntry",
     "ContestResult",
@@ -43,6 +47,7 @@ __all__ = [
     "Metric",  # re-exported: examples/custom_rubric.py and the docs import it from here
     "Unmet",
     "WhatIf",
+    "award_tally",
     "evaluate_awards",
     "evaluate_category",
     "evaluate_contest",
@@ -91,15 +96,82 @@ class CategoryResult:
         return tuple(e for e in self.entries if e.eligible)
 
 
+@attrs.frozen(kw_only=True)
+class AwardTally:
+    """What the award metrics need of one library's activities of one kind in a period."""
+
+    count: int = 0
+    #: participants, men and women
+    participants: int = 0
+    #: activities with a documentation link
+    documented: int = 0
+    #: the partners named, each as :func:`~tpbis.domain.text.normalize_label` gives it
+    partners: frozenset[str] = frozenset()
+
+
+#: One library's award tallies by activity kind.
+KindTallies = Mapping[ActivityKind, AwardTally]
+
+
+@runtime_checkable
+class AwardTallying(Protocol):
+    """Activities that compute :func:`award_tally` faster than one :class:`Activity` at a time.
+
+    The row parser's result is one: it reads only the two cells the awards need
+    (documentation link, partners) instead of rebuilding every activity.
+    """
+
+    def award_tally(self, period: Period | None) -> dict[str, dict[ActivityKind, AwardTally]]:
+        """The same as :func:`award_tally` over these activities."""
+        ...
+
+
+def award_tally(activities: Iterable[Activity], period: Period | None = None) -> dict[str, dict[ActivityKind, AwardTally]]:
+    """Group the activities (those inside ``period``, all without one) by library and kind for the award metrics."""
+    if isinstance(activities, AwardTallying):
+        return activities.award_tally(period)
+    grouped: dict[str, dict[ActivityKind, list[Activity]]] = defaultdict(lambda: defaultdict(list))
+    for activity in activities:
+        if period is None or period.start <= activity.date <= period.end:
+            grouped[activity.library_id][activity.kind].append(activity)
+    return {
+        library: {kind: _tally_of(acts) for kind, acts in kinds.items()} for library, kinds in grouped.items()
+    }
+
+
+def _tally_of(activities: Sequence[Activity]) -> AwardTally:
+    return AwardTally(
+        count=len(activities),
+        participants=sum(a.participants_male + a.participants_female for a in activities),
+        documented=sum(1 for a in activities if a.documentation_url),
+        partners=frozenset(normalize_label(p) for a in activities for p in a.partners if p.strip()),
+    )
+
+
+def _kind_tallies(activities: Sequence[Activity] | KindTallies) -> KindTallies:
+    """A library's tallies by kind, from its activities or as given."""
+    if isinstance(activities, Mapping):
+        return activities
+    by_kind: dict[ActivityKind, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        by_kind[activity.kind].append(activity)
+    return {kind: _tally_of(acts) for kind, acts in by_kind.items()}
+
+
+def _chosen(kinds: frozenset[ActivityKind], tallies: KindTallies) -> list[AwardTally]:
+    return [t for kind, t in tallies.items() if kind in kinds]
+
+
 def metric_value(
     metric: Metric,
     kinds: frozenset[ActivityKind],
     result: LibraryResult,
-    activities: Sequence[Activity],
+    activities: Sequence[Activity] | KindTallies,
 ) -> Fraction | None:
     """The value of ``metric`` for one library; None when undefined (a share of nothing).
 
-    ``activities`` are the library's accepted activities inside the period.
+    ``activities`` are the library's accepted activities inside the period, or
+    their :func:`award_tally` by kind.
     """
     library = result.library
     if metric is Metric.COMPOSITE:
@@ -110,17 +182,18 @@ def metric_value(
         return Fraction(library.digital_collection)
     if metric is Metric.PRINT_COLLECTION:
         return Fraction(library.print_collection)
-    chosen = [a for a in activities if a.kind in kinds]
+    chosen = _chosen(kinds, _kind_tallies(activities))
     if metric is Metric.COUNT:
-        return Fraction(len(chosen))
+        return Fraction(sum(t.count for t in chosen))
     if metric is Metric.PARTICIPANTS:
-        return Fraction(sum(a.participants_male + a.participants_female for a in chosen))
+        return Fraction(sum(t.participants for t in chosen))
     if metric is Metric.DOCUMENTED_SHARE:
-        if not chosen:
+        count = sum(t.count for t in chosen)
+        if not count:
             return None
-        return Fraction(100 * sum(1 for a in chosen if a.documentation_url), len(chosen))
+        return Fraction(100 * sum(t.documented for t in chosen), count)
     if metric is Metric.DISTINCT_PARTNERS:
-        return Fraction(len({normalize_label(p) for a in chosen for p in a.partners if p.strip()}))
+        return Fraction(len(frozenset().union(*(t.partners for t in chosen))))
     msg = f"metric {metric.value!r} has no numeric value"
     raise ValueError(msg)
 
@@ -129,7 +202,7 @@ _COLOR_ORDER = {Color.HIJAU: 0, Color.KUNING: 1, Color.MERAH: 2}
 
 
 def _check(
-    criterion: Criterion, result: LibraryResult, activities: Sequence[Activity], rubric: Rubric
+    criterion: Criterion, result: LibraryResult, activities: Sequence[Activity] | KindTallies, rubric: Rubric
 ) -> Unmet | None:
     if criterion.metric is Metric.COLOR:
         wanted = criterion.color or Color.HIJAU
@@ -149,9 +222,9 @@ def _check(
     if actual is not None and actual >= required:
         return None
     if criterion.metric is Metric.DOCUMENTED_SHARE:
-        chosen = [a for a in activities if a.kind in criterion.kinds]
-        documented = sum(1 for a in chosen if a.documentation_url)
-        to_document = max(math.ceil(required * len(chosen) / 100) - documented, 0)
+        chosen = _chosen(criterion.kinds, _kind_tallies(activities))
+        documented = sum(t.documented for t in chosen)
+        to_document = max(math.ceil(required * sum(t.count for t in chosen) / 100) - documented, 0)
         message = Message(
             "award.unmet.share",
             required=round_half_up(required),
@@ -170,9 +243,10 @@ def _unit(criterion: Criterion) -> Message:
 
 
 def ranking_score(
-    category: AwardCategory, result: LibraryResult, activities: Sequence[Activity]
+    category: AwardCategory, result: LibraryResult, activities: Sequence[Activity] | KindTallies
 ) -> Fraction:
     """Σ weight × min(value ÷ cap, 1), exact (an undefined value counts 0)."""
+    activities = _kind_tallies(activities)
     total = Fraction(0)
     for term in category.ranking:
         value = metric_value(term.metric, term.kinds, result, activities) or Fraction(0)
@@ -184,15 +258,18 @@ def evaluate_category(
     category: AwardCategory,
     level: int,
     run: KpiRun,
-    by_library: Mapping[str, Sequence[Activity]],
+    by_library: Mapping[str, Sequence[Activity] | KindTallies],
 ) -> CategoryResult:
-    """Evaluate one category at one level over ``run``'s period."""
+    """Evaluate one category at one level over ``run``'s period.
+
+    ``by_library``: each library's activities inside the period, or their :func:`award_tally` by kind.
+    """
     eligible: list[AwardEntry] = []
     ineligible: list[AwardEntry] = []
     for result in run.results:
         if result.library.level != level:
             continue
-        activities = by_library.get(result.library.id, ())
+        activities = _kind_tallies(by_library.get(result.library.id, ()))
         unmet = tuple(
             u for c in category.criteria if (u := _check(c, result, activities, run.rubric)) is not None
         )
@@ -216,12 +293,12 @@ def evaluate_category(
 def evaluate_awards(
     categories: Iterable[AwardCategory], run: KpiRun, activities: Iterable[Activity]
 ) -> tuple[CategoryResult, ...]:
-    """Evaluate every category at each of its levels, using ``run``'s period and KPI."""
-    period = run.period
-    by_library: dict[str, list[Activity]] = defaultdict(list)
-    for activity in activities:
-        if period.start <= activity.date <= period.end:
-            by_library[activity.library_id].append(activity)
+    """Evaluate every category at each of its levels, using ``run``'s period and KPI.
+
+    The activities are grouped once (:func:`award_tally`); the row parser's result
+    does that from its columns without building an :class:`Activity` each.
+    """
+    by_library: Mapping[str, KindTallies] = award_tally(activities, run.period)
     return tuple(
         evaluate_category(category, level, run, by_library)
         for category in categories
@@ -377,7 +454,8 @@ def what_if(
     def unmet_with(extra: list[Activity]) -> tuple[Unmet, ...]:
         acts = [*mine, *extra]
         rescored = score_library(library, tally(acts, period).get(library_id, {}), run.rubric, period)
-        return tuple(u for c in category.criteria if (u := _check(c, rescored, acts, run.rubric)) is not None)
+        tallies = _kind_tallies(acts)
+        return tuple(u for c in category.criteria if (u := _check(c, rescored, tallies, run.rubric)) is not None)
 
     now = unmet_with([])
     blocked = tuple(

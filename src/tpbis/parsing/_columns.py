@@ -19,9 +19,10 @@ from typing import Any, overload
 import attrs
 
 from tpbis.domain.activity import Activity, ActivityKind
+from tpbis.domain.awards import AwardTally
 from tpbis.domain.kpi import KindTally
 from tpbis.domain.period import Period
-from tpbis.domain.text import url_identity
+from tpbis.domain.text import normalize_label, url_identity
 
 __all__ = ["KIND_ORDER", "KIND_SLOTS", "Activities", "ActivityColumns", "GroupedColumns", "tally_columns"]
 
@@ -156,12 +157,20 @@ class Activities(Sequence[Activity]):
     equal to any sequence (a tuple, say) holding the same activities.
     """
 
-    __slots__ = ("_build", "_items", "columns")
+    __slots__ = ("_award_cells", "_awards", "_build", "_items", "columns")
 
-    def __init__(self, columns: ActivityColumns, build: Callable[[], Sequence[Activity]]) -> None:
+    def __init__(
+        self,
+        columns: ActivityColumns,
+        build: Callable[[], Sequence[Activity]],
+        award_cells: Callable[[], tuple[bytearray, list[tuple[str, ...]]]] | None = None,
+    ) -> None:
         self.columns = columns
         self._build: Callable[[], Sequence[Activity]] | None = build
         self._items: tuple[Activity, ...] | None = None
+        #: reads (documented?, partners) of each activity again, for the awards (None: from the activities)
+        self._award_cells = award_cells
+        self._awards: tuple[bytes | bytearray, list[tuple[str, ...]]] | None = None
 
     def _all(self) -> tuple[Activity, ...]:
         if self._items is None:
@@ -196,6 +205,50 @@ class Activities(Sequence[Activity]):
     def tally(self, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
         """Group the activities inside ``period`` by library and kind, from the columns."""
         return tally_columns(self.columns, period)
+
+    def award_tally(self, period: Period | None) -> dict[str, dict[ActivityKind, AwardTally]]:
+        """:func:`~tpbis.domain.awards.award_tally` from the columns plus two cells of each row read again."""
+        if self._awards is None:
+            if self._award_cells is None or self._items is not None:
+                items = self._all()
+                self._awards = (bytes(bool(a.documentation_url) for a in items), [a.partners for a in items])
+            else:
+                self._awards = self._award_cells()
+            self._award_cells = None
+        documented, partners = self._awards
+        columns = self.columns
+        first, last = (period.start.toordinal(), period.end.toordinal()) if period is not None else (0, 1 << 30)
+        normal: dict[str, str | None] = {}  # partner name → its label (None: blank)
+        groups: dict[tuple[int, int], list[int]] = {}  # (library, kind) → [count, participants, documented]
+        names: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for library, kind, day, male, female, doc, named in zip(
+            columns.library, columns.kind, columns.day, columns.male, columns.female, documented, partners,
+            strict=True,
+        ):
+            if day < first or day > last:
+                continue
+            key = (library, kind)
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = [0, 0, 0]
+            found[0] += 1
+            found[1] += male + female
+            found[2] += doc
+            if named:
+                into = names[key]
+                for name in named:
+                    if name not in normal:
+                        normal[name] = normalize_label(name) if name.strip() else None
+                    label = normal[name]
+                    if label is not None:
+                        into.add(label)
+        ids, kinds = columns.library_ids, KIND_ORDER
+        out: dict[str, dict[ActivityKind, AwardTally]] = defaultdict(dict)
+        for (library, kind), (count, participants, docs) in groups.items():
+            out[ids[library]][kinds[kind]] = AwardTally(
+                count=count, participants=participants, documented=docs, partners=frozenset(names.get((library, kind), ())),
+            )
+        return out
 
     def __repr__(self) -> str:
         shown: Any = self._items if self._items is not None else f"<{len(self)} not built yet>"

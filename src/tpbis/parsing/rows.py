@@ -58,6 +58,7 @@ from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
 from tpbis.parsing._slow import (
+    award_cells,
     excluded_row,
     is_blank_row,
     read_row,
@@ -288,7 +289,7 @@ def _parse(
     problems.extend(same_id)
     problems.sort(key=lambda p: p.row)
     accepted = out.without(dropped)
-    activities = Activities(accepted, rebuilder(setup, accepted))
+    activities = Activities(accepted, rebuilder(setup, accepted), award_cells(setup, accepted))
     return ParseResult(
         activities=activities,
         problems=tuple(problems),

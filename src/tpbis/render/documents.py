@@ -44,7 +44,43 @@ def number(value: int | Decimal | None) -> JsonNumber:
 
 
 def _both(message: Message) -> tuple[str, str]:
-    return message.render("id"), message.render("en")
+    """The message in Indonesian and in English, each rendered once per run for equal messages.
+
+    Thousands of libraries share the same advice ("3 more activities"); the cache
+    key tells values apart by type and ``repr`` (``1``, ``1.0`` and
+    ``Decimal("1.0")`` compare equal but read differently).
+    """
+    try:
+        key = _render_key(message)
+    except TypeError:  # a parameter without a usable repr: render it directly
+        return message.render("id"), message.render("en")
+    found = _RENDERED.get(key)
+    if found is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        found = _RENDERED[key] = (message.render("id"), message.render("en"))
+    return found
+
+
+def _render_key(message: Message) -> tuple[object, ...]:
+    """``message`` as a key of value types and ``repr``s; TypeError for a value of any other type."""
+    return (message.key, *((name, _value_key(value)) for name, value in message.params.items()))
+
+
+def _value_key(value: object) -> object:
+    if isinstance(value, Message):
+        return _render_key(value)
+    if type(value) not in _PLAIN:  # its repr might not tell two values apart
+        raise TypeError(type(value).__name__)
+    return type(value), repr(value)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), Decimal, Fraction})
+
+
+#: Rendered messages by :func:`_render_key` (cleared when full; catalogue texts do not change during a run).
+_RENDERED: dict[tuple[object, ...], tuple[str, str]] = {}
+_RENDERED_MAX = 50_000
 
 
 def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
@@ -184,9 +220,38 @@ def kpi_document(
     result also carries ``plan_status`` and ``plan``: the options to the next
     colours (empty for a ``hijau`` library).
     """
+    document = _header(run, counts)
+    document["results"] = [
+        _result_dict(r, None if plans is None else plans.get(r.library.id)) for r in run.results
+    ]
+    document["rollups"] = [
+        {
+            "province": r.province,
+            "regency": r.regency,
+            "libraries": r.libraries,
+            "colors": {c.value: n for c, n in r.colors.items()},
+            "mean": number(r.mean),
+        }
+        for r in run.rollups()
+    ]
+    document["problems"] = [problem_dict(p) for p in problems]
+    if changes is not None:
+        for result, item in zip(run.results, document["results"], strict=True):
+            item["change"] = change_dict(changes.get(result.library.id))
+        tallies = moved(run, changes)
+        empty = {"naik": 0, "turun": 0, "tetap": 0}
+        for rollup_item, region in zip(document["rollups"], run.rollups(), strict=True):
+            rollup_item["moved"] = tallies.get(
+                (region.province, region.regency), {"previous": dict(empty), "year_earlier": dict(empty)}
+            )
+    return document
+
+
+def _header(run: KpiRun, counts: Counts) -> dict[str, Any]:
+    """The keys the KPI and awards documents open with: rubric, period and counts."""
     period = run.period
     label, label_en = _both(period.title)
-    document: dict[str, Any] = {
+    return {
         "rubric": run.rubric.ref,
         "rubric_version": run.rubric.version,
         "rubric_digest": run.rubric.digest,
@@ -204,29 +269,7 @@ def kpi_document(
             "blank": counts.blank,
             "excluded": counts.excluded,
         },
-        "results": [_result_dict(r, None if plans is None else plans.get(r.library.id)) for r in run.results],
-        "rollups": [
-            {
-                "province": r.province,
-                "regency": r.regency,
-                "libraries": r.libraries,
-                "colors": {c.value: n for c, n in r.colors.items()},
-                "mean": number(r.mean),
-            }
-            for r in run.rollups()
-        ],
-        "problems": [problem_dict(p) for p in problems],
     }
-    if changes is not None:
-        for result, item in zip(run.results, document["results"], strict=True):
-            item["change"] = change_dict(changes.get(result.library.id))
-        tallies = moved(run, changes)
-        empty = {"naik": 0, "turun": 0, "tetap": 0}
-        for rollup_item, region in zip(document["rollups"], run.rollups(), strict=True):
-            rollup_item["moved"] = tallies.get(
-                (region.province, region.regency), {"previous": dict(empty), "year_earlier": dict(empty)}
-            )
-    return document
 
 
 def _unmet_value(value: Fraction | Color | None) -> JsonNumber | str:
@@ -306,10 +349,8 @@ def awards_document(
     problems: tuple[Problem, ...],
 ) -> dict[str, Any]:
     """The JSON of ``tpbis awards``: the KPI header, awards, contests and problems."""
-    document = kpi_document(run, counts, problems)
-    del document["results"], document["rollups"]
-    problems_list = document.pop("problems")
+    document = _header(run, counts)
     document["awards"] = awards_items(categories)
     document["contests"] = contest_items(contests)
-    document["problems"] = problems_list
+    document["problems"] = [problem_dict(p) for p in problems]
     return document

@@ -3,6 +3,15 @@
 Every string that comes from data (library, region, indicator and award
 names, problem messages and cell values) goes through :func:`html.escape`;
 every fixed text comes from the catalogue in :mod:`tpbis.i18n`.
+
+National scale: with more than :data:`SUMMARY_FROM` libraries (and no
+``--regency``), the libraries section is a summary view (one table row per
+kabupaten/kota, then only the :data:`WATCH_PER_REGION` lowest composites of
+each) and the problems section lists the :data:`PROBLEM_OWNERS` libraries
+with the most problem rows, :data:`PROBLEMS_PER_LIBRARY_SUMMARY` problems
+each. So a 10,000-library report stays around 1 MB (its per-library tables
+alone were ~5 MB). A report of one kabupaten/kota (``--regency``) always
+lists every library.
 """
 
 from __future__ import annotations
@@ -29,9 +38,19 @@ from tpbis.render.rows import joined
 from tpbis.render.text import severity_counts
 
 __all__ = [
-    "PROBLEMS_PER_LIBRARY", "Advice", "colored_css", "number_text", "page", "problem_counts", "problem_kind",
+    "PROBLEMS_PER_LIBRARY", "PROBLEMS_PER_LIBRARY_SUMMARY", "PROBLEM_OWNERS", "SUMMARY_FROM", "WATCH_PER_REGION",
+    "Advice", "colored_css", "number_text", "page", "problem_counts", "problem_kind",
     "problem_table",
 ]
+
+#: Above this many libraries the report shows the summary view (see the module's docstring).
+SUMMARY_FROM = 1000
+#: In the summary view: the lowest composites listed per kabupaten/kota.
+WATCH_PER_REGION = 3
+#: In the summary view: how many libraries' problems are listed (most problem rows first) ...
+PROBLEM_OWNERS = 100
+#: ... and how many problems of each.
+PROBLEMS_PER_LIBRARY_SUMMARY = 5
 
 #: What a library should do next, as a message (None: nothing to say).
 Advice = Callable[[LibraryResult], "Message | None"]
@@ -474,9 +493,47 @@ def _region_table(
     return f'<table class="stack overview"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
+def _summary_view(
+    run: KpiRun, before: Mapping[str, LibraryResult] | None, problem_rows: Mapping[str, int],
+    names: Mapping[str, str], lang: str,
+) -> str:
+    """National scale: one row per kabupaten/kota, then the few lowest composites of each."""
+    note = t("report.summary.note", lang, libraries=len(run.results), watch=WATCH_PER_REGION)
+    columns = [
+        t("col.regency", lang), t("col.libraries", lang), *(t(f"color.{c.value}", lang) for c in Color),
+        t("col.mean", lang), t("report.col.activities", lang), t("report.col.problem_rows", lang),
+    ]
+    head = "".join(f'<th class="{"num" if i else ""}">{escape(c)}</th>' for i, c in enumerate(columns))
+    regions = _regions(run.results, lang)
+    rows = []
+    for region, results in regions.items():
+        rollup = rollup_of(results)[0]
+        values = [
+            len(results), *(rollup.colors[c] for c in Color), number_text(rollup.mean),
+            sum(r.activity_count for r in results), sum(problem_rows.get(r.library.id, 0) for r in results),
+        ]
+        cells = "".join(
+            f'<td class="k num" data-label="{escape(c)}">{v}</td>' for c, v in zip(columns[1:], values, strict=True)
+        )
+        rows.append(f'<tr><td class="v name" data-label="{escape(columns[0])}">{escape(region)}</td>{cells}</tr>')
+    out = [
+        f'<p class="muted">{escape(note)}</p>',
+        f'<table class="stack overview summary"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
+        f"<h3>{escape(t('report.summary.watch', lang, watch=WATCH_PER_REGION))}</h3>",
+        '<div class="regions">',
+    ]
+    for region, results in regions.items():
+        lowest = sorted(results, key=lambda r: (r.composite, r.library.id))[:WATCH_PER_REGION]
+        out.append(f'<div class="region"><h4>{escape(region)}</h4>')
+        out.append(_region_table(lowest, before, problem_rows, names, lang))
+        out.append("</div>")
+    out.append("</div>")
+    return "".join(out)
+
+
 def _libraries(
     run: KpiRun, previous: KpiRun | None, problem_rows: Mapping[str, int], names: Mapping[str, str],
-    lang: str, *, cards: bool, advice: Advice,
+    lang: str, *, cards: bool, advice: Advice, summary: bool = False,
 ) -> str:
     before = None if previous is None else {r.library.id: r for r in previous.results}
     if previous is None:
@@ -487,17 +544,20 @@ def _libraries(
         f'<section id="perpustakaan"><h2>{escape(t("report.section.libraries", lang))}</h2>',
         f'<p class="muted">{escape(note)}</p>',
     ]
-    out.append('<div class="regions">')
-    for region, results in _regions(run.results, lang).items():
-        rollup = rollup_of(results)[0]
-        words = ", ".join(
-            f"{rollup.colors[c]} {t(f'color.{c.value}', lang)}" for c in Color if rollup.colors[c]
-        )
-        out.append(f'<div class="region"><h3>{escape(region)}</h3>')
-        out.append(f'<p class="muted">{escape(_rollup_note(rollup, lang))} · {escape(words)}</p>')
-        out.append(_region_table(results, before, problem_rows, names, lang))
+    if summary:
+        out.append(_summary_view(run, before, problem_rows, names, lang))
+    else:
+        out.append('<div class="regions">')
+        for region, results in _regions(run.results, lang).items():
+            rollup = rollup_of(results)[0]
+            words = ", ".join(
+                f"{rollup.colors[c]} {t(f'color.{c.value}', lang)}" for c in Color if rollup.colors[c]
+            )
+            out.append(f'<div class="region"><h3>{escape(region)}</h3>')
+            out.append(f'<p class="muted">{escape(_rollup_note(rollup, lang))} · {escape(words)}</p>')
+            out.append(_region_table(results, before, problem_rows, names, lang))
+            out.append("</div>")
         out.append("</div>")
-    out.append("</div>")
     if cards:
         out.append(f"<h3>{escape(t('report.cards', lang))}</h3>")
         out.append(f'<p class="muted">{escape(t("report.libraries.note", lang, weights=_weights(run.rubric, lang)))}</p>')
@@ -604,7 +664,7 @@ def problem_table(problems: Sequence[Problem], lang: str) -> str:
 
 def _problems(
     problems: Sequence[Problem], owners: Mapping[tuple[str, int], str], run: KpiRun,
-    names: Mapping[str, str], lang: str,
+    names: Mapping[str, str], lang: str, *, summary: bool = False,
 ) -> str:
     out = [f'<section id="masalah"><h2>{escape(t("report.section.problems", lang))}</h2>']
     if not problems:
@@ -626,7 +686,16 @@ def _problems(
         grouped.setdefault(owners.get((problem.tab, problem.row)), []).append(problem)
     regency = {r.library.id: r.library.regency for r in run.results}
     order = {r.library.id: index for index, r in enumerate(run.results)}
-    for owner in sorted(grouped, key=lambda o: (o is None, order.get(o or "", len(order)), o or "")):
+    listed = sorted(grouped, key=lambda o: (o is None, order.get(o or "", len(order)), o or ""))
+    per_library = PROBLEMS_PER_LIBRARY
+    if summary and len(listed) > PROBLEM_OWNERS:  # the libraries with the most problem rows, in registry order
+        most = sorted(listed, key=lambda o: (o is None, -len(grouped[o]), order.get(o or "", len(order))))
+        chosen = set(most[:PROBLEM_OWNERS])
+        note = t("report.summary.problems", lang, shown=PROBLEM_OWNERS, more=len(listed) - PROBLEM_OWNERS)
+        out.append(f'<p class="muted">{escape(note)}</p>')
+        listed = [o for o in listed if o in chosen]
+        per_library = PROBLEMS_PER_LIBRARY_SUMMARY
+    for owner in listed:
         found = grouped[owner]
         if owner is None:
             title = t("report.problems.unattributed", lang)
@@ -638,7 +707,7 @@ def _problems(
         # the top problems per library (errors first, then by row); the full list stays in the
         # Masalah Data tab, the JSON and `tpbis score --problems`, so a report of a national
         # year (hundreds of thousands of problems) stays a readable, printable size
-        top = sorted(found, key=lambda p: (p.severity is not Severity.ERROR, p.tab, p.row))[:PROBLEMS_PER_LIBRARY]
+        top = sorted(found, key=lambda p: (p.severity is not Severity.ERROR, p.tab, p.row))[:per_library]
         out.append(problem_table(top, lang))
         if len(found) > len(top):
             more = Message.plural("report.problems.more", len(found) - len(top))
@@ -671,6 +740,7 @@ def page(
     owners = owners or {}
     names = names if names is not None else {r.library.id: r.library.name for r in run.results}
     rows = problem_counts(problems, owners)
+    national = not regency and len(run.results) > SUMMARY_FROM  # the summary view
     legend, bands = _legend(run.rubric, lang)
     title = t("report.title", lang, period=_period_label(run.period, lang))
     if regency:
@@ -687,10 +757,11 @@ def page(
         _distribution(run, lang, legend, bands),
         "</div>",
         _trend(trend, lang, legend, bands),
-        _libraries(run, previous, rows, names, lang, cards=cards, advice=advice or _gap_message),
+        _libraries(run, previous, rows, names, lang, cards=cards, advice=advice or _gap_message,
+                   summary=national),
         _silent(silent, rows, names, run, lang),
         _awards(run, categories, contests, lang, names, awards_note),
-        _problems(problems, owners, run, names, lang),
+        _problems(problems, owners, run, names, lang, summary=national),
     ])
     return (
         f'<!DOCTYPE html>\n<html lang="{language(lang)}">\n<head>\n<meta charset="utf-8">\n'
