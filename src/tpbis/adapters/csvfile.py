@@ -295,7 +295,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
 
 
 #: pyarrow reads this many bytes of CSV per record batch (~25,000 rows of a Forms export).
-_BLOCK_BYTES = 8 << 20
+_BLOCK_BYTES = 2 << 20
 
 
 def _pyarrow_csv_available() -> bool:

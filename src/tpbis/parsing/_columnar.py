@@ -32,6 +32,7 @@ from tpbis.parsing._setup import Setup
 from tpbis.parsing.table import Cell
 from tpbis.parsing.values import (
     _NORMAL_URL,
+    _PLAIN_URL,
     _PLAIN_URL_SHAPE,
     _SLASHED_URL,
     is_http_url,
@@ -44,18 +45,19 @@ if TYPE_CHECKING:
 
 __all__ = ["BatchRows", "available", "clean_batch", "text_batches"]
 
-#: A printable-ASCII cell without spaces: ``str.strip`` leaves it as it is.
-_NO_SPACE_ASCII: Final = r"^[!-~]*$"
 #: Printable ASCII, spaces, tabs, line and form feeds: where ``str.strip``, ``re``'s ``\s`` and RE2's agree.
 _LISTED_ASCII: Final = "^[\t\n\f\r -~]*$"
 #: :data:`~tpbis.parsing.values._URL_SEPARATORS` on :data:`_LISTED_ASCII` text.
 _SEPARATORS: Final = "[\t\n\f\r ,;]+"
-#: An ASCII cell that ``str.strip`` makes empty (Python's ASCII whitespace).
-_ASCII_BLANK: Final = "^[ \t\n\r\x0b\x0c\x1c-\x1f]*$"
+#: What ``str.strip`` strips of ASCII text.
+_ASCII_SPACES: Final = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 #: A timestamp cell ``str.strip`` leaves as it is, with one space: the date part, then the clock part.
 _TIMESTAMP_SHAPE: Final = r"^[0-9][0-9./-]*[0-9] [0-9][0-9:.]*[0-9]$"
 #: ``HH:MM:SS`` with valid fields: :func:`~tpbis.parsing.values._clock` reads it as h·3600 + m·60 + s.
 _CLOCK_SHAPE: Final = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+#: :data:`~tpbis.parsing.values._PLAIN_URL` with named groups, anchored.
+_PLAIN_GROUPS: Final = "^(?:{})$".format(
+    _PLAIN_URL.pattern.replace("(", "(?P<scheme>", 1).replace("://(", "://(?P<host>", 1).replace(")([", ")(?P<rest>[", 1))
 #: Batches of an in-memory table (tests; ``_ENGINE_IN_MEMORY`` in the driver).
 _BATCH_ROWS: Final = 16_384
 
@@ -118,6 +120,28 @@ def text_batches(rows: Sequence[Sequence[Cell]], width: int) -> Iterator[pa.Reco
             yield pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=names)
 
     return batches()
+
+
+def _plain_identities(parts: pa.Array) -> pa.Array:
+    """The identity of each link: itself in normal form, else :func:`~tpbis.parsing.values.plain_url_identity`'s, else null.
+
+    For a plain link: scheme and host lower-cased, the fragment dropped, then one trailing
+    ``/`` of the path and an empty query (the same steps on the same groups).
+    """
+    import pyarrow.compute as pc
+
+    normal = pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern))
+    groups = pc.extract_regex(parts, _PLAIN_GROUPS)  # null where the link is not plain
+    rest = pc.extract_regex(pc.struct_field(groups, "rest"), "^(?P<kept>[^#]*)")
+    pieces = pc.extract_regex(pc.struct_field(rest, "kept"), r"^(?P<path>[^?]*)(?P<query>\?.*)?$")
+    path = pc.struct_field(pieces, "path")
+    path = pc.if_else(pc.ends_with(path, "/"), pc.utf8_slice_codeunits(path, 0, -1), path)
+    query = pc.struct_field(pieces, "query")
+    query = pc.if_else(pc.greater(pc.utf8_length(query), 1), query, "")
+    plain = pc.binary_join_element_wise(
+        pc.ascii_lower(pc.struct_field(groups, "scheme")), "://", pc.ascii_lower(pc.struct_field(groups, "host")),
+        path, query, "")
+    return pc.if_else(normal, parts, plain)
 
 
 def _lookup(column: pa.Array, table: dict[Any, Any], compute: Callable[[Any], Any]) -> pa.Array:
@@ -188,9 +212,11 @@ def clean_batch(  # the columnar fast path, kept flat
     # the others by normalize_titles in Python.
     title_text = columns[setup.i_title]
     ascii_title = pc.string_is_ascii(title_text)
-    norms_ascii = pc.utf8_trim(
-        pc.replace_substring_regex(pc.ascii_lower(title_text), "[^a-z0-9]+", " "), " ")
-    blank_title = pc.and_(ascii_title, pc.match_substring_regex(title_text, _ASCII_BLANK))
+    lowered = pc.ascii_lower(title_text)
+    spaced = pc.invert(pc.match_substring_regex(lowered, "^[a-z0-9]+(?: [a-z0-9]+)*$"))  # not normal yet
+    norms_ascii = pc.replace_with_mask(lowered, spaced, pc.utf8_trim(
+        pc.replace_substring_regex(pc.filter(lowered, spaced), "[^a-z0-9]+", " "), " "))
+    blank_title = pc.and_(ascii_title, pc.equal(pc.utf8_length(pc.ascii_trim(title_text, _ASCII_SPACES)), 0))
     other_titles = pc.indices_nonzero(pc.invert(ascii_title)).to_pylist()
     bad = pc.or_(bad, blank_title)
 
@@ -198,37 +224,37 @@ def clean_batch(  # the columnar fast path, kept flat
     pub_text = columns[setup.i_pub]
     more: dict[int, tuple[str, ...]] = {}
     link_fix: dict[int, str | None] = {}
-    normal = pc.and_(pc.match_substring_regex(pub_text, _NO_SPACE_ASCII),
-                     pc.match_substring_regex(pub_text, _anchored(f"(?:{_NORMAL_URL.pattern})?")))
-    # A single link in normal form but for one trailing "/" (no space, so nothing to strip): drop the "/".
-    slashed = pc.and_(pc.invert(normal), pc.and_(pc.match_substring_regex(pub_text, _NO_SPACE_ASCII),
-                                                 pc.match_substring_regex(pub_text, _anchored(_SLASHED_URL.pattern))))
-    slashed_rows = pc.indices_nonzero(slashed)
+    normal = pc.match_substring_regex(pub_text, _anchored(f"(?:{_NORMAL_URL.pattern})?"))  # printable ASCII only
+    # A single link in normal form but for one trailing "/" (printable ASCII: nothing to strip): drop the "/".
+    others = pc.indices_nonzero(pc.invert(normal))
+    other_text = pub_text.take(others)
+    slashed_rows = pc.filter(others, pc.match_substring_regex(other_text, _anchored(_SLASHED_URL.pattern)))
     if len(slashed_rows):
         link_fix.update(zip(slashed_rows.to_pylist(),
                             pc.utf8_slice_codeunits(pub_text.take(slashed_rows), 0, -1).to_pylist(), strict=True))
-    # Links separated by spaces, commas or semicolons (ASCII, no whitespace str.strip and re's \s see
-    # differently from RE2's): when every part is in normal form, the parts are the identities.
-    listed = pc.indices_nonzero(pc.and_(pc.invert(pc.or_(normal, slashed)),
-                                        pc.match_substring_regex(pub_text, _LISTED_ASCII)))
-    unusual = set(pc.indices_nonzero(pc.invert(pc.or_(normal, slashed))).to_pylist())
+    # Links separated by spaces, commas or semicolons (ASCII without the whitespace str.strip and re's \s
+    # see differently from RE2's): each part in normal form is its own identity, a plain link is
+    # plain_url_identity's (computed here); a cell with any other part is read in Python below.
+    unusual = set(others.to_pylist()).difference(link_fix)
+    listed = pa.array(sorted(unusual), int64)
+    listed = pc.filter(listed, pc.match_substring_regex(pub_text.take(listed), _LISTED_ASCII))
     if len(listed):
         split = pc.split_pattern_regex(pub_text.take(listed), _SEPARATORS)
-        parts = pc.list_flatten(split)
         owners = listed.take(pc.list_parent_indices(split))
+        parts = pc.list_flatten(split)
         filled = pc.not_equal(parts, "")
-        odd = pc.and_(filled, pc.invert(pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern))))
-        failing = set(pc.unique(pc.filter(owners, odd)).to_pylist())
+        owners, parts = pc.filter(owners, filled), pc.filter(parts, filled)
+        identities = _plain_identities(parts)
+        failing = set(pc.filter(owners, pc.is_null(identities)).to_pylist())
         found: dict[int, list[str]] = {j: [] for j in listed.to_pylist() if j not in failing}
-        for j, part in zip(pc.filter(owners, filled).to_pylist(), pc.filter(parts, filled).to_pylist(),
-                           strict=True):
+        for j, part in zip(owners.to_pylist(), identities.to_pylist(), strict=True):
             if j in found:
                 found[j].append(part)
-        for j, identities in found.items():
+        for j, ids in found.items():
             unusual.discard(j)
-            link_fix[j] = identities[0] if identities else ""
-            if len(identities) > 1:
-                more[first_number + j] = tuple(identities[1:])
+            link_fix[j] = ids[0] if ids else ""
+            if len(ids) > 1:
+                more[first_number + j] = tuple(ids[1:])
     if unusual:  # the rest as clean_chunk reads them
         unusual_links = sorted(unusual)
         texts = pub_text.take(pa.array(unusual_links, int64)).to_pylist()
@@ -254,8 +280,7 @@ def clean_batch(  # the columnar fast path, kept flat
 
     if setup.i_doc is not None:
         doc_text = columns[setup.i_doc]
-        fine = pc.and_(pc.match_substring_regex(doc_text, _NO_SPACE_ASCII),
-                       pc.match_substring_regex(doc_text, _anchored(f"(?:{_PLAIN_URL_SHAPE.pattern})?")))
+        fine = pc.match_substring_regex(doc_text, _anchored(f"(?:{_PLAIN_URL_SHAPE.pattern})?"))  # printable ASCII
         unusual = pc.indices_nonzero(pc.invert(fine)).to_pylist()
         if unusual:
             texts = doc_text.take(pa.array(unusual, int64)).to_pylist()
