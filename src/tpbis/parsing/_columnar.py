@@ -27,7 +27,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from tpbis.domain.activity import ActivityKind
-from tpbis.parsing._fast import _DAY, _KIND_INDEX, _PROGRAM_START_ORDINAL, _ZONE_LIMIT, Memo, _identities, normalize_titles
+from tpbis.parsing._fast import (
+    _DAY,
+    _KIND_INDEX,
+    _PROGRAM_START_ORDINAL,
+    _ZONE_LIMIT,
+    Memo,
+    _identities,
+    normalize_titles,
+)
 from tpbis.parsing._setup import Setup
 from tpbis.parsing.table import Cell
 from tpbis.parsing.values import (
@@ -265,12 +273,12 @@ def clean_batch(  # the columnar fast path, kept flat
             elif (plain := plain_url_identity(text)) is not None:
                 link_fix[j] = plain
             else:
-                ids = _identities(text)
-                if type(ids) is list:
-                    link_fix[j] = ids[0]
-                    more[first_number + j] = tuple(ids[1:])
+                found_ids = _identities(text)
+                if isinstance(found_ids, list):
+                    link_fix[j] = found_ids[0]
+                    more[first_number + j] = tuple(found_ids[1:])
                 else:
-                    link_fix[j] = ids  # type: ignore[assignment]  # "" or one identity, or None (invalid)
+                    link_fix[j] = found_ids  # "" or one identity, or None (invalid)
     publikasi = pc.equal(kinds, _KIND_INDEX[ActivityKind.PUBLIKASI])
     no_link = pc.equal(pub_text, "")  # an ASCII-normal cell is empty only if it is ""
     slow = set(pc.indices_nonzero(pc.or_(bad, pc.and_(publikasi, pc.and_(normal, no_link)))).to_pylist())

@@ -152,7 +152,8 @@ def _group_in_python(columns: ActivityColumns) -> GroupedColumns:
     for positions in groups.values():
         positions.sort(key=day)  # stable: sheet order among the activities of one day
     ends = list(accumulate(map(len, groups.values())))
-    return _gather(columns, list(chain.from_iterable(groups.values())), list(groups), [0, *ends[:-1]])
+    starts = [0, *ends[:-1]] if ends else []
+    return _gather(columns, list(chain.from_iterable(groups.values())), list(groups), starts)
 
 
 def _group_with_arrow(columns: ActivityColumns) -> GroupedColumns:

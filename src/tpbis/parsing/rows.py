@@ -325,7 +325,7 @@ def _chunks(setup: Setup, memo: Memo, first_number: int, engine: bool) -> Iterat
         if isinstance(table.rows, ColumnarRows):
             try:
                 batches = table.rows.record_batches(setup.width)
-            except Exception:  # noqa: BLE001  # unsure: row by row
+            except Exception:  # unsure: row by row
                 batches = None
         elif _ENGINE_IN_MEMORY:
             batches = _columnar.text_batches(table.rows, setup.width)
