@@ -123,19 +123,24 @@ def _arrow_available() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def _gather(columns: ActivityColumns, order: Sequence[int], keys: list[int], starts: list[int]) -> GroupedColumns:
-    """The grouped columns in ``order``, the groups being ``keys`` starting at ``starts``."""
+def _gather(columns: ActivityColumns, order: Sequence[int], keys: list[int], starts: list[int],
+            taken: Callable[[array[int]], array[int]] | None = None) -> GroupedColumns:
+    """The grouped columns in ``order``, the groups being ``keys`` starting at ``starts``.
+
+    ``taken`` reorders an integer column (pyarrow's ``take``); by default Python does.
+    """
     pick = itemgetter(*order) if len(order) > 1 else lambda column: tuple(column[p] for p in order)
 
     def gather(column: array[int]) -> array[int]:
         return array(column.typecode, pick(column))
 
-    rows = gather(columns.row)
+    reorder = taken or gather
+    rows = reorder(columns.row)
     more = columns.more_urls
     return GroupedColumns(
         keys=keys, starts=starts, ends=[*starts[1:], len(order)] if starts else [],
-        day=gather(columns.day), male=gather(columns.male), female=gather(columns.female),
-        delay=gather(columns.delay), row=rows, url=list(pick(columns.url)),
+        day=reorder(columns.day), male=reorder(columns.male), female=reorder(columns.female),
+        delay=reorder(columns.delay), row=rows, url=list(pick(columns.url)),
         more_at=list(compress(range(len(rows)), map(more.__contains__, rows))) if more else [],
     )
 
@@ -172,7 +177,14 @@ def _group_with_arrow(columns: ActivityColumns) -> GroupedColumns:
     order = pc.sort_indices(table, sort_keys=[("key", "ascending"), ("day", "ascending"), ("row", "ascending")])
     keys = key.take(order)
     starts = [0, *pc.add(pc.indices_nonzero(pc.not_equal(keys[1:], keys[:-1])), 1).to_pylist()]
-    return _gather(columns, order.to_pylist(), keys.take(pa.array(starts)).to_pylist(), starts)
+
+    def taken(column: array[int]) -> array[int]:
+        values = view(column).take(order)
+        out = array(column.typecode)
+        out.frombytes(values.buffers()[1].to_pybytes()[values.offset * out.itemsize:][:len(values) * out.itemsize])
+        return out
+
+    return _gather(columns, order.to_pylist(), keys.take(pa.array(starts)).to_pylist(), starts, taken)
 
 
 @attrs.frozen(kw_only=True)
