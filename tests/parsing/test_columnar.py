@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -20,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tpbis.adapters.csvfile as csvfile
 import tpbis.parsing._columns as columns_module
 import tpbis.parsing.rows as rows_module
 from strategies import activities
@@ -50,6 +52,14 @@ from tests.test_fuzz import (  # noqa: E402  # noqa: E402
     write_csv,
 )
 from tests.test_fuzz import REGISTRY as FUZZ_REGISTRY  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _small_files_too() -> Iterator[None]:
+    """The engine reads the tests' small files too (by default only files of 1 MB or more)."""
+    with mock.patch.object(csvfile, "ENGINE_MIN_BYTES", 0):
+        yield
+
 
 COLUMNS = ("library", "kind", "day", "male", "female", "delay", "row", "url", "more_urls")
 
@@ -267,6 +277,12 @@ class TestFallbacks:
         assert batches
         assert engine.counts.accepted == 8
         assert_same(_parse(table, REGISTRY, engine=False), engine)
+
+    def test_small_files_read_row_by_row(self, tmp_path: Path) -> None:
+        """Below ENGINE_MIN_BYTES the row path reads the file (pyarrow is not even imported)."""
+        table = self._write(tmp_path / "small.csv", self._text(self._clean_rows(6)))
+        with mock.patch.object(csvfile, "ENGINE_MIN_BYTES", 1 << 20):
+            assert table.rows.record_batches(len(table.header)) is None  # type: ignore[attr-defined]
 
     def test_without_pyarrow(self, tmp_path: Path) -> None:
         """The default install without the extra: the row path, the same result."""

@@ -251,8 +251,9 @@ class CsvRows(Sequence[Sequence[Cell]]):
     def record_batches(self, width: int) -> Iterator[pa.RecordBatch] | None:
         """The data rows as pyarrow record batches of ``width`` text columns (the columnar fast path).
 
-        None unless pyarrow is installed and the file is UTF-8 with a one-character
-        delimiter and a header without line breaks: then pyarrow's reader splits
+        None unless pyarrow is installed and the file is UTF-8, at least
+        :data:`ENGINE_MIN_BYTES` long (a small file is read sooner than pyarrow
+        imports), with a header without line breaks: then pyarrow's reader splits
         records and fields as :mod:`csv` does (quotes, doubled quotes, line breaks
         inside quotes, blank lines as rows of empty cells). A record of another
         width than the header, a field longer than :mod:`csv` accepts, a byte that
@@ -260,7 +261,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
         the parser then reads the file row by row, which reports it as it always did.
         """
         if (not self._one_line_header or self._format.encoding not in ("utf-8", "utf-8-sig")
-                or not _pyarrow_csv_available()):
+                or self._stamp[0] < ENGINE_MIN_BYTES or not _pyarrow_csv_available()):
             return None
         return self._batches(width)
 
@@ -294,6 +295,8 @@ class CsvRows(Sequence[Sequence[Cell]]):
                 yield batch
 
 
+#: Smaller files are read row by row: importing pyarrow would cost more than it saves (~3,000 rows).
+ENGINE_MIN_BYTES = 1 << 20
 #: pyarrow reads this many bytes of CSV per record batch (~25,000 rows of a Forms export).
 _BLOCK_BYTES = 2 << 20
 
