@@ -75,12 +75,19 @@ def _engine_batches(table: Table, registry: object, zone: str = "Asia/Jakarta") 
     seen: list[int] = []
     original = _columnar.clean_batch
 
+    errors: list[Exception] = []
+
     def spy(batch, *args):  # type: ignore[no-untyped-def]
         seen.append(batch.num_rows)
-        return original(batch, *args)
+        try:
+            return original(batch, *args)
+        except Exception as error:  # the driver's safety net would hide it
+            errors.append(error)
+            raise
 
     with mock.patch.object(_columnar, "clean_batch", spy):
         result = _parse(table, registry, engine=True, zone=zone)
+    assert not errors, f"the engine raised on a batch: {errors[0]!r}"
     return result, len(seen)
 
 

@@ -163,11 +163,12 @@ def _lookup(column: pa.Array, table: dict[Any, Any], compute: Callable[[Any], An
 
 def clean_batch(  # the columnar fast path, kept flat
     batch: pa.RecordBatch, setup: Setup, memo: Memo, first_number: int
-) -> tuple[list[tuple[Any, ...]], list[int]]:
+) -> tuple[list[list[Any]], list[int]]:
     """:func:`~tpbis.parsing._fast.clean_chunk` over a record batch of text cells.
 
-    Returns the records of the clean rows (see :func:`~tpbis.parsing._fast.record`)
-    and the indexes of the rows the general reader must take, in batch order.
+    Returns the records of the clean rows (see :func:`~tpbis.parsing._fast.record`) as
+    columns (one list per field) and the indexes of the rows the general reader must
+    take, in batch order.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -315,26 +316,36 @@ def clean_batch(  # the columnar fast path, kept flat
         keep[j] = False
     clean = pc.indices_nonzero(pa.array(keep, pa.bool_()))
     if len(clean) == 0:
-        return [], sorted(slow)
+        return [[] for _ in range(11)], sorted(slow)
 
     def pick(column: pa.Array) -> list[Any]:
         return column.take(clean).to_pylist()  # type: ignore[no-any-return]
 
     clean_rows = clean.to_pylist()
     norms = pick(norms_ascii)
-    urls = pick(pub_text)
-    if title_fix or link_fix:
+    if title_fix:
         for k, j in enumerate(clean_rows):
             if j in title_fix:
                 norms[k] = title_fix[j]
-            if j in link_fix:
-                urls[k] = link_fix[j]
-    day_list = pick(days)
-    numbers = [first_number + j for j in clean_rows]
-    records = list(zip(
-        pick(positions), day_list, pick(kinds), norms, pick(males), pick(females),
+    urls = pick(_with_fixes(pub_text, link_fix, size))
+    numbers = pc.add(clean, first_number).to_pylist()
+    return [
+        pick(positions), pick(days), pick(kinds), norms, pick(males), pick(females),
         pick(pc.subtract(reported_on, days)), pick(pc.multiply(utc, 1_000_000)), urls,
-        [more.get(n) for n in numbers] if more else [None] * len(numbers), numbers, strict=True,
-    ))
-    return records, sorted(slow)
+        [more.get(n) for n in numbers] if more else [None] * len(numbers), numbers,
+    ], sorted(slow)
+
+
+def _with_fixes(column: pa.Array, fixes: dict[int, str | None], size: int) -> pa.Array:
+    """``column`` with the cells at the keys of ``fixes`` replaced by its values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not fixes:
+        return column
+    at = sorted(fixes)
+    mask = [False] * size
+    for j in at:
+        mask[j] = True
+    return pc.replace_with_mask(column, pa.array(mask, pa.bool_()), pa.array([fixes[j] for j in at], pa.string()))
 

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import gc
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
-from operator import itemgetter, ne
+from operator import ne
 from typing import Any, Final, cast
 
 import attrs
@@ -220,20 +221,19 @@ def _parse(
                 continue
             general.append(found)
         trailing_blank = len(chunk) - 1 - last_filled if last_filled >= 0 else trailing_blank + len(chunk)
-        if general:  # back into sheet order
-            records.extend(general)
-            records.sort(key=itemgetter(10))
-        chunk_records = records
-        if row_ids and chunk_records:
-            chunk_records = _first_of_each_id(chunk_records, chunk, chunk_first, setup, seen_ids, same_id)
+        for found in general:  # into sheet order (both are in it already): a few inserts per chunk
+            at = bisect_left(records[10], found[10])
+            for column, value in zip(records, found, strict=True):
+                column.insert(at, value)
+        if row_ids and records[10]:
+            kept = _first_of_each_id(list(zip(*records, strict=True)), chunk, chunk_first, setup, seen_ids, same_id)
+            records = _transposed(kept)
         rows_read += len(chunk)
-        if not chunk_records:
+        if not records[10]:
             continue
 
         # Append the chunk's accepted rows column by column (C-level extends).
-        (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = zip(
-            *chunk_records, strict=True
-        )
+        (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = records
         start = len(numbers)
         out.library.extend(libs)
         out.kind.extend(kinds)
@@ -309,11 +309,18 @@ class _EngineRefused(Exception):
     """The columnar source could not be read as the row path reads it: start again row by row."""
 
 
-_Chunk = tuple[Sequence[Sequence[Cell]], list[tuple[Any, ...]], list[int]]
+#: the fields of a record (:func:`tpbis.parsing._fast.record`)
+_FIELDS: Final = 11
+_Chunk = tuple[Sequence[Sequence[Cell]], list[list[Any]], list[int]]
+
+
+def _transposed(records: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """Records (tuples) as columns (lists), one per field."""
+    return [list(column) for column in zip(*records, strict=True)] if records else [[] for _ in range(_FIELDS)]
 
 
 def _chunks(setup: Setup, memo: Memo, first_number: int, engine: bool) -> Iterator[_Chunk]:
-    """(rows, records of the clean rows, indexes of the rows for the general reader) per chunk, in order.
+    """(rows, the clean rows' records as columns, indexes of the rows for the general reader) per chunk, in order.
 
     With ``engine``, the rows come as record batches (the columnar fast path) when the
     source offers them; a batch on which the engine raises goes whole to the general reader.
@@ -343,7 +350,7 @@ def _chunks(setup: Setup, memo: Memo, first_number: int, engine: bool) -> Iterat
             except TpbisError:
                 raise
             except Exception:  # a safety net: the general reader takes the whole batch
-                records, slow = [], list(range(len(rows)))
+                records, slow = _transposed([]), list(range(len(rows)))
             rows.take(slow)
             rows_read += len(rows)
             yield rows, records, slow
@@ -351,17 +358,18 @@ def _chunks(setup: Setup, memo: Memo, first_number: int, engine: bool) -> Iterat
     fast = _FAST_PATH
     source = iter(table.rows)
     while chunk := list(islice(source, _CHUNK)):
+        found: list[tuple[Any, ...]] = []
         if fast:
             try:
-                records, slow = clean_chunk(chunk, setup, memo, first_number + rows_read)
+                found, slow = clean_chunk(chunk, setup, memo, first_number + rows_read)
             except TpbisError:
                 raise
             except Exception:  # a safety net: the general reader takes the whole chunk
-                records, slow = [], list(range(len(chunk)))
+                found, slow = [], list(range(len(chunk)))
         else:
-            records, slow = [], list(range(len(chunk)))
+            slow = list(range(len(chunk)))
         rows_read += len(chunk)
-        yield chunk, records, slow
+        yield chunk, _transposed(found), slow
 
 
 def _first_of_each_id(
