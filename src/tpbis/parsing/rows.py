@@ -226,8 +226,8 @@ def _parse(
             for column, value in zip(records, found, strict=True):
                 column.insert(at, value)
         if row_ids and records[10]:
-            kept = _first_of_each_id(list(zip(*records, strict=True)), chunk, chunk_first, setup, seen_ids, same_id)
-            records = _transposed(kept)
+            firsts = _first_of_each_id(list(zip(*records, strict=True)), chunk, chunk_first, setup, seen_ids, same_id)
+            records = _transposed(firsts)
         rows_read += len(chunk)
         if not records[10]:
             continue
