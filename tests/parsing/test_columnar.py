@@ -201,9 +201,10 @@ class TestGrouping:
         built = tally(tuple(parsed.activities), period)
         with mock.patch.object(columns_module, "_arrow_available", return_value=False):
             cols._grouped = None
-            assert built == tally(parsed.activities, period)
+            assert built == columns_module.tally_columns(cols, period)
         cols._grouped = None
-        assert built == tally(parsed.activities, period)
+        assert built == columns_module.tally_columns(cols, period)
+        assert tally(parsed.activities, period) is tally(parsed.activities, period)  # the last period is kept
 
 
 link_parts = st.sampled_from([

@@ -216,12 +216,13 @@ class Activities(Sequence[Activity]):
     equal to any sequence (a tuple, say) holding the same activities.
     """
 
-    __slots__ = ("_build", "_items", "columns")
+    __slots__ = ("_build", "_items", "_tallied", "columns")
 
     def __init__(self, columns: ActivityColumns, build: Callable[[], Sequence[Activity]]) -> None:
         self.columns = columns
         self._build: Callable[[], Sequence[Activity]] | None = build
         self._items: tuple[Activity, ...] | None = None
+        self._tallied: tuple[Period, dict[str, dict[ActivityKind, KindTally]]] | None = None
 
     def _all(self) -> tuple[Activity, ...]:
         if self._items is None:
@@ -254,8 +255,16 @@ class Activities(Sequence[Activity]):
     __hash__ = None  # type: ignore[assignment]  # mutable cache inside, like a list
 
     def tally(self, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
-        """Group the activities inside ``period`` by library and kind, from the columns."""
-        return tally_columns(self.columns, period)
+        """Group the activities inside ``period`` by library and kind, from the columns.
+
+        The last period's tallies are kept: a command scores a period, then plans it
+        from the same tallies. Callers read them (the planner copies what it changes).
+        """
+        if self._tallied is not None and self._tallied[0] == period:
+            return self._tallied[1]
+        tallies = tally_columns(self.columns, period)
+        self._tallied = (period, tallies)
+        return tallies
 
     def __repr__(self) -> str:
         shown: Any = self._items if self._items is not None else f"<{len(self)} not built yet>"
