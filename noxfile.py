@@ -98,7 +98,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Parse + score 10k/100k/1M generated rows against a csv floor and a pandas script; sync vs the emulator."""
+    """`tpbis score --format json` and parse + score at 10k/100k/1M rows vs pandas, the csv and arrow floors; sync vs the emulator."""
     _install(session, "bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
     if not session.posargs:

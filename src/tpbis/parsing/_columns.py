@@ -10,6 +10,7 @@ tallies itself from them (:class:`~tpbis.domain.kpi.SelfTallying`) and builds
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, chain, compress, repeat
@@ -90,27 +91,14 @@ class ActivityColumns:
         self._grouped = None
 
     def grouped(self) -> GroupedColumns:
-        """The columns reordered so that each (library, kind) is one contiguous run; computed once."""
+        """The columns reordered so that each (library, kind) is one contiguous run, by day inside it; computed once.
+
+        Inside a run, positions are ordered by activity day, then sheet row, so a
+        period is one slice of it (found by bisection). With pyarrow (the ``fast``
+        extra) the reordering is one multi-key sort; without it, Python groups and sorts.
+        """
         if self._grouped is None:
-            groups: dict[int, list[int]] = {}
-            for position, key in enumerate(map(add, map(mul, self.library, repeat(KIND_SLOTS)), self.kind)):
-                found = groups.get(key)
-                if found is None:
-                    groups[key] = [position]
-                else:
-                    found.append(position)
-            order = list(chain.from_iterable(groups.values()))
-            ends = list(accumulate(map(len, groups.values())))
-            pick = itemgetter(*order) if len(order) > 1 else lambda column: tuple(column[p] for p in order)
-
-            def gather(column: array[int]) -> array[int]:
-                return array(column.typecode, pick(column))
-
-            self._grouped = GroupedColumns(
-                keys=list(groups), starts=[0, *ends[:-1]] if ends else [], ends=ends,
-                day=gather(self.day), male=gather(self.male), female=gather(self.female),
-                delay=gather(self.delay), row=gather(self.row), url=list(pick(self.url)),
-            )
+            self._grouped = _group_with_arrow(self) if _arrow_available() else _group_in_python(self)
         return self._grouped
 
     def without(self, positions: set[int]) -> ActivityColumns:
@@ -130,9 +118,79 @@ class ActivityColumns:
         return result
 
 
+def _arrow_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _gather(columns: ActivityColumns, order: Sequence[int], keys: list[int], starts: list[int],
+            taken: Callable[[array[int]], array[int]] | None = None) -> GroupedColumns:
+    """The grouped columns in ``order``, the groups being ``keys`` starting at ``starts``.
+
+    ``taken`` reorders an integer column (pyarrow's ``take``); by default Python does.
+    """
+    pick = itemgetter(*order) if len(order) > 1 else lambda column: tuple(column[p] for p in order)
+
+    def gather(column: array[int]) -> array[int]:
+        return array(column.typecode, pick(column))
+
+    reorder = taken or gather
+    rows = reorder(columns.row)
+    more = columns.more_urls
+    return GroupedColumns(
+        keys=keys, starts=starts, ends=[*starts[1:], len(order)] if starts else [],
+        day=reorder(columns.day), male=reorder(columns.male), female=reorder(columns.female),
+        delay=reorder(columns.delay), row=rows, url=list(pick(columns.url)),
+        more_at=list(compress(range(len(rows)), map(more.__contains__, rows))) if more else [],
+    )
+
+
+def _group_in_python(columns: ActivityColumns) -> GroupedColumns:
+    groups: dict[int, list[int]] = {}
+    for position, key in enumerate(map(add, map(mul, columns.library, repeat(KIND_SLOTS)), columns.kind)):
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [position]
+        else:
+            found.append(position)
+    day = columns.day.__getitem__
+    for positions in groups.values():
+        positions.sort(key=day)  # stable: sheet order among the activities of one day
+    ends = list(accumulate(map(len, groups.values())))
+    starts = [0, *ends[:-1]] if ends else []
+    return _gather(columns, list(chain.from_iterable(groups.values())), list(groups), starts)
+
+
+def _group_with_arrow(columns: ActivityColumns) -> GroupedColumns:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    size = len(columns)
+    if not size:
+        return _gather(columns, [], [], [])
+
+    def view(column: array[int]) -> pa.Array:
+        return pa.array(memoryview(column), pa.int32() if column.typecode == "i" else pa.int8())
+
+    key = pc.add(pc.multiply(view(columns.library), KIND_SLOTS), pc.cast(view(columns.kind), pa.int32()))
+    table = pa.table({"key": key, "day": view(columns.day), "row": view(columns.row)})
+    order = pc.sort_indices(table, sort_keys=[("key", "ascending"), ("day", "ascending"), ("row", "ascending")])
+    keys = key.take(order)
+    starts = [0, *pc.add(pc.indices_nonzero(pc.not_equal(keys[1:], keys[:-1])), 1).to_pylist()]
+
+    def taken(column: array[int]) -> array[int]:
+        values = view(column).take(order)
+        out = array(column.typecode)
+        out.frombytes(values.buffers()[1].to_pybytes()[values.offset * out.itemsize:][:len(values) * out.itemsize])
+        return out
+
+    return _gather(columns, order.to_pylist(), keys.take(pa.array(starts)).to_pylist(), starts, taken)
+
+
 @attrs.frozen(kw_only=True)
 class GroupedColumns:
-    """Activity columns with each (library, kind) contiguous, in sheet order inside it.
+    """Activity columns with each (library, kind) contiguous, by day then sheet row inside it.
 
     Group ``g`` has key ``keys[g]`` (``library × KIND_SLOTS + kind``) and spans
     ``starts[g]:ends[g]`` of every column.
@@ -147,6 +205,8 @@ class GroupedColumns:
     delay: array[int]
     row: array[int]
     url: list[str]
+    #: the positions (ascending) whose activity has further links (:attr:`ActivityColumns.more_urls`)
+    more_at: list[int]
 
 
 class Activities(Sequence[Activity]):
@@ -157,7 +217,7 @@ class Activities(Sequence[Activity]):
     equal to any sequence (a tuple, say) holding the same activities.
     """
 
-    __slots__ = ("_award_cells", "_awards", "_build", "_items", "columns")
+    __slots__ = ("_award_cells", "_awards", "_build", "_items", "_tallied", "columns")
 
     def __init__(
         self,
@@ -171,6 +231,7 @@ class Activities(Sequence[Activity]):
         #: reads (documented?, partners) of each activity again, for the awards (None: from the activities)
         self._award_cells = award_cells
         self._awards: tuple[bytes | bytearray, list[tuple[str, ...]]] | None = None
+        self._tallied: tuple[Period, dict[str, dict[ActivityKind, KindTally]]] | None = None
 
     def _all(self) -> tuple[Activity, ...]:
         if self._items is None:
@@ -203,8 +264,16 @@ class Activities(Sequence[Activity]):
     __hash__ = None  # type: ignore[assignment]  # mutable cache inside, like a list
 
     def tally(self, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
-        """Group the activities inside ``period`` by library and kind, from the columns."""
-        return tally_columns(self.columns, period)
+        """Group the activities inside ``period`` by library and kind, from the columns.
+
+        The last period's tallies are kept: a command scores a period, then plans it
+        from the same tallies. Callers read them (the planner copies what it changes).
+        """
+        if self._tallied is not None and self._tallied[0] == period:
+            return self._tallied[1]
+        tallies = tally_columns(self.columns, period)
+        self._tallied = (period, tallies)
+        return tallies
 
     def award_tally(self, period: Period | None) -> dict[str, dict[ActivityKind, AwardTally]]:
         """:func:`~tpbis.domain.awards.award_tally` from the columns plus two cells of each row read again."""
@@ -256,39 +325,37 @@ class Activities(Sequence[Activity]):
 
 
 def tally_columns(columns: ActivityColumns, period: Period) -> dict[str, dict[ActivityKind, KindTally]]:
-    """:func:`~tpbis.domain.kpi.tally` over activity columns: the same result, one contiguous (library, kind) run at a time."""
+    """:func:`~tpbis.domain.kpi.tally` over activity columns: the same result, one (library, kind) slice at a time.
+
+    Each group is ordered by day, so the period is the slice between two bisections;
+    its rows are put back in sheet order.
+    """
     first, last = period.start.toordinal(), period.end.toordinal()
     ids, kinds = columns.library_ids, KIND_ORDER
     more = columns.more_urls
     g = columns.grouped()
+    days = g.day
     tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
     for key, start, end in zip(g.keys, g.starts, g.ends, strict=True):
-        days = g.day[start:end]
-        males: Sequence[int] = g.male[start:end]
-        females: Sequence[int] = g.female[start:end]
-        delays: Sequence[int] = g.delay[start:end]
-        rows, urls = g.row[start:end], g.url[start:end]
-        if min(days) < first or max(days) > last:
-            inside = [first <= day <= last for day in days]
-            if not any(inside):
-                continue
-            males, females, delays = list(compress(males, inside)), list(compress(females, inside)), list(
-                compress(delays, inside))
-            rows, urls = array("i", compress(rows, inside)), list(compress(urls, inside))
-        female = sum(females)
+        low = bisect_left(days, first, start, end)
+        high = bisect_right(days, last, low, end)
+        if low == high:
+            continue
+        rows, urls = g.row[low:high], g.url[low:high]
+        female = sum(g.female[low:high])
         found = set(urls)
         found.discard("")
         if more:
-            for row in more.keys() & rows:
-                found.update(more[row])
+            for position in g.more_at[bisect_left(g.more_at, low):bisect_left(g.more_at, high)]:
+                found.update(more[g.row[position]])
         library, kind = divmod(key, KIND_SLOTS)
         tallies[ids[library]][kinds[kind]] = KindTally(
-            count=len(rows),
-            participants=sum(males) + female,
+            count=high - low,
+            participants=sum(g.male[low:high]) + female,
             female=female,
-            rows=rows.tolist(),
-            delays=dict(Counter(delays)),
+            rows=sorted(rows),
+            delays=dict(Counter(g.delay[low:high])),
             urls=found,
-            url_rows=list(compress(rows, urls)),
+            url_rows=sorted(compress(rows, urls)),
         )
     return tallies

@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
-from operator import itemgetter, ne
+from operator import ne
 from typing import Any, Final, cast
 
 import attrs
@@ -54,6 +55,7 @@ from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric
 from tpbis.errors import TpbisError
 from tpbis.message import Message
+from tpbis.parsing import _columnar
 from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
@@ -67,13 +69,17 @@ from tpbis.parsing._slow import (
     unreadable_row,
 )
 from tpbis.parsing.mapping import Field
-from tpbis.parsing.table import Cell, Table
+from tpbis.parsing.table import Cell, ColumnarRows, Table
 from tpbis.parsing.values import _zone
 
 __all__ = ["DEFAULT_TIMEZONE", "PROGRAM_START", "Counts", "ParseResult", "parse_responses"]
 
 #: Tests switch the fast path off to check that both gears give the same result.
 _FAST_PATH = True
+#: The columnar fast path (pyarrow, the ``fast`` extra) for sources that offer columns; tests switch it off.
+_ENGINE = True
+#: Tests switch this on to send in-memory tables of text cells through the columnar fast path too.
+_ENGINE_IN_MEMORY = False
 #: Rows read and checked per step of the fast path.
 _CHUNK: Final = 2048
 
@@ -133,7 +139,13 @@ def parse_responses(  # one loop, kept flat for speed
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse(table, registry, rubric, columns, sheet_timezone, day_first)
+        engine = _ENGINE and _FAST_PATH and (isinstance(table.rows, ColumnarRows) or _ENGINE_IN_MEMORY)
+        if engine and _columnar.available():
+            try:
+                return _parse(table, registry, rubric, columns, sheet_timezone, day_first, engine=True)
+            except _EngineRefused:
+                pass  # the source turned out not to be what the engine reads alike: row by row, from the start
+        return _parse(table, registry, rubric, columns, sheet_timezone, day_first, engine=False)
     finally:
         if collecting:
             gc.enable()
@@ -146,6 +158,8 @@ def _parse(
     columns: Mapping[str, str] | None,
     sheet_timezone: str,
     day_first: bool,
+    *,
+    engine: bool,
 ) -> ParseResult:
     setup = Setup(table, registry, rubric, columns, sheet_timezone, day_first)
     i_title = setup.i_title
@@ -166,21 +180,10 @@ def _parse(
     same_id: list[Problem] = []  # the duplicates by submission id
     blank = rejected = excluded = trailing_blank = 0
     sheet_zone_checked = False
-    fast = _FAST_PATH
     rows_read = 0
-    rows = iter(table.rows)
 
-    while chunk := list(islice(rows, _CHUNK)):
+    for chunk, records, slow in _chunks(setup, memo, first_number, engine):
         chunk_first = first_number + rows_read
-        if fast:
-            try:
-                records, slow = clean_chunk(chunk, setup, memo, chunk_first)
-            except TpbisError:
-                raise
-            except Exception:  # a safety net: the general reader takes the whole chunk
-                records, slow = [], list(range(len(chunk)))
-        else:
-            records, slow = [], list(range(len(chunk)))
         last_filled = len(chunk) - 1  # the chunk's last non-blank row: its last clean one, for now
         taken = set(slow)
         while last_filled >= 0 and last_filled in taken:
@@ -219,20 +222,19 @@ def _parse(
                 continue
             general.append(found)
         trailing_blank = len(chunk) - 1 - last_filled if last_filled >= 0 else trailing_blank + len(chunk)
-        if general:  # back into sheet order
-            records.extend(general)
-            records.sort(key=itemgetter(10))
-        chunk_records = records
-        if row_ids and chunk_records:
-            chunk_records = _first_of_each_id(chunk_records, chunk, chunk_first, setup, seen_ids, same_id)
+        for found in general:  # into sheet order (both are in it already): a few inserts per chunk
+            at = bisect_left(records[10], found[10])
+            for column, value in zip(records, found, strict=True):
+                column.insert(at, value)
+        if row_ids and records[10]:
+            firsts = _first_of_each_id(list(zip(*records, strict=True)), chunk, chunk_first, setup, seen_ids, same_id)
+            records = _transposed(firsts)
         rows_read += len(chunk)
-        if not chunk_records:
+        if not records[10]:
             continue
 
         # Append the chunk's accepted rows column by column (C-level extends).
-        (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = zip(
-            *chunk_records, strict=True
-        )
+        (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = records
         start = len(numbers)
         out.library.extend(libs)
         out.kind.extend(kinds)
@@ -302,6 +304,73 @@ def _parse(
             excluded=excluded,
         ),
     )
+
+
+class _EngineRefused(Exception):
+    """The columnar source could not be read as the row path reads it: start again row by row."""
+
+
+#: the fields of a record (:func:`tpbis.parsing._fast.record`)
+_FIELDS: Final = 11
+_Chunk = tuple[Sequence[Sequence[Cell]], list[list[Any]], list[int]]
+
+
+def _transposed(records: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """Records (tuples) as columns (lists), one per field."""
+    return [list(column) for column in zip(*records, strict=True)] if records else [[] for _ in range(_FIELDS)]
+
+
+def _chunks(setup: Setup, memo: Memo, first_number: int, engine: bool) -> Iterator[_Chunk]:
+    """(rows, the clean rows' records as columns, indexes of the rows for the general reader) per chunk, in order.
+
+    With ``engine``, the rows come as record batches (the columnar fast path) when the
+    source offers them; a batch on which the engine raises goes whole to the general reader.
+    """
+    table = setup.table
+    rows_read = 0
+    batches = None
+    if engine:
+        if isinstance(table.rows, ColumnarRows):
+            try:
+                batches = table.rows.record_batches(setup.width)
+            except Exception:  # unsure: row by row
+                batches = None
+        elif _ENGINE_IN_MEMORY:
+            batches = _columnar.text_batches(table.rows, setup.width)
+    if batches is not None:
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as error:
+                raise _EngineRefused from error
+            if batch is None:
+                return
+            rows = _columnar.BatchRows(batch)
+            try:
+                records, slow = _columnar.clean_batch(batch, setup, memo, first_number + rows_read)
+            except TpbisError:
+                raise
+            except Exception:  # a safety net: the general reader takes the whole batch
+                records, slow = _transposed([]), list(range(len(rows)))
+            rows.take(slow)
+            rows_read += len(rows)
+            yield rows, records, slow
+        return
+    fast = _FAST_PATH
+    source = iter(table.rows)
+    while chunk := list(islice(source, _CHUNK)):
+        found: list[tuple[Any, ...]] = []
+        if fast:
+            try:
+                found, slow = clean_chunk(chunk, setup, memo, first_number + rows_read)
+            except TpbisError:
+                raise
+            except Exception:  # a safety net: the general reader takes the whole chunk
+                found, slow = [], list(range(len(chunk)))
+        else:
+            slow = list(range(len(chunk)))
+        rows_read += len(chunk)
+        yield chunk, _transposed(found), slow
 
 
 def _first_of_each_id(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["Cell", "Table", "cell_text"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["Cell", "ColumnarRows", "Table", "cell_text"]
 
 #: What a cell may hold: Sheets UNFORMATTED_VALUE, openpyxl and CSV values.
 Cell = str | int | float | bool | dt.datetime | dt.date | None
@@ -34,6 +38,25 @@ class Table:
     def row_number(self, index: int) -> int:
         """The sheet row number of ``rows[index]``."""
         return self.header_row + 1 + index
+
+
+@runtime_checkable
+class ColumnarRows(Protocol):
+    """Rows that can also hand themselves over as columns of text (a plain CSV file read by pyarrow).
+
+    The parser's columnar fast path asks for them; rows that are not
+    :class:`ColumnarRows`, or that answer None, are read row by row.
+    """
+
+    def record_batches(self, width: int) -> Iterator[pa.RecordBatch] | None:
+        """The data rows as record batches of ``width`` string columns, in order, or None when unsure.
+
+        Every batch row is the row the sequence itself holds at that position (the
+        same cell texts); a source that cannot promise it (an encoding or a shape
+        the engine may read differently) answers None, and the iterator raises if
+        it finds out only while reading (the caller then reads row by row).
+        """
+        ...
 
 
 def cell_text(value: Cell) -> str:
