@@ -1,0 +1,85 @@
+"""A client-side rate limiter: a thread-safe token bucket that keeps requests under a per-minute quota.
+
+Google's Sheets API allows 60 read requests per minute per user per project
+(300 per project; the same for writes) and answers more with HTTP 429
+``RESOURCE_EXHAUSTED`` (developers.google.com/sheets/api/limits). The
+retrying transport (:mod:`tpbis.adapters._transport`) still retries a 429,
+but a run that reads many spreadsheets should not lean on that: a
+:class:`TokenBucket` shared by every client of the run makes each request
+wait for a token first.
+
+A bucket of ``burst`` tokens refilled at ``rate`` tokens per second lets
+through at most ``burst + rate × T`` requests in any interval of ``T``
+seconds, so :meth:`TokenBucket.per_minute` sets ``burst + 60 × rate`` to the
+limit: no one-minute window, sliding or fixed, ever sees more than the limit.
+Clock and sleep are injectable (tests use a manual clock and never wait).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["TokenBucket"]
+
+
+class TokenBucket:
+    """At most ``burst + rate × T`` acquisitions in any ``T`` seconds; :meth:`acquire` waits for a token.
+
+    Args:
+        rate: tokens added per second (> 0).
+        burst: the bucket's size, and how many tokens it starts with (≥ 1).
+        clock: a monotonic clock in seconds.
+        sleep: how to wait (seconds).
+    """
+
+    def __init__(self, rate: float, burst: int = 1, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if rate <= 0 or burst < 1:
+            msg = f"a token bucket needs rate > 0 and burst >= 1 (got rate={rate}, burst={burst})"
+            raise ValueError(msg)
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.sleep = sleep
+        self._tokens = float(burst)
+        self._stamp = clock()
+        self._lock = threading.Lock()
+        #: how many tokens were handed out
+        self.acquired = 0
+        #: seconds spent waiting for tokens, over all callers
+        self.waited = 0.0
+
+    @classmethod
+    def per_minute(cls, limit: int, *, clock: Callable[[], float] = time.monotonic,
+                   sleep: Callable[[float], None] = time.sleep) -> TokenBucket:
+        """A bucket that never lets more than ``limit`` requests into any 60-second window.
+
+        A tenth of the limit (at least 1) may go at once; the rest is spread evenly over the minute.
+        """
+        if limit < 2:
+            msg = f"a per-minute limit must be at least 2 (got {limit})"
+            raise ValueError(msg)
+        burst = max(1, limit // 10)
+        return cls((limit - burst) / 60.0, burst, clock=clock, sleep=sleep)
+
+    def _refill(self, now: float) -> None:
+        if now > self._stamp:
+            self._tokens = min(float(self.burst), self._tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+
+    def acquire(self) -> float:
+        """Take one token, waiting until there is one; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                self._refill(self.clock())
+                if self._tokens >= 1.0:
+                    self._tokens -= 1.0
+                    self.acquired += 1
+                    self.waited += waited
+                    return waited
+                delay = (1.0 - self._tokens) / self.rate
+            self.sleep(delay)
+            waited += delay
