@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tpbis.cli import awards, form, history, rapor, report, rubric, score, sync
+from tpbis.cli import awards, form, history, nasional, rapor, report, rubric, score, sync
 from tpbis.cli._common import EXIT_OK, flags_layer, global_options
 from tpbis.config import Settings, config_from_env, config_path, load_config, resolve_settings
 from tpbis.errors import TpbisError
@@ -29,7 +29,7 @@ __all__ = ["main", "settings_for"]
 
 EXIT_INTERRUPTED = 130
 
-_COMMANDS = (score, awards, rubric, sync, report, rapor, form, history)
+_COMMANDS = (score, awards, rubric, sync, report, rapor, form, history, nasional)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

@@ -283,8 +283,9 @@ class SheetsEmulator:
         are logged with ``fault="quota"``; ``quota.refused`` counts them.
         """
         quota = Quota(reads_per_user=reads_per_user, reads_per_project=reads_per_project,
-                      writes_per_user=writes_per_user, writes_per_project=writes_per_project,
-                      **({"clock": clock} if clock is not None else {}))
+                      writes_per_user=writes_per_user, writes_per_project=writes_per_project)
+        if clock is not None:
+            quota.clock = clock
         with self._state.lock:
             self.quota = quota
         return quota
