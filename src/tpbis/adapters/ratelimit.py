@@ -23,6 +23,8 @@ from collections.abc import Callable
 
 __all__ = ["TokenBucket"]
 
+_EPSILON = 1e-9
+
 
 class TokenBucket:
     """At most ``burst + rate × T`` acquisitions in any ``T`` seconds; :meth:`acquire` waits for a token.
@@ -75,11 +77,11 @@ class TokenBucket:
         while True:
             with self._lock:
                 self._refill(self.clock())
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                if self._tokens >= 1.0 - _EPSILON:  # float sums of refills may fall a hair short of 1
+                    self._tokens = max(self._tokens - 1.0, 0.0)
                     self.acquired += 1
                     self.waited += waited
                     return waited
-                delay = (1.0 - self._tokens) / self.rate
+                delay = max((1.0 - self._tokens) / self.rate, _EPSILON)
             self.sleep(delay)
             waited += delay

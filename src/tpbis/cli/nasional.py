@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import random
 import sys
 import threading
 import time
@@ -85,8 +86,9 @@ if TYPE_CHECKING:
 
 __all__ = ["NationalRun", "register", "run_national"]
 
-#: Retries of a national run: Google's truncated exponential backoff, long enough for a per-minute quota.
-_ATTEMPTS, _CAP, _BUDGET = 8, 32.0, 300.0
+#: Retries of a national run: Google's truncated exponential backoff (64 s cap), long enough to outwait
+#: a per-minute quota that someone else's requests filled.
+_ATTEMPTS, _CAP, _BUDGET = 10, 64.0, 600.0
 
 
 def register(commands: Any) -> None:
@@ -137,6 +139,7 @@ class NationalRun:
         session_factory: a new ``requests.Session`` per spreadsheet (tests: an emulator's);
             default: an authorised Google session with the Sheets and Drive metadata scopes.
         clock, sleep: the rate limiter's and the retries' time (tests move a manual clock).
+        jitter: the retries' jitter, a number in [0, 1) (full jitter; tests pass a constant).
         err: where failures are reported (stderr).
     """
 
@@ -148,6 +151,7 @@ class NationalRun:
     session_factory: Callable[[], Any] | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
     err: Any = attrs.field(factory=lambda: sys.stderr)
     now: Callable[[], pendulum.DateTime] = attrs.field(factory=lambda: lambda: pendulum.now("UTC"))
     bucket: TokenBucket = attrs.field(init=False)
@@ -179,7 +183,7 @@ class NationalRun:
         """A spreadsheet whose reads wait for the run's token bucket."""
         from tpbis.adapters.sheets import RetryPolicy, open_spreadsheet
 
-        policy = RetryPolicy(attempts=_ATTEMPTS, cap=_CAP, budget=_BUDGET, sleep=self.sleep)
+        policy = RetryPolicy(attempts=_ATTEMPTS, cap=_CAP, budget=_BUDGET, sleep=self.sleep, jitter=self.jitter)
         return open_spreadsheet(source, session=self._session(), limiter=self.bucket, policy=policy)
 
     def _rubric_of(self, spec: ProvinceSpec) -> Rubric | RubricSchedule:
