@@ -283,3 +283,21 @@ class TestConfig:
         with pytest.raises(Exception, match="Rekap Provinsi"):
             country.run(country.config())
         assert country.emu.values(taken, "Rekap Provinsi") == [["catatan", "penting"]]
+
+
+class TestCommand:
+    def test_the_command_exits_4_when_a_province_fails(self, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        config = _config(tmp_path, [("Aceh", "aceh.xlsx"), ("Bali", "hilang.xlsx")], output="nasional.xlsx")
+        code = main(["nasional", str(config), "--period", PERIOD, "--lang", "en", "--workers", "2"])
+        captured = capsys.readouterr()
+        assert code == EXIT_PARTIAL
+        assert captured.err.count("\n") == 1 and "Bali" in captured.err and "hilang.xlsx" in captured.err
+        assert "1 provinces read" in captured.out
+        assert (tmp_path / "nasional.state.json").exists() and (tmp_path / "nasional.html").exists()
+
+    def test_a_bad_flag_value_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        config = _config(tmp_path, [("Aceh", "aceh.xlsx")])
+        assert main(["nasional", str(config), "--period", PERIOD, "--reads-per-minute", "1"]) == 2
+        assert "--reads-per-minute" in capsys.readouterr().err

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if value is not None:
             if value < (1 if name == "workers" else 2):
                 raise ConfigError(Message("national.config.bad", path=str(config.path),
-                                          problem=Message("national.config.bad_value", key=f"--{name}",
+                                          problem=Message("national.config.bad_value", key="--" + name.replace("_", "-"),
                                                           value=repr(value))))
             changes[name] = value
     config = attrs.evolve(config, **changes)
