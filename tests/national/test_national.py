@@ -293,9 +293,12 @@ class TestCommand:
         code = main(["nasional", str(config), "--period", PERIOD, "--lang", "en", "--workers", "2"])
         captured = capsys.readouterr()
         assert code == EXIT_PARTIAL
-        assert captured.err.count("\n") == 1 and "Bali" in captured.err and "hilang.xlsx" in captured.err
+        assert captured.err.count("\n") == 1
+        assert "Bali" in captured.err
+        assert "hilang.xlsx" in captured.err
         assert "1 provinces read" in captured.out
-        assert (tmp_path / "nasional.state.json").exists() and (tmp_path / "nasional.html").exists()
+        assert (tmp_path / "nasional.state.json").exists()
+        assert (tmp_path / "nasional.html").exists()
 
     def test_a_bad_flag_value_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         config = _config(tmp_path, [("Aceh", "aceh.xlsx")])
