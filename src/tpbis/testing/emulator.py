@@ -72,6 +72,9 @@ KNOWN_DIFFERENCES = (
     "A service account acting as itself gets Drive's 403 storageQuotaExceeded for any new file outside a shared "
     "drive (forms.create included); older projects that still have storage are not modelled.",
     "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.en.md answer 501 UNIMPLEMENTED.",
+    "Per-minute quotas (enforce_quota, off by default) count Sheets requests in a sliding 60-second window per bearer "
+    "token and per project, reads = GET; Google refills per minute and does not document its window. Refused requests "
+    "are not counted; no Retry-After header is sent. Drive and OAuth quotas are not modelled.",
 )
 
 __all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
