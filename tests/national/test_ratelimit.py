@@ -53,3 +53,16 @@ def test_bad_limits_are_refused() -> None:
         TokenBucket.per_minute(1)
     with pytest.raises(ValueError, match="rate"):
         TokenBucket(0)
+
+
+def test_a_429_halves_the_rate_for_everyone() -> None:
+    clock = Clock()
+    bucket = TokenBucket.per_minute(60, clock=clock, sleep=clock.sleep)
+    bucket.slow_down()
+    assert bucket.rate == pytest.approx(54 / 60 / 2)
+    assert bucket.slowed == 1
+    bucket.acquire()  # the bucket was emptied: even the first request waits
+    assert clock.now == pytest.approx(1 / bucket.rate)
+    for _ in range(20):
+        bucket.slow_down()
+    assert bucket.rate == pytest.approx(1 / 60)  # never below one a minute

@@ -13,6 +13,11 @@ through at most ``burst + rate × T`` requests in any interval of ``T``
 seconds, so :meth:`TokenBucket.per_minute` sets ``burst + 60 × rate`` to the
 limit: no one-minute window, sliding or fixed, ever sees more than the limit.
 Clock and sleep are injectable (tests use a manual clock and never wait).
+
+When Google answers 429 anyway (someone else's requests share the user's or
+the project's quota), :meth:`TokenBucket.slow_down` halves the rate for the
+rest of the run and empties the bucket, so every worker backs off together
+instead of each spending its retries against a full quota.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ class TokenBucket:
         self.acquired = 0
         #: seconds spent waiting for tokens, over all callers
         self.waited = 0.0
+        #: how many times :meth:`slow_down` halved the rate
+        self.slowed = 0
 
     @classmethod
     def per_minute(cls, limit: int, *, clock: Callable[[], float] = time.monotonic,
@@ -65,6 +72,14 @@ class TokenBucket:
             raise ValueError(msg)
         burst = max(1, limit // 10)
         return cls((limit - burst) / 60.0, burst, clock=clock, sleep=sleep)
+
+    def slow_down(self) -> None:
+        """Halve the rate (down to one request a minute) and empty the bucket: Google said 429."""
+        with self._lock:
+            self._refill(self.clock())
+            self.rate = max(self.rate / 2.0, 1.0 / 60.0)
+            self._tokens = 0.0
+            self.slowed += 1
 
     def _refill(self, now: float) -> None:
         if now > self._stamp:

@@ -108,6 +108,10 @@ class Limiter(Protocol):
         """Wait for a turn; returns the seconds waited."""
         ...
 
+    def slow_down(self) -> None:
+        """Google answered 429: send less from now on."""
+        ...
+
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
@@ -159,17 +163,25 @@ class RetryingHTTPClient(HTTPClient):
     ) -> requests.Response:
         """Send, retrying transient failures; raises ``APIError`` for an error left after the retries.
 
-        With a :attr:`limiter`, every attempt of a Sheets read first waits for its turn.
+        With a :attr:`limiter`, every attempt of a Sheets read first waits for its turn, and a 429 slows
+        the limiter down for every client that shares it.
         """
         limiter = self.limiter if method.upper() == "GET" and _SHEETS_HOST in endpoint else None
 
         def call() -> requests.Response:
-            if limiter is not None:
-                limiter.acquire()
-            return self.session.request(
+            if limiter is None:
+                return self.session.request(
+                    method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
+                    timeout=self.timeout,
+                )
+            limiter.acquire()
+            response = self.session.request(
                 method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
                 timeout=self.timeout,
             )
+            if response.status_code == 429:
+                limiter.slow_down()  # the quota is smaller than the limiter thought: every worker slows down
+            return response
 
         response, attempts = self.transport.send(call)
         if response.ok:
