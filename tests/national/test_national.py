@@ -244,6 +244,7 @@ class TestQuota:
         runner = country.run(country.config(extra="reads_per_minute = 30"), clock=clock, sleep=clock.sleep,
                              jitter=lambda: 1.0)
         assert sum(quota.refused.values()) > 0, "the emulator refused some reads"
+        assert runner.bucket.slowed > 0, "each 429 slowed the shared limiter down"
         assert runner.code == 0
         assert {r.status for r in runner.results} == {Status.READ}
         assert country.err == ""
