@@ -16,7 +16,7 @@ Clock and sleep are injectable (tests use a manual clock and never wait).
 
 When Google answers 429 anyway (someone else's requests share the user's or
 the project's quota), :meth:`TokenBucket.slow_down` halves the rate for the
-rest of the run and empties the bucket, so every worker backs off together
+rest of the run (at most once a minute) and empties the bucket, so every worker backs off together
 instead of each spending its retries against a full quota.
 """
 
@@ -59,6 +59,8 @@ class TokenBucket:
         self.waited = 0.0
         #: how many times :meth:`slow_down` halved the rate
         self.slowed = 0
+        self._first_rate = rate
+        self._slowed_at: float | None = None
 
     @classmethod
     def per_minute(cls, limit: int, *, clock: Callable[[], float] = time.monotonic,
@@ -74,11 +76,19 @@ class TokenBucket:
         return cls((limit - burst) / 60.0, burst, clock=clock, sleep=sleep)
 
     def slow_down(self) -> None:
-        """Halve the rate (down to one request a minute) and empty the bucket: Google said 429."""
+        """Google said 429: halve the rate and empty the bucket.
+
+        At most once a minute (the 429s of one full window count once; workers
+        hit it together) and never below an eighth of the first rate.
+        """
         with self._lock:
-            self._refill(self.clock())
-            self.rate = max(self.rate / 2.0, 1.0 / 60.0)
+            now = self.clock()
+            if self._slowed_at is not None and now - self._slowed_at < 60.0:
+                return
+            self._refill(now)
+            self.rate = max(self.rate / 2.0, self._first_rate / 8.0)
             self._tokens = 0.0
+            self._slowed_at = now
             self.slowed += 1
 
     def _refill(self, now: float) -> None:
