@@ -148,6 +148,7 @@ def main() -> None:
         statuses = Counter(r.status.value for r in runner.results)
         runs.append({"label": label, "wall_s": wall, "code": runner.code, "statuses": statuses,
                      "waited_s": runner.bucket.waited, "stderr": err.getvalue().strip(),
+                     "slowed": runner.bucket.slowed,
                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **tally})
         print(label, runs[-1], file=sys.stderr, flush=True)
     ours.send(("stop",))
@@ -181,7 +182,7 @@ def main() -> None:
         )
     broken = ready["keys"][-1][0]
     others = [line for r in runs for line in r["stderr"].splitlines() if broken not in line]
-    lines += ["", f"Slowed down by 429s: {runner.bucket.slowed} times in the last run.",
+    lines += ["", "Limiter slowed down by 429s: " + ", ".join(f"{r['label']} {r['slowed']}×" for r in runs) + ".",
               "No quota error reached the user: stderr holds only the broken province:" if not others
               else "Errors other than the broken province's reached the user:", "", "```",
               *sorted({line for r in runs for line in r["stderr"].splitlines()}), "```"]
