@@ -27,7 +27,7 @@ import random
 import re
 import secrets
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import gspread
@@ -59,9 +59,12 @@ from tpbis.ports import (
 from tpbis.render.safe import SHEETS_CELL_LIMIT, cap_cell
 
 __all__ = [
+    "DRIVE_FILES",
+    "DRIVE_METADATA_SCOPE",
     "LOCK_IDS",
     "PAYLOAD_LIMIT",
     "TRAFFIC_LIGHT",
+    "Limiter",
     "RetryPolicy",
     "RetryingHTTPClient",
     "SheetsWorkbook",
@@ -91,6 +94,25 @@ def lock_sheet_id(token: str) -> int:
     digest = int(hashlib.sha256(token.encode()).hexdigest()[:12], 16)
     return LOCK_IDS.start + digest % len(LOCK_IDS)
 
+#: Drive v3 ``files`` (``files.get`` with ``fields=modifiedTime`` tells whether a spreadsheet changed).
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files/"
+#: Lets a national roll-up ask Drive for ``modifiedTime`` (metadata only: no file contents).
+DRIVE_METADATA_SCOPE = "https://www.googleapis.com/auth/drive.metadata.readonly"
+_SHEETS_HOST = "sheets.googleapis.com"
+
+
+class Limiter(Protocol):
+    """What :class:`RetryingHTTPClient` waits on before a Sheets read (a token bucket)."""
+
+    def acquire(self) -> float:
+        """Wait for a turn; returns the seconds waited."""
+        ...
+
+    def slow_down(self) -> None:
+        """Google answered 429: send less from now on."""
+        ...
+
+
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,}$")
 _CELL_FIELDS = "userEnteredValue,userEnteredFormat.backgroundColor,userEnteredFormat.textFormat.bold"
 
@@ -106,6 +128,9 @@ class RetryingHTTPClient(HTTPClient):
     def __init__(self, auth: Any, session: requests.Session | None = None) -> None:
         super().__init__(auth, session)
         self.transport = RetryingTransport()
+        #: waits before each attempt of a Sheets read (``GET``), e.g. a shared
+        #: :class:`~tpbis.adapters.ratelimit.TokenBucket`; ``None``: no client-side limit
+        self.limiter: Limiter | None = None
 
     @property
     def policy(self) -> RetryPolicy:
@@ -136,11 +161,29 @@ class RetryingHTTPClient(HTTPClient):
         files: Any = None,
         headers: MutableMapping[str, str] | None = None,
     ) -> requests.Response:
-        """Send, retrying transient failures; raises ``APIError`` for an error left after the retries."""
-        response, attempts = self.transport.send(lambda: self.session.request(
-            method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
-            timeout=self.timeout,
-        ))
+        """Send, retrying transient failures; raises ``APIError`` for an error left after the retries.
+
+        With a :attr:`limiter`, every attempt of a Sheets read first waits for its turn, and a 429 slows
+        the limiter down for every client that shares it.
+        """
+        limiter = self.limiter if method.upper() == "GET" and _SHEETS_HOST in endpoint else None
+
+        def call() -> requests.Response:
+            if limiter is None:
+                return self.session.request(
+                    method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
+                    timeout=self.timeout,
+                )
+            limiter.acquire()
+            response = self.session.request(
+                method=method, url=endpoint, json=json, params=params, data=data, files=files, headers=headers,
+                timeout=self.timeout,
+            )
+            if response.status_code == 429:
+                limiter.slow_down()  # the quota is smaller than the limiter thought: every worker slows down
+            return response
+
+        response, attempts = self.transport.send(call)
         if response.ok:
             return response
         error = APIError(response)
@@ -253,6 +296,29 @@ class SheetsWorkbook:
             self._order.append(props["title"])
         props = meta.get("properties", {})
         return WorkbookInfo(title=props.get("title", self.key), tabs=tuple(self._sheet_ids), timezone=props.get("timeZone"))
+
+    def modified_time(self) -> str | None:
+        """One Drive ``files.get`` with ``fields=modifiedTime``: when the spreadsheet last changed (RFC 3339).
+
+        ``None`` when Drive will not say (credentials without a Drive scope, or
+        not shared: :meth:`info` then reports what is wrong).
+
+        Raises:
+            SourceError: no such spreadsheet (deleted).
+            RemoteError: Google stayed unavailable.
+        """
+        def get() -> Any:
+            try:
+                return self.http.request("get", DRIVE_FILES + self.key,
+                                         params={"fields": "modifiedTime", "supportsAllDrives": "true"}).json()
+            except APIError as err:
+                if err.response.status_code in (401, 403):
+                    return {}
+                raise
+
+        body = self._call("drive.files.get", get)
+        value = body.get("modifiedTime") if isinstance(body, dict) else None
+        return str(value) if value else None
 
     def read(self, tabs: Sequence[str]) -> dict[str, Table]:
         """One ``values:batchGet`` of whole tabs, unformatted, dates as serial numbers."""
@@ -683,8 +749,12 @@ def open_spreadsheet(
     policy: RetryPolicy | None = None,
     timeout: float = 120.0,
     session: requests.Session | None = None,
+    limiter: Limiter | None = None,
 ) -> SheetsWorkbook:
     """A :class:`SheetsWorkbook` for a spreadsheet URL or key.
+
+    ``limiter`` (e.g. a :class:`~tpbis.adapters.ratelimit.TokenBucket` shared
+    by several workbooks) makes every Sheets read wait for its turn.
 
     Uses :func:`tpbis.adapters.google.load_credentials` (service account,
     ADC, or the emulator when ``TPBIS_SHEETS_EMULATOR_HOST`` is set) with only
@@ -704,6 +774,7 @@ def open_spreadsheet(
     http = RetryingHTTPClient(None, session)
     if policy is not None:
         http.policy = policy
+    http.limiter = limiter
     http.set_timeout((10.0, timeout))
     account = str(getattr(creds, "service_account_email", "") or "")
     return SheetsWorkbook(key, http, account=account)

@@ -44,6 +44,7 @@ COMMANDS: Final = (
     ("rapor", "tpbis.cli.rapor", "rapor.help"),
     ("form", "tpbis.cli.form", "cli.form.help"),
     ("history", "tpbis.cli.history", "history.help"),
+    ("nasional", "tpbis.cli.nasional", "national.help"),
 )
 
 

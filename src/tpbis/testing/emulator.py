@@ -29,7 +29,7 @@ import argparse
 import copy
 import datetime as dt
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ from tpbis.testing._forms import FormsStore
 from tpbis.testing._http import EmulatorServer
 from tpbis.testing._model import Sheet, Spreadsheet, normalise_format
 from tpbis.testing._oauth import OAuthApi
+from tpbis.testing._quota import Quota
 from tpbis.testing._sheets import SheetsApi
 from tpbis.testing._state import FOLDER_MIME, FORM_MIME, SPREADSHEET_MIME, EmulatorState
 from tpbis.testing._wire import Call, EmulatorRequest, EmulatorResponse, Reply, RouteTable
@@ -71,6 +72,9 @@ KNOWN_DIFFERENCES = (
     "A service account acting as itself gets Drive's 403 storageQuotaExceeded for any new file outside a shared "
     "drive (forms.create included); older projects that still have storage are not modelled.",
     "Methods and batchUpdate request kinds not listed in docs/pages/how-to/google-form.en.md answer 501 UNIMPLEMENTED.",
+    "Per-minute quotas (enforce_quota, off by default) count Sheets requests in a sliding 60-second window per bearer "
+    "token and per project, reads = GET; Google refills per minute and does not document its window. Refused requests "
+    "are not counted; no Retry-After header is sent. Drive and OAuth quotas are not modelled.",
 )
 
 __all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
@@ -78,6 +82,7 @@ __all__ += ["FOLDER_MIME", "FORM_MIME", "SPREADSHEET_MIME"]
 _FAULT_MESSAGES = {
     429: ("Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' "
           "of service 'sheets.googleapis.com' for consumer 'project_number:0'.", "RESOURCE_EXHAUSTED"),
+    403: ("The caller does not have permission", "PERMISSION_DENIED"),
     500: ("Internal error encountered.", "INTERNAL"),
     502: ("Bad Gateway", "UNAVAILABLE"),
     503: ("The service is currently unavailable.", "UNAVAILABLE"),
@@ -159,6 +164,8 @@ class SheetsEmulator:
         self._port = port
         self._state = EmulatorState(seed=seed, require_auth=require_auth)
         self._faults: list[FaultRule] = []
+        #: per-minute Sheets quotas (:meth:`enforce_quota`); ``None``: unlimited
+        self.quota: Quota | None = None
         self._log: list[RecordedRequest] = []
         self._server: EmulatorServer | None = None
         self._thread: threading.Thread | None = None
@@ -268,6 +275,37 @@ class SheetsEmulator:
             self._faults.append(rule)
         return rule
 
+    def enforce_quota(self, *, reads_per_user: int | None = 60, reads_per_project: int | None = 300,
+                      writes_per_user: int | None = None, writes_per_project: int | None = None,
+                      clock: Callable[[], float] | None = None) -> Quota:
+        """Answer Sheets requests over a per-minute quota with Google's 429 ``RESOURCE_EXHAUSTED``.
+
+        Defaults are Google's read limits (60 per minute per user, 300 per
+        project); ``clock`` (seconds, monotonic) drives the sliding one-minute
+        window, so a test can move time instead of waiting. Refused requests
+        are logged with ``fault="quota"``; ``quota.refused`` counts them.
+        """
+        quota = Quota(reads_per_user=reads_per_user, reads_per_project=reads_per_project,
+                      writes_per_user=writes_per_user, writes_per_project=writes_per_project)
+        if clock is not None:
+            quota.clock = clock
+        with self._state.lock:
+            self.quota = quota
+        return quota
+
+    def touch(self, spreadsheet_id: str) -> None:
+        """Mark a spreadsheet changed now (its Drive ``modifiedTime`` moves), as an edit in the browser would."""
+        with self._state.lock:
+            self._book(spreadsheet_id)
+            self._state.touch(spreadsheet_id)
+
+    def delete_spreadsheet(self, spreadsheet_id: str) -> None:
+        """Delete a spreadsheet and its Drive file (later requests for it answer 404)."""
+        with self._state.lock:
+            self._book(spreadsheet_id)
+            self._state.spreadsheets.pop(spreadsheet_id)
+            self._state.files.pop(spreadsheet_id, None)
+
     def clear_faults(self) -> None:
         """Remove all fault rules."""
         with self._state.lock:
@@ -373,6 +411,7 @@ class SheetsEmulator:
             sheet.row_count = max(sheet.row_count, row + 1)
             sheet.col_count = max(sheet.col_count, col + 1)
             sheet.prune(row, col)
+            self._state.touch(book)
 
     # Forms (tpbis.testing._forms) -----------------------------------------------------
 
@@ -405,12 +444,21 @@ class SheetsEmulator:
             entry.fault = f"status {rule.status}"
         elif bad_json:
             status, payload = 400, ApiError(400, "Invalid JSON payload received.").to_json()
+        elif (over := self._over_quota(request)) is not None:
+            status, payload = 429, over
+            entry.fault = "quota"
         else:
             status, payload, extra, api_method = self.handle(request.method, request.path, request.query,
                                                              request.headers, body)
         entry.status, entry.response, entry.api_method = status, copy.deepcopy(payload), api_method
         self._record(entry)
         return EmulatorResponse.from_reply(status, payload, extra)
+
+    def _over_quota(self, request: EmulatorRequest) -> dict[str, Any] | None:
+        with self._state.lock:
+            if self.quota is None:
+                return None
+            return self.quota.admit(request.method, request.path, request.headers)
 
     def _pick_fault(self, method: str, path: str) -> FaultRule | None:
         with self._state.lock:
