@@ -11,6 +11,8 @@ from pathlib import Path
 import attrs
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.kpi import KpiRun, score, tally
@@ -20,6 +22,7 @@ from tpbis.domain.plan import (
     ActivityGroup,
     Planner,
     PlanStatus,
+    _Choice,
     plan_activities,
     plan_for,
     plans_for,
@@ -303,3 +306,34 @@ class TestWordsKeepTheShare:
                 for n in range(group.count)
             ]
         assert option.reaches == score(acts, registry, default_rubric(), SEPTEMBER).results[0].color
+
+
+class TestSearchArithmetic:
+    """The search's fast evaluator of frontier mixes agrees with the general one (hypothesis)."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        data=st.data(),
+        kind=st.sampled_from(["desa", "kelurahan", "kabupaten", "provinsi", "tbm"]),
+        month=st.sampled_from(["2024-09", "2024-Q3", "2024"]),
+    )
+    def test_mixes_score_as_choices(self, data: st.DataObject, kind: str, month: str) -> None:
+        rubric = default_rubric()
+        period = Period.parse(month)
+        planner = Planner(rubric, period)
+        library = make_library("x", kind=kind)
+        targets = planner._targets(library)
+        base = tuple(
+            (data.draw(st.integers(0, 500)), data.draw(st.integers(0, 50) if indicator.measure in
+                                                      (Measure.FEMALE_SHARE, Measure.TIMELY_SHARE) else st.just(1)))
+            for indicator in rubric.indicators
+        )
+        frontier = planner._frontier
+        part = tuple(data.draw(st.lists(st.integers(0, 12), min_size=len(frontier), max_size=len(frontier))))
+        people = data.draw(st.integers(0, 80))
+        for band in rubric.bands:
+            fast = planner._rough_of_parts(base, targets, band)(part, people)
+            linked = frozenset(n for n, c in zip(frontier, part, strict=True) if c and planner._classes[n].linkable)
+            choice = _Choice(planner._spread(part, frontier), people, people, linked)
+            slow = planner._rough(base, targets, choice) - float(planner._thresholds[band.color])
+            assert fast == pytest.approx(slow, abs=1e-9)

@@ -12,7 +12,7 @@ import functools
 import gc
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
@@ -329,6 +329,12 @@ def score_library(
 ) -> LibraryResult:
     """Score one library from its tallies for ``period``."""
     return _score_library(library, by_kind, rubric, period)
+
+
+def library_scorer(rubric: Rubric, period: Period) -> Callable[[Library, Mapping[ActivityKind, KindTally]], LibraryResult]:
+    """:func:`score_library` for many libraries of one rubric and period (its targets worked out once)."""
+    plan = _Plan(rubric, period)
+    return lambda library, by_kind: _score_library(library, by_kind, rubric, period, plan)
 
 
 class _Plan:

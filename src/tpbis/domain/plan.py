@@ -54,7 +54,7 @@ import attrs
 import pendulum
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
-from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, score_library, tally
+from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, library_scorer, tally
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.rubric import Color, ColorBand, Measure, Rubric
@@ -207,6 +207,7 @@ class Planner:
             for position, indicator in enumerate(self._indicators)
         )
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
+        self._score = library_scorer(rubric, period)
 
     # -- classes ---------------------------------------------------------------------------
     def _build_classes(self) -> tuple[_Class, ...]:
@@ -331,15 +332,41 @@ class Planner:
             yield position, weight, top, bottom
 
     def _rough(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> float:
-        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`)."""
+        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`).
+
+        :meth:`_with_choice` written out (this is the search's hot path).
+        """
         if targets is not self._float_for:
             self._float_for = targets
             self._float_targets = tuple(float(t) for t in targets)
         float_targets = self._float_targets
+        counts, linked, people, women = choice.counts, choice.linked, choice.people, choice.women
+        on_time = choice.on_time
         total = 0.0
-        for position, weight, top, bottom in self._with_choice(base, choice):
-            ratio = top / (bottom * float_targets[position])
-            total += weight * (1.0 if ratio >= 1.0 else ratio)
+        for position, (measure, members, weight) in enumerate(self._shape):
+            top, bottom = base[position]
+            added = links = 0
+            for n in members:
+                count = counts[n]
+                if count:
+                    added += count
+                    if n in linked:
+                        links += count
+            if measure is Measure.COUNT:
+                top += added
+            elif measure is Measure.PARTICIPANTS:
+                top += added * people
+            elif measure is Measure.DISTINCT_PUBLICATION_URLS:
+                top += links
+            elif measure is Measure.FEMALE_SHARE:
+                top = 100 * (top + added * women)
+                bottom += added * people
+            else:
+                top = 100 * (top + added) if on_time else 100 * top
+                bottom += added
+            if bottom:
+                ratio = top / (bottom * float_targets[position])
+                total += weight * (1.0 if ratio >= 1.0 else ratio)
         return 100.0 * total / self._total_weight
 
     def _composite(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> Fraction:
@@ -388,19 +415,28 @@ class Planner:
             return None
         frontier_people = [self._classes[n].people for n in frontier]
         frontier_links = [self._classes[n].linkable for n in frontier]
+        people_slots = [j for j, people in enumerate(frontier_people) if people]
+        rough_at = self._rough_of_parts(base, targets, band)
 
         def reaching(total: int, *, every: bool) -> list[tuple[int, ...]]:
             """The mixes of ``total`` frontier activities that reach the band, at their most useful."""
             found = []
             for part in self._compositions(total, len(frontier)):
+                most = cap if any(part[j] for j in people_slots) else 0
+                # the float composite decides unless it is within a hair of the threshold (as _reaches)
+                rough = rough_at(part, most)
+                if rough < -_MARGIN:
+                    continue
                 counts = self._spread(part, frontier)
-                has_people = any(c and people for c, people in zip(part, frontier_people, strict=True))
-                linked = frozenset(n for n, c, link in zip(frontier, part, frontier_links, strict=True) if c and link)
-                most = cap if has_people else 0
-                if self._reaches(base, targets, _Choice(counts, most, most, linked), band):
-                    found.append(counts)
-                    if not every:
-                        break
+                if rough <= _MARGIN:
+                    linked = frozenset(
+                        n for n, c, link in zip(frontier, part, frontier_links, strict=True) if c and link
+                    )
+                    if not self._reaches(base, targets, _Choice(counts, most, most, linked), band):
+                        continue
+                found.append(counts)
+                if not every:
+                    break
             return found
 
         least = self._least_total(base, targets, band, cap)
@@ -427,6 +463,59 @@ class Planner:
         ]
         best = min(refined, key=self._cost)
         return self._finish(base, targets, band, best)
+
+    def _rough_of_parts(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
+                        band: ColorBand) -> Callable[[tuple[int, ...], int], float]:
+        """:meth:`_rough` minus the band's threshold, for mixes of frontier activities at their most useful.
+
+        The search's hot loop: ``part`` counts per frontier class, each with
+        ``people`` participants (all women), a link where its class takes one,
+        reported on time. Indicators no frontier class feeds are summed once.
+        """
+        float_targets = [float(t) for t in targets]
+        position_of = {n: j for j, n in enumerate(self._frontier)}
+        fixed = 0.0
+        moving = []
+        for position, (measure, members, weight) in enumerate(self._shape):
+            top, bottom = base[position]
+            slots = tuple(position_of[n] for n in members if n in position_of)
+            if not slots:
+                if bottom:
+                    ratio = top / (bottom * float_targets[position])
+                    fixed += weight * (1.0 if ratio >= 1.0 else ratio)
+                continue
+            linked = tuple(j for j in slots if self._classes[self._frontier[j]].linkable)
+            moving.append((measure, slots, linked, weight, top, bottom, float_targets[position]))
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
+        count, participants, links, women = (Measure.COUNT, Measure.PARTICIPANTS, Measure.DISTINCT_PUBLICATION_URLS,
+                                             Measure.FEMALE_SHARE)
+
+        def rough(part: tuple[int, ...], people: int) -> float:
+            total = fixed
+            for measure, slots, linked, weight, top, bottom, target in moving:
+                added = 0
+                for j in slots:
+                    added += part[j]
+                if measure is count:
+                    top += added
+                elif measure is participants:
+                    top += added * people
+                elif measure is links:
+                    for j in linked:
+                        top += part[j]
+                elif measure is women:
+                    top = 100 * (top + added * people)
+                    bottom += added * people
+                else:
+                    top = 100 * (top + added)
+                    bottom += added
+                if bottom:
+                    ratio = top / (bottom * target)
+                    total += weight * (1.0 if ratio >= 1.0 else ratio)
+            return scale * total - threshold
+
+        return rough
 
     def _most_useful(self, counts: tuple[int, ...], cap: int) -> _Choice:
         """``counts`` at their most useful: most participants, all women, a link each, on time."""
@@ -577,7 +666,7 @@ class Planner:
         library = result.library
         if self._order[result.color] == 0:
             return Plan(status=PlanStatus.TOP, options=(), message=Message("gap.top", color=_color(result.color)))
-        if check and score_library(library, by_kind, self.rubric, self.period).composite_exact != result.composite_exact:
+        if check and self._score(library, by_kind).composite_exact != result.composite_exact:
             msg = f"the activities given for {library.id!r} are not those its result was scored from"
             raise ValueError(msg)
         base = self._base(library, by_kind)
@@ -692,7 +781,7 @@ class Planner:
                 t.delays[delay] = t.delays.get(delay, 0) + 1
                 if group.link:
                     t.urls.add(f"tpbis-plan:{serial}")
-        rescored = score_library(library, merged, self.rubric, self.period)
+        rescored = self._score(library, merged)
         return self._order[rescored.color] <= self._order[color]
 
 
