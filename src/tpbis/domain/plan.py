@@ -332,41 +332,15 @@ class Planner:
             yield position, weight, top, bottom
 
     def _rough(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> float:
-        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`).
-
-        :meth:`_with_choice` written out (this is the search's hot path).
-        """
+        """The composite with ``choice`` added, in floating point (an error far below :data:`_MARGIN`)."""
         if targets is not self._float_for:
             self._float_for = targets
             self._float_targets = tuple(float(t) for t in targets)
         float_targets = self._float_targets
-        counts, linked, people, women = choice.counts, choice.linked, choice.people, choice.women
-        on_time = choice.on_time
         total = 0.0
-        for position, (measure, members, weight) in enumerate(self._shape):
-            top, bottom = base[position]
-            added = links = 0
-            for n in members:
-                count = counts[n]
-                if count:
-                    added += count
-                    if n in linked:
-                        links += count
-            if measure is Measure.COUNT:
-                top += added
-            elif measure is Measure.PARTICIPANTS:
-                top += added * people
-            elif measure is Measure.DISTINCT_PUBLICATION_URLS:
-                top += links
-            elif measure is Measure.FEMALE_SHARE:
-                top = 100 * (top + added * women)
-                bottom += added * people
-            else:
-                top = 100 * (top + added) if on_time else 100 * top
-                bottom += added
-            if bottom:
-                ratio = top / (bottom * float_targets[position])
-                total += weight * (1.0 if ratio >= 1.0 else ratio)
+        for position, weight, top, bottom in self._with_choice(base, choice):
+            ratio = top / (bottom * float_targets[position])
+            total += weight * (1.0 if ratio >= 1.0 else ratio)
         return 100.0 * total / self._total_weight
 
     def _composite(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> Fraction:
