@@ -77,7 +77,7 @@ class SelfTallying(Protocol):
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector.
 
     Scoring a large file makes hundreds of thousands of short-lived objects and
@@ -103,7 +103,7 @@ def tally(
     :class:`Activity` each.
     """
     if isinstance(activities, SelfTallying):
-        with _collector_paused():
+        with collector_paused():
             return activities.tally(period)
     start, end = period.start, period.end
     tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
@@ -470,7 +470,7 @@ def score(
     Activities of libraries not in the registry are ignored (the parser never
     produces them). Results follow registry order.
     """
-    with _collector_paused():
+    with collector_paused():
         return _score_run(activities, registry, rubric, period)
 
 

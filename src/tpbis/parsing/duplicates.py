@@ -35,15 +35,14 @@ libraries are never compared.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Sequence
 
 import attrs
 from rapidfuzz import fuzz
 
 from tpbis.domain.activity import Activity, ActivityKind
+from tpbis.domain.kpi import collector_paused
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.rubric import DuplicateRule
 from tpbis.domain.text import normalize_label
@@ -80,21 +79,9 @@ def report_order(activities: Sequence[Activity], ranks: Sequence[Hashable] | Non
     return sorted(range(len(activities)), key=lambda i: (activities[i].reported_at, ranks[i], i))
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the scans allocate millions of small tuples and no cycles."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def exact_duplicates(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[DuplicateMatch]:
     """The reports with the SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
-    with _collector_paused():
+    with collector_paused():
         return _exact(activities, ranks)
 
 
@@ -151,7 +138,7 @@ def possible_duplicates(
         ranks: a sortable key per activity that orders reports made at the same
             instant (default: its tab and row).
     """
-    with _collector_paused():
+    with collector_paused():
         return _possible(activities, registry, rule, ranks)
 
 
