@@ -72,9 +72,14 @@ from tpbis.errors import ConfigError
 from tpbis.i18n import os_reason
 from tpbis.message import Message
 from tpbis.parsing.registry import REGISTRY_TAB
-from tpbis.rubrics import default_rubric, is_shipped_name, load_rubric, shipped_rubric
+from tpbis.rubrics import (
+    default_rubric,
+    is_shipped_name,
+    load_rubric,
+    shipped_rubric,
+    strict_converter,
+)
 from tpbis.rubrics._problems import InvalidValue, structure_problems, toml_problem
-from tpbis.serialization import converter
 from tpbis.service.options import ReadOptions
 
 __all__ = [
@@ -122,16 +127,6 @@ def _check_timezone(_: object, attribute: attrs.Attribute[str | None], value: st
         raise InvalidValue(value, Message("structure.expect.timezone"), attribute.name) from None
 
 
-def _strict_bool(value: object, _: type) -> bool:
-    """A TOML boolean only: cattrs' own hook takes any non-empty text, ``"false"`` too, as True."""
-    if isinstance(value, bool):
-        return value
-    raise InvalidValue(value, Message("structure.expect.bool"))
-
-
-#: The project converter, but booleans must be ``true``/``false`` (not text).
-_converter = converter.copy()
-_converter.register_structure_hook(bool, _strict_bool)
 
 
 @attrs.frozen(kw_only=True)
@@ -280,7 +275,7 @@ def load_config(path: str | Path | None = None) -> Config:
         ]))
     data["base_dir"] = str(path.resolve().parent)
     try:
-        config = _converter.structure(data, Config)
+        config = strict_converter.structure(data, Config)
     except cattrs.BaseValidationError as exc:
         details = _details(structure_problems(exc, data))
         raise ConfigError.from_catalogue("error.config_invalid", path=str(path), details=details) from None

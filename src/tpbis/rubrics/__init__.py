@@ -171,8 +171,8 @@ def _strict_bool(value: object, _: type) -> bool:
 
 
 #: The project converter, but booleans must be ``true``/``false`` (not text).
-_converter = converter.copy()
-_converter.register_structure_hook(bool, _strict_bool)
+strict_converter = converter.copy()
+strict_converter.register_structure_hook(bool, _strict_bool)
 
 
 def _fail(source: str, problems: list[Message]) -> RubricError:
@@ -291,7 +291,7 @@ def parse_rubric(text: str, source: str = "<rubric>") -> Rubric:
     except tomllib.TOMLDecodeError as exc:
         raise _fail(source, [toml_problem(exc)]) from None
     try:
-        spec = _converter.structure(data, _RubricSpec)
+        spec = strict_converter.structure(data, _RubricSpec)
     except cattrs.BaseValidationError as exc:
         raise _fail(source, structure_problems(exc, data, "$")) from None
     problems = _check(spec)
