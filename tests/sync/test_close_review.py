@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +10,17 @@ import openpyxl
 import pendulum
 import pytest
 
+from tpbis.adapters.memory import MemoryWorkbook
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.cli import main
+from tpbis.domain.period import Period
+from tpbis.history import Event
+from tpbis.rubrics import shipped_rubric
 from tpbis.service.close import CLOSED_CHANGED
+from tpbis.service.sync import SyncOptions, sync
 
 RESPONSES = "Respons Formulir 1"
+NOW = pendulum.datetime(2024, 10, 2, 9, 0, tz="UTC")
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 
 
@@ -57,3 +64,23 @@ class TestEditedRowOfAClosedPeriod:
         out = tmp_path / ("r.html" if command == "report" else "rapor")
         assert 0 == main([command, str(path), "--period", "2024-09", "--output", str(out)])
         assert out.exists()
+
+
+class TestRubricChangedAfterTheClose:
+    """The rubric in force for a closed period changes later (a new ``[[rubrics]]`` entry, a ``--rubric``)."""
+
+    def test_closed_period_keeps_its_rubric(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """Skor KPI names the rubric the period was closed with, its scores use it, and nothing is 'changed'."""
+        book = MemoryWorkbook.from_tables(copy.deepcopy(example_tabs))
+        first = shipped_rubric("tpbis-default@1")
+        september = (Period.parse("2024-09"),)
+        published = sync(book, SyncOptions(rubric=first, owner="run-1", periods=september, now=NOW))
+        sync(book, SyncOptions(rubric=first, owner="close-1", periods=(), now=NOW, event=Event.CLOSE,
+                               closing=september[0]))
+        later = sync(book, SyncOptions(rubric=shipped_rubric("tpbis-default@2"), owner="run-2", periods=september,
+                                       now=NOW.add(days=7)))
+        assert later.report is not None and later.awards is not None
+        assert [first.digest] == [run.rubric.digest for run in later.report.runs]
+        assert [] == [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
+        stamp = published.tabs[0].header.index("Rubrik") + 1  # the change columns rescore August with @2
+        assert [r[:stamp] for r in published.tabs[0].rows] == [r[:stamp] for r in later.tabs[0].rows]

@@ -24,10 +24,12 @@ from fractions import Fraction
 import attrs
 
 from tpbis.domain.activity import Activity
-from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score
 from tpbis.domain.problems import Problem, Severity
+from tpbis.domain.rubric import Rubric, RubricSchedule
 from tpbis.history import Closure, Snapshot
 from tpbis.message import Message
+from tpbis.rubrics import shipped_rubrics
 from tpbis.service.score import AwardsReport, Inputs, ScoreReport, awards_for
 
 __all__ = ["CLOSED_CHANGED", "freeze", "frozen_result"]
@@ -114,12 +116,34 @@ def _rows_text(rows: Sequence[int], limit: int = 20) -> str:
     return text + (", …" if len(ordered) > limit else "") if text else "-"
 
 
+def _frozen_rubric(
+    run: KpiRun, closure: Closure, activities: Sequence[Activity], inputs: Inputs,
+    rubrics: Rubric | RubricSchedule | None,
+) -> KpiRun:
+    """``run`` scored with the rubric the closure froze (by content digest) when the one in force now differs.
+
+    A closed period keeps its rubric: its outputs name it and its indicator scores use its targets. The
+    rubric is looked for among ``rubrics`` (the configured ones) and the shipped catalogue; when it is
+    not found there (a rubric file since edited), ``run`` is kept.
+    """
+    digests = {s.digest for s in closure.snapshots.values() if s.digest}
+    if len(digests) != 1 or run.rubric.digest in digests:
+        return run
+    given = [rubrics] if isinstance(rubrics, Rubric) else [s.rubric for s in rubrics.spans] if rubrics else []
+    found = next((r for r in (*given, *shipped_rubrics()) if r.digest in digests), None)
+    return run if found is None else score(activities, inputs.registry, found, run.period)
+
+
 def freeze(
     report: ScoreReport, inputs: Inputs, closed: Mapping[str, Closure], *, awards_run: KpiRun | None = None,
+    rubrics: Rubric | RubricSchedule | None = None,
 ) -> tuple[ScoreReport, AwardsReport | None]:
     """``report`` with each closed period at its frozen values, the awards of ``awards_run`` (one of
     ``report.runs``; ``None``: no awards), and one ``period.closed_changed`` warning per library whose
     colour, composite or award the data now change (added to the parse's and the awards' problems).
+
+    A closed period is scored with the rubric it was closed with when that is one of ``rubrics`` (the
+    configured rubrics) or a shipped one, even when another rubric is in force for it now.
     """
     activities = report.parse.activities
     runs: list[KpiRun] = []
@@ -133,6 +157,8 @@ def freeze(
             if run is awards_run:
                 awards = awards_for(report, inputs, run=run)
             continue
+        with_awards = run is awards_run
+        run = _frozen_rubric(run, closure, activities, inputs, rubrics)
         late, every = _late(activities, run, closure)
         results = tuple(
             frozen_result(r, closure.snapshots[r.library.id], late.get(r.library.id, ()))
@@ -143,7 +169,7 @@ def freeze(
         runs.append(frozen)
         old_wins: dict[str, list[str]] = {}
         new_wins: dict[str, list[str]] = {}
-        if run is awards_run:
+        if with_awards:
             then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
             awards = awards_for(ScoreReport(parse=attrs.evolve(report.parse, activities=then), runs=report.runs),
                                 inputs, run=frozen)

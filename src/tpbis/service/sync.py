@@ -561,7 +561,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
                             fingerprint=fingerprint, counts=report.parse.counts)
         snapshots = read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))
         closure = closed[closure.period] = attrs.evolve(closure, snapshots={s.library_id: s for s in snapshots})
-    report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None)
+    report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None,
+                            rubrics=options.rubric)
     longest = _longest(report.runs)
     tabs = _render(report, awards, options.lang, _changes(report, inputs, options, history.snapshots))
     inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
