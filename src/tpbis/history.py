@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -283,8 +284,8 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
             continue
         indicators = {
             str(k): v for k, v in _mapping(cell(row, "indicators")).items()
-            if v is None or (isinstance(v, int | float) and not isinstance(v, bool))
-        }
+            if v is None or (isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v))
+        }  # a hand-typed NaN or Infinity (JSON accepts them) is no value
         counts = {str(k): v for k, v in _mapping(cell(row, "counts")).items() if isinstance(v, int)}
         out.append(Snapshot(
             format=format_ or FORMAT, run=run, at=_instant(cell(row, "at")), tpbis=_text(cell(row, "tpbis")),

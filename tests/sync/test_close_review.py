@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from tpbis.adapters.memory import MemoryWorkbook
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.cli import main
 from tpbis.domain.period import Period
-from tpbis.history import Event
+from tpbis.history import HISTORY_COLUMNS, Event
 from tpbis.rubrics import shipped_rubric
 from tpbis.service.close import CLOSED_CHANGED
 from tpbis.service.sync import SyncOptions, sync
@@ -84,3 +85,23 @@ class TestRubricChangedAfterTheClose:
         assert [] == [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
         stamp = published.tabs[0].header.index("Rubrik") + 1  # the change columns rescore August with @2
         assert [r[:stamp] for r in published.tabs[0].rows] == [r[:stamp] for r in later.tabs[0].rows]
+
+
+class TestHandEditedFrozenValues:
+    """The ``indicators`` cell of the close rows edited by hand: no traceback, no impossible score."""
+
+    def test_nan_infinity_and_negative(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """NaN and Infinity (valid JSON words) are no value; a negative value scores 0, never below."""
+        path = closed_workbook(tmp_path)
+        book = openpyxl.load_workbook(path)
+        sheet = book["Riwayat"]
+        column = HISTORY_COLUMNS.index("indicators") + 1
+        for line in range(2, sheet.max_row + 1):
+            sheet.cell(line, column).value = '{"peserta": -5, "publikasi": Infinity, "kegiatan_pelibatan": NaN}'
+        book.save(path)
+        assert 0 == main(["sync", str(path), "--period", "2024-09", "--force"])
+        capsys.readouterr()
+        assert 0 == main(["score", str(path), "--period", "2024-09", "--format", "json"])
+        document = json.loads(capsys.readouterr().out)
+        scores = [i["score"] for r in document["results"] for i in r["indicators"].values()]
+        assert scores and min(scores) >= 0

@@ -53,7 +53,7 @@ def _indicator(result: IndicatorResult, frozen: Mapping[str, int | float | None]
     if (None if shown is None else Fraction(str(shown))) == _value(frozen[result.id]):
         return attrs.evolve(result, rows=rows)  # unchanged: keep the exact value (a share is stored rounded)
     value = _value(frozen[result.id])
-    if value is None:
+    if value is None or value <= 0:  # a hand-edited negative value scores nothing, as no activity does
         score = Fraction(0)
     elif value >= result.target:
         score = _HUNDRED
