@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tpbis.cli import main
 from tpbis.history import HISTORY_COLUMNS, read_history, snapshot_dict
 from tpbis.parsing.table import Table
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 numbers = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                     st.text(max_size=5))
 
@@ -41,3 +46,18 @@ class TestHandTypedIndicators:
         text = '{"peserta": NaN, "publikasi": Infinity, "kegiatan": -Infinity, "mitra": 3}'
         snapshot = read_history(Table(name="Riwayat", header=HISTORY_COLUMNS, rows=[row(text)]))[0]
         assert {"mitra": 3} == dict(snapshot.indicators)
+
+
+class TestExportSource:
+    """``tpbis history export`` on a wrong SOURCE: one clear message, exit 2."""
+
+    def test_missing_file_is_named(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing .xlsx or .csv is 'not found', not 'not a Google Sheets URL'."""
+        for name in ("hasil.xlsx", "riwayat.csv"):
+            assert 2 == main(["--lang", "en", "history", "export", str(tmp_path / name)])
+            assert "not found" in capsys.readouterr().err
+
+    def test_a_responses_csv_is_not_a_history(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A CSV without the history's columns is refused, not exported as an empty history."""
+        assert 2 == main(["--lang", "en", "history", "export", str(EXAMPLES / "kepri-2024-responses.csv")])
+        assert "Riwayat" in capsys.readouterr().err

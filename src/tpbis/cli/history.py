@@ -26,6 +26,9 @@ from tpbis.parsing.table import Table
 
 __all__ = ["export_rows", "read_source", "register"]
 
+#: the columns without which no history row reads (:func:`tpbis.history.read_history`)
+_REQUIRED = {"run", "period", "library_id"}
+
 
 def register(commands: Any) -> None:
     """Add ``tpbis history`` and its action ``export``."""
@@ -47,11 +50,15 @@ def read_source(source: str, credentials: str | None = None) -> Table:
     """
     path = Path(source)
     table: Table | None
-    if path.suffix.lower() == ".csv" and path.exists():
+    if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") and not path.exists():
+        raise SourceError.from_catalogue("error.file_not_found", path=source)
+    if path.suffix.lower() == ".csv":
         from tpbis.adapters.csvfile import read_csv_table
 
         table = read_csv_table(path, HISTORY_TAB)
-    elif path.suffix.lower() in (".xlsx", ".xlsm") and path.exists():
+        if not _REQUIRED <= {str(name).strip() for name in table.header}:  # a responses CSV, say
+            table = None
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
         from tpbis.adapters.xlsx import read_workbook
 
         table = read_workbook(path).get(HISTORY_TAB)
