@@ -105,3 +105,22 @@ class TestHandEditedFrozenValues:
         document = json.loads(capsys.readouterr().out)
         scores = [i["score"] for r in document["results"] for i in r["indicators"].values()]
         assert scores and min(scores) >= 0
+
+
+class TestRegistryChangedAfterTheClose:
+    """A library frozen in a closed period is later removed from the registry tab."""
+
+    def test_removed_library_is_reported(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """Its published result leaves the outputs: a period.closed_changed warning names it."""
+        book = MemoryWorkbook.from_tables(copy.deepcopy(example_tabs))
+        september = Period.parse("2024-09")
+        rubric = shipped_rubric("tpbis-default@1")
+        sync(book, SyncOptions(rubric=rubric, owner="run-1", periods=(september,), now=NOW))
+        sync(book, SyncOptions(rubric=rubric, owner="close-1", periods=(), now=NOW, event=Event.CLOSE,
+                               closing=september))
+        registry = book.tabs["Perpustakaan"]
+        gone = str(registry.pop()[0])
+        later = sync(book, SyncOptions(rubric=rubric, owner="run-2", periods=(september,), now=NOW.add(days=7)))
+        assert later.awards is not None
+        found = [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
+        assert [gone] == [p.message.params["library"] for p in found]

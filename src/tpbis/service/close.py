@@ -189,6 +189,19 @@ def freeze(
                                 old=old, new=new, rows=_rows_text(rows)),
                 value=new, tab=tab,
             ))
+        scored = {r.library.id for r in run.results}
+        for library, snapshot in closure.snapshots.items():
+            if library in scored:
+                continue
+            # frozen, but no longer in the registry: its published result is gone from the outputs
+            old = _shown(snapshot.composite, snapshot.color.value if snapshot.color is not None else None,
+                         old_wins.get(library, []))
+            problems.append(Problem(
+                row=0, column="", code=CLOSED_CHANGED, severity=Severity.WARNING,
+                message=Message(f"problem.{CLOSED_CHANGED}", period=run.period.key, library=library,
+                                old=old, new="?", rows="-"),
+                value="?", tab=tab,
+            ))
     if not problems:
         return ScoreReport(parse=report.parse, runs=tuple(runs)), awards
     parse = attrs.evolve(report.parse, problems=(*report.parse.problems, *problems))
