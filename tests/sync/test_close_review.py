@@ -18,7 +18,7 @@ from tpbis.domain.period import Period
 from tpbis.history import HISTORY_COLUMNS, Event
 from tpbis.rubrics import shipped_rubric
 from tpbis.service.close import CLOSED_CHANGED
-from tpbis.service.sync import SyncOptions, sync
+from tpbis.service.sync import SyncOptions, SyncResult, sync
 
 RESPONSES = "Respons Formulir 1"
 NOW = pendulum.datetime(2024, 10, 2, 9, 0, tz="UTC")
@@ -52,6 +52,12 @@ def edit_september(path: Path) -> str:
     return library
 
 
+def shown(result: SyncResult) -> list[tuple[Any, Any]]:
+    """Skor KPI's composite and colour, row by row."""
+    header = result.tabs[0].header
+    return [(r[header.index("Skor")], r[header.index("Warna")]) for r in result.tabs[0].rows]
+
+
 class TestEditedRowOfAClosedPeriod:
     """An existing row of a closed period edited by hand: every command shows the frozen values."""
 
@@ -80,7 +86,8 @@ class TestRubricChangedAfterTheClose:
                                closing=september[0]))
         later = sync(book, SyncOptions(rubric=shipped_rubric("tpbis-default@2"), owner="run-2", periods=september,
                                        now=NOW.add(days=7)))
-        assert later.report is not None and later.awards is not None
+        assert later.report is not None
+        assert later.awards is not None
         assert [first.digest] == [run.rubric.digest for run in later.report.runs]
         assert [] == [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
         stamp = published.tabs[0].header.index("Rubrik") + 1  # the change columns rescore August with @2
@@ -104,7 +111,8 @@ class TestHandEditedFrozenValues:
         assert 0 == main(["score", str(path), "--period", "2024-09", "--format", "json"])
         document = json.loads(capsys.readouterr().out)
         scores = [i["score"] for r in document["results"] for i in r["indicators"].values()]
-        assert scores and min(scores) >= 0
+        assert scores
+        assert min(scores) >= 0
 
 
 class TestRegistryChangedAfterTheClose:
@@ -124,3 +132,27 @@ class TestRegistryChangedAfterTheClose:
         assert later.awards is not None
         found = [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
         assert [gone] == [p.message.params["library"] for p in found]
+
+
+class TestSameDatesOtherKey:
+    """A period written as a date range is the named period with the same dates."""
+
+    def test_range_of_a_closed_year_is_frozen(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """Closing 2024-01-01..2024-12-31 closes 2024; a sync of either shows the frozen values."""
+        book = MemoryWorkbook.from_tables(copy.deepcopy(example_tabs))
+        rubric = shipped_rubric("tpbis-default@1")
+        year, dates = Period.parse("2024"), Period.parse("2024-01-01..2024-12-31")
+        closed = sync(book, SyncOptions(rubric=rubric, owner="close-1", periods=(), now=NOW, event=Event.CLOSE,
+                                        closing=dates))
+        assert ("written", ("2024",)) == (closed.status, closed.closed)
+        again = sync(book, SyncOptions(rubric=rubric, owner="close-2", periods=(), now=NOW, event=Event.CLOSE,
+                                       closing=year))
+        assert "already_closed" == again.status
+        book.tabs[RESPONSES] = book.tabs[RESPONSES][:-200]  # rows removed: the data now give other values
+        for period in (year, dates):
+            later = sync(book, SyncOptions(rubric=rubric, owner=f"run-{period.key}", periods=(period,),
+                                           now=NOW.add(days=7), force=True))
+            assert later.awards is not None
+            assert (period.key,) == later.closed
+            assert shown(closed) == shown(later)
+            assert [p for p in later.awards.problems if p.code == CLOSED_CHANGED]

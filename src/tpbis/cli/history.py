@@ -56,7 +56,7 @@ def read_source(source: str, credentials: str | None = None) -> Table:
         from tpbis.adapters.csvfile import read_csv_table
 
         table = read_csv_table(path, HISTORY_TAB)
-        if not _REQUIRED <= {str(name).strip() for name in table.header}:  # a responses CSV, say
+        if not {str(name).strip() for name in table.header} >= _REQUIRED:  # a responses CSV, say
             table = None
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         from tpbis.adapters.xlsx import read_workbook

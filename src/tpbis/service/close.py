@@ -25,19 +25,50 @@ import attrs
 
 from tpbis.domain.activity import Activity
 from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score
+from tpbis.domain.period import Period
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric, RubricSchedule
+from tpbis.errors import PeriodError
 from tpbis.history import Closure, Snapshot
 from tpbis.message import Message
 from tpbis.rubrics import shipped_rubrics
 from tpbis.service.score import AwardsReport, Inputs, ScoreReport, awards_for
 
-__all__ = ["CLOSED_CHANGED", "freeze", "frozen_result"]
+__all__ = ["CLOSED_CHANGED", "closure_for", "freeze", "frozen_result", "named_period"]
 
 #: The problem code of a closed period whose data now give other values.
 CLOSED_CHANGED = "period.closed_changed"
 
 _HUNDRED = Fraction(100)
+
+
+def named_period(period: Period) -> Period:
+    """The month, quarter, semester or year with ``period``'s very dates (``2024-01-01..2024-12-31`` →
+    ``2024``), else ``period``: a closure is kept under the period's named key."""
+    start, end = period.start, period.end
+    if start.year != end.year:
+        return period
+    year = start.year
+    candidates = [
+        Period.year(year), *(Period.semester(year, s) for s in (1, 2)), *(Period.quarter(year, q) for q in range(1, 5)),
+        *(Period.month(year, m) for m in range(1, 13)),
+    ]
+    return next((c for c in candidates if (c.start, c.end) == (start, end)), period)
+
+
+def closure_for(closed: Mapping[str, Closure], period: Period) -> Closure | None:
+    """The closure of ``period``: closed under its key, or under another key for the same dates."""
+    found = closed.get(period.key)
+    if found is not None:
+        return found
+    for key, closure in closed.items():
+        try:
+            other = Period.parse(key)
+        except PeriodError:  # a hand-typed period cell
+            continue
+        if (other.start, other.end) == (period.start, period.end):
+            return closure
+    return None
 
 
 def _value(number: int | float | None) -> Fraction | None:
@@ -151,7 +182,7 @@ def freeze(
     awards: AwardsReport | None = None
     tab = inputs.responses.name
     for run in report.runs:
-        closure = closed.get(run.period.key)
+        closure = closure_for(closed, run.period)
         if closure is None:
             runs.append(run)
             if run is awards_run:

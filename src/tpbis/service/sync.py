@@ -73,7 +73,7 @@ from tpbis.ports import (
     Workbook,
     WorkbookInfo,
 )
-from tpbis.service.close import freeze
+from tpbis.service.close import closure_for, freeze, named_period
 from tpbis.service.options import ReadOptions
 from tpbis.service.outputs import (
     STATE_TAB,
@@ -462,14 +462,16 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     publish_closing = False
     if options.event is not None:
         assert options.closing is not None
-        key = options.closing.key
-        if (options.event is Event.CLOSE) == (key in closed):  # closing twice, or reopening an open period
+        found = closure_for(closed, named_period(options.closing))  # 2024-01-01..2024-12-31 is 2024
+        closing = Period.parse(found.period) if found is not None else named_period(options.closing)
+        key = closing.key
+        if (options.event is Event.CLOSE) == (found is not None):  # closing twice, or reopening an open period
             return SyncResult(
-                status="already_closed" if key in closed else "not_closed", info=info, report=None, awards=None,
-                tabs=(), changes=(), fingerprint="", write_requests=0, responses_tab=responses_name, state=state,
-                closure=closed.get(key),
+                status="already_closed" if found is not None else "not_closed", info=info, report=None,
+                awards=None, tabs=(), changes=(), fingerprint="", write_requests=0, responses_tab=responses_name,
+                state=state, closure=found,
             )
-        options = attrs.evolve(options, periods=_event_periods(state, options.closing))
+        options = attrs.evolve(options, closing=closing, periods=_event_periods(state, closing))
         if options.event is Event.REOPEN:
             closure = closed.pop(key)
         else:
@@ -517,7 +519,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
             removed_tabs=removed, broken_lock=broken,
             history_added=len(new_history) if status == "written" else 0,
             history_edited=history.edited and status != "unchanged",
-            closed=tuple(run.period.key for run in report.runs if run.period.key in closed) if report else (),
+            closed=tuple(run.period.key for run in report.runs if closure_for(closed, run.period)) if report else (),
             closure=closure,
         )
 
@@ -603,7 +605,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         if name not in new_names and name in info.tabs and name not in inputs_names
         and (name in known_outputs or _STAGING_NAME.fullmatch(name))
     )
-    skip = set(closed) - ({closure.period} if publish_closing and closure is not None else set())
+    skip = {run.period.key for run in report.runs if closure_for(closed, run.period)}
+    skip -= {closure.period} if publish_closing and closure is not None else set()
     new_history = history.new_rows(report, options, fingerprint, now, skip=skip,
                                    fresh={closure.period} if options.event is Event.REOPEN and closure else set())
     if closure is not None and options.event is not None:
