@@ -82,6 +82,7 @@ __all__ = [
     "current_header",
     "event_rows",
     "history_rows",
+    "history_tab",
     "latest_snapshots",
     "moved",
     "previous_period",
@@ -99,6 +100,15 @@ HISTORY_COLUMNS = (
     "format", "run", "at", "tpbis", "period", "rubric", "digest", "fingerprint",
     "library_id", "composite", "color", "indicators", "counts", "event",
 )
+
+
+def history_tab(tabs: Iterable[str]) -> str:
+    """The name of the workbook's history tab: :data:`HISTORY_TAB`, or a tab named so in other case
+    (``RIWAYAT``: tab names compare case-insensitively in Excel and Google Sheets); else :data:`HISTORY_TAB`."""
+    names = list(tabs)
+    if HISTORY_TAB in names:
+        return HISTORY_TAB
+    return next((n for n in names if n.casefold() == HISTORY_TAB.casefold()), HISTORY_TAB)
 
 
 class Event(enum.Enum):

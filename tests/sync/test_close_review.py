@@ -156,3 +156,26 @@ class TestSameDatesOtherKey:
             assert (period.key,) == later.closed
             assert shown(closed) == shown(later)
             assert [p for p in later.awards.problems if p.code == CLOSED_CHANGED]
+
+
+class TestHistoryTabRenamedInCase:
+    """The user renames ``Riwayat`` to ``RIWAYAT`` (Excel and Google Sheets names ignore case)."""
+
+    def test_history_kept_and_closure_still_holds(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The next sync appends below its rows (nothing overwritten) and the period stays closed."""
+        path = closed_workbook(tmp_path)
+        book = openpyxl.load_workbook(path)
+        book["Riwayat"].title = "renamed"
+        book["renamed"].title = "RIWAYAT"
+        book.save(path)
+        before = [list(r) for r in openpyxl.load_workbook(path)["RIWAYAT"].iter_rows(values_only=True)]
+        edit_september(path)
+        assert 0 == main(["sync", str(path), "--period", "2024-09"])
+        after = openpyxl.load_workbook(path)
+        assert ["RIWAYAT"] == [n for n in after.sheetnames if n.casefold() == "riwayat"]
+        rows = [list(r) for r in after["RIWAYAT"].iter_rows(values_only=True)]
+        assert before == rows[: len(before)]
+        assert any(CLOSED_CHANGED in row for row in read_workbook(path)["Masalah Data"].rows)
+        capsys.readouterr()
+        assert 0 == main(["--lang", "en", "close", str(path), "--period", "2024-09"])
+        assert "already closed" in capsys.readouterr().out

@@ -20,7 +20,14 @@ from typing import Any, TextIO
 from tpbis.cli._common import EXIT_OK
 from tpbis.config import Settings
 from tpbis.errors import ConfigError, SourceError
-from tpbis.history import HISTORY_COLUMNS, HISTORY_TAB, Snapshot, read_history, snapshot_dict
+from tpbis.history import (
+    HISTORY_COLUMNS,
+    HISTORY_TAB,
+    Snapshot,
+    history_tab,
+    read_history,
+    snapshot_dict,
+)
 from tpbis.i18n import t
 from tpbis.parsing.table import Table
 
@@ -61,12 +68,14 @@ def read_source(source: str, credentials: str | None = None) -> Table:
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         from tpbis.adapters.xlsx import read_workbook
 
-        table = read_workbook(path).get(HISTORY_TAB)
+        tables = read_workbook(path)
+        table = tables.get(history_tab(tables))
     else:
         from tpbis.adapters.sheets import open_spreadsheet
 
         workbook = open_spreadsheet(source, credentials=credentials)
-        table = workbook.read([HISTORY_TAB]).get(HISTORY_TAB)
+        name = history_tab(workbook.info().tabs)
+        table = workbook.read([name]).get(name)
     if table is None:
         raise SourceError.from_catalogue("history.no_tab", source=source, tab=HISTORY_TAB)
     return table

@@ -57,6 +57,7 @@ from tpbis.history import (
     current_header,
     event_rows,
     history_rows,
+    history_tab,
     latest_snapshots,
     read_history,
 )
@@ -449,14 +450,15 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     inputs_names = {responses_name, read.registry_tab, CONTEST_TAB}
     known_outputs = {name for lang in _LANGS for name in output_names(lang)} - inputs_names
     wanted = [responses_name, read.registry_tab]
-    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB, HISTORY_TAB) if name in info.tabs]
+    history_name = history_tab(info.tabs)  # "RIWAYAT" renamed by hand is still the history
+    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB, history_name) if name in info.tabs]
     wanted += [name for name in info.tabs if name in known_outputs]
     tables = workbook.read(wanted)
     state = read_state(tables.get(STATE_TAB))
     held = read_lock(tables.get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
     timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
-    history = _History.of(tables.get(HISTORY_TAB), state)
+    history = _History.of(tables.get(history_name), state, history_name)
     closed = closures(history.snapshots)
     closure: Closure | None = None
     publish_closing = False
@@ -567,7 +569,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
                             rubrics=options.rubric)
     longest = _longest(report.runs)
     tabs = _render(report, awards, options.lang, _changes(report, inputs, options, history.snapshots))
-    inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
+    inputs_named = inputs_names & {*(tab.name for tab in tabs), history_name}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
     renamed = _claim_tabs(tabs, info.tabs, before, options.force)
@@ -704,15 +706,17 @@ class _History:
     snapshots: tuple[Snapshot, ...]
     #: rows or values differ from what the last sync left
     edited: bool
+    #: the tab's name in the workbook (:data:`HISTORY_TAB`, or so in other case)
+    name: str = HISTORY_TAB
 
     @classmethod
-    def of(cls, table: Table | None, state: SyncState) -> _History:
+    def of(cls, table: Table | None, state: SyncState, name: str = HISTORY_TAB) -> _History:
         grid = tuple(_grid(table)) if table is not None else ()
         edited = False
         if state.history_rows:
             seen = _normalised(grid)
             edited = len(seen) != state.history_rows or _digest(seen) != state.history_digest
-        return cls(grid=grid, snapshots=read_history(table), edited=edited)
+        return cls(grid=grid, snapshots=read_history(table), edited=edited, name=name)
 
     def new_rows(
         self, report: ScoreReport, options: SyncOptions, fingerprint: str, now: pendulum.DateTime,
@@ -753,7 +757,7 @@ class _History:
         if not rows:
             return ()
         headed = tuple(self._headed(rows))
-        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
+        return (Append(tab=OutputTab(name=self.name, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
 
 
 def _changes(
