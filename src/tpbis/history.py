@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -81,6 +82,7 @@ __all__ = [
     "current_header",
     "event_rows",
     "history_rows",
+    "history_tab",
     "latest_snapshots",
     "moved",
     "previous_period",
@@ -98,6 +100,15 @@ HISTORY_COLUMNS = (
     "format", "run", "at", "tpbis", "period", "rubric", "digest", "fingerprint",
     "library_id", "composite", "color", "indicators", "counts", "event",
 )
+
+
+def history_tab(tabs: Iterable[str]) -> str:
+    """The name of the workbook's history tab: :data:`HISTORY_TAB`, or a tab named so in other case
+    (``RIWAYAT``: tab names compare case-insensitively in Excel and Google Sheets); else :data:`HISTORY_TAB`."""
+    names = list(tabs)
+    if HISTORY_TAB in names:
+        return HISTORY_TAB
+    return next((n for n in names if n.casefold() == HISTORY_TAB.casefold()), HISTORY_TAB)
 
 
 class Event(enum.Enum):
@@ -283,8 +294,8 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
             continue
         indicators = {
             str(k): v for k, v in _mapping(cell(row, "indicators")).items()
-            if v is None or (isinstance(v, int | float) and not isinstance(v, bool))
-        }
+            if v is None or (isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v))
+        }  # a hand-typed NaN or Infinity (JSON accepts them) is no value
         counts = {str(k): v for k, v in _mapping(cell(row, "counts")).items() if isinstance(v, int)}
         out.append(Snapshot(
             format=format_ or FORMAT, run=run, at=_instant(cell(row, "at")), tpbis=_text(cell(row, "tpbis")),

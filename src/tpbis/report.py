@@ -106,7 +106,7 @@ def build_report_data(
     scored = score_inputs(inputs, rubric, periods, columns=columns, day_first=day_first)
     first = 3 if before is not None else 2
     report, awards = freeze(ScoreReport(parse=scored.parse, runs=scored.runs[:first]), inputs, closures(history),
-                            awards_run=scored.runs[1])
+                            awards_run=scored.runs[1], rubrics=rubric)
     assert awards is not None
     run = report.runs[0]
     rescored = {month.key: r for month, r in zip(missing, scored.runs[first:], strict=True)}

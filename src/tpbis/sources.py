@@ -47,7 +47,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.errors import ConfigError, SourceError
 from tpbis.forms.drift import Drift
 from tpbis.forms.schema import build_schema, with_label_aliases
-from tpbis.history import HISTORY_TAB
+from tpbis.history import history_tab
 from tpbis.parsing.contests import CONTEST_TAB
 from tpbis.parsing.registry import REGISTRY_TAB, RegistryPart, merge_registries, read_registry
 from tpbis.parsing.rows import DEFAULT_TIMEZONE
@@ -280,7 +280,7 @@ def open_source(
         tables = read_workbook(Path(source))
         responses_tab_name(list(tables), text, read.responses_tab)  # a missing tab is reported first
         inputs = inputs_from_tables(tables, source=text, read=read, registry=workbook_registry(tables))
-        history = tables.get(HISTORY_TAB)
+        history = tables.get(history_tab(tables))
     elif kind is SourceKind.SHEETS:
         book = _sheets(text, options.credentials)
         info = book.info()
@@ -290,12 +290,12 @@ def open_source(
             wanted.append(read.registry_tab)
         if CONTEST_TAB in info.tabs:
             wanted.append(CONTEST_TAB)
-        if HISTORY_TAB in info.tabs:
-            wanted.append(HISTORY_TAB)
+        if history_tab(info.tabs) in info.tabs:
+            wanted.append(history_tab(info.tabs))
         read_tables = book.read(wanted)
         inputs = inputs_from_tables(read_tables, source=info.title, read=read,
                                     registry=workbook_registry(read_tables), timezone=timezone)
-        history = read_tables.get(HISTORY_TAB)
+        history = read_tables.get(history_tab(info.tabs))
     else:
         if kind is SourceKind.CSV:
             from tpbis.adapters.csvfile import read_csv_table

@@ -166,10 +166,12 @@ def plan_advice(data: ReportData, settings: Settings) -> Callable[[LibraryResult
     report and the rapor; ``None`` for a library already at the best colour."""
     import pendulum
 
+    from tpbis.domain.kpi import tally
     from tpbis.domain.plan import PlanStatus, plans_for
 
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
-    plans = plans_for(data.run, data.activities, as_of=today)
+    # tallied first (as ``score`` does): a closed period's result is frozen, not a rescore of these activities
+    plans = plans_for(data.run, tally(data.activities, data.run.period), as_of=today)
 
     def advice(result: LibraryResult) -> Message | None:
         plan = plans.get(result.library.id)

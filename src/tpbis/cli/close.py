@@ -30,6 +30,7 @@ from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.history import Event
 from tpbis.i18n import t
+from tpbis.service.close import named_period
 from tpbis.service.sync import SyncOptions, SyncResult, sync
 from tpbis.sources import open_sync_workbook
 
@@ -70,7 +71,7 @@ def _headline(result: SyncResult, period: str, lang: str) -> str:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Close (or reopen) one period and print what was written."""
     lang = settings.lang
-    period = Period.parse(args.period)
+    period = named_period(Period.parse(args.period))  # 2024-01-01..2024-12-31 closes 2024
     workbook, read, drifts = open_sync_workbook(
         args.source, output=args.output, registry=settings.registry, read=settings.read,
         rubric=settings.load_rubric(), options=source_open_options(args, settings),

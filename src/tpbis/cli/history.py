@@ -20,11 +20,21 @@ from typing import Any, TextIO
 from tpbis.cli._common import EXIT_OK
 from tpbis.config import Settings
 from tpbis.errors import ConfigError, SourceError
-from tpbis.history import HISTORY_COLUMNS, HISTORY_TAB, Snapshot, read_history, snapshot_dict
+from tpbis.history import (
+    HISTORY_COLUMNS,
+    HISTORY_TAB,
+    Snapshot,
+    history_tab,
+    read_history,
+    snapshot_dict,
+)
 from tpbis.i18n import t
 from tpbis.parsing.table import Table
 
 __all__ = ["export_rows", "read_source", "register"]
+
+#: the columns without which no history row reads (:func:`tpbis.history.read_history`)
+_REQUIRED = {"run", "period", "library_id"}
 
 
 def register(commands: Any) -> None:
@@ -47,19 +57,25 @@ def read_source(source: str, credentials: str | None = None) -> Table:
     """
     path = Path(source)
     table: Table | None
-    if path.suffix.lower() == ".csv" and path.exists():
+    if path.suffix.lower() in (".csv", ".xlsx", ".xlsm") and not path.exists():
+        raise SourceError.from_catalogue("error.file_not_found", path=source)
+    if path.suffix.lower() == ".csv":
         from tpbis.adapters.csvfile import read_csv_table
 
         table = read_csv_table(path, HISTORY_TAB)
-    elif path.suffix.lower() in (".xlsx", ".xlsm") and path.exists():
+        if not {str(name).strip() for name in table.header} >= _REQUIRED:  # a responses CSV, say
+            table = None
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
         from tpbis.adapters.xlsx import read_workbook
 
-        table = read_workbook(path).get(HISTORY_TAB)
+        tables = read_workbook(path)
+        table = tables.get(history_tab(tables))
     else:
         from tpbis.adapters.sheets import open_spreadsheet
 
         workbook = open_spreadsheet(source, credentials=credentials)
-        table = workbook.read([HISTORY_TAB]).get(HISTORY_TAB)
+        name = history_tab(workbook.info().tabs)
+        table = workbook.read([name]).get(name)
     if table is None:
         raise SourceError.from_catalogue("history.no_tab", source=source, tab=HISTORY_TAB)
     return table

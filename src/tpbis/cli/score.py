@@ -62,7 +62,8 @@ def load_scored(
     inputs = opened.inputs
     report = score_inputs(inputs, settings.load_rubrics(), periods, read=settings.read)
     snapshots = read_history(opened.history)
-    report, found = freeze(report, inputs, closures(snapshots), awards_run=report.runs[0] if awards else None)
+    report, found = freeze(report, inputs, closures(snapshots), awards_run=report.runs[0] if awards else None,
+                           rubrics=settings.load_rubrics())
     return inputs, report, found, snapshots
 
 

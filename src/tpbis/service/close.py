@@ -24,18 +24,51 @@ from fractions import Fraction
 import attrs
 
 from tpbis.domain.activity import Activity
-from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score
+from tpbis.domain.period import Period
 from tpbis.domain.problems import Problem, Severity
+from tpbis.domain.rubric import Rubric, RubricSchedule
+from tpbis.errors import PeriodError
 from tpbis.history import Closure, Snapshot
 from tpbis.message import Message
+from tpbis.rubrics import shipped_rubrics
 from tpbis.service.score import AwardsReport, Inputs, ScoreReport, awards_for
 
-__all__ = ["CLOSED_CHANGED", "freeze", "frozen_result"]
+__all__ = ["CLOSED_CHANGED", "closure_for", "freeze", "frozen_result", "named_period"]
 
 #: The problem code of a closed period whose data now give other values.
 CLOSED_CHANGED = "period.closed_changed"
 
 _HUNDRED = Fraction(100)
+
+
+def named_period(period: Period) -> Period:
+    """The month, quarter, semester or year with ``period``'s very dates (``2024-01-01..2024-12-31`` →
+    ``2024``), else ``period``: a closure is kept under the period's named key."""
+    start, end = period.start, period.end
+    if start.year != end.year:
+        return period
+    year = start.year
+    candidates = [
+        Period.year(year), *(Period.semester(year, s) for s in (1, 2)), *(Period.quarter(year, q) for q in range(1, 5)),
+        *(Period.month(year, m) for m in range(1, 13)),
+    ]
+    return next((c for c in candidates if (c.start, c.end) == (start, end)), period)
+
+
+def closure_for(closed: Mapping[str, Closure], period: Period) -> Closure | None:
+    """The closure of ``period``: closed under its key, or under another key for the same dates."""
+    found = closed.get(period.key)
+    if found is not None:
+        return found
+    for key, closure in closed.items():
+        try:
+            other = Period.parse(key)
+        except PeriodError:  # a hand-typed period cell
+            continue
+        if (other.start, other.end) == (period.start, period.end):
+            return closure
+    return None
 
 
 def _value(number: int | float | None) -> Fraction | None:
@@ -51,7 +84,7 @@ def _indicator(result: IndicatorResult, frozen: Mapping[str, int | float | None]
     if (None if shown is None else Fraction(str(shown))) == _value(frozen[result.id]):
         return attrs.evolve(result, rows=rows)  # unchanged: keep the exact value (a share is stored rounded)
     value = _value(frozen[result.id])
-    if value is None:
+    if value is None or value <= 0:  # a hand-edited negative value scores nothing, as no activity does
         score = Fraction(0)
     elif value >= result.target:
         score = _HUNDRED
@@ -114,12 +147,34 @@ def _rows_text(rows: Sequence[int], limit: int = 20) -> str:
     return text + (", …" if len(ordered) > limit else "") if text else "-"
 
 
+def _frozen_rubric(
+    run: KpiRun, closure: Closure, activities: Sequence[Activity], inputs: Inputs,
+    rubrics: Rubric | RubricSchedule | None,
+) -> KpiRun:
+    """``run`` scored with the rubric the closure froze (by content digest) when the one in force now differs.
+
+    A closed period keeps its rubric: its outputs name it and its indicator scores use its targets. The
+    rubric is looked for among ``rubrics`` (the configured ones) and the shipped catalogue; when it is
+    not found there (a rubric file since edited), ``run`` is kept.
+    """
+    digests = {s.digest for s in closure.snapshots.values() if s.digest}
+    if len(digests) != 1 or run.rubric.digest in digests:
+        return run
+    given = [rubrics] if isinstance(rubrics, Rubric) else [s.rubric for s in rubrics.spans] if rubrics else []
+    found = next((r for r in (*given, *shipped_rubrics()) if r.digest in digests), None)
+    return run if found is None else score(activities, inputs.registry, found, run.period)
+
+
 def freeze(
     report: ScoreReport, inputs: Inputs, closed: Mapping[str, Closure], *, awards_run: KpiRun | None = None,
+    rubrics: Rubric | RubricSchedule | None = None,
 ) -> tuple[ScoreReport, AwardsReport | None]:
     """``report`` with each closed period at its frozen values, the awards of ``awards_run`` (one of
     ``report.runs``; ``None``: no awards), and one ``period.closed_changed`` warning per library whose
     colour, composite or award the data now change (added to the parse's and the awards' problems).
+
+    A closed period is scored with the rubric it was closed with when that is one of ``rubrics`` (the
+    configured rubrics) or a shipped one, even when another rubric is in force for it now.
     """
     activities = report.parse.activities
     runs: list[KpiRun] = []
@@ -127,12 +182,14 @@ def freeze(
     awards: AwardsReport | None = None
     tab = inputs.responses.name
     for run in report.runs:
-        closure = closed.get(run.period.key)
+        closure = closure_for(closed, run.period)
         if closure is None:
             runs.append(run)
             if run is awards_run:
                 awards = awards_for(report, inputs, run=run)
             continue
+        with_awards = run is awards_run
+        run = _frozen_rubric(run, closure, activities, inputs, rubrics)
         late, every = _late(activities, run, closure)
         results = tuple(
             frozen_result(r, closure.snapshots[r.library.id], late.get(r.library.id, ()))
@@ -143,7 +200,7 @@ def freeze(
         runs.append(frozen)
         old_wins: dict[str, list[str]] = {}
         new_wins: dict[str, list[str]] = {}
-        if run is awards_run:
+        if with_awards:
             then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
             awards = awards_for(ScoreReport(parse=attrs.evolve(report.parse, activities=then), runs=report.runs),
                                 inputs, run=frozen)
@@ -162,6 +219,19 @@ def freeze(
                 message=Message(f"problem.{CLOSED_CHANGED}", period=run.period.key, library=f"{now.library.name} ({library})",
                                 old=old, new=new, rows=_rows_text(rows)),
                 value=new, tab=tab,
+            ))
+        scored = {r.library.id for r in run.results}
+        for library, snapshot in closure.snapshots.items():
+            if library in scored:
+                continue
+            # frozen, but no longer in the registry: its published result is gone from the outputs
+            old = _shown(snapshot.composite, snapshot.color.value if snapshot.color is not None else None,
+                         old_wins.get(library, []))
+            problems.append(Problem(
+                row=0, column="", code=CLOSED_CHANGED, severity=Severity.WARNING,
+                message=Message(f"problem.{CLOSED_CHANGED}", period=run.period.key, library=library,
+                                old=old, new="?", rows="-"),
+                value="?", tab=tab,
             ))
     if not problems:
         return ScoreReport(parse=report.parse, runs=tuple(runs)), awards

@@ -57,6 +57,7 @@ from tpbis.history import (
     current_header,
     event_rows,
     history_rows,
+    history_tab,
     latest_snapshots,
     read_history,
 )
@@ -73,7 +74,7 @@ from tpbis.ports import (
     Workbook,
     WorkbookInfo,
 )
-from tpbis.service.close import freeze
+from tpbis.service.close import closure_for, freeze, named_period
 from tpbis.service.options import ReadOptions
 from tpbis.service.outputs import (
     STATE_TAB,
@@ -449,27 +450,30 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     inputs_names = {responses_name, read.registry_tab, CONTEST_TAB}
     known_outputs = {name for lang in _LANGS for name in output_names(lang)} - inputs_names
     wanted = [responses_name, read.registry_tab]
-    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB, HISTORY_TAB) if name in info.tabs]
+    history_name = history_tab(info.tabs)  # "RIWAYAT" renamed by hand is still the history
+    wanted += [name for name in (CONTEST_TAB, STATE_TAB, LOCK_TAB, history_name) if name in info.tabs]
     wanted += [name for name in info.tabs if name in known_outputs]
     tables = workbook.read(wanted)
     state = read_state(tables.get(STATE_TAB))
     held = read_lock(tables.get(LOCK_TAB)) if LOCK_TAB in info.tabs else None
     timezone = read.timezone(info.timezone)
     contests = tables.get(CONTEST_TAB)
-    history = _History.of(tables.get(HISTORY_TAB), state)
+    history = _History.of(tables.get(history_name), state, history_name)
     closed = closures(history.snapshots)
     closure: Closure | None = None
     publish_closing = False
     if options.event is not None:
         assert options.closing is not None
-        key = options.closing.key
-        if (options.event is Event.CLOSE) == (key in closed):  # closing twice, or reopening an open period
+        found = closure_for(closed, named_period(options.closing))  # 2024-01-01..2024-12-31 is 2024
+        closing = Period.parse(found.period) if found is not None else named_period(options.closing)
+        key = closing.key
+        if (options.event is Event.CLOSE) == (found is not None):  # closing twice, or reopening an open period
             return SyncResult(
-                status="already_closed" if key in closed else "not_closed", info=info, report=None, awards=None,
-                tabs=(), changes=(), fingerprint="", write_requests=0, responses_tab=responses_name, state=state,
-                closure=closed.get(key),
+                status="already_closed" if found is not None else "not_closed", info=info, report=None,
+                awards=None, tabs=(), changes=(), fingerprint="", write_requests=0, responses_tab=responses_name,
+                state=state, closure=found,
             )
-        options = attrs.evolve(options, periods=_event_periods(state, options.closing))
+        options = attrs.evolve(options, closing=closing, periods=_event_periods(state, closing))
         if options.event is Event.REOPEN:
             closure = closed.pop(key)
         else:
@@ -517,7 +521,7 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
             removed_tabs=removed, broken_lock=broken,
             history_added=len(new_history) if status == "written" else 0,
             history_edited=history.edited and status != "unchanged",
-            closed=tuple(run.period.key for run in report.runs if run.period.key in closed) if report else (),
+            closed=tuple(run.period.key for run in report.runs if closure_for(closed, run.period)) if report else (),
             closure=closure,
         )
 
@@ -561,10 +565,11 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
                             fingerprint=fingerprint, counts=report.parse.counts)
         snapshots = read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))
         closure = closed[closure.period] = attrs.evolve(closure, snapshots={s.library_id: s for s in snapshots})
-    report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None)
+    report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None,
+                            rubrics=options.rubric)
     longest = _longest(report.runs)
     tabs = _render(report, awards, options.lang, _changes(report, inputs, options, history.snapshots))
-    inputs_named = inputs_names & {*(tab.name for tab in tabs), HISTORY_TAB}
+    inputs_named = inputs_names & {*(tab.name for tab in tabs), history_name}
     if inputs_named:  # a registry tab called "Penghargaan", say: never overwrite input
         raise SourceError.from_catalogue("sync.output_is_input", tab=", ".join(sorted(inputs_named)))
     renamed = _claim_tabs(tabs, info.tabs, before, options.force)
@@ -602,7 +607,8 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         if name not in new_names and name in info.tabs and name not in inputs_names
         and (name in known_outputs or _STAGING_NAME.fullmatch(name))
     )
-    skip = set(closed) - ({closure.period} if publish_closing and closure is not None else set())
+    skip = {run.period.key for run in report.runs if closure_for(closed, run.period)}
+    skip -= {closure.period} if publish_closing and closure is not None else set()
     new_history = history.new_rows(report, options, fingerprint, now, skip=skip,
                                    fresh={closure.period} if options.event is Event.REOPEN and closure else set())
     if closure is not None and options.event is not None:
@@ -700,15 +706,17 @@ class _History:
     snapshots: tuple[Snapshot, ...]
     #: rows or values differ from what the last sync left
     edited: bool
+    #: the tab's name in the workbook (:data:`HISTORY_TAB`, or so in other case)
+    name: str = HISTORY_TAB
 
     @classmethod
-    def of(cls, table: Table | None, state: SyncState) -> _History:
+    def of(cls, table: Table | None, state: SyncState, name: str = HISTORY_TAB) -> _History:
         grid = tuple(_grid(table)) if table is not None else ()
         edited = False
         if state.history_rows:
             seen = _normalised(grid)
             edited = len(seen) != state.history_rows or _digest(seen) != state.history_digest
-        return cls(grid=grid, snapshots=read_history(table), edited=edited)
+        return cls(grid=grid, snapshots=read_history(table), edited=edited, name=name)
 
     def new_rows(
         self, report: ScoreReport, options: SyncOptions, fingerprint: str, now: pendulum.DateTime,
@@ -749,7 +757,7 @@ class _History:
         if not rows:
             return ()
         headed = tuple(self._headed(rows))
-        return (Append(tab=OutputTab(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
+        return (Append(tab=OutputTab(name=self.name, header=HISTORY_COLUMNS, rows=headed), start=len(self.grid)),)
 
 
 def _changes(
