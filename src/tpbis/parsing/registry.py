@@ -222,34 +222,40 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
     Any other difference (a field one leaves unset, a different count of
     computers) is mergeable: an unset field is filled from the other, a set one
     keeps the first value, and a ``registry.merged`` warning names both places.
+    Ids are compared case-insensitively (``DESA-A`` and ``desa-a`` are one library,
+    not a second one with no reports): the first spelling is the id, the other an
+    alias, with a ``registry.merged`` warning.
 
     Raises:
         SourceError: a registry is invalid, or two registries contradict each other;
             one message lists every contradiction, each naming both places.
     """
-    merged: dict[str, Library] = {}
+    merged: dict[str, Library] = {}  # by the id casefolded: ``DESA-A`` in one registry is ``desa-a`` of another
     first_place: dict[str, Message] = {}
     conflicts: list[Message] = []
     problems: list[Problem] = []
     for part in parts:
         for row, library in registry_rows(part.table):
-            base = merged.get(library.id)
+            key = library.id.casefold()
+            base = merged.get(key)
             place = _place(part, row)
             if base is None:
-                merged[library.id] = library
-                first_place[library.id] = place
+                merged[key] = library
+                first_place[key] = place
                 continue
             if base == library:
                 continue
             differing = [column for field, column in IDENTITY_FIELDS.items()
                          if _identity(base, field) != _identity(library, field)]
             if differing:
-                conflicts.append(Message("error.registry_conflict", id=library.id, first=first_place[library.id],
+                conflicts.append(Message("error.registry_conflict", id=library.id, first=first_place[key],
                                          second=place, fields=", ".join(differing)))
                 continue
-            aliases = tuple(dict.fromkeys((*base.aliases, *library.aliases)))
+            # the id as the other registry spells it stays usable in responses, as an alias
+            spelt = (library.id,) if library.id != base.id else ()
+            aliases = tuple(dict.fromkeys((*base.aliases, *library.aliases, *spelt)))
             filled: dict[str, object] = {}
-            changed: list[str] = []
+            changed: list[str] = ["id"] if spelt else []
             for field, column in _OPTIONAL_FIELDS.items():
                 mine, theirs = getattr(base, field), getattr(library, field)
                 if mine == theirs or theirs in (None, 0):
@@ -257,11 +263,11 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
                 changed.append(column)
                 if mine in (None, 0):
                     filled[field] = theirs
-            merged[library.id] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
+            merged[key] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
             if changed:
                 problems.append(Problem(
                     row=row, column=", ".join(changed), code="registry.merged", severity=Severity.WARNING,
-                    message=Message("problem.registry.merged", id=library.id, first=first_place[library.id],
+                    message=Message("problem.registry.merged", id=library.id, first=first_place[key],
                                     fields=", ".join(changed)),
                     value=library.id, tab=part.table.name, source=part.source,
                 ))
