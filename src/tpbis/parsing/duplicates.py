@@ -5,8 +5,9 @@ source. When several sources are read in one run, or the rubric has a
 ``[duplicates]`` table (:class:`~tpbis.domain.rubric.DuplicateRule`), the
 accepted activities of every source are compared once more, here:
 
-* :func:`exact_duplicates`: the same library, day, kind and normalised title
-  (the SPEC §3.1 key) reported in two sources.
+* :func:`exact_duplicates`: the same submission id (KoBo and ODK send an edited
+  instance again under its id, so two exports of one form share it), or the same
+  library, day, kind and normalised title (the SPEC §3.1 key), in two sources.
 * :func:`possible_duplicates`: the same activity seen twice under the rule —
   the same library (or a library and the kabupaten/kota or provincial library
   of its region), the same kind, dates within the window, similar normalised
@@ -92,16 +93,28 @@ def _collector_paused() -> Iterator[None]:
 
 
 def exact_duplicates(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[DuplicateMatch]:
-    """The reports with the SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
+    """The reports with the submission id (an export's instance id, a form's response id) or else the
+    SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
     with _collector_paused():
         return _exact(activities, ranks)
 
 
 def _exact(activities: Sequence[Activity], ranks: Sequence[Hashable] | None) -> list[DuplicateMatch]:
     kept: dict[tuple[str, int, object, str], int] = {}
+    submissions: dict[str, int] = {}
     found: list[DuplicateMatch] = []
     for position in report_order(activities, ranks):
         activity = activities[position]
+        ident = activity.source.response_id
+        if ident:  # one submission (an export's instance id) in two sources, perhaps edited in between
+            first = submissions.setdefault(ident, position)
+            if first != position:
+                other = activities[first]
+                found.append(DuplicateMatch(position=position, original=first,
+                                            similarity=similarity(activity.title, other.title),
+                                            day_gap=abs(activity.date.toordinal() - other.date.toordinal()),
+                                            exact=True))
+                continue
         key = (activity.library_id, activity.date.toordinal(), activity.kind, normalize_text(activity.title))
         first = kept.setdefault(key, position)
         if first != position:
