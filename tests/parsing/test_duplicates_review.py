@@ -8,7 +8,9 @@ import pytest
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.rubric import DuplicateRule
+from tpbis.errors import RubricError
 from tpbis.parsing.duplicates import possible_duplicates
+from tpbis.rubrics import default_text, parse_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 
 RULE = DuplicateRule()
@@ -50,3 +52,22 @@ class TestRegionSpelling:
                          regency=regency),
         ])
         assert [] == possible_duplicates([act("desa-a", 2, 1), act("kab-x", 3, 2)], registry, RULE)
+
+
+class TestWindowDaysIsWhole:
+    """``window_days = 3.5`` or ``true`` used to be read as 3 or 1 days without a word."""
+
+    @pytest.mark.parametrize(("line", "shown"), [
+        ("window_days = 3.5", "$.duplicates.window_days: expected a whole number, found 3.5"),
+        ("window_days = true", "$.duplicates.window_days = true: expected a number"),
+    ])
+    def test_invalid(self, line: str, shown: str) -> None:
+        with pytest.raises(RubricError) as caught:
+            parse_rubric(default_text() + f"\n[duplicates]\n{line}\n", "r.toml")
+        assert shown in caught.value.message("en")
+
+    @pytest.mark.parametrize("line", ["window_days = 5", "window_days = 5.0", 'window_days = "5"'])
+    def test_whole(self, line: str) -> None:
+        rule = parse_rubric(default_text() + f"\n[duplicates]\n{line}\n").duplicates
+        assert rule is not None
+        assert (5, int) == (rule.window_days, type(rule.window_days))
