@@ -71,3 +71,10 @@ class TestWindowDaysIsWhole:
         rule = parse_rubric(default_text() + f"\n[duplicates]\n{line}\n").duplicates
         assert rule is not None
         assert (5, int) == (rule.window_days, type(rule.window_days))
+
+    @pytest.mark.parametrize("value", ['"1e999999999"', '"1e-999999999"'])
+    def test_huge_exponent_is_an_error_not_a_hang(self, value: str) -> None:
+        """A typo like ``"1e999999999"`` used to build a billion-digit integer (the run hung)."""
+        with pytest.raises(RubricError) as caught:
+            parse_rubric(default_text() + f"\n[duplicates]\nparticipants_tolerance = {value}\n", "r.toml")
+        assert "$.duplicates.participants_tolerance" in caught.value.message("en")
