@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.rubric import DuplicateRule
+from tpbis.domain.text import url_identity
 from tpbis.errors import RubricError
 from tpbis.parsing.duplicates import (
     DuplicateMatch,
@@ -145,6 +146,8 @@ class TestExact:
 # --- exhaustive checks against a quadratic reference ---------------------------------------------
 
 _LIBRARIES = [lib.id for lib in REGISTRY]
+_LINKS = [(), (), ("https://ig.example/p/1",), ("HTTPS://IG.EXAMPLE/p/1/",), ("https://fb.example/2",),
+          ("https://fb.example/2", "https://ig.example/p/1")]
 _TITLES = ["Pelatihan Komputer Dasar", "pelatihan komputer dasar!", "Dasar Komputer Pelatihan",
            "Pelatihan Komputer", "Kelas Menganyam Rotan", "Kelas menganyam rotan warga"]
 
@@ -158,6 +161,8 @@ def _matches(rule: DuplicateRule, a: Activity, b: Activity) -> bool:
         and similarity(a.title, b.title) >= rule.title_similarity
         and abs(a.participants - b.participants) * 100 <= rule.participants_tolerance * max(a.participants,
                                                                                             b.participants)
+        and not (a.publication_urls and b.publication_urls
+                 and {url_identity(u) for u in a.publication_urls}.isdisjoint(map(url_identity, b.publication_urls)))
     )
 
 
@@ -179,7 +184,7 @@ def reports(draw: st.DrawFn) -> list[Activity]:
     count = draw(st.integers(0, 14))
     out = []
     for row in range(2, 2 + count):
-        out.append(act(
+        out.append(attrs.evolve(act(
             draw(st.sampled_from(_LIBRARIES)),
             f"2024-09-{draw(st.integers(1, 12)):02d}",
             title=draw(st.sampled_from(_TITLES)),
@@ -188,7 +193,7 @@ def reports(draw: st.DrawFn) -> list[Activity]:
             delay=draw(st.integers(0, 3)),
             kind=draw(st.sampled_from([ActivityKind.PELATIHAN, ActivityKind.PELATIHAN_TIK])),
             tab=draw(st.sampled_from(["a", "b"])),
-        ))
+        ), publication_urls=draw(st.sampled_from(_LINKS))))
     return out
 
 

@@ -78,3 +78,34 @@ class TestWindowDaysIsWhole:
         with pytest.raises(RubricError) as caught:
             parse_rubric(default_text() + f"\n[duplicates]\nparticipants_tolerance = {value}\n", "r.toml")
         assert "$.duplicates.participants_tolerance" in caught.value.message("en")
+
+
+def post(row: int, day: str, *links: str, delay: int = 1) -> Activity:
+    activity = make_activity("desa-a", day, ActivityKind.PUBLIKASI, male=0, female=0,
+                             title="Berita Kegiatan di Website", row=row, delay_days=delay, publication_urls=links)
+    return attrs.evolve(activity, source=SourceRef(tab="a", row=row))
+
+
+class TestPublicationLinks:
+    """Two news posts with the same generic title two days apart, each with its own link, are two
+    publications: merging them dropped a link from the publications indicator (22 of the 27 possible
+    duplicates of the example workbook were such pairs)."""
+
+    REGISTRY = make_registry([make_library("desa-a")])
+
+    def test_different_links_are_two_publications(self) -> None:
+        first = post(2, "2024-09-10", "https://www.instagram.com/p/AAA/")
+        second = post(3, "2024-09-12", "https://www.facebook.com/perpus/posts/1", "https://x.example/2", delay=2)
+        assert [] == possible_duplicates([first, second], self.REGISTRY, RULE)
+
+    @pytest.mark.parametrize("links", [
+        ("https://www.instagram.com/p/AAA/",),
+        ("HTTPS://WWW.INSTAGRAM.COM/p/AAA",),  # the same link as SPEC §5 compares them
+        ("https://x.example/2", "https://www.instagram.com/p/AAA/#top"),
+        (),  # one report gave no link: nothing says they differ
+    ])
+    def test_a_shared_or_missing_link_still_merges(self, links: tuple[str, ...]) -> None:
+        first = post(2, "2024-09-10", "https://www.instagram.com/p/AAA/")
+        second = post(3, "2024-09-12", *links, delay=2)
+        assert [(1, 0)] == [(m.position, m.original)
+                            for m in possible_duplicates([first, second], self.REGISTRY, RULE)]

@@ -11,7 +11,9 @@ accepted activities of every source are compared once more, here:
 * :func:`possible_duplicates`: the same activity seen twice under the rule —
   the same library (or a library and the kabupaten/kota or provincial library
   of its region), the same kind, dates within the window, similar normalised
-  titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts.
+  titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts;
+  but two reports that both give publication links, none of them shared, are two
+  publications (the publications indicator counts links), never one seen twice.
 
 Both keep the *earliest report* (by ``reported_at``, then the caller's rank:
 source name and row), like SPEC §3.1, so the result depends only on the rows,
@@ -47,6 +49,7 @@ from rapidfuzz import fuzz
 from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.rubric import DuplicateRule
+from tpbis.domain.text import url_identity
 from tpbis.parsing.values import normalize_text
 
 __all__ = ["DuplicateMatch", "exact_duplicates", "possible_duplicates", "report_order", "similarity"]
@@ -147,6 +150,11 @@ def _related(first: Library, second: Library) -> bool:
     return _region(first) == _region(second)  # a kabupaten/kota library and a library of its regency
 
 
+def _links(activity: Activity) -> frozenset[str]:
+    """Its publication links as SPEC §5 compares them."""
+    return frozenset(url_identity(url) for url in activity.publication_urls)
+
+
 class _Kept:
     """The kept reports of one group, sorted by activity day: (day, order, position)."""
 
@@ -204,6 +212,14 @@ def _possible(  # one loop, kept flat for speed
     groups: dict[tuple[str, int], _Kept] = {}
     partners = _partners(registry) if rule.across_levels else {}
     titles: dict[int, str] = {}
+    links: dict[int, frozenset[str]] = {}  # publication links, computed only for reports a candidate meets
+
+    def links_of(position: int) -> frozenset[str]:
+        found = links.get(position)
+        if found is None:
+            found = links[position] = _links(activities[position])
+        return found
+
     found: list[DuplicateMatch] = []
     kinds = {kind: index for index, kind in enumerate(ActivityKind)}  # group keys hash ints, not enums
     for order, position in enumerate(report_order(activities, ranks)):
@@ -227,6 +243,10 @@ def _possible(  # one loop, kept flat for speed
                 count = activities[other].participants
                 if abs(participants - count) * 100 * denominator > numerator * max(participants, count):
                     continue
+                if activity.publication_urls and activities[other].publication_urls:
+                    mine, theirs = links_of(position), links_of(other)
+                    if mine.isdisjoint(theirs):
+                        continue  # each report links its own publications: two publications, not one seen twice
                 score = fuzz.token_sort_ratio(title, titles[other], processor=None, score_cutoff=cutoff)
                 if score >= rule.title_similarity and (best is None or other_order < best[0]):
                     best = (other_order, other, score)
