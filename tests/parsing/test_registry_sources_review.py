@@ -41,3 +41,30 @@ class TestIdCase:
         assert "'a.xlsx', tab 'Perpustakaan', row 2" in text
         assert "'b.xlsx', tab 'Perpustakaan', row 2" in text
         assert "provinsi" in text
+
+
+class TestSpellingIsNotAContradiction:
+    """Two provinces' registries that write one library's name or kabupaten/kota with other punctuation
+    (``Perpus. Desa Alang``, ``Kab. Bintan``) describe the same library: the run goes on (the first
+    spelling is kept), as reports typed either way match it."""
+
+    @pytest.mark.parametrize(("name", "regency"), [
+        ("Perpustakaan Desa Alang.", "Kabupaten Bintan"),
+        ("Perpustakaan  Desa-Alang", "Kab. Bintan"),
+        ("PERPUSTAKAAN DESA ALANG", "kab bintan"),
+    ])
+    def test_merged(self, name: str, regency: str) -> None:
+        other = ["desa-a", name, "desa", "Kepulauan Riau", regency, "", 3]
+        registry, _ = merge_registries([part("a.xlsx", ALANG), part("b.xlsx", other)])
+        assert ("Perpustakaan Desa Alang", "Kabupaten Bintan") == (registry["desa-a"].name,
+                                                                   registry["desa-a"].regency)
+
+    @pytest.mark.parametrize(("name", "regency", "column"), [
+        ("Perpustakaan Desa Alang Baru", "Kabupaten Bintan", "nama"),
+        ("Perpustakaan Desa Alang", "Kota Bintan", "kabupaten_kota"),
+    ])
+    def test_other_words_still_contradict(self, name: str, regency: str, column: str) -> None:
+        other = ["desa-a", name, "desa", "Kepulauan Riau", regency, "", 3]
+        with pytest.raises(SourceError) as caught:
+            merge_registries([part("a.xlsx", ALANG), part("b.xlsx", other)])
+        assert f"(columns {column})" in caught.value.message("en")

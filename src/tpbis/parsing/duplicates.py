@@ -50,6 +50,7 @@ from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.rubric import DuplicateRule
 from tpbis.domain.text import url_identity
+from tpbis.parsing.registry import regency_key
 from tpbis.parsing.values import normalize_text
 
 __all__ = ["DuplicateMatch", "exact_duplicates", "possible_duplicates", "report_order", "similarity"]
@@ -125,18 +126,9 @@ def _exact(activities: Sequence[Activity], ranks: Sequence[Hashable] | None) -> 
     return found
 
 
-def _regency_key(regency: str) -> str:
-    """A ``kabupaten_kota`` as regions are compared: case, punctuation and spacing aside, and
-    ``Kab``/``Kab.`` read as ``Kabupaten`` (``Kab. Bintan`` is ``Kabupaten Bintan``)."""
-    words = normalize_text(regency).split()
-    if words and words[0] == "kab":
-        words[0] = "kabupaten"
-    return " ".join(words)
-
-
 def _region(library: Library) -> tuple[str, str]:
     """The group of a library's region: its province and (below level 1) its kabupaten/kota."""
-    return library.province, "" if library.level == 1 else _regency_key(library.regency or "")
+    return library.province, "" if library.level == 1 else regency_key(library.regency or "")
 
 
 def _related(first: Library, second: Library) -> bool:

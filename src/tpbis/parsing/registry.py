@@ -18,10 +18,14 @@ from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.message import Message
+from tpbis.parsing.matching import normalize_library_name
 from tpbis.parsing.table import Cell, Table
-from tpbis.parsing.values import is_blank, parse_whole_number
+from tpbis.parsing.values import is_blank, normalize_text, parse_whole_number
 
-__all__ = ["IDENTITY_FIELDS", "REGISTRY_TAB", "RegistryPart", "merge_registries", "read_registry", "registry_rows"]
+__all__ = [
+    "IDENTITY_FIELDS", "REGISTRY_TAB", "RegistryPart", "merge_registries", "read_registry", "regency_key",
+    "registry_rows",
+]
 
 REGISTRY_TAB = "Perpustakaan"
 
@@ -200,9 +204,24 @@ class RegistryPart:
     table: Table
 
 
+def regency_key(regency: str) -> str:
+    """A ``kabupaten_kota`` as regions are compared: case, punctuation and spacing aside, and
+    ``Kab``/``Kab.`` read as ``Kabupaten`` (``Kab. Bintan`` is ``Kabupaten Bintan``)."""
+    words = normalize_text(regency).split()
+    if words and words[0] == "kab":
+        words[0] = "kabupaten"
+    return " ".join(words)
+
+
 def _identity(library: Library, field: str) -> object:
+    """An identity field as two registries are compared: names as reports are matched to them
+    (case, punctuation, ``Perpus``), the kabupaten/kota by :func:`regency_key`."""
     value = getattr(library, field)
-    return normalize_label(value) if isinstance(value, str) else value
+    if field == "name":
+        return normalize_library_name(value)
+    if field == "regency":
+        return regency_key(value or "")
+    return value
 
 
 def _place(part: RegistryPart, row: int) -> Message:
@@ -216,7 +235,7 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
     definition that is identical merges silently; one with another alias list
     adds its aliases silently. One that differs in an identity field
     (:data:`IDENTITY_FIELDS`: ``nama``, ``jenis``, ``provinsi``, ``kabupaten_kota``,
-    compared case- and space-insensitively), as when two provinces list one
+    compared case-, punctuation- and space-insensitively, ``Kab.`` as ``Kabupaten``), as when two provinces list one
     library, contradicts it: scoring under either definition would put the
     library at a level, in a region or under a name the other registry denies.
     Any other difference (a field one leaves unset, a different count of
