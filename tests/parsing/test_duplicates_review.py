@@ -109,3 +109,34 @@ class TestPublicationLinks:
         second = post(3, "2024-09-12", *links, delay=2)
         assert [(1, 0)] == [(m.position, m.original)
                             for m in possible_duplicates([first, second], self.REGISTRY, RULE)]
+
+
+class TestNumberedSessions:
+    """"Sesi 1" and "Sesi 2" of one training on consecutive days are two sessions, like the weekly class
+    the rule already leaves alone: titles that both carry numbers, and not the same ones, never merge."""
+
+    REGISTRY = make_registry([make_library("desa-a")])
+
+    def titled(self, row: int, day: str, title: str) -> Activity:
+        activity = make_activity("desa-a", day, ActivityKind.PELATIHAN, male=10, female=10, title=title, row=row,
+                                 delay_days=1)
+        return attrs.evolve(activity, source=SourceRef(tab="a", row=row))
+
+    @pytest.mark.parametrize(("first", "second"), [
+        ("Pelatihan Menjahit Sesi 1", "Pelatihan Menjahit Sesi 2"),
+        ("Pelatihan Menjahit Hari ke-1", "pelatihan menjahit hari ke 2"),
+        ("Kelas Komputer Angkatan 3", "Kelas Komputer Angkatan 4"),
+    ])
+    def test_other_numbers_are_other_sessions(self, first: str, second: str) -> None:
+        found = possible_duplicates([self.titled(2, "2024-09-10", first), self.titled(3, "2024-09-11", second)],
+                                    self.REGISTRY, RULE)
+        assert [] == found
+
+    @pytest.mark.parametrize(("first", "second"), [
+        ("Pelatihan Menjahit Sesi 1", "pelatihan menjahit sesi 01"),  # the same number
+        ("Pelatihan Menjahit 2024", "Pelatihan Menjahit"),  # one title has none: nothing says they differ
+    ])
+    def test_same_or_missing_numbers_still_merge(self, first: str, second: str) -> None:
+        found = possible_duplicates([self.titled(2, "2024-09-10", first), self.titled(3, "2024-09-11", second)],
+                                    self.REGISTRY, RULE)
+        assert [(1, 0)] == [(m.position, m.original) for m in found]

@@ -13,7 +13,9 @@ accepted activities of every source are compared once more, here:
   of its region), the same kind, dates within the window, similar normalised
   titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts;
   but two reports that both give publication links, none of them shared, are two
-  publications (the publications indicator counts links), never one seen twice.
+  publications (the publications indicator counts links), and two titles that both
+  carry numbers, not the same ones ("Sesi 1", "Sesi 2"), are two sessions: never
+  one activity seen twice.
 
 Both keep the *earliest report* (by ``reported_at``, then the caller's rank:
 source name and row), like SPEC §3.1, so the result depends only on the rows,
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterator, Sequence
 
@@ -142,6 +145,14 @@ def _related(first: Library, second: Library) -> bool:
     return _region(first) == _region(second)  # a kabupaten/kota library and a library of its regency
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers(title: str) -> tuple[str, ...]:
+    """The numbers written in a normalised title, sorted (``Sesi 01`` and ``sesi 1`` give ``("1",)``)."""
+    return tuple(sorted(run.lstrip("0") or "0" for run in _DIGITS.findall(title)))
+
+
 def _links(activity: Activity) -> frozenset[str]:
     """Its publication links as SPEC §5 compares them."""
     return frozenset(url_identity(url) for url in activity.publication_urls)
@@ -240,7 +251,12 @@ def _possible(  # one loop, kept flat for speed
                     if mine.isdisjoint(theirs):
                         continue  # each report links its own publications: two publications, not one seen twice
                 score = fuzz.token_sort_ratio(title, titles[other], processor=None, score_cutoff=cutoff)
-                if score >= rule.title_similarity and (best is None or other_order < best[0]):
+                if score < rule.title_similarity:
+                    continue
+                mine_numbers, their_numbers = _numbers(title), _numbers(titles[other])
+                if mine_numbers and their_numbers and mine_numbers != their_numbers:
+                    continue  # "Sesi 1" and "Sesi 2": two sessions, not one seen twice
+                if best is None or other_order < best[0]:
                     best = (other_order, other, score)
         if best is not None:
             other = best[1]
