@@ -274,6 +274,7 @@ def load_config(path: str | Path | None = None) -> Config:
             Message("structure.unknown_keys", keys="base_dir", known=", ".join(_KEYS))
         ]))
     data["base_dir"] = str(path.resolve().parent)
+    _check_source_tables(data.get("sources"), str(path))
     try:
         config = strict_converter.structure(data, Config)
     except cattrs.BaseValidationError as exc:
@@ -308,14 +309,31 @@ def _check_rubrics(config: Config, path: str) -> None:
             raise ConfigError.from_catalogue("error.rubrics_entry", path=path, index=index)
 
 
-def _check_sources(config: Config, path: str) -> None:
-    """Each ``[[sources]]`` entry names a file or a URL, not both.
+def _check_source_tables(sources: object, path: str) -> None:
+    """``sources`` is a list of tables (``[[sources]]``), not a text or a list of texts
+    (``sources = ["a.xlsx"]``) or one table (``[sources]``); the converter would read a text
+    character by character.
 
     Raises:
-        ConfigError: an entry names neither or both.
+        ConfigError: an entry is not a table.
+    """
+    if sources is None:
+        return
+    entries = sources if isinstance(sources, list) else [None]  # also `[sources]`, one table: not a list
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError.from_catalogue("error.sources_entry", path=path, index=index)
+
+
+def _check_sources(config: Config, path: str) -> None:
+    """Each ``[[sources]]`` entry names a file or a URL, not both, and not an empty one.
+
+    Raises:
+        ConfigError: an entry names neither or both, or an empty path or url.
     """
     for index, entry in enumerate(config.sources or (), start=1):
-        if (entry.path is None) == (entry.url is None):
+        given = [text for text in (entry.path, entry.url) if text is not None]
+        if len(given) != 1 or not given[0].strip():
             raise ConfigError.from_catalogue("error.sources_entry", path=path, index=index)
 
 

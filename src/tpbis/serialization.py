@@ -20,6 +20,10 @@ from cattrs.preconf.json import make_converter as _make_json_converter
 __all__ = ["converter", "make_converter", "to_fraction", "write_json"]
 
 
+#: The largest power of ten :func:`to_fraction` reads in a decimal text (``1e400`` is a typo, not a target).
+_MAX_EXPONENT = 400
+
+
 def to_fraction(value: object) -> Fraction:
     """Read an exact number from an int, a decimal string or a float (by its repr)."""
     if isinstance(value, bool):
@@ -29,7 +33,10 @@ def to_fraction(value: object) -> Fraction:
         return Fraction(value)
     if isinstance(value, float | str | Decimal):
         try:
-            return Fraction(Decimal(str(value).strip()))
+            number = Decimal(str(value).strip())
+            # "1e999999999" would build a billion-digit integer: no number tpbis reads is that far from 1
+            if not number.is_finite() or abs(number.as_tuple().exponent) <= _MAX_EXPONENT:  # type: ignore[arg-type]
+                return Fraction(number)
         except (InvalidOperation, ValueError):
             pass
     msg = f"expected a number, found {value!r}"

@@ -297,7 +297,10 @@ class TestSync:
         shutil.copy(WORKBOOK, book)
         copy, _ = copies(tmp_path / "kobo.csv")
         assert 0 == run(capsys, "sync", book, copy, "--period", "2024", "--rubric", "tpbis-default@2")[0]
-        sheet = openpyxl.load_workbook(book, read_only=True)["Masalah Data"]
-        rows = list(sheet.iter_rows(values_only=True))
+        workbook = openpyxl.load_workbook(book, read_only=True)
+        try:  # a read-only workbook keeps its file open until closed (a ResourceWarning in a later test)
+            rows = list(workbook["Masalah Data"].iter_rows(values_only=True))
+        finally:
+            workbook.close()
         assert "Sumber" == rows[0][0]
         assert {"kepri.xlsx", str(copy)} == {row[0] for row in rows[1:] if any(row)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.rubric import DuplicateRule
+from tpbis.domain.text import url_identity
 from tpbis.errors import RubricError
 from tpbis.parsing.duplicates import (
     DuplicateMatch,
@@ -23,6 +25,7 @@ from tpbis.parsing.duplicates import (
     report_order,
     similarity,
 )
+from tpbis.parsing.values import normalize_text
 from tpbis.rubrics import default_rubric, default_text, parse_rubric, shipped_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
 
@@ -145,8 +148,15 @@ class TestExact:
 # --- exhaustive checks against a quadratic reference ---------------------------------------------
 
 _LIBRARIES = [lib.id for lib in REGISTRY]
-_TITLES = ["Pelatihan Komputer Dasar", "pelatihan komputer dasar!", "Dasar Komputer Pelatihan",
+_LINKS = [(), (), ("https://ig.example/p/1",), ("HTTPS://IG.EXAMPLE/p/1/",), ("https://fb.example/2",),
+          ("https://fb.example/2", "https://ig.example/p/1")]
+_TITLES = ["Pelatihan Komputer Dasar 1", "Pelatihan Komputer Dasar 2", "Pelatihan Komputer Dasar", "pelatihan komputer dasar!", "Dasar Komputer Pelatihan",
            "Pelatihan Komputer", "Kelas Menganyam Rotan", "Kelas menganyam rotan warga"]
+
+
+def _numbers_of(title: str) -> list[int]:
+    """The numbers written in a title, sorted."""
+    return sorted(int(n) for n in re.findall(r"\d+", normalize_text(title)))
 
 
 def _matches(rule: DuplicateRule, a: Activity, b: Activity) -> bool:
@@ -158,6 +168,9 @@ def _matches(rule: DuplicateRule, a: Activity, b: Activity) -> bool:
         and similarity(a.title, b.title) >= rule.title_similarity
         and abs(a.participants - b.participants) * 100 <= rule.participants_tolerance * max(a.participants,
                                                                                             b.participants)
+        and not (_numbers_of(a.title) and _numbers_of(b.title) and _numbers_of(a.title) != _numbers_of(b.title))
+        and not (a.publication_urls and b.publication_urls
+                 and {url_identity(u) for u in a.publication_urls}.isdisjoint(map(url_identity, b.publication_urls)))
     )
 
 
@@ -179,7 +192,7 @@ def reports(draw: st.DrawFn) -> list[Activity]:
     count = draw(st.integers(0, 14))
     out = []
     for row in range(2, 2 + count):
-        out.append(act(
+        out.append(attrs.evolve(act(
             draw(st.sampled_from(_LIBRARIES)),
             f"2024-09-{draw(st.integers(1, 12)):02d}",
             title=draw(st.sampled_from(_TITLES)),
@@ -188,7 +201,7 @@ def reports(draw: st.DrawFn) -> list[Activity]:
             delay=draw(st.integers(0, 3)),
             kind=draw(st.sampled_from([ActivityKind.PELATIHAN, ActivityKind.PELATIHAN_TIK])),
             tab=draw(st.sampled_from(["a", "b"])),
-        ))
+        ), publication_urls=draw(st.sampled_from(_LINKS))))
     return out
 
 

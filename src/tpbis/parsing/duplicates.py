@@ -5,12 +5,17 @@ source. When several sources are read in one run, or the rubric has a
 ``[duplicates]`` table (:class:`~tpbis.domain.rubric.DuplicateRule`), the
 accepted activities of every source are compared once more, here:
 
-* :func:`exact_duplicates`: the same library, day, kind and normalised title
-  (the SPEC §3.1 key) reported in two sources.
+* :func:`exact_duplicates`: the same submission id (KoBo and ODK send an edited
+  instance again under its id, so two exports of one form share it), or the same
+  library, day, kind and normalised title (the SPEC §3.1 key), in two sources.
 * :func:`possible_duplicates`: the same activity seen twice under the rule —
   the same library (or a library and the kabupaten/kota or provincial library
   of its region), the same kind, dates within the window, similar normalised
-  titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts.
+  titles (:func:`rapidfuzz.fuzz.token_sort_ratio`) and similar participant counts;
+  but two reports that both give publication links, none of them shared, are two
+  publications (the publications indicator counts links), and two titles that both
+  carry numbers, not the same ones ("Sesi 1", "Sesi 2"), are two sessions: never
+  one activity seen twice.
 
 Both keep the *earliest report* (by ``reported_at``, then the caller's rank:
 source name and row), like SPEC §3.1, so the result depends only on the rows,
@@ -35,6 +40,7 @@ libraries are never compared.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Sequence
 
@@ -45,7 +51,8 @@ from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.kpi import collector_paused
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.rubric import DuplicateRule
-from tpbis.domain.text import normalize_label
+from tpbis.domain.text import url_identity
+from tpbis.parsing.registry import regency_key
 from tpbis.parsing.values import normalize_text
 
 __all__ = ["DuplicateMatch", "exact_duplicates", "possible_duplicates", "report_order", "similarity"]
@@ -80,16 +87,28 @@ def report_order(activities: Sequence[Activity], ranks: Sequence[Hashable] | Non
 
 
 def exact_duplicates(activities: Sequence[Activity], ranks: Sequence[Hashable] | None = None) -> list[DuplicateMatch]:
-    """The reports with the SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
+    """The reports with the submission id (an export's instance id, a form's response id) or else the
+    SPEC §3.1 key (library, day, kind, normalised title) of an earlier report."""
     with collector_paused():
         return _exact(activities, ranks)
 
 
 def _exact(activities: Sequence[Activity], ranks: Sequence[Hashable] | None) -> list[DuplicateMatch]:
     kept: dict[tuple[str, int, object, str], int] = {}
+    submissions: dict[str, int] = {}
     found: list[DuplicateMatch] = []
     for position in report_order(activities, ranks):
         activity = activities[position]
+        ident = activity.source.response_id
+        if ident:  # one submission (an export's instance id) in two sources, perhaps edited in between
+            first = submissions.setdefault(ident, position)
+            if first != position:
+                other = activities[first]
+                found.append(DuplicateMatch(position=position, original=first,
+                                            similarity=similarity(activity.title, other.title),
+                                            day_gap=abs(activity.date.toordinal() - other.date.toordinal()),
+                                            exact=True))
+                continue
         key = (activity.library_id, activity.date.toordinal(), activity.kind, normalize_text(activity.title))
         first = kept.setdefault(key, position)
         if first != position:
@@ -99,7 +118,7 @@ def _exact(activities: Sequence[Activity], ranks: Sequence[Hashable] | None) -> 
 
 def _region(library: Library) -> tuple[str, str]:
     """The group of a library's region: its province and (below level 1) its kabupaten/kota."""
-    return library.province, "" if library.level == 1 else normalize_label(library.regency or "")
+    return library.province, "" if library.level == 1 else regency_key(library.regency or "")
 
 
 def _related(first: Library, second: Library) -> bool:
@@ -111,6 +130,19 @@ def _related(first: Library, second: Library) -> bool:
     if 1 in (first.level, second.level):
         return True  # the provincial library and any library of its province
     return _region(first) == _region(second)  # a kabupaten/kota library and a library of its regency
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers(title: str) -> tuple[str, ...]:
+    """The numbers written in a normalised title, sorted (``Sesi 01`` and ``sesi 1`` give ``("1",)``)."""
+    return tuple(sorted(run.lstrip("0") or "0" for run in _DIGITS.findall(title)))
+
+
+def _links(activity: Activity) -> frozenset[str]:
+    """Its publication links as SPEC §5 compares them."""
+    return frozenset(url_identity(url) for url in activity.publication_urls)
 
 
 class _Kept:
@@ -170,6 +202,14 @@ def _possible(  # one loop, kept flat for speed
     groups: dict[tuple[str, int], _Kept] = {}
     partners = _partners(registry) if rule.across_levels else {}
     titles: dict[int, str] = {}
+    links: dict[int, frozenset[str]] = {}  # publication links, computed only for reports a candidate meets
+
+    def links_of(position: int) -> frozenset[str]:
+        found = links.get(position)
+        if found is None:
+            found = links[position] = _links(activities[position])
+        return found
+
     found: list[DuplicateMatch] = []
     kinds = {kind: index for index, kind in enumerate(ActivityKind)}  # group keys hash ints, not enums
     for order, position in enumerate(report_order(activities, ranks)):
@@ -193,8 +233,17 @@ def _possible(  # one loop, kept flat for speed
                 count = activities[other].participants
                 if abs(participants - count) * 100 * denominator > numerator * max(participants, count):
                     continue
+                if activity.publication_urls and activities[other].publication_urls:
+                    mine, theirs = links_of(position), links_of(other)
+                    if mine.isdisjoint(theirs):
+                        continue  # each report links its own publications: two publications, not one seen twice
                 score = fuzz.token_sort_ratio(title, titles[other], processor=None, score_cutoff=cutoff)
-                if score >= rule.title_similarity and (best is None or other_order < best[0]):
+                if score < rule.title_similarity:
+                    continue
+                mine_numbers, their_numbers = _numbers(title), _numbers(titles[other])
+                if mine_numbers and their_numbers and mine_numbers != their_numbers:
+                    continue  # "Sesi 1" and "Sesi 2": two sessions, not one seen twice
+                if best is None or other_order < best[0]:
                     best = (other_order, other, score)
         if best is not None:
             other = best[1]

@@ -18,10 +18,14 @@ from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.text import normalize_label
 from tpbis.errors import SourceError
 from tpbis.message import Message
+from tpbis.parsing.matching import normalize_library_name
 from tpbis.parsing.table import Cell, Table
-from tpbis.parsing.values import is_blank, parse_whole_number
+from tpbis.parsing.values import is_blank, normalize_text, parse_whole_number
 
-__all__ = ["IDENTITY_FIELDS", "REGISTRY_TAB", "RegistryPart", "merge_registries", "read_registry", "registry_rows"]
+__all__ = [
+    "IDENTITY_FIELDS", "REGISTRY_TAB", "RegistryPart", "merge_registries", "read_registry", "regency_key",
+    "registry_rows",
+]
 
 REGISTRY_TAB = "Perpustakaan"
 
@@ -200,9 +204,24 @@ class RegistryPart:
     table: Table
 
 
+def regency_key(regency: str) -> str:
+    """A ``kabupaten_kota`` as regions are compared: case, punctuation and spacing aside, and
+    ``Kab``/``Kab.`` read as ``Kabupaten`` (``Kab. Bintan`` is ``Kabupaten Bintan``)."""
+    words = normalize_text(regency).split()
+    if words and words[0] == "kab":
+        words[0] = "kabupaten"
+    return " ".join(words)
+
+
 def _identity(library: Library, field: str) -> object:
+    """An identity field as two registries are compared: names as reports are matched to them
+    (case, punctuation, ``Perpus``), the kabupaten/kota by :func:`regency_key`."""
     value = getattr(library, field)
-    return normalize_label(value) if isinstance(value, str) else value
+    if field == "name":
+        return normalize_library_name(value)
+    if field == "regency":
+        return regency_key(value or "")
+    return value
 
 
 def _place(part: RegistryPart, row: int) -> Message:
@@ -216,40 +235,46 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
     definition that is identical merges silently; one with another alias list
     adds its aliases silently. One that differs in an identity field
     (:data:`IDENTITY_FIELDS`: ``nama``, ``jenis``, ``provinsi``, ``kabupaten_kota``,
-    compared case- and space-insensitively), as when two provinces list one
+    compared case-, punctuation- and space-insensitively, ``Kab.`` as ``Kabupaten``), as when two provinces list one
     library, contradicts it: scoring under either definition would put the
     library at a level, in a region or under a name the other registry denies.
     Any other difference (a field one leaves unset, a different count of
     computers) is mergeable: an unset field is filled from the other, a set one
     keeps the first value, and a ``registry.merged`` warning names both places.
+    Ids are compared case-insensitively (``DESA-A`` and ``desa-a`` are one library,
+    not a second one with no reports): the first spelling is the id, the other an
+    alias, with a ``registry.merged`` warning.
 
     Raises:
         SourceError: a registry is invalid, or two registries contradict each other;
             one message lists every contradiction, each naming both places.
     """
-    merged: dict[str, Library] = {}
+    merged: dict[str, Library] = {}  # by the id casefolded: ``DESA-A`` in one registry is ``desa-a`` of another
     first_place: dict[str, Message] = {}
     conflicts: list[Message] = []
     problems: list[Problem] = []
     for part in parts:
         for row, library in registry_rows(part.table):
-            base = merged.get(library.id)
+            key = library.id.casefold()
+            base = merged.get(key)
             place = _place(part, row)
             if base is None:
-                merged[library.id] = library
-                first_place[library.id] = place
+                merged[key] = library
+                first_place[key] = place
                 continue
             if base == library:
                 continue
             differing = [column for field, column in IDENTITY_FIELDS.items()
                          if _identity(base, field) != _identity(library, field)]
             if differing:
-                conflicts.append(Message("error.registry_conflict", id=library.id, first=first_place[library.id],
+                conflicts.append(Message("error.registry_conflict", id=library.id, first=first_place[key],
                                          second=place, fields=", ".join(differing)))
                 continue
-            aliases = tuple(dict.fromkeys((*base.aliases, *library.aliases)))
+            # the id as the other registry spells it stays usable in responses, as an alias
+            spelt = (library.id,) if library.id != base.id else ()
+            aliases = tuple(dict.fromkeys((*base.aliases, *library.aliases, *spelt)))
             filled: dict[str, object] = {}
-            changed: list[str] = []
+            changed: list[str] = ["id"] if spelt else []
             for field, column in _OPTIONAL_FIELDS.items():
                 mine, theirs = getattr(base, field), getattr(library, field)
                 if mine == theirs or theirs in (None, 0):
@@ -257,11 +282,11 @@ def merge_registries(parts: Sequence[RegistryPart]) -> tuple[Registry, tuple[Pro
                 changed.append(column)
                 if mine in (None, 0):
                     filled[field] = theirs
-            merged[library.id] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
+            merged[key] = attrs.evolve(base, aliases=aliases, **filled)  # type: ignore[arg-type]
             if changed:
                 problems.append(Problem(
                     row=row, column=", ".join(changed), code="registry.merged", severity=Severity.WARNING,
-                    message=Message("problem.registry.merged", id=library.id, first=first_place[library.id],
+                    message=Message("problem.registry.merged", id=library.id, first=first_place[key],
                                     fields=", ".join(changed)),
                     value=library.id, tab=part.table.name, source=part.source,
                 ))

@@ -143,7 +143,7 @@ class _ContestSpec:
 
 @attrs.frozen
 class _DuplicatesSpec:
-    window_days: int = 3
+    window_days: Fraction = Fraction(3)  # read as a number, so 3.5 or true is an error rather than 3 or 1
     title_similarity: Fraction = Fraction(85)
     participants_tolerance: Fraction = Fraction(15)
     across_levels: bool = True
@@ -233,8 +233,10 @@ def _check_duplicates(rule: _DuplicatesSpec | None) -> list[Message]:
     """The ``[duplicates]`` table's numbers are in range."""
     if rule is None:
         return []
+    if rule.window_days.denominator != 1:
+        return [_problem("$.duplicates.window_days", Message("structure.expect.whole"), f"{float(rule.window_days):g}")]
     ranges: dict[str, tuple[Fraction | int, int, int]] = {
-        "window_days": (rule.window_days, 0, MAX_DUPLICATE_WINDOW),
+        "window_days": (int(rule.window_days), 0, MAX_DUPLICATE_WINDOW),
         "title_similarity": (rule.title_similarity, 1, 100),
         "participants_tolerance": (rule.participants_tolerance, 0, 100),
     }
@@ -357,7 +359,7 @@ def _build(spec: _RubricSpec) -> Rubric:
             for c in spec.contests
         ),
         duplicates=None if spec.duplicates is None else DuplicateRule(
-            window_days=spec.duplicates.window_days,
+            window_days=int(spec.duplicates.window_days),
             title_similarity=spec.duplicates.title_similarity,
             participants_tolerance=spec.duplicates.participants_tolerance,
             across_levels=spec.duplicates.across_levels,
