@@ -385,7 +385,12 @@ class _SheetsProvince:
     credentials: str | None
 
     def stamp(self) -> str | None:
-        return self.book.modified_time()
+        modified = self.book.modified_time()
+        if modified is None or self.spec.registry is None:
+            return modified
+        # a registry of its own changes without the spreadsheet's modifiedTime moving
+        registry = _file_digest([self.spec.registry])
+        return None if registry is None else f"{modified} · {registry}"
 
     def inputs(self) -> tuple[Inputs, str]:
         info = self.book.info()
@@ -414,26 +419,32 @@ class _FileProvince:
     base_dir: Path
 
     def stamp(self) -> str | None:
-        digest = hashlib.sha256()
-        for name in (self.spec.source, self.spec.registry):
-            if name is None:
-                continue
-            path = Path(name)
-            if not path.is_file():
-                return None  # a registry in a spreadsheet, or a missing file (reported when read)
-            try:
-                with path.open("rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-            except OSError:
-                return None
-        return "sha256:" + digest.hexdigest()
+        return _file_digest([self.spec.source, self.spec.registry])
 
     def inputs(self) -> tuple[Inputs, str]:
         used = self.rubric if isinstance(self.rubric, Rubric) else self.rubric.latest
         opened = open_source(self.spec.source, registry=self.spec.registry, read=self.read, rubric=used,
                              options=SourceOptions(credentials=self.credentials, base_dir=self.base_dir))
         return opened.inputs, opened.name
+
+
+def _file_digest(names: Sequence[str | None]) -> str | None:
+    """The SHA-256 of local files; ``None`` when one is not a local file (a spreadsheet, or missing:
+    reported when read)."""
+    digest = hashlib.sha256()
+    for name in names:
+        if name is None:
+            continue
+        path = Path(name)
+        if not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            return None
+    return "sha256:" + digest.hexdigest()
 
 
 def run_national(config: str | Path, period: str, settings: Settings | None = None, **options: Any) -> NationalRun:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -154,6 +155,51 @@ def _located(value: str, base: Path) -> str:
     return str(path if path.is_absolute() else base / path)
 
 
+_KEY_IN_URL = re.compile(r"/d/([A-Za-z0-9_-]{20,})")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+
+
+def _identity(value: str) -> str:
+    """What a source names, whatever its spelling: a spreadsheet's key, or a local file's resolved path."""
+    text = value.strip()
+    if "://" in text:
+        found = _KEY_IN_URL.search(text)
+        return "key:" + found.group(1) if found else text
+    if text.lower().startswith("forms:"):
+        return text
+    if _KEY.match(text) and not Path(text).exists():
+        return "key:" + text
+    try:
+        return "file:" + str(Path(text).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return "file:" + text
+
+
+def _check_inputs_and_outputs(path: Path, provinces: Sequence[ProvinceSpec], output: str | None,
+                              report: str | None, rubric: str | None) -> None:
+    """One spreadsheet under two provinces would count its libraries twice; an output over an input
+    would overwrite a province's data (or the config): both are refused."""
+    sources: dict[str, str] = {}
+    for spec in provinces:
+        seen = sources.setdefault(_identity(spec.source), spec.name)
+        if seen != spec.name:
+            raise _bad(path, "national.config.source_twice", source=spec.source, first=seen, second=spec.name)
+    inputs = dict(sources)
+    for spec in provinces:
+        for extra in (spec.registry, spec.rubric):
+            if extra is not None:
+                inputs.setdefault(_identity(extra), spec.name)
+    if rubric is not None:
+        inputs.setdefault(_identity(rubric), rubric)
+    inputs.setdefault(_identity(str(path)), str(path))
+    inputs.setdefault(_identity(str(state_path_for(path))), str(state_path_for(path)))
+    for key, value in (("output", output), ("report", report)):
+        if value is not None and _identity(value) in inputs:
+            raise _bad(path, "national.config.writes_input", key=key, value=value, input=inputs[_identity(value)])
+        if key == "output" and value is not None:
+            inputs.setdefault(_identity(value), value)
+
+
 def load_national_config(path: str | Path) -> NationalConfig:
     """Read and check a national config file.
 
@@ -214,17 +260,21 @@ def load_national_config(path: str | Path) -> NationalConfig:
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise _bad(path, "national.config.bad_value", key=key, value=repr(value))
         numbers[key] = value
+    output = _located(texts["output"], base) if texts["output"] else None
+    report = str(base / texts["report"]) if texts["report"] and not Path(texts["report"]).is_absolute() \
+        else texts["report"]
+    rubric = _located(texts["rubric"], base) if texts["rubric"] else None
+    _check_inputs_and_outputs(path, provinces, output, report, rubric)
     return NationalConfig(
         path=path,
         provinces=tuple(provinces),
-        output=_located(texts["output"], base) if texts["output"] else None,
-        report=str(base / texts["report"]) if texts["report"] and not Path(texts["report"]).is_absolute()
-        else texts["report"],
+        output=output,
+        report=report,
         export=str(base / export) if export and not Path(export).is_absolute() else export,
         format=fmt,
         workers=numbers["workers"],
         reads_per_minute=numbers["reads_per_minute"],
-        rubric=_located(texts["rubric"], base) if texts["rubric"] else None,
+        rubric=rubric,
     )
 
 

@@ -1,0 +1,103 @@
+"""Hostile-review regressions for ``tpbis nasional``: inputs never overwritten, never counted twice,
+never silently stale."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from tests.national.conftest import province_tabs, write_xlsx
+
+from tpbis.cli.main import main
+from tpbis.cli.nasional import run_national
+from tpbis.config import Settings
+from tpbis.service.national import Status
+from tpbis.testing import SheetsEmulator
+
+PERIOD = "2024"
+KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+
+
+def _write(folder: Path, top: str, provinces: list[tuple[str, str]], extra: str = "") -> Path:
+    lines = [top]
+    for name, source in provinces:
+        lines += ["[[provinsi]]", f'nama = "{name}"', f'spreadsheet = "{source}"', extra]
+    path = folder / "nasional.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+class TestInputsAreNeverOutputs:
+    @pytest.mark.parametrize(("top", "provinces", "needle"), [
+        ('output = "aceh.xlsx"', [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx")], "output"),
+        ('output = "./sub/../aceh.xlsx"', [("Aceh", "aceh.xlsx")], "output"),
+        (f'output = "{KEY}"', [("Aceh", f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0")], "output"),
+        ('report = "bali.xlsx"', [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx")], "report"),
+        ('report = "nasional.toml"', [("Aceh", "aceh.xlsx")], "report"),
+        ('report = "nasional.state.json"', [("Aceh", "aceh.xlsx")], "report"),
+    ])
+    def test_an_output_over_an_input_is_refused_and_the_input_kept(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str], top: str,
+            provinces: list[tuple[str, str]], needle: str) -> None:
+        (tmp_path / "sub").mkdir()
+        for name in ("aceh", "bali"):
+            write_xlsx(tmp_path / f"{name}.xlsx", province_tabs(name[:2], name.title(), every=3))
+        config = _write(tmp_path, top, provinces)
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+        code = main(["nasional", str(config), "--period", PERIOD, "--lang", "en"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert f"{needle} = " in err
+        assert "never writes over an input" in err
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+    def test_a_registry_file_as_report_is_refused(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        config = _write(tmp_path, 'report = "daftar.csv"', [("Aceh", "aceh.xlsx")], 'registry = "daftar.csv"')
+        assert main(["nasional", str(config), "--period", PERIOD, "--lang", "en"]) == 2
+        assert "(Aceh)" in capsys.readouterr().err
+
+
+class TestOneSpreadsheetTwice:
+    @pytest.mark.parametrize(("first", "second"), [
+        ("aceh.xlsx", "./aceh.xlsx"),
+        ("aceh.xlsx", "sub/../aceh.xlsx"),
+        (KEY, f"https://docs.google.com/spreadsheets/d/{KEY}/edit"),
+        (f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=1", f"https://docs.google.com/spreadsheets/d/{KEY}"),
+    ])
+    def test_is_refused_naming_both_provinces(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              first: str, second: str) -> None:
+        config = _write(tmp_path, "", [("Jambi", first), ("Sumatera Utara", second)])
+        assert main(["nasional", str(config), "--period", PERIOD, "--lang", "en"]) == 2
+        err = capsys.readouterr().err
+        assert "Jambi" in err
+        assert "Sumatera Utara" in err
+        assert "counted twice" in err
+
+    def test_two_different_spreadsheets_are_fine(self, tmp_path: Path) -> None:
+        for name in ("aceh", "bali"):
+            write_xlsx(tmp_path / f"{name}.xlsx", province_tabs(name[:2], name.title(), every=3))
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx")])
+        assert run_national(config, PERIOD, err=io.StringIO()).code == 0
+
+
+class TestSeparateRegistry:
+    def test_an_edited_registry_file_is_read_again_though_the_spreadsheet_did_not_change(
+            self, tmp_path: Path) -> None:
+        emu = SheetsEmulator()
+        tabs = province_tabs("ac", "Aceh", every=2)
+        registry = tabs.pop("Perpustakaan")
+        write_xlsx(tmp_path / "daftar.xlsx", {"Perpustakaan": registry})
+        key = emu.create_spreadsheet("TPBIS Aceh", sheets=tabs, time_zone="Asia/Jakarta")
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", key)], 'registry = "daftar.xlsx"')
+
+        def run() -> tuple[Status, int]:
+            runner = run_national(config, PERIOD, Settings(), session_factory=emu.session, err=io.StringIO())
+            assert runner.code == 0
+            return runner.results[0].status, len(runner.results[0].libraries)
+
+        status, libraries = run()
+        assert status is Status.READ
+        assert run() == (Status.UNCHANGED, libraries)
+        write_xlsx(tmp_path / "daftar.xlsx", {"Perpustakaan": registry[:6]})
+        assert run() == (Status.READ, 5)
