@@ -101,3 +101,70 @@ class TestSeparateRegistry:
         assert run() == (Status.UNCHANGED, libraries)
         write_xlsx(tmp_path / "daftar.xlsx", {"Perpustakaan": registry[:6]})
         assert run() == (Status.READ, 5)
+
+
+class TestTwoRunsAtOnce:
+    def test_concurrent_state_saves_never_fail_and_leave_a_whole_file(self, tmp_path: Path) -> None:
+        import json
+        import threading
+
+        from tpbis.service.national import ProvinceResult, load_state, save_state
+
+        path = tmp_path / "nasional.state.json"
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def save(name: str) -> None:
+            results = [ProvinceResult(name=name, source=f"{name}.xlsx", status=Status.READ,
+                                      counts={"rows": n}) for n in range(50)]
+            try:
+                for result in results:
+                    barrier.wait()
+                    save_state(path, [result], {})
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+                barrier.abort()
+
+        threads = [threading.Thread(target=save, args=(name,)) for name in ("Aceh", "Bali")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert json.loads(path.read_text(encoding="utf-8"))["format"] == 1
+        assert set(load_state(path)) <= {"Aceh", "Bali"}
+        assert [p.name for p in tmp_path.iterdir()] == ["nasional.state.json"]
+
+
+class TestOneLibraryInTwoProvinces:
+    def test_is_reported_on_stderr_and_in_the_quality_tab(self, tmp_path: Path) -> None:
+        from tpbis.adapters.xlsx import read_workbook
+
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        bali = province_tabs("ba", "Bali", every=4)
+        registry = bali["Perpustakaan"]
+        id_col = registry[0].index("id")
+        shared = province_tabs("ac", "Aceh")["Perpustakaan"][1][id_col]
+        registry[1][id_col] = shared  # Bali's registry lists one of Aceh's libraries
+        write_xlsx(tmp_path / "bali.xlsx", bali)
+        write_xlsx(tmp_path / "jambi.xlsx", province_tabs("ja", "Jambi", every=5))
+        config = _write(tmp_path, 'output = "nasional.xlsx"',
+                        [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx"), ("Jambi", "jambi.xlsx")])
+        err = io.StringIO()
+        runner = run_national(config, PERIOD, Settings(lang="en"), err=err)
+        assert runner.code == 0
+        line = err.getvalue()
+        assert line.count("\n") == 1
+        assert shared in line
+        assert "Aceh, Bali" in line
+        quality = read_workbook(tmp_path / "nasional.xlsx")["Data Quality"]
+        flagged = [(row[0], row[3]) for row in quality.rows if row[1] == "registry.other_province"]
+        assert flagged == [("Aceh", 1), ("Bali", 1)]
+
+    def test_none_shared_none_reported(self, tmp_path: Path) -> None:
+        for name in ("aceh", "bali"):
+            write_xlsx(tmp_path / f"{name}.xlsx", province_tabs(name[:2], name.title(), every=3))
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx")])
+        err = io.StringIO()
+        assert run_national(config, PERIOD, err=err).code == 0
+        assert err.getvalue() == ""

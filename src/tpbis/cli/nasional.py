@@ -75,7 +75,9 @@ from tpbis.service.national import (
     output_tab_names,
     roll_up,
     save_state,
+    shared_libraries,
     state_path_for,
+    temporary_beside,
 )
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
@@ -221,6 +223,12 @@ class NationalRun:
             on_done=self._report_failure,
         )
         failed = [r for r in self.results if not r.ok]
+        shared = shared_libraries(self.results)
+        if shared:
+            listed = "; ".join(f"{library} ({', '.join(provinces)})" for library, provinces in list(shared.items())[:5])
+            more = len(shared) - 5
+            line = t("national.shared_libraries", lang, n=len(shared), ids=listed + (f"; … (+{more})" if more > 0 else ""))
+            self.err.write(terminal_text(f"tpbis: {line}") + "\n")
         try:
             save_state(state_path, self.results, previous)
         except OSError as exc:
@@ -345,7 +353,7 @@ def _parquet(path: Path, columns: Sequence[tuple[str, str]], rows: Sequence[dict
              "date": pyarrow.date32()}
     schema = pyarrow.schema([(name, types[kind]) for name, kind in columns])
     data = {name: [row.get(name) for row in rows] for name, _ in columns}
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = temporary_beside(path)
     try:
         parquet.write_table(pyarrow.table(data, schema=schema), str(temporary))
         temporary.replace(path)
@@ -356,7 +364,7 @@ def _parquet(path: Path, columns: Sequence[tuple[str, str]], rows: Sequence[dict
 
 def _write_text(path: Path, text: str) -> None:
     """``text`` into ``path`` atomically (a temporary file beside it, then a rename)."""
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = temporary_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8", newline="")

@@ -28,6 +28,7 @@ import hashlib
 import json
 import re
 import tomllib
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,7 @@ __all__ = [
     "EXIT_PARTIAL",
     "MARKER_TAB",
     "PLM_CATEGORY",
+    "SHARED_LIBRARY",
     "STATE_FORMAT",
     "AwardRow",
     "LibraryRow",
@@ -70,8 +72,10 @@ __all__ = [
     "reduce_province",
     "roll_up",
     "save_state",
+    "shared_libraries",
     "shortlists",
     "state_path_for",
+    "temporary_beside",
 ]
 
 #: Exit code of a roll-up in which some provinces failed and the others were written.
@@ -551,9 +555,18 @@ def save_state(path: Path, results: Iterable[ProvinceResult], previous: Mapping[
             kept[result.name] = attrs.evolve(result, status=Status.READ)
     data = {"format": STATE_FORMAT, "tpbis": __version__,
             "provinces": {name: r.to_json() for name, r in sorted(kept.items())}}
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    temporary.replace(path)
+    temporary = temporary_beside(path)
+    try:
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def temporary_beside(path: Path) -> Path:
+    """A temporary name next to ``path``, unique to this write (two runs at once never share one)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
 # --- national outputs ---------------------------------------------------------------------
@@ -693,11 +706,36 @@ def _awards_tab(ranked: Mapping[tuple[str, int], Sequence[RankedEntry]], labels:
     return OutputTab(name=t(name, lang), header=header, rows=tuple(rows))
 
 
+#: The problem code of a library id that several provinces' registries list.
+SHARED_LIBRARY = "registry.other_province"
+
+
+def shared_libraries(results: Sequence[ProvinceResult]) -> dict[str, tuple[str, ...]]:
+    """Library ids in the results of more than one province, with those provinces (in ``results`` order).
+
+    Each province is scored with its own registry, so such a library is counted
+    (and may be listed for an award) once per province.
+    """
+    where: dict[str, list[str]] = {}
+    for result in results:
+        if not result.ok:
+            continue
+        for library in result.libraries:
+            provinces = where.setdefault(library.library_id, [])
+            if result.name not in provinces:
+                provinces.append(result.name)
+    return {library: tuple(provinces) for library, provinces in where.items() if len(provinces) > 1}
+
+
 def _quality_tab(results: Sequence[ProvinceResult], lang: str) -> OutputTab:
     header = (t("col.province", lang), t("col.code", lang), t("col.severity", lang), t("national.col.count", lang))
     rows: list[tuple[OutValue, ...]] = []
+    shared = Counter(province for provinces in shared_libraries(results).values() for province in provinces)
     for result in results:
-        for code, severity, n in sorted(result.problems, key=lambda p: (-p[2], p[0], p[1])):
+        problems = list(result.problems)
+        if shared.get(result.name):
+            problems.append((SHARED_LIBRARY, "warning", shared[result.name]))
+        for code, severity, n in sorted(problems, key=lambda p: (-p[2], p[0], p[1])):
             rows.append((result.name, code, t(f"severity.{severity}", lang), n))
     return OutputTab(name=t("national.tab.quality", lang), header=header, rows=tuple(rows))
 
