@@ -168,3 +168,33 @@ class TestOneLibraryInTwoProvinces:
         err = io.StringIO()
         assert run_national(config, PERIOD, err=err).code == 0
         assert err.getvalue() == ""
+
+
+class TestUserTabsInTheOutput:
+    @pytest.mark.parametrize("lang", ["id", "en"])
+    def test_a_user_tab_named_like_the_other_languages_output_is_kept(self, tmp_path: Path, lang: str) -> None:
+        import openpyxl
+
+        from tpbis.adapters.xlsx import read_workbook
+
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", "aceh.xlsx")])
+        assert run_national(config, PERIOD, Settings(lang=lang), err=io.StringIO()).code == 0
+        other = "Province Recap" if lang == "id" else "Rekap Provinsi"
+        book = openpyxl.load_workbook(tmp_path / "nasional.xlsx")
+        book.create_sheet(other).append(["my notes", "keep me"])
+        book.save(tmp_path / "nasional.xlsx")
+        assert run_national(config, PERIOD, Settings(lang=lang), err=io.StringIO()).code == 0
+        assert read_workbook(tmp_path / "nasional.xlsx")[other].header == ("my notes", "keep me")
+
+    def test_a_language_switch_still_removes_the_tabs_tpbis_wrote(self, tmp_path: Path) -> None:
+        import openpyxl
+
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", "aceh.xlsx")])
+        for lang in ("id", "en", "id"):
+            assert run_national(config, PERIOD, Settings(lang=lang), err=io.StringIO()).code == 0
+        tabs = openpyxl.load_workbook(tmp_path / "nasional.xlsx").sheetnames
+        assert "Rekap Provinsi" in tabs
+        assert "Province Recap" not in tabs
+        assert "Data Quality" not in tabs

@@ -271,7 +271,13 @@ class NationalRun:
             if clash and MARKER_TAB not in info.tabs:
                 raise SourceError.from_catalogue("national.output_not_ours", output=info.title, tab=", ".join(clash))
             written = {tab.name for tab in tabs}
-            remove = tuple(name for name in info.tabs if name in ours and name not in written)
+            remove: tuple[str, ...] = ()
+            if any(name in ours and name not in written for name in info.tabs):
+                # only the tabs the last run wrote (its language, in the marker): a user's tab that happens
+                # to carry the other language's name is not ours
+                marked = _marker_lang(workbook)
+                last = set(output_tab_names(marked)) if marked else set()
+                remove = tuple(name for name in info.tabs if name in last and name not in written)
             workbook.commit(Commit(tabs=tuple(tabs), remove=remove))
         finally:
             close = getattr(workbook, "close", None)
@@ -333,6 +339,14 @@ def _top_per_category(tab: OutputTab, n: int, note: str) -> Section:
     """The first ``n`` ranked entries of each category × level (rows arrive grouped and ranked)."""
     rows = tuple(row for row in tab.rows if isinstance(row[2], int) and row[2] <= n)
     return Section(title=tab.name, header=tab.header, rows=rows, note=note)
+
+
+def _marker_lang(workbook: Workbook) -> str:
+    """The language the marker tab says the last run wrote in; ``""`` when it does not say."""
+    table = workbook.read([MARKER_TAB]).get(MARKER_TAB)
+    rows = [] if table is None else [table.header, *table.rows]
+    lang = next((str(row[1]) for row in rows if len(row) > 1 and row[0] == "lang"), "")
+    return lang if lang in ("id", "en") else ""
 
 
 def _csv_value(value: object) -> object:
