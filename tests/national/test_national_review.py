@@ -198,3 +198,73 @@ class TestUserTabsInTheOutput:
         assert "Rekap Provinsi" in tabs
         assert "Province Recap" not in tabs
         assert "Data Quality" not in tabs
+
+
+class TestDamagedState:
+    @staticmethod
+    def _valid(tmp_path: Path) -> Path:
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        config = _write(tmp_path, "", [("Aceh", "aceh.xlsx")])
+        assert run_national(config, PERIOD, err=io.StringIO()).code == 0
+        return tmp_path / "nasional.state.json"
+
+    @pytest.mark.parametrize("text", [
+        "[" * 100_000,
+        '{"format":1,"provinces":{"Aceh":{"name":"Aceh","source":"a","status":"read","counts":{"rows":1e999}}}}',
+        '{"format":1,"provinces":{"Aceh":{"name":"Bali","source":"a","status":"read"}}}',
+        '{"format":1,"provinces":{"Aceh":{"name":7,"source":"a","status":"read"}}}',
+        "",
+        "\x00\xff",
+    ])
+    def test_a_damaged_state_costs_a_read_never_a_traceback(self, tmp_path: Path, text: str) -> None:
+        from tpbis.service.national import load_state
+
+        state = tmp_path / "nasional.state.json"
+        state.write_text(text, encoding="utf-8", errors="surrogateescape")
+        assert load_state(state) == {}
+
+    def test_any_damage_to_a_real_state_file(self, tmp_path: Path) -> None:
+        import json
+
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+
+        from tpbis.service.national import ProvinceResult, load_state
+
+        state = self._valid(tmp_path)
+        good = json.loads(state.read_text(encoding="utf-8"))
+        leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
+                           st.just(10**400), st.lists(st.integers(), max_size=3), st.just({}))
+
+        def paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+            found = [prefix]
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    found += paths(item, (*prefix, key))
+            elif isinstance(value, list):
+                for index, item in enumerate(value[:3]):
+                    found += paths(item, (*prefix, index))
+            return found
+
+        every = paths(good)
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(st.lists(st.tuples(st.sampled_from(every), leaves), min_size=1, max_size=4))
+        def check(changes: list[tuple[tuple[object, ...], object]]) -> None:
+            data = json.loads(json.dumps(good))
+            for where, value in changes:
+                if not where:
+                    data = value
+                    continue
+                target = data
+                try:
+                    for step in where[:-1]:
+                        target = target[step]  # type: ignore[index]
+                    target[where[-1]] = value  # type: ignore[index]
+                except (KeyError, IndexError, TypeError):
+                    continue
+            state.write_text(json.dumps(data), encoding="utf-8")
+            loaded = load_state(state)
+            assert all(isinstance(r, ProvinceResult) and r.name == name for name, r in loaded.items())
+
+        check()

@@ -542,9 +542,30 @@ def load_state(path: Path) -> dict[str, ProvinceResult]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != STATE_FORMAT:
             return {}
-        return {name: ProvinceResult.from_json(entry) for name, entry in data["provinces"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        provinces, checks = dict(data["provinces"]), dict(data["checks"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError):
         return {}  # a damaged state only costs a full read
+    kept: dict[str, ProvinceResult] = {}
+    for name, entry in provinces.items():
+        # an entry edited or damaged since it was written no longer matches its check: that province is read again
+        if checks.get(name) != _check(entry):
+            continue
+        try:
+            result = ProvinceResult.from_json(entry)
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
+            continue
+        if result.name == name:
+            kept[name] = result
+    return kept
+
+
+def _check(entry: object) -> str:
+    """The SHA-256 of a state entry's canonical JSON."""
+    try:
+        text = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):
+        return ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def save_state(path: Path, results: Iterable[ProvinceResult], previous: Mapping[str, ProvinceResult]) -> None:
@@ -553,8 +574,9 @@ def save_state(path: Path, results: Iterable[ProvinceResult], previous: Mapping[
     for result in results:
         if result.ok:
             kept[result.name] = attrs.evolve(result, status=Status.READ)
-    data = {"format": STATE_FORMAT, "tpbis": __version__,
-            "provinces": {name: r.to_json() for name, r in sorted(kept.items())}}
+    provinces = {name: r.to_json() for name, r in sorted(kept.items())}
+    data = {"format": STATE_FORMAT, "tpbis": __version__, "provinces": provinces,
+            "checks": {name: _check(entry) for name, entry in provinces.items()}}
     temporary = temporary_beside(path)
     try:
         temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
