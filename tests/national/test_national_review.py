@@ -268,3 +268,31 @@ class TestDamagedState:
             assert all(isinstance(r, ProvinceResult) and r.name == name for name, r in loaded.items())
 
         check()
+
+
+class TestWrongProvincesSpreadsheet:
+    def test_a_spreadsheet_of_another_province_is_reported(self, tmp_path: Path) -> None:
+        from tpbis.adapters.xlsx import read_workbook
+
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        write_xlsx(tmp_path / "bali.xlsx", province_tabs("ba", "Bali", every=4))
+        # a copy-paste slip: Jambi's entry points at Bali's spreadsheet (Bali itself is not listed)
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Aceh", "aceh.xlsx"), ("jambi", "bali.xlsx")])
+        err = io.StringIO()
+        runner = run_national(config, PERIOD, Settings(lang="en"), err=err)
+        assert runner.code == 0
+        libraries = len(runner.results[1].libraries)
+        assert err.getvalue().count("\n") == 1
+        assert "jambi" in err.getvalue()
+        assert "Bali" in err.getvalue()
+        assert f"{libraries} of {libraries}" in err.getvalue()
+        quality = read_workbook(tmp_path / "nasional.xlsx")["Data Quality"]
+        assert [(row[0], row[3]) for row in quality.rows if row[1] == "registry.province_mismatch"] == \
+               [("jambi", libraries)]
+
+    def test_a_name_tpbis_does_not_know_is_not_checked(self, tmp_path: Path) -> None:
+        write_xlsx(tmp_path / "bali.xlsx", province_tabs("ba", "Bali", every=4))
+        config = _write(tmp_path, 'output = "nasional.xlsx"', [("Bali (uji coba)", "bali.xlsx")])
+        err = io.StringIO()
+        assert run_national(config, PERIOD, err=err).code == 0
+        assert err.getvalue() == ""

@@ -69,6 +69,7 @@ from tpbis.service.national import (
     ProvinceSpec,
     export_columns,
     export_rows,
+    foreign_libraries,
     load_national_config,
     load_state,
     national_tabs,
@@ -223,6 +224,13 @@ class NationalRun:
             on_done=self._report_failure,
         )
         failed = [r for r in self.results if not r.ok]
+        for result in self.results:
+            foreign = foreign_libraries(result)
+            if foreign:
+                others = ", ".join(f"{name} ({n})" for name, n in foreign.most_common())
+                line = t("national.province_mismatch", lang, province=result.name, n=sum(foreign.values()),
+                         total=len(result.libraries), others=others)
+                self.err.write(terminal_text(f"tpbis: {line}") + "\n")
         shared = shared_libraries(self.results)
         if shared:
             listed = "; ".join(f"{library} ({', '.join(provinces)})" for library, provinces in list(shared.items())[:5])

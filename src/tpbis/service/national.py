@@ -40,6 +40,7 @@ from typing import Any, Protocol
 import attrs
 
 from tpbis._version import __version__
+from tpbis.domain.library import canonical_province
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric, RubricSchedule, rubric_for
@@ -52,6 +53,7 @@ from tpbis.service.score import Inputs, awards_for, score_inputs
 
 __all__ = [
     "EXIT_PARTIAL",
+    "FOREIGN_LIBRARY",
     "MARKER_TAB",
     "PLM_CATEGORY",
     "SHARED_LIBRARY",
@@ -66,6 +68,7 @@ __all__ = [
     "Status",
     "export_columns",
     "export_rows",
+    "foreign_libraries",
     "load_national_config",
     "load_state",
     "national_tabs",
@@ -749,6 +752,22 @@ def shared_libraries(results: Sequence[ProvinceResult]) -> dict[str, tuple[str, 
     return {library: tuple(provinces) for library, provinces in where.items() if len(provinces) > 1}
 
 
+#: The problem code of libraries registered in another province than the one the config names.
+FOREIGN_LIBRARY = "registry.province_mismatch"
+
+
+def foreign_libraries(result: ProvinceResult) -> Counter[str]:
+    """How many of a province's libraries its registry places in each *other* province.
+
+    Empty when the config's name is not a province tpbis knows (nothing to compare with).
+    """
+    own = canonical_province(result.name)
+    if own is None or not result.ok:
+        return Counter()
+    return Counter(lib.library_province for lib in result.libraries
+                   if lib.library_province and lib.library_province != own)
+
+
 def _quality_tab(results: Sequence[ProvinceResult], lang: str) -> OutputTab:
     header = (t("col.province", lang), t("col.code", lang), t("col.severity", lang), t("national.col.count", lang))
     rows: list[tuple[OutValue, ...]] = []
@@ -757,6 +776,9 @@ def _quality_tab(results: Sequence[ProvinceResult], lang: str) -> OutputTab:
         problems = list(result.problems)
         if shared.get(result.name):
             problems.append((SHARED_LIBRARY, "warning", shared[result.name]))
+        foreign = sum(foreign_libraries(result).values())
+        if foreign:
+            problems.append((FOREIGN_LIBRARY, "warning", foreign))
         for code, severity, n in sorted(problems, key=lambda p: (-p[2], p[0], p[1])):
             rows.append((result.name, code, t(f"severity.{severity}", lang), n))
     return OutputTab(name=t("national.tab.quality", lang), header=header, rows=tuple(rows))
