@@ -296,3 +296,21 @@ class TestWrongProvincesSpreadsheet:
         err = io.StringIO()
         assert run_national(config, PERIOD, err=err).code == 0
         assert err.getvalue() == ""
+
+
+class TestOutputIsCheckedBeforeReading:
+    @pytest.mark.parametrize("output", ["nasional.csv", "nasional.xls", "https://example.com/x", "hasil nasional"])
+    def test_an_output_that_is_neither_a_spreadsheet_nor_xlsx_is_a_bad_config(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str) -> None:
+        config = _write(tmp_path, f'output = "{output}"', [("Aceh", "aceh.xlsx")])
+        assert main(["nasional", str(config), "--period", PERIOD, "--lang", "en"]) == 2
+        err = capsys.readouterr().err
+        assert "output" in err
+        assert "credentials" not in err
+        assert "aceh" not in err.lower()  # refused before any province was read
+
+    def test_an_xlsx_output_in_a_new_folder_is_created(self, tmp_path: Path) -> None:
+        write_xlsx(tmp_path / "aceh.xlsx", province_tabs("ac", "Aceh", every=3))
+        config = _write(tmp_path, 'output = "hasil/2024/nasional.xlsx"', [("Aceh", "aceh.xlsx")])
+        assert run_national(config, PERIOD, err=io.StringIO()).code == 0
+        assert (tmp_path / "hasil" / "2024" / "nasional.xlsx").is_file()

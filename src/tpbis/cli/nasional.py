@@ -268,6 +268,11 @@ class NationalRun:
 
             path = Path(output)
             if not path.exists():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise SourceError.from_catalogue("national.cannot_write", path=str(path),
+                                                     reason=os_reason(exc)) from None
                 from tpbis.adapters.national_output import new_xlsx
 
                 new_xlsx(path, MARKER_TAB)

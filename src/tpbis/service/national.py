@@ -182,6 +182,13 @@ def _identity(value: str) -> str:
         return "file:" + text
 
 
+def _is_output(value: str) -> bool:
+    """A Google spreadsheet (URL or key) or an ``.xlsx`` path: what the national output can be."""
+    if "://" in value:
+        return _KEY_IN_URL.search(value) is not None
+    return value.lower().endswith((".xlsx", ".xlsm")) or _KEY.match(value) is not None
+
+
 def _check_inputs_and_outputs(path: Path, provinces: Sequence[ProvinceSpec], output: str | None,
                               report: str | None, rubric: str | None) -> None:
     """One spreadsheet under two provinces would count its libraries twice; an output over an input
@@ -268,6 +275,8 @@ def load_national_config(path: str | Path) -> NationalConfig:
             raise _bad(path, "national.config.bad_value", key=key, value=repr(value))
         numbers[key] = value
     output = _located(texts["output"], base) if texts["output"] else None
+    if output is not None and not _is_output(output):
+        raise _bad(path, "national.config.bad_value", key="output", value=repr(texts["output"]))
     report = str(base / texts["report"]) if texts["report"] and not Path(texts["report"]).is_absolute() \
         else texts["report"]
     rubric = _located(texts["rubric"], base) if texts["rubric"] else None
