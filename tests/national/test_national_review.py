@@ -314,3 +314,14 @@ class TestOutputIsCheckedBeforeReading:
         config = _write(tmp_path, 'output = "hasil/2024/nasional.xlsx"', [("Aceh", "aceh.xlsx")])
         assert run_national(config, PERIOD, err=io.StringIO()).code == 0
         assert (tmp_path / "hasil" / "2024" / "nasional.xlsx").is_file()
+
+
+def test_one_spreadsheet_with_each_provinces_own_registry_is_allowed(tmp_path: Path) -> None:
+    from tpbis.service.national import load_national_config
+
+    config = _write(tmp_path, "", [("Aceh", KEY), ("Bali", KEY)])
+    text = config.read_text(encoding="utf-8").split("[[provinsi]]")
+    text[1] += 'registry = "aceh.csv"\n'
+    text[2] += 'registry = "bali.csv"\n'
+    config.write_text("[[provinsi]]".join(text), encoding="utf-8")
+    assert [p.name for p in load_national_config(config).provinces] == ["Aceh", "Bali"]

@@ -194,8 +194,12 @@ def _check_inputs_and_outputs(path: Path, provinces: Sequence[ProvinceSpec], out
     """One spreadsheet under two provinces would count its libraries twice; an output over an input
     would overwrite a province's data (or the config): both are refused."""
     sources: dict[str, str] = {}
+    read: dict[tuple[str, str | None], str] = {}
     for spec in provinces:
-        seen = sources.setdefault(_identity(spec.source), spec.name)
+        sources.setdefault(_identity(spec.source), spec.name)
+        # one spreadsheet read with each province's own registry is a different input each time
+        registry = _identity(spec.registry) if spec.registry is not None else None
+        seen = read.setdefault((_identity(spec.source), registry), spec.name)
         if seen != spec.name:
             raise _bad(path, "national.config.source_twice", source=spec.source, first=seen, second=spec.name)
     inputs = dict(sources)
