@@ -325,3 +325,57 @@ def test_one_spreadsheet_with_each_provinces_own_registry_is_allowed(tmp_path: P
     text[2] += 'registry = "bali.csv"\n'
     config.write_text("[[provinsi]]".join(text), encoding="utf-8")
     assert [p.name for p in load_national_config(config).provinces] == ["Aceh", "Bali"]
+
+
+def test_any_config_is_loaded_or_refused_with_one_config_error(tmp_path: Path) -> None:
+    import tomllib
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tpbis.errors import ConfigError
+    from tpbis.service.national import load_national_config
+
+    scalars = st.one_of(st.text(max_size=30), st.integers(min_value=-3, max_value=10**20), st.booleans(),
+                        st.floats(allow_nan=False), st.sampled_from(["a.xlsx", KEY, "x.csv", "forms:abc", "~", "."]))
+    values = st.one_of(scalars, st.lists(scalars, max_size=2), st.dictionaries(st.text(max_size=5), scalars, max_size=2))
+    province = st.dictionaries(st.sampled_from(["nama", "spreadsheet", "registry", "rubric", "x"]), values, max_size=4)
+    top = st.dictionaries(st.sampled_from(["output", "report", "export", "format", "workers", "reads_per_minute",
+                                           "rubric"]), values, max_size=4)
+
+    def toml(value: object) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return '"' + value.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+        if isinstance(value, list):
+            return "[" + ", ".join(toml(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{toml(k)} = {toml(v)}" for k, v in value.items()) + "}"
+        return repr(value)
+
+    path = tmp_path / "nasional.toml"
+    codes: list[int] = []
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(top, st.lists(province, max_size=3))
+    def check(head: dict[str, object], entries: list[dict[str, object]]) -> None:
+        lines = [f"{k} = {toml(v)}" for k, v in head.items()]
+        for entry in entries:
+            lines += ["[[provinsi]]", *(f"{k} = {toml(v)}" for k, v in entry.items())]
+        text = "\n".join(lines) + "\n"
+        try:
+            tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, OverflowError):
+            return
+        path.write_text(text, encoding="utf-8")
+        try:
+            config = load_national_config(path)
+        except ConfigError as err:
+            codes.append(err.exit_code)
+            return
+        assert config.provinces
+        assert config.workers >= 1
+
+    check()
+    assert set(codes) <= {2}
