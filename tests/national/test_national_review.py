@@ -379,3 +379,31 @@ def test_any_config_is_loaded_or_refused_with_one_config_error(tmp_path: Path) -
 
     check()
     assert set(codes) <= {2}
+
+
+class TestInterruptedRun:
+    def test_provinces_read_before_the_run_died_are_not_read_again(self, tmp_path: Path) -> None:
+        emu = SheetsEmulator()
+        names = ("Aceh", "Bali", "Jambi", "Riau")
+        keys = {name: emu.create_spreadsheet(f"TPBIS {name}", sheets=province_tabs(f"p{i}", name, every=i + 2),
+                                             time_zone="Asia/Jakarta") for i, name in enumerate(names)}
+        config = _write(tmp_path, 'output = "nasional.xlsx"\nworkers = 1', list(keys.items()))
+        opened = 0
+
+        def dying_session() -> object:
+            nonlocal opened
+            opened += 1
+            if opened >= 3:
+                raise KeyboardInterrupt  # the run is stopped when the third province is being opened
+            return emu.session()
+
+        with pytest.raises(KeyboardInterrupt):
+            run_national(config, PERIOD, Settings(), session_factory=dying_session, err=io.StringIO(),
+                         save_every=0.0)
+        emu.clear_requests()
+        again = run_national(config, PERIOD, Settings(), session_factory=emu.session, err=io.StringIO())
+        assert again.code == 0
+        assert [r.status for r in again.results] == [Status.UNCHANGED, Status.UNCHANGED, Status.READ, Status.READ]
+        read = {name for name, key in keys.items()
+                if any(r.path.startswith(f"/v4/spreadsheets/{key}") for r in emu.requests)}
+        assert read == {"Jambi", "Riau"}

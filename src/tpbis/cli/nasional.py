@@ -29,6 +29,7 @@ every province failed because Google stayed unavailable.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib
 import random
@@ -144,6 +145,8 @@ class NationalRun:
         clock, sleep: the rate limiter's and the retries' time (tests move a manual clock).
         jitter: the retries' jitter, a number in [0, 1) (full jitter; tests pass a constant).
         err: where failures are reported (stderr).
+        save_every: seconds between saves of the state while provinces are read, so that an
+            interrupted run keeps what it read (``None``: only at the end).
     """
 
     config: NationalConfig
@@ -159,7 +162,10 @@ class NationalRun:
     now: Callable[[], pendulum.DateTime] = attrs.field(factory=lambda: lambda: pendulum.now("UTC"))
     bucket: TokenBucket = attrs.field(init=False)
     _creds: Any = attrs.field(init=False, default=None)
+    #: seconds between saves of the state during the run (``None``: only at the end)
+    save_every: float | None = 30.0
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock)
+    _state_lock: threading.Lock = attrs.field(init=False, factory=threading.Lock)
     #: the results and the exit code of the last :meth:`run`
     results: tuple[ProvinceResult, ...] = attrs.field(init=False, default=())
     code: int = attrs.field(init=False, default=0)
@@ -218,10 +224,23 @@ class NationalRun:
         lang = self.settings.lang
         state_path = state_path_for(self.config.path)
         previous = load_state(state_path)
+        finished: list[ProvinceResult] = []
+        saved = [time.monotonic()]
+
+        def finish(result: ProvinceResult) -> None:
+            self._report_failure(result)
+            with self._state_lock:
+                finished.append(result)
+                # an interrupted run (Ctrl-C, kill, a closed laptop) keeps the provinces it already read
+                if self.save_every is not None and time.monotonic() - saved[0] >= self.save_every:
+                    with contextlib.suppress(OSError):  # the final save reports it
+                        save_state(state_path, finished, previous)
+                    saved[0] = time.monotonic()
+
         self.results = roll_up(
             self.config.provinces, self.period, rubric_of=self._rubric_of, opener=self._open,
             read=self.settings.read, previous=previous, workers=self.config.workers, force=self.force,
-            on_done=self._report_failure,
+            on_done=finish,
         )
         failed = [r for r in self.results if not r.ok]
         for result in self.results:

@@ -540,8 +540,12 @@ def roll_up(
             on_done(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tpbis-province") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tpbis-province")
+    try:
         return tuple(pool.map(done, specs))
+    finally:
+        # on Ctrl-C (or any error) the provinces not started yet are dropped, not read to the end
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- state file --------------------------------------------------------------------------
