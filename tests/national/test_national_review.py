@@ -36,6 +36,7 @@ class TestInputsAreNeverOutputs:
         ('report = "bali.xlsx"', [("Aceh", "aceh.xlsx"), ("Bali", "bali.xlsx")], "report"),
         ('report = "nasional.toml"', [("Aceh", "aceh.xlsx")], "report"),
         ('report = "nasional.state.json"', [("Aceh", "aceh.xlsx")], "report"),
+        ('output = "hasil.xlsx"\nreport = "hasil.xlsx"', [("Aceh", "aceh.xlsx")], "report"),
     ])
     def test_an_output_over_an_input_is_refused_and_the_input_kept(
             self, tmp_path: Path, capsys: pytest.CaptureFixture[str], top: str,
