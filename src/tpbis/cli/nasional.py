@@ -29,6 +29,7 @@ every province failed because Google stayed unavailable.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib
 import random
@@ -69,13 +70,16 @@ from tpbis.service.national import (
     ProvinceSpec,
     export_columns,
     export_rows,
+    foreign_libraries,
     load_national_config,
     load_state,
     national_tabs,
     output_tab_names,
     roll_up,
     save_state,
+    shared_libraries,
     state_path_for,
+    temporary_beside,
 )
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, inputs_from_tables, responses_tab_name
@@ -141,6 +145,8 @@ class NationalRun:
         clock, sleep: the rate limiter's and the retries' time (tests move a manual clock).
         jitter: the retries' jitter, a number in [0, 1) (full jitter; tests pass a constant).
         err: where failures are reported (stderr).
+        save_every: seconds between saves of the state while provinces are read, so that an
+            interrupted run keeps what it read (``None``: only at the end).
     """
 
     config: NationalConfig
@@ -156,7 +162,10 @@ class NationalRun:
     now: Callable[[], pendulum.DateTime] = attrs.field(factory=lambda: lambda: pendulum.now("UTC"))
     bucket: TokenBucket = attrs.field(init=False)
     _creds: Any = attrs.field(init=False, default=None)
+    #: seconds between saves of the state during the run (``None``: only at the end)
+    save_every: float | None = 30.0
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock)
+    _state_lock: threading.Lock = attrs.field(init=False, factory=threading.Lock)
     #: the results and the exit code of the last :meth:`run`
     results: tuple[ProvinceResult, ...] = attrs.field(init=False, default=())
     code: int = attrs.field(init=False, default=0)
@@ -215,12 +224,38 @@ class NationalRun:
         lang = self.settings.lang
         state_path = state_path_for(self.config.path)
         previous = load_state(state_path)
+        finished: list[ProvinceResult] = []
+        saved = [time.monotonic()]
+
+        def finish(result: ProvinceResult) -> None:
+            self._report_failure(result)
+            with self._state_lock:
+                finished.append(result)
+                # an interrupted run (Ctrl-C, kill, a closed laptop) keeps the provinces it already read
+                if self.save_every is not None and time.monotonic() - saved[0] >= self.save_every:
+                    with contextlib.suppress(OSError):  # the final save reports it
+                        save_state(state_path, finished, previous)
+                    saved[0] = time.monotonic()
+
         self.results = roll_up(
             self.config.provinces, self.period, rubric_of=self._rubric_of, opener=self._open,
             read=self.settings.read, previous=previous, workers=self.config.workers, force=self.force,
-            on_done=self._report_failure,
+            on_done=finish,
         )
         failed = [r for r in self.results if not r.ok]
+        for result in self.results:
+            foreign = foreign_libraries(result)
+            if foreign:
+                others = ", ".join(f"{name} ({n})" for name, n in foreign.most_common())
+                line = t("national.province_mismatch", lang, province=result.name, n=sum(foreign.values()),
+                         total=len(result.libraries), others=others)
+                self.err.write(terminal_text(f"tpbis: {line}") + "\n")
+        shared = shared_libraries(self.results)
+        if shared:
+            listed = "; ".join(f"{library} ({', '.join(provinces)})" for library, provinces in list(shared.items())[:5])
+            more = len(shared) - 5
+            line = t("national.shared_libraries", lang, n=len(shared), ids=listed + (f"; … (+{more})" if more > 0 else ""))
+            self.err.write(terminal_text(f"tpbis: {line}") + "\n")
         try:
             save_state(state_path, self.results, previous)
         except OSError as exc:
@@ -252,6 +287,11 @@ class NationalRun:
 
             path = Path(output)
             if not path.exists():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise SourceError.from_catalogue("national.cannot_write", path=str(path),
+                                                     reason=os_reason(exc)) from None
                 from tpbis.adapters.national_output import new_xlsx
 
                 new_xlsx(path, MARKER_TAB)
@@ -263,7 +303,13 @@ class NationalRun:
             if clash and MARKER_TAB not in info.tabs:
                 raise SourceError.from_catalogue("national.output_not_ours", output=info.title, tab=", ".join(clash))
             written = {tab.name for tab in tabs}
-            remove = tuple(name for name in info.tabs if name in ours and name not in written)
+            remove: tuple[str, ...] = ()
+            if any(name in ours and name not in written for name in info.tabs):
+                # only the tabs the last run wrote (its language, in the marker): a user's tab that happens
+                # to carry the other language's name is not ours
+                marked = _marker_lang(workbook)
+                last = set(output_tab_names(marked)) if marked else set()
+                remove = tuple(name for name in info.tabs if name in last and name not in written)
             workbook.commit(Commit(tabs=tuple(tabs), remove=remove))
         finally:
             close = getattr(workbook, "close", None)
@@ -327,6 +373,14 @@ def _top_per_category(tab: OutputTab, n: int, note: str) -> Section:
     return Section(title=tab.name, header=tab.header, rows=rows, note=note)
 
 
+def _marker_lang(workbook: Workbook) -> str:
+    """The language the marker tab says the last run wrote in; ``""`` when it does not say."""
+    table = workbook.read([MARKER_TAB]).get(MARKER_TAB)
+    rows = [] if table is None else [table.header, *table.rows]
+    lang = next((str(row[1]) for row in rows if len(row) > 1 and row[0] == "lang"), "")
+    return lang if lang in ("id", "en") else ""
+
+
 def _csv_value(value: object) -> object:
     if value is None:
         return ""
@@ -345,7 +399,7 @@ def _parquet(path: Path, columns: Sequence[tuple[str, str]], rows: Sequence[dict
              "date": pyarrow.date32()}
     schema = pyarrow.schema([(name, types[kind]) for name, kind in columns])
     data = {name: [row.get(name) for row in rows] for name, _ in columns}
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = temporary_beside(path)
     try:
         parquet.write_table(pyarrow.table(data, schema=schema), str(temporary))
         temporary.replace(path)
@@ -356,7 +410,7 @@ def _parquet(path: Path, columns: Sequence[tuple[str, str]], rows: Sequence[dict
 
 def _write_text(path: Path, text: str) -> None:
     """``text`` into ``path`` atomically (a temporary file beside it, then a rename)."""
-    temporary = path.with_name(path.name + ".tmp")
+    temporary = temporary_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8", newline="")
@@ -385,7 +439,12 @@ class _SheetsProvince:
     credentials: str | None
 
     def stamp(self) -> str | None:
-        return self.book.modified_time()
+        modified = self.book.modified_time()
+        if modified is None or self.spec.registry is None:
+            return modified
+        # a registry of its own changes without the spreadsheet's modifiedTime moving
+        registry = _file_digest([self.spec.registry])
+        return None if registry is None else f"{modified} · {registry}"
 
     def inputs(self) -> tuple[Inputs, str]:
         info = self.book.info()
@@ -414,26 +473,32 @@ class _FileProvince:
     base_dir: Path
 
     def stamp(self) -> str | None:
-        digest = hashlib.sha256()
-        for name in (self.spec.source, self.spec.registry):
-            if name is None:
-                continue
-            path = Path(name)
-            if not path.is_file():
-                return None  # a registry in a spreadsheet, or a missing file (reported when read)
-            try:
-                with path.open("rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-            except OSError:
-                return None
-        return "sha256:" + digest.hexdigest()
+        return _file_digest([self.spec.source, self.spec.registry])
 
     def inputs(self) -> tuple[Inputs, str]:
         used = self.rubric if isinstance(self.rubric, Rubric) else self.rubric.latest
         opened = open_source(self.spec.source, registry=self.spec.registry, read=self.read, rubric=used,
                              options=SourceOptions(credentials=self.credentials, base_dir=self.base_dir))
         return opened.inputs, opened.name
+
+
+def _file_digest(names: Sequence[str | None]) -> str | None:
+    """The SHA-256 of local files; ``None`` when one is not a local file (a spreadsheet, or missing:
+    reported when read)."""
+    digest = hashlib.sha256()
+    for name in names:
+        if name is None:
+            continue
+        path = Path(name)
+        if not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            return None
+    return "sha256:" + digest.hexdigest()
 
 
 def run_national(config: str | Path, period: str, settings: Settings | None = None, **options: Any) -> NationalRun:

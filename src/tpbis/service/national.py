@@ -26,7 +26,9 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 import tomllib
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +40,7 @@ from typing import Any, Protocol
 import attrs
 
 from tpbis._version import __version__
+from tpbis.domain.library import canonical_province
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric, RubricSchedule, rubric_for
@@ -50,8 +53,10 @@ from tpbis.service.score import Inputs, awards_for, score_inputs
 
 __all__ = [
     "EXIT_PARTIAL",
+    "FOREIGN_LIBRARY",
     "MARKER_TAB",
     "PLM_CATEGORY",
+    "SHARED_LIBRARY",
     "STATE_FORMAT",
     "AwardRow",
     "LibraryRow",
@@ -63,14 +68,17 @@ __all__ = [
     "Status",
     "export_columns",
     "export_rows",
+    "foreign_libraries",
     "load_national_config",
     "load_state",
     "national_tabs",
     "reduce_province",
     "roll_up",
     "save_state",
+    "shared_libraries",
     "shortlists",
     "state_path_for",
+    "temporary_beside",
 ]
 
 #: Exit code of a roll-up in which some provinces failed and the others were written.
@@ -154,6 +162,62 @@ def _located(value: str, base: Path) -> str:
     return str(path if path.is_absolute() else base / path)
 
 
+_KEY_IN_URL = re.compile(r"/d/([A-Za-z0-9_-]{20,})")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+
+
+def _identity(value: str) -> str:
+    """What a source names, whatever its spelling: a spreadsheet's key, or a local file's resolved path."""
+    text = value.strip()
+    if "://" in text:
+        found = _KEY_IN_URL.search(text)
+        return "key:" + found.group(1) if found else text
+    if text.lower().startswith("forms:"):
+        return text
+    if _KEY.match(text) and not Path(text).exists():
+        return "key:" + text
+    try:
+        return "file:" + str(Path(text).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return "file:" + text
+
+
+def _is_output(value: str) -> bool:
+    """A Google spreadsheet (URL or key) or an ``.xlsx`` path: what the national output can be."""
+    if "://" in value:
+        return _KEY_IN_URL.search(value) is not None
+    return value.lower().endswith((".xlsx", ".xlsm")) or _KEY.match(value) is not None
+
+
+def _check_inputs_and_outputs(path: Path, provinces: Sequence[ProvinceSpec], output: str | None,
+                              report: str | None, rubric: str | None) -> None:
+    """One spreadsheet under two provinces would count its libraries twice; an output over an input
+    would overwrite a province's data (or the config): both are refused."""
+    sources: dict[str, str] = {}
+    read: dict[tuple[str, str | None], str] = {}
+    for spec in provinces:
+        sources.setdefault(_identity(spec.source), spec.name)
+        # one spreadsheet read with each province's own registry is a different input each time
+        registry = _identity(spec.registry) if spec.registry is not None else None
+        seen = read.setdefault((_identity(spec.source), registry), spec.name)
+        if seen != spec.name:
+            raise _bad(path, "national.config.source_twice", source=spec.source, first=seen, second=spec.name)
+    inputs = dict(sources)
+    for spec in provinces:
+        for extra in (spec.registry, spec.rubric):
+            if extra is not None:
+                inputs.setdefault(_identity(extra), spec.name)
+    if rubric is not None:
+        inputs.setdefault(_identity(rubric), rubric)
+    inputs.setdefault(_identity(str(path)), str(path))
+    inputs.setdefault(_identity(str(state_path_for(path))), str(state_path_for(path)))
+    for key, value in (("output", output), ("report", report)):
+        if value is not None and _identity(value) in inputs:
+            raise _bad(path, "national.config.writes_input", key=key, value=value, input=inputs[_identity(value)])
+        if key == "output" and value is not None:
+            inputs.setdefault(_identity(value), value)
+
+
 def load_national_config(path: str | Path) -> NationalConfig:
     """Read and check a national config file.
 
@@ -214,17 +278,23 @@ def load_national_config(path: str | Path) -> NationalConfig:
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise _bad(path, "national.config.bad_value", key=key, value=repr(value))
         numbers[key] = value
+    output = _located(texts["output"], base) if texts["output"] else None
+    if output is not None and not _is_output(output):
+        raise _bad(path, "national.config.bad_value", key="output", value=repr(texts["output"]))
+    report = str(base / texts["report"]) if texts["report"] and not Path(texts["report"]).is_absolute() \
+        else texts["report"]
+    rubric = _located(texts["rubric"], base) if texts["rubric"] else None
+    _check_inputs_and_outputs(path, provinces, output, report, rubric)
     return NationalConfig(
         path=path,
         provinces=tuple(provinces),
-        output=_located(texts["output"], base) if texts["output"] else None,
-        report=str(base / texts["report"]) if texts["report"] and not Path(texts["report"]).is_absolute()
-        else texts["report"],
+        output=output,
+        report=report,
         export=str(base / export) if export and not Path(export).is_absolute() else export,
         format=fmt,
         workers=numbers["workers"],
         reads_per_minute=numbers["reads_per_minute"],
-        rubric=_located(texts["rubric"], base) if texts["rubric"] else None,
+        rubric=rubric,
     )
 
 
@@ -470,8 +540,12 @@ def roll_up(
             on_done(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tpbis-province") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tpbis-province")
+    try:
         return tuple(pool.map(done, specs))
+    finally:
+        # on Ctrl-C (or any error) the provinces not started yet are dropped, not read to the end
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- state file --------------------------------------------------------------------------
@@ -488,9 +562,30 @@ def load_state(path: Path) -> dict[str, ProvinceResult]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != STATE_FORMAT:
             return {}
-        return {name: ProvinceResult.from_json(entry) for name, entry in data["provinces"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        provinces, checks = dict(data["provinces"]), dict(data["checks"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError, RecursionError):
         return {}  # a damaged state only costs a full read
+    kept: dict[str, ProvinceResult] = {}
+    for name, entry in provinces.items():
+        # an entry edited or damaged since it was written no longer matches its check: that province is read again
+        if checks.get(name) != _check(entry):
+            continue
+        try:
+            result = ProvinceResult.from_json(entry)
+        except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError):
+            continue
+        if result.name == name:
+            kept[name] = result
+    return kept
+
+
+def _check(entry: object) -> str:
+    """The SHA-256 of a state entry's canonical JSON."""
+    try:
+        text = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, TypeError, RecursionError):
+        return ""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def save_state(path: Path, results: Iterable[ProvinceResult], previous: Mapping[str, ProvinceResult]) -> None:
@@ -499,11 +594,21 @@ def save_state(path: Path, results: Iterable[ProvinceResult], previous: Mapping[
     for result in results:
         if result.ok:
             kept[result.name] = attrs.evolve(result, status=Status.READ)
-    data = {"format": STATE_FORMAT, "tpbis": __version__,
-            "provinces": {name: r.to_json() for name, r in sorted(kept.items())}}
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    temporary.replace(path)
+    provinces = {name: r.to_json() for name, r in sorted(kept.items())}
+    data = {"format": STATE_FORMAT, "tpbis": __version__, "provinces": provinces,
+            "checks": {name: _check(entry) for name, entry in provinces.items()}}
+    temporary = temporary_beside(path)
+    try:
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def temporary_beside(path: Path) -> Path:
+    """A temporary name next to ``path``, unique to this write (two runs at once never share one)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
 # --- national outputs ---------------------------------------------------------------------
@@ -643,11 +748,55 @@ def _awards_tab(ranked: Mapping[tuple[str, int], Sequence[RankedEntry]], labels:
     return OutputTab(name=t(name, lang), header=header, rows=tuple(rows))
 
 
+#: The problem code of a library id that several provinces' registries list.
+SHARED_LIBRARY = "registry.other_province"
+
+
+def shared_libraries(results: Sequence[ProvinceResult]) -> dict[str, tuple[str, ...]]:
+    """Library ids in the results of more than one province, with those provinces (in ``results`` order).
+
+    Each province is scored with its own registry, so such a library is counted
+    (and may be listed for an award) once per province.
+    """
+    where: dict[str, list[str]] = {}
+    for result in results:
+        if not result.ok:
+            continue
+        for library in result.libraries:
+            provinces = where.setdefault(library.library_id, [])
+            if result.name not in provinces:
+                provinces.append(result.name)
+    return {library: tuple(provinces) for library, provinces in where.items() if len(provinces) > 1}
+
+
+#: The problem code of libraries registered in another province than the one the config names.
+FOREIGN_LIBRARY = "registry.province_mismatch"
+
+
+def foreign_libraries(result: ProvinceResult) -> Counter[str]:
+    """How many of a province's libraries its registry places in each *other* province.
+
+    Empty when the config's name is not a province tpbis knows (nothing to compare with).
+    """
+    own = canonical_province(result.name)
+    if own is None or not result.ok:
+        return Counter()
+    return Counter(lib.library_province for lib in result.libraries
+                   if lib.library_province and lib.library_province != own)
+
+
 def _quality_tab(results: Sequence[ProvinceResult], lang: str) -> OutputTab:
     header = (t("col.province", lang), t("col.code", lang), t("col.severity", lang), t("national.col.count", lang))
     rows: list[tuple[OutValue, ...]] = []
+    shared = Counter(province for provinces in shared_libraries(results).values() for province in provinces)
     for result in results:
-        for code, severity, n in sorted(result.problems, key=lambda p: (-p[2], p[0], p[1])):
+        problems = list(result.problems)
+        if shared.get(result.name):
+            problems.append((SHARED_LIBRARY, "warning", shared[result.name]))
+        foreign = sum(foreign_libraries(result).values())
+        if foreign:
+            problems.append((FOREIGN_LIBRARY, "warning", foreign))
+        for code, severity, n in sorted(problems, key=lambda p: (-p[2], p[0], p[1])):
             rows.append((result.name, code, t(f"severity.{severity}", lang), n))
     return OutputTab(name=t("national.tab.quality", lang), header=header, rows=tuple(rows))
 
