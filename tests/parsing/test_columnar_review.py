@@ -26,9 +26,9 @@ from tpbis.domain.awards import award_tally
 from tpbis.domain.kpi import tally
 from tpbis.domain.period import Period
 from tpbis.parsing import _columnar
+from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
 from tpbis.parsing.table import Table
-from tpbis.parsing.mapping import Field
 from tpbis.testing.builders import RESPONSE_FIELDS, responses_table
 
 pa = pytest.importorskip("pyarrow")
@@ -37,7 +37,7 @@ from tests.parsing.test_columnar import assert_same  # noqa: E402
 from tests.parsing.test_fast_path import REGISTRY, RUBRIC  # noqa: E402
 
 #: Small record batches: every test file spans several (users' files span 4 MB ones).
-BLOCK = 1 << 12
+BLOCK = 1 << 11
 
 
 @pytest.fixture(autouse=True)
@@ -86,10 +86,10 @@ def _parse(table: Table, *, engine: bool) -> tuple[ParseResult, int]:
         return parse_responses(table, REGISTRY, RUBRIC), len(seen)
 
 
-def both_ways(path: Path, period: str = "2024") -> ParseResult:
+def both_ways(path: Path, period: str = "2024", delimiter: str | None = None) -> ParseResult:
     """The file read with and without the engine: the same result, down to the award and KPI tallies."""
-    engine, _ = _parse(read_csv_table(path), engine=True)
-    rows, batches = _parse(read_csv_table(path), engine=False)
+    engine, _ = _parse(read_csv_table(path, delimiter=delimiter), engine=True)
+    rows, batches = _parse(read_csv_table(path, delimiter=delimiter), engine=False)
     assert batches == 0
     assert_same(rows, engine)
     when = Period.parse(period)
@@ -135,3 +135,107 @@ class TestBlockBoundaries:
         assert found is None or found == _csv_rows(path)
         engine = both_ways(path)
         assert [p.value for p in engine.problems if p.code == "activity.duplicate"] == [title]
+
+
+ANY = ["", " ", '"', '"dikutip"', "a,b", "a;b", "baris\nbaru", "baris\r\nbaru", "tab\tdi sini", "\x00", "é", "=SUM(A1:A2)",
+       '=HYPERLINK("https://a.id")', "+62812", "@warga", "#N/A", "-", "x" * 300, "\ufeff", "\u00a0"]
+HOSTILE = {
+    Field.REPORTED_AT: ["2024-03-06 10:00:00", "2024-03-06T10:00:00+07:00", "6/3/2024 10:00", "06/03/2024 9:00:00",
+                        "06/03/2024 24:00:00", " 06/03/2024 10:00:00", "06/03/2024  10:00:00", "06/03/2024 10:00:00.5"],
+    Field.LIBRARY: ["TBM Pelita", "perpustakaan desa TELUK-bakau ", "Perpustakaan Desa Kembar", "Perpus Entah",
+                    "Perpustakaan Desa Harapan", "desa-bali"],
+    Field.DATE: ["2024-03-05", "5/3/2024", "05-03-2024", "5 Maret 2024", "5 Mar 2024", "45356", "31/02/2024",
+                 "01/01/2017", "06/03/2025"],
+    Field.TITLE: ["Lomba Mewarnai", "LOMBA mewarnai!", "Ulasan bukú", "Kelas_Canva"],
+    Field.KIND: ["Publikasi", "Senam", "PELATIHAN TIK", "kemitraan", "Layanan digital"],
+    Field.PARTICIPANTS_MALE: ["1.234", "12,5", "1.000", " 7 ", "-3", "1,000", "0", "25 orang", "١٢"],
+    Field.PARTNERS: ["BUMDes Daik; PKK", "  ", "Karang Taruna\nRT 03", "Karang Taruna, karang  taruna", "SD 1,SD 2"],
+    Field.DOCUMENTATION_URL: ["https://drive.google.com/x", "drive.google.com/x", " http://ok.id ", "bukan tautan"],
+    Field.PUBLICATION_URLS: ["https://ig.com/p/1", "https://IG.com/p/1/", "ig.com/p/1", "https://a.id/x/, https://b.id",
+                             "https://a.id/x#f;HTTP://B.ID/y/", "https://a.id/é"],
+    Field.REVIEW_STATUS: ["rejected", "Ditolak", "approved", "on hold"],
+}
+HOSTILE[Field.PARTICIPANTS_FEMALE] = HOSTILE[Field.PARTICIPANTS_MALE]
+
+edits = st.lists(st.tuples(st.sampled_from(list(HOSTILE)), st.booleans(), st.integers(0, 1000)), max_size=3)
+
+
+@st.composite
+def hostile_rows(draw: st.DrawFn) -> list[list[str]]:
+    """Clean rows, many with hostile cells, some blank, some repeated far from their first copy."""
+    out: list[list[str]] = []
+    for n in range(draw(st.integers(1, 90))):
+        roll = draw(st.integers(0, 19))
+        if roll == 0:
+            out.append([""] * len(HEADER))
+            continue
+        if roll == 1 and out:
+            out.append(list(out[draw(st.integers(0, len(out) - 1))]))
+            continue
+        row = _row(n % 40)
+        for field, anything, pick in draw(edits):
+            pool = ANY if anything else HOSTILE[field]
+            row[AT[field]] = pool[pick % len(pool)]
+        out.append(row)
+    return out
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile_rows(), st.sampled_from([",", ";"]), st.sampled_from(["\r\n", "\n", "\r"]), st.booleans(),
+       st.integers(0, 30))
+def test_hostile_files(tmp_path: Path, rows: list[list[str]], delimiter: str, newline: str, bom: bool,
+                       filler: int) -> None:
+    """Generated files (Excel's ';', three line ends, a byte-order mark): the engine gives the row path's result."""
+    text = _csv_text([_row(n, title=f"Pengisi {n}") for n in range(filler)] + rows, delimiter=delimiter,
+                     newline=newline)
+    path = tmp_path / "hostile.csv"
+    path.write_bytes((("\ufeff" if bom else "") + text).encode())
+    both_ways(path, delimiter=delimiter)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str], *, engine: bool, award_cells: bool = True) -> str:
+    from tpbis.cli.main import main
+
+    cells = rows_module.award_cells if award_cells else (lambda setup, accepted: None)
+    with mock.patch.object(rows_module, "_ENGINE", engine), mock.patch.object(rows_module, "award_cells", cells):
+        assert main(args) == 0
+    return capsys.readouterr().out
+
+
+def test_awards_json_of_a_large_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``tpbis awards --format json`` on a 1 MB+ export (the engine's size): the same document with and without
+    the engine, and with the awards tallied from rebuilt activities instead of the parser's columns."""
+    with (EXAMPLES / "kepri-2024-responses.csv").open(encoding="utf-8", newline="") as handle:
+        header, *body = list(csv.reader(handle))
+    partners = ["BUMDes Daik; PKK", "  ", "Karang Taruna\nRT 03", "Dinas Pendidikan, Puskesmas", "bumdes  DAIK", ""]
+    docs = ["", "https://drive.google.com/x", "drive.google.com/x", "  https://a.id/b  ", "bukan tautan"]
+    rows = []
+    for copy in range(4):  # copies spread over batches: duplicates, and new activities (another title)
+        for n, row in enumerate(body):
+            row = [*row, *([""] * (len(header) - len(row)))]
+            row[8], row[9] = partners[(n + copy) % len(partners)], docs[(n * copy) % len(docs)]
+            if (n + copy) % 3 == 0:
+                row[4] += f" {copy}"
+            rows.append(row)
+    path = tmp_path / "besar.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    assert path.stat().st_size >= (1 << 20)
+    args = ["awards", str(path), "--registry", str(EXAMPLES / "kepri-2024-registry.csv"), "--period", "2024",
+            "--format", "json"]
+    seen: list[int] = []
+    original = _columnar.clean_batch
+
+    def spy(batch, *rest):  # type: ignore[no-untyped-def]
+        seen.append(batch.num_rows)
+        return original(batch, *rest)
+
+    with mock.patch.object(csvfile, "ENGINE_MIN_BYTES", 1 << 20), mock.patch.object(_columnar, "clean_batch", spy):
+        fast = _cli(args, capsys, engine=True)
+        assert seen, "the engine was not used"
+        assert fast == _cli(args, capsys, engine=False)
+        assert fast == _cli(args, capsys, engine=False, award_cells=False)
+    assert '"eligible": true' in fast
