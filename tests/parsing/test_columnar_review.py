@@ -239,3 +239,12 @@ def test_awards_json_of_a_large_file(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert fast == _cli(args, capsys, engine=False)
         assert fast == _cli(args, capsys, engine=False, award_cells=False)
     assert '"eligible": true' in fast
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "utf8", "U8", "utf_8_sig"])
+def test_utf8_by_another_name(tmp_path: Path, encoding: str) -> None:
+    """``--encoding UTF8`` (any spelling of UTF-8) still gets the engine."""
+    path = tmp_path / "nama.csv"
+    path.write_bytes(_csv_text([_row(n) for n in range(30)]).encode())
+    table = read_csv_table(path, encoding=encoding)
+    assert table.rows.record_batches(len(HEADER)) is not None  # type: ignore[attr-defined]

@@ -261,7 +261,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
         a byte that is not UTF-8 or a file changed since it was opened raises while reading:
         the parser then reads the file row by row, which reports it as it always did.
         """
-        if (not self._one_line_header or self._format.encoding not in ("utf-8", "utf-8-sig")
+        if (not self._one_line_header or codecs.lookup(self._format.encoding).name not in ("utf-8", "utf-8-sig")
                 or self._stamp[0] < ENGINE_MIN_BYTES or not _pyarrow_csv_available()):
             return None
         return self._batches(width)
