@@ -73,7 +73,7 @@ def _csv_text(rows: list[list[str]], *, delimiter: str = ",", newline: str = "\r
     return out.getvalue()
 
 
-def _parse(table: Table, *, engine: bool) -> tuple[ParseResult, int]:
+def _parse(table: Table, *, engine: bool, **options: object) -> tuple[ParseResult, int]:
     """The parse, and how many record batches the engine checked (0: it was not used)."""
     seen: list[int] = []
     original = _columnar.clean_batch
@@ -83,13 +83,13 @@ def _parse(table: Table, *, engine: bool) -> tuple[ParseResult, int]:
         return original(batch, *args)
 
     with mock.patch.object(rows_module, "_ENGINE", engine), mock.patch.object(_columnar, "clean_batch", spy):
-        return parse_responses(table, REGISTRY, RUBRIC), len(seen)
+        return parse_responses(table, REGISTRY, RUBRIC, **options), len(seen)  # type: ignore[arg-type]
 
 
-def both_ways(path: Path, period: str = "2024", delimiter: str | None = None) -> ParseResult:
+def both_ways(path: Path, period: str = "2024", delimiter: str | None = None, **options: object) -> ParseResult:
     """The file read with and without the engine: the same result, down to the award and KPI tallies."""
-    engine, _ = _parse(read_csv_table(path, delimiter=delimiter), engine=True)
-    rows, batches = _parse(read_csv_table(path, delimiter=delimiter), engine=False)
+    engine, _ = _parse(read_csv_table(path, delimiter=delimiter), engine=True, **options)
+    rows, batches = _parse(read_csv_table(path, delimiter=delimiter), engine=False, **options)
     assert batches == 0
     assert_same(rows, engine)
     when = Period.parse(period)
@@ -182,15 +182,15 @@ def hostile_rows(draw: st.DrawFn) -> list[list[str]]:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(hostile_rows(), st.sampled_from([",", ";"]), st.sampled_from(["\r\n", "\n", "\r"]), st.booleans(),
-       st.integers(0, 30))
+       st.integers(0, 30), st.booleans(), st.sampled_from(["Asia/Jakarta", "Asia/Jayapura", "Europe/Berlin"]))
 def test_hostile_files(tmp_path: Path, rows: list[list[str]], delimiter: str, newline: str, bom: bool,
-                       filler: int) -> None:
+                       filler: int, day_first: bool, zone: str) -> None:
     """Generated files (Excel's ';', three line ends, a byte-order mark): the engine gives the row path's result."""
     text = _csv_text([_row(n, title=f"Pengisi {n}") for n in range(filler)] + rows, delimiter=delimiter,
                      newline=newline)
     path = tmp_path / "hostile.csv"
     path.write_bytes((("\ufeff" if bom else "") + text).encode())
-    both_ways(path, delimiter=delimiter)
+    both_ways(path, delimiter=delimiter, day_first=day_first, sheet_timezone=zone)
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
