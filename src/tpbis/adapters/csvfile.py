@@ -256,11 +256,12 @@ class CsvRows(Sequence[Sequence[Cell]]):
         imports), with a header without line breaks: then pyarrow's reader splits
         records and fields as :mod:`csv` does (quotes, doubled quotes, line breaks
         inside quotes, blank lines as rows of empty cells). A record of another
-        width than the header, a field longer than :mod:`csv` accepts, a byte that
-        is not UTF-8 or a file changed since it was opened raises while reading:
+        width than the header, a field longer than :mod:`csv` accepts, a carriage
+        return inside a cell (pyarrow may lose the LF after it, see :func:`_holds_cr`),
+        a byte that is not UTF-8 or a file changed since it was opened raises while reading:
         the parser then reads the file row by row, which reports it as it always did.
         """
-        if (not self._one_line_header or self._format.encoding not in ("utf-8", "utf-8-sig")
+        if (not self._one_line_header or codecs.lookup(self._format.encoding).name not in ("utf-8", "utf-8-sig")
                 or self._stamp[0] < ENGINE_MIN_BYTES or not _pyarrow_csv_available()):
             return None
         return self._batches(width)
@@ -292,6 +293,8 @@ class CsvRows(Sequence[Sequence[Cell]]):
             for batch in reader:
                 if batch.num_rows and max(_longest(column) for column in batch.columns) > csv.field_size_limit():
                     raise ValueError("a field longer than csv reads")  # the row path reports it
+                if any(_holds_cr(column) for column in batch.columns):
+                    raise ValueError("a carriage return inside a cell")  # pyarrow may have lost the LF after it
                 yield batch
 
 
@@ -311,6 +314,19 @@ def _longest(column: pa.Array) -> int:
     import pyarrow.compute as pc
 
     return int(pc.max(pc.binary_length(column)).as_py() or 0)
+
+
+def _holds_cr(column: pa.Array) -> bool:
+    """Whether a cell holds a carriage return.
+
+    pyarrow (21-26 at least) drops the LF of a CRLF inside a quoted cell when its
+    reading blocks split the pair: a cell with a CR may not be the cell :mod:`csv` reads.
+    Line breaks inside cells are LF in Google Sheets, Forms and Excel files, so
+    refusing these files costs little.
+    """
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.match_substring(column, "\r")).as_py())
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, int]:
