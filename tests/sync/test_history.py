@@ -146,6 +146,43 @@ class TestHistoryInTheCommit:
         clean = sync(book, options(Period.parse("2024-07"), "run-3"))
         assert (False, True) == (clean.history_edited, clean.history_added > 0)
 
+    def test_emptied_tab_gets_one_header(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """A Riwayat tab emptied by hand is written from its first row again: one header, then the rows."""
+        book = MemoryWorkbook.from_tables(example_tabs)
+        sync(book, options(AUGUST, "run-1"))
+        book.tabs[HISTORY_TAB] = [[""] * len(HISTORY_COLUMNS)]
+        result = sync(book, options(SEPTEMBER, "run-2"))
+        rows = book.tabs[HISTORY_TAB]
+        assert (True, [list(HISTORY_COLUMNS)], result.history_added) == (
+            result.history_edited, [list(r) for r in rows if r[0] == "format"], len(rows) - 1)
+        assert {s.period for s in read_history(history_of(book))} == {"2024-09"}
+
+    def test_emptied_tab_on_sheets(self, emulator: SheetsEmulator, key: str) -> None:
+        """The same on Google Sheets: the cleared tab's first row is the header again."""
+        sync(sheets(emulator, key), options(AUGUST, "run-1"))
+        for r, row in enumerate(emulator.values(key, HISTORY_TAB)):
+            for c, _ in enumerate(row):
+                emulator.set_cell(key, HISTORY_TAB, r, c, None)
+        result = sync(sheets(emulator, key), options(SEPTEMBER, "run-2"))
+        after = emulator.values(key, HISTORY_TAB)
+        assert (list(HISTORY_COLUMNS), result.history_added + 1) == (after[0][: len(HISTORY_COLUMNS)], len(after))
+        assert [row for row in after[1:] if row[0] == "format"] == []
+
+    def test_emptied_tab_in_xlsx(self, tmp_path: Path) -> None:
+        """The same in an .xlsx workbook whose Riwayat rows were deleted."""
+        import openpyxl
+
+        path = tmp_path / "kepri.xlsx"
+        path.write_bytes((Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx").read_bytes())
+        assert 0 == main(["sync", str(path), "--period", "2024-08"])
+        book = openpyxl.load_workbook(path)
+        book[HISTORY_TAB].delete_rows(1, book[HISTORY_TAB].max_row)
+        book.save(path)
+        assert 0 == main(["sync", str(path), "--period", "2024-09"])
+        rows = list(openpyxl.load_workbook(path, read_only=True)[HISTORY_TAB].iter_rows(values_only=True))
+        assert [r[0] for r in rows].count("format") == 1
+        assert (rows[0][: len(HISTORY_COLUMNS)], {r[4] for r in rows[1:]}) == (HISTORY_COLUMNS, {"2024-09"})
+
 
 class TestHistoryExport:
     """``tpbis history export`` writes the snapshots as CSV, JSON or Parquet."""

@@ -94,7 +94,7 @@ class MemoryWorkbook:
             created = []
             for append in commit.append:
                 rows = self.tabs.get(append.tab.name)
-                if rows is None:
+                if rows is None or append.start == 0:  # absent, or there but empty: header and rows
                     created.append(append.tab)
                 else:
                     del rows[append.start:]
