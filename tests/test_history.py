@@ -73,7 +73,7 @@ class TestFormatEvolution:
 
     def test_format_1_rows_read_as_syncs(self) -> None:
         """A tab written by format 1 (no event column) reads every row as a sync."""
-        assert ("1.1", FORMAT_1_COLUMNS) == (FORMAT, HISTORY_COLUMNS[: len(FORMAT_1_COLUMNS)])
+        assert ("1.2", FORMAT_1_COLUMNS) == (FORMAT, HISTORY_COLUMNS[: len(FORMAT_1_COLUMNS)])
         rows = [row("r1", "2024-09", "L1")[: len(FORMAT_1_COLUMNS)], row("r1", "2024-09", "L2")[:-1]]
         found = read_history(Table(name="R", header=FORMAT_1_COLUMNS, rows=rows))
         assert [("L1", Event.SYNC, "1"), ("L2", Event.SYNC, "1")] == [(s.library_id, s.event, s.format) for s in found]

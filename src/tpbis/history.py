@@ -8,7 +8,8 @@ tpbis may add columns and old readers skip them, and rows written before a
 column existed read with that field empty):
 
 ================ ======== ==========================================================
-``format``       text     the row format, ``"1.1"`` (``"1"`` before ``event``); a reader
+``format``       text     the row format, ``"1.2"`` (``"1.1"`` before ``awards``, ``"1"``
+                          before ``event``); a reader
                           reads every row whose major version (before the first ``.``)
                           it knows
 ``run``          text     the sync's opaque run id
@@ -27,6 +28,10 @@ column existed read with that field empty):
 ``event``        text     (since ``1.1``) ``sync`` (a published result), ``close`` (the
                           period is frozen at these values) or ``reopen`` (it is not
                           any more); empty or absent: ``sync``
+``awards``       JSON     (since ``1.2``, ``close`` rows) what the award metrics count of
+                          the library's rows in the period at the close, by activity
+                          kind: ``{kind: [activities, participants, with a
+                          documentation link, [partners]]}``; empty on other rows
 ================ ======== ==========================================================
 
 Why the format can evolve without breaking old rows: columns are read by
@@ -35,7 +40,9 @@ with its default (a ``format 1`` row has no ``event``: it is a ``sync``). A
 new minor version may add columns and events; a reader skips the events it
 does not know. ``close`` and ``reopen`` rows repeat the frozen snapshot's
 values, so a reader of format ``1`` (which sees them as one more sync)
-still finds a period's latest published values. Only a new major version
+still finds a period's latest published values. A ``close`` row without
+``awards`` (written by format ``1.1``) freezes the KPI values only; its
+awards are evaluated over the rows reported up to the close. Only a new major version
 may change what an existing column means.
 
 :func:`read_history` turns the tab back into :class:`Snapshot` values; a cell
@@ -57,6 +64,8 @@ from typing import Any
 import attrs
 import pendulum
 
+from tpbis.domain.activity import ActivityKind
+from tpbis.domain.awards import AwardTally
 from tpbis.domain.kpi import KpiRun, LibraryResult
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
@@ -76,6 +85,7 @@ __all__ = [
     "Event",
     "Snapshot",
     "Transition",
+    "awards_cell",
     "changes",
     "closures",
     "compare",
@@ -94,11 +104,11 @@ __all__ = [
 #: The history tab's name, the same in every output language.
 HISTORY_TAB = "Riwayat"
 #: The row format this tpbis writes.
-FORMAT = "1.1"
+FORMAT = "1.2"
 #: The columns, in the order this tpbis writes them (new ones only ever at the end).
 HISTORY_COLUMNS = (
     "format", "run", "at", "tpbis", "period", "rubric", "digest", "fingerprint",
-    "library_id", "composite", "color", "indicators", "counts", "event",
+    "library_id", "composite", "color", "indicators", "counts", "event", "awards",
 )
 
 
@@ -142,6 +152,42 @@ class Snapshot:
     indicators: Mapping[str, int | float | None] = attrs.Factory(dict)
     counts: Mapping[str, int] = attrs.Factory(dict)
     event: Event = Event.SYNC
+    #: a ``close`` row's award tallies by kind (``{}``: no activity); None: not recorded
+    awards: Mapping[ActivityKind, AwardTally] | None = None
+
+
+def awards_cell(tallies: Mapping[ActivityKind, AwardTally] | None) -> str:
+    """The ``awards`` cell of award tallies (empty for None)."""
+    if tallies is None:
+        return ""
+    return _compact({
+        kind.value: [t.count, t.participants, t.documented, sorted(t.partners)] for kind, t in tallies.items()
+    })
+
+
+def _awards(value: object) -> Mapping[ActivityKind, AwardTally] | None:
+    """An ``awards`` cell read back: None when empty or unreadable (edited by hand), entries of unknown
+    kinds or shapes left out."""
+    if _text(value) == "":
+        return None
+    try:
+        parsed = json.loads(_text(value))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    out: dict[ActivityKind, AwardTally] = {}
+    for key, entry in parsed.items():
+        try:
+            kind = ActivityKind(key)
+        except ValueError:
+            continue
+        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], list)
+                and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in entry[:3])):
+            continue
+        out[kind] = AwardTally(count=entry[0], participants=entry[1], documented=entry[2],
+                               partners=frozenset(str(p) for p in entry[3] if isinstance(p, str)))
+    return out
 
 
 def _json_number(value: int | Decimal | None) -> int | float | None:
@@ -171,7 +217,7 @@ def history_rows(
                 FORMAT, run, when, tpbis, kpi.period.key, kpi.rubric.ref, kpi.rubric.digest, fingerprint,
                 result.library.id, float(result.composite), result.color.value,
                 _compact({r.id: _json_number(r.shown_value) for r in result.indicators}), counted,
-                Event.SYNC.value,
+                Event.SYNC.value, "",
             ))
     return tuple(rows)
 
@@ -185,7 +231,7 @@ def event_rows(
         (
             FORMAT, run, when, tpbis, s.period, s.rubric, s.digest, s.fingerprint, s.library_id,
             float(s.composite) if s.composite is not None else None, s.color.value if s.color is not None else None,
-            _compact(dict(s.indicators)), _compact(dict(s.counts)), event.value,
+            _compact(dict(s.indicators)), _compact(dict(s.counts)), event.value, awards_cell(s.awards),
         )
         for s in snapshots
     )
@@ -302,7 +348,7 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
             period=period, rubric=_text(cell(row, "rubric")), digest=_text(cell(row, "digest")),
             fingerprint=_text(cell(row, "fingerprint")), library_id=library,
             composite=_decimal(cell(row, "composite")), color=_color(cell(row, "color")),
-            indicators=indicators, counts=counts, event=event,
+            indicators=indicators, counts=counts, event=event, awards=_awards(cell(row, "awards")),
         ))
     return tuple(out)
 
@@ -360,6 +406,11 @@ def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
         "indicators": dict(snapshot.indicators),
         "counts": dict(snapshot.counts),
         "event": snapshot.event.value,
+        "awards": None if snapshot.awards is None else {
+            kind.value: {"count": t.count, "participants": t.participants, "documented": t.documented,
+                         "partners": sorted(t.partners)}
+            for kind, t in snapshot.awards.items()
+        },
     }
 
 

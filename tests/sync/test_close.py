@@ -159,8 +159,8 @@ class TestCloseInMemory:
         """A Riwayat tab written before ``event`` existed: its rows still read, and the close is readable."""
         book = MemoryWorkbook.from_tables(example_tabs)
         sync(book, options("run-1"))
-        old_header = list(HISTORY_COLUMNS[:-1])
-        book.tabs[HISTORY_TAB] = [old_header, *([*row[:-1]] for row in book.tabs[HISTORY_TAB][1:])]
+        old_header = list(HISTORY_COLUMNS[:-2])
+        book.tabs[HISTORY_TAB] = [old_header, *([*row[:-2]] for row in book.tabs[HISTORY_TAB][1:])]
         for row in book.tabs[HISTORY_TAB][1:]:
             row[0] = "1"
         kept = copy.deepcopy(book.tabs[HISTORY_TAB])
@@ -171,6 +171,36 @@ class TestCloseInMemory:
         assert {Event.SYNC, Event.CLOSE} == {s.event for s in snapshots}
         assert "run-1" == snapshots[0].run
         assert "2024-09" in closures(snapshots)
+
+    def test_edited_rows_do_not_move_the_awards(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """Partners and documentation links removed from September's rows after the close (reported before
+        it): the KPI does not change, the awards keep the tallies frozen with the close. A closure written
+        before the ``awards`` column (format 1.1) evaluates the edited rows: the test can tell them apart."""
+        tabs = copy.deepcopy(example_tabs)
+        book = MemoryWorkbook.from_tables(tabs)
+        sync(book, options("run-1"))
+        closed = sync(book, closing("close-1"))
+        frozen = award_table(closed)
+        assert closed.report is not None
+        september = {a.source.row for a in closed.report.parse.activities
+                     if SEPTEMBER.start <= a.date <= SEPTEMBER.end}
+        for row in september:
+            book.tabs[RESPONSES][row - 1][8:10] = ["", ""]  # Mitra yang Terlibat, Tautan Dokumentasi
+        edited = sync(book, options("run-2", LATER))
+        assert (frozen, scores(closed)) == (award_table(edited), scores(edited))
+        grid = book.tabs[HISTORY_TAB]
+        assert all(row[HISTORY_COLUMNS.index("awards")] for row in grid[1:] if row[-2] == "close")
+        for row in grid[1:]:  # the same history as format 1.1 wrote it: no award tallies
+            row[-1] = ""
+        old_format = sync(book, options("run-3", LATER, force=True))
+        assert award_table(old_format) != frozen
+
+
+def award_table(result: SyncResult) -> list[tuple[str, int, str, bool, int | None, str]]:
+    """Every award entry of a sync: category, level, library, eligible, rank and score."""
+    assert result.awards is not None
+    return [(c.category.id, c.level, e.library.id, e.eligible, e.rank, str(e.score))
+            for c in result.awards.categories for e in c.entries]
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ class TestHistoryRoundTrip:
         first = read_history(table)[0]
         rubric = default_rubric()
         assert HISTORY_COLUMNS == table.header
-        assert ("1.1", "run-1", rubric.ref, rubric.digest, "2024-09", NOW) == (
+        assert ("1.2", "run-1", rubric.ref, rubric.digest, "2024-09", NOW) == (
             first.format, first.run, first.rubric, first.digest, first.period, first.at)
         assert {i.id for i in rubric.indicators} == set(first.indicators)
 

@@ -82,12 +82,13 @@ def read_source(source: str, credentials: str | None = None) -> Table:
 
 
 def export_rows(snapshots: Sequence[Snapshot]) -> list[dict[str, Any]]:
-    """Flat rows for CSV and Parquet: ``indicators`` and ``counts`` as compact JSON text."""
+    """Flat rows for CSV and Parquet: ``indicators``, ``counts`` and ``awards`` as compact JSON text."""
     rows = []
     for snapshot in snapshots:
         row = snapshot_dict(snapshot)
-        for key in ("indicators", "counts"):
-            row[key] = json.dumps(row[key], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        for key in ("indicators", "counts", "awards"):
+            if row[key] is not None:
+                row[key] = json.dumps(row[key], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         rows.append(row)
     return rows
 

@@ -291,14 +291,17 @@ def evaluate_category(
 
 
 def evaluate_awards(
-    categories: Iterable[AwardCategory], run: KpiRun, activities: Iterable[Activity]
+    categories: Iterable[AwardCategory], run: KpiRun, activities: Iterable[Activity] | Mapping[str, KindTallies]
 ) -> tuple[CategoryResult, ...]:
     """Evaluate every category at each of its levels, using ``run``'s period and KPI.
 
     The activities are grouped once (:func:`award_tally`); the row parser's result
-    does that from its columns without building an :class:`Activity` each.
+    does that from its columns without building an :class:`Activity` each. A
+    mapping is taken as the tallies already (library id → :data:`KindTallies`).
     """
-    by_library: Mapping[str, KindTallies] = award_tally(activities, run.period)
+    by_library: Mapping[str, KindTallies] = (
+        activities if isinstance(activities, Mapping) else award_tally(activities, run.period)
+    )
     return tuple(
         evaluate_category(category, level, run, by_library)
         for category in categories

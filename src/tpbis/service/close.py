@@ -4,7 +4,9 @@ A closure is recorded in the ``Riwayat`` history tab (see :mod:`tpbis.history`):
 ``close`` rows repeat the period's last published snapshot, a later ``reopen``
 row ends it. :func:`freeze` applies the closures to a fresh scoring: each closed
 period shows the frozen composite, colour and indicator values, its awards are
-evaluated on those values over the rows reported up to the close, and wherever
+evaluated on those values and on the award tallies frozen with them (the
+``awards`` column; a closure written before it existed: over the rows reported
+up to the close), and wherever
 the data now give another colour, composite or award winner, one warning
 ``period.closed_changed`` per library names the old and new values and the
 rows responsible (the library's rows in the period reported after the close;
@@ -24,6 +26,7 @@ from fractions import Fraction
 import attrs
 
 from tpbis.domain.activity import Activity
+from tpbis.domain.awards import KindTallies, award_tally
 from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score
 from tpbis.domain.period import Period
 from tpbis.domain.problems import Problem, Severity
@@ -101,6 +104,8 @@ def frozen_result(result: LibraryResult, snapshot: Snapshot, late: Sequence[int]
     if snapshot.composite is None or snapshot.color is None:  # an unreadable cell: nothing frozen to show
         return result
     gone = set(late)
+    count = (max(result.activity_count - len(gone), 0) if snapshot.awards is None
+             else sum(t.count for t in snapshot.awards.values()))
     return attrs.evolve(
         result,
         indicators=tuple(_indicator(i, snapshot.indicators, gone) for i in result.indicators),
@@ -108,7 +113,7 @@ def frozen_result(result: LibraryResult, snapshot: Snapshot, late: Sequence[int]
         # the exact composite when it rounds to the frozen one (the plan's "points to go" stay as published)
         composite_exact=result.composite_exact if result.composite == snapshot.composite else Fraction(snapshot.composite),
         color=snapshot.color,
-        activity_count=max(result.activity_count - len(gone), 0),
+        activity_count=count,
     )
 
 
@@ -165,6 +170,15 @@ def _frozen_rubric(
     return run if found is None else score(activities, inputs.registry, found, run.period)
 
 
+def _frozen_tallies(closure: Closure, then: Sequence[Activity], period: Period) -> dict[str, KindTallies]:
+    """The award tallies of a closed period: those frozen with each library's snapshot, and for a
+    library without them (a closure older than the ``awards`` column, a library registered since)
+    its rows reported up to the close."""
+    tallies: dict[str, KindTallies] = dict(award_tally(then, period))
+    tallies.update({library: s.awards for library, s in closure.snapshots.items() if s.awards is not None})
+    return tallies
+
+
 def freeze(
     report: ScoreReport, inputs: Inputs, closed: Mapping[str, Closure], *, awards_run: KpiRun | None = None,
     rubrics: Rubric | RubricSchedule | None = None,
@@ -202,8 +216,7 @@ def freeze(
         new_wins: dict[str, list[str]] = {}
         if with_awards:
             then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
-            awards = awards_for(ScoreReport(parse=attrs.evolve(report.parse, activities=then), runs=report.runs),
-                                inputs, run=frozen)
+            awards = awards_for(report, inputs, run=frozen, tallies=_frozen_tallies(closure, then, run.period))
             old_wins, new_wins = _winners(awards), _winners(awards_for(report, inputs, run=run))
         for now in run.results:
             library = now.library.id

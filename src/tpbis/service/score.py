@@ -19,7 +19,13 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from tpbis.domain.activity import Activity
-from tpbis.domain.awards import CategoryResult, ContestResult, evaluate_awards, evaluate_contest
+from tpbis.domain.awards import (
+    CategoryResult,
+    ContestResult,
+    KindTallies,
+    evaluate_awards,
+    evaluate_contest,
+)
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.library import Registry
 from tpbis.domain.period import Period
@@ -316,11 +322,15 @@ class AwardsReport:
     counts: Counts
 
 
-def awards_for(report: ScoreReport, inputs: Inputs, *, run: KpiRun | None = None) -> AwardsReport:
-    """Evaluate the rubric's awards and contests for ``run`` (default: the first period of ``report``)."""
+def awards_for(
+    report: ScoreReport, inputs: Inputs, *, run: KpiRun | None = None,
+    tallies: Mapping[str, KindTallies] | None = None,
+) -> AwardsReport:
+    """Evaluate the rubric's awards and contests for ``run`` (default: the first period of ``report``),
+    over ``report``'s activities or the award ``tallies`` given (a closed period's frozen ones)."""
     run = run if run is not None else report.runs[0]
     rubric = run.rubric
-    categories = evaluate_awards(rubric.awards, run, report.parse.activities)
+    categories = evaluate_awards(rubric.awards, run, report.parse.activities if tallies is None else tallies)
     problems = list(report.parse.problems)
     contests: tuple[ContestResult, ...] = ()
     if inputs.contests is not None and rubric.contests:

@@ -41,6 +41,7 @@ import attrs
 import pendulum
 
 from tpbis._version import __version__
+from tpbis.domain.awards import award_tally
 from tpbis.domain.kpi import KpiRun, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
@@ -565,6 +566,12 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
                             fingerprint=fingerprint, counts=report.parse.counts)
         snapshots = read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))
         closure = closed[closure.period] = attrs.evolve(closure, snapshots={s.library_id: s for s in snapshots})
+    if options.event is Event.CLOSE and closure is not None and options.closing is not None:
+        # the award tallies are frozen with the values: an edited row cannot move the awards afterwards
+        tallies = award_tally(report.parse.activities, options.closing)
+        closure = closed[closure.period] = attrs.evolve(closure, snapshots={
+            library: attrs.evolve(s, awards=tallies.get(library, {})) for library, s in closure.snapshots.items()
+        })
     report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None,
                             rubrics=options.rubric)
     longest = _longest(report.runs)
