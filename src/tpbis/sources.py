@@ -146,7 +146,7 @@ def read_registry_table(
     if kind in (SourceKind.XLSX, SourceKind.KOBO_XLSX):
         from tpbis.adapters.xlsx import read_workbook
 
-        tables = read_workbook(Path(source))
+        tables = read_workbook(Path(source), tabs=[tab])
         if tab not in tables:
             raise SourceError.from_catalogue("error.no_registry", tab=tab, path=_text(source))
         return tables[tab], _text(source)
@@ -277,8 +277,12 @@ def open_source(
     if kind is SourceKind.XLSX:
         from tpbis.adapters.xlsx import read_workbook
 
-        tables = read_workbook(Path(source))
-        responses_tab_name(list(tables), text, read.responses_tab)  # a missing tab is reported first
+        def needed(tabs: list[str]) -> list[str]:
+            """The tabs a score needs (not the outputs, which may be far larger)."""
+            found = [responses_tab_name(tabs, text, read.responses_tab)]  # a missing tab is reported first
+            return [*found, *(n for n in (read.registry_tab, CONTEST_TAB, history_tab(tabs)) if n in tabs)]
+
+        tables = read_workbook(Path(source), tabs=needed)
         inputs = inputs_from_tables(tables, source=text, read=read, registry=workbook_registry(tables))
         history = tables.get(history_tab(tables))
     elif kind is SourceKind.SHEETS:

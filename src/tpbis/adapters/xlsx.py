@@ -27,7 +27,7 @@ import stat
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +87,20 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, os.stat_result]:
     return data, status
 
 
-def _tables(package: Package, names: Sequence[str] | None) -> dict[str, Table]:
+def _tables(package: Package, names: Sequence[str] | Callable[[list[str]], Sequence[str]] | None) -> dict[str, Table]:
+    if callable(names):
+        names = names([s.name for s in package.sheets if s.is_worksheet])
     sheets = [s for s in package.sheets if s.is_worksheet and (names is None or s.name in names)]
     return guarded(package.path, lambda: {s.name: package.table(s) for s in sheets})
 
 
 def read_workbook(
-    path: str | Path, *, limits: Limits = DEFAULT_LIMITS, tabs: Sequence[str] | None = None
+    path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+    tabs: Sequence[str] | Callable[[list[str]], Sequence[str]] | None = None,
 ) -> dict[str, Table]:
     """Read every tab of a workbook (or only ``tabs``) as a table (first row = header), in tab order.
+
+    ``tabs`` may be a function of the workbook's tab names that returns the ones to read.
 
     Only the tabs read count against the row and column limits: a wide tab
     not asked for does not refuse the workbook.
