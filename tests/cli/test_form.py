@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tpbis.cli.main import main
-from tpbis.testing import EMULATOR_HOST_ENV, SheetsEmulator, trust_test_keys
+from tpbis.testing import EMULATOR_HOST_ENV, FaultRule, SheetsEmulator, trust_test_keys
 from tpbis.testing._discovery import DiscoveryValidator, discovery_documents_dir, validate_log
 
 REGISTRY = Path(__file__).parents[2] / "examples" / "kepri-2024-registry.csv"
@@ -116,6 +116,25 @@ class TestFormPublishing:
         assert ["forms.forms.get", "forms.forms.setPublishSettings"] == [
             r.api_method for r in emulator.requests[-2:]]
         assert emulator.forms.form_json(form_id)["publishSettings"]["publishState"]["isAcceptingResponses"]
+
+    def test_failed_publish_names_the_form_and_the_rerun_finishes_it(
+            self, emulator: SheetsEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The publish fails after the form was created: the error names the new form and --form-id; the rerun
+        with it publishes that form and creates no second one."""
+        record = tmp_path / "tpbis-form.json"
+        emulator.inject(FaultRule(status=400, path_contains=":setPublishSettings"))  # not retried
+        assert 2 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(record)])
+        err = capsys.readouterr().err
+        forms = [r.response["formId"] for r in emulator.requests
+                 if r.api_method == "forms.forms.create" and r.status == 200]
+        assert 1 == len(forms)
+        assert f"--form-id {forms[0]}" in err
+        assert not record.exists()
+        emulator.clear_faults()
+        assert 0 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(record),
+                          "--form-id", forms[0]])
+        assert 1 == len([r for r in emulator.requests if r.api_method == "forms.forms.create"])
+        assert emulator.forms.form_json(forms[0])["publishSettings"]["publishState"]["isAcceptingResponses"]
 
     def test_service_account_without_folder_is_refused(self, emulator: SheetsEmulator, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from tpbis.adapters.forms._bodies import (
     plan_form,
 )
 from tpbis.adapters.forms._client import FormsClient
+from tpbis.errors import RemoteError, TpbisError
 from tpbis.forms.record import FormRecord, record_from_live
 from tpbis.forms.schema import FormSchema
 from tpbis.parsing.mapping import Field
@@ -123,12 +124,19 @@ def _build_new(client: FormsClient, schema: FormSchema, lang: str, folder: str |
         calls = [PlannedCall(method="drive.files.create", form_id=None,
                              body={"name": title, "mimeType": "application/vnd.google-apps.form",
                                    "parents": [folder]})]
-    answer = client.batch_update(new_id, first)
-    calls.append(PlannedCall(method="forms.batchUpdate", form_id=new_id, body=first))
-    fields = [q.field for q in schema.questions]
-    ids = _ids_from_replies(answer.get("replies") or [], fields, first["requests"])
-    form = answer.get("form") or client.get(new_id)
-    published = _publish(client, new_id, calls) if publish else is_published(form)
+    try:
+        answer = client.batch_update(new_id, first)
+        calls.append(PlannedCall(method="forms.batchUpdate", form_id=new_id, body=first))
+        fields = [q.field for q in schema.questions]
+        ids = _ids_from_replies(answer.get("replies") or [], fields, first["requests"])
+        form = answer.get("form") or client.get(new_id)
+        published = _publish(client, new_id, calls) if publish else is_published(form)
+    except TpbisError as exc:
+        # the form exists now: say which, so the rerun finishes it instead of creating another one
+        unfinished = RemoteError.from_catalogue("form.build_unfinished", form_id=new_id,
+                                                reason=exc.message_data or str(exc))
+        unfinished.exit_code = exc.exit_code  # an expired sign-in still says so with its own code
+        raise unfinished from exc
     live = live_form({**form, "responderUri": form.get("responderUri") or created_form.get("responderUri")})
     return BuildResult(record=record_from_live(live, schema, ids, lang), created=True,
                        changes=len(first["requests"]), calls=tuple(calls), published=published,
