@@ -31,7 +31,9 @@ column existed read with that field empty):
 ``awards``       JSON     (since ``1.2``, ``close`` rows) what the award metrics count of
                           the library's rows in the period at the close, by activity
                           kind: ``{kind: [activities, participants, with a
-                          documentation link, [partners]]}``; empty on other rows
+                          documentation link, [partners]]}`` (partners as ``#`` and 10
+                          hex digits of their SHA-256 when the names do not fit a
+                          cell); empty on other rows
 ================ ======== ==========================================================
 
 Why the format can evolve without breaking old rows: columns are read by
@@ -41,7 +43,8 @@ new minor version may add columns and events; a reader skips the events it
 does not know. ``close`` and ``reopen`` rows repeat the frozen snapshot's
 values, so a reader of format ``1`` (which sees them as one more sync)
 still finds a period's latest published values. A ``close`` row without
-``awards`` (written by format ``1.1``) freezes the KPI values only; its
+``awards`` (written by format ``1.1``, or by a close whose data did not give the
+published values again) freezes the KPI values only; its
 awards are evaluated over the rows reported up to the close. Only a new major version
 may change what an existing column means.
 
