@@ -309,3 +309,24 @@ class TestAwardsPeriods:
         third = sync(book, options("run-3", LATER.add(days=2), force=True))
         assert award_table(first) != award_table(second)
         assert award_table(second) == award_table(third)
+
+
+class TestRegistryAfterTheClose:
+    """A library registered after the close does not compete for the closed period's awards."""
+
+    def test_library_registered_since(self, example_tabs: dict[str, list[list[Any]]]) -> None:
+        """The strongest library is missing from the registry at the close (its rows: unknown library), then
+        added: the closed period's awards stay as announced, and the difference names it."""
+        tabs = copy.deepcopy(example_tabs)
+        registry = tabs["Perpustakaan"]
+        strongest = next(i for i, row in enumerate(registry) if row[0] == "desa-teluk-bakau")
+        entry = registry.pop(strongest)
+        book = MemoryWorkbook.from_tables(tabs)
+        sync(book, options("run-1"))
+        closed = sync(book, closing("close-1"))
+        book.tabs["Perpustakaan"].append(entry)
+        later = sync(book, options("run-2", LATER))
+        assert award_table(closed) == award_table(later)
+        assert later.awards is not None
+        assert any("desa-teluk-bakau" in p.message.render("en") for p in later.awards.problems
+                   if p.code == "period.closed_changed")
