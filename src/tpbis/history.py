@@ -31,7 +31,9 @@ column existed read with that field empty):
 ``awards``       JSON     (since ``1.2``, ``close`` rows) what the award metrics count of
                           the library's rows in the period at the close, by activity
                           kind: ``{kind: [activities, participants, with a
-                          documentation link, [partners]]}``; empty on other rows
+                          documentation link, [partners]]}`` (partners as ``#`` and 10
+                          hex digits of their SHA-256 when the names do not fit a
+                          cell); empty on other rows
 ================ ======== ==========================================================
 
 Why the format can evolve without breaking old rows: columns are read by
@@ -41,7 +43,8 @@ new minor version may add columns and events; a reader skips the events it
 does not know. ``close`` and ``reopen`` rows repeat the frozen snapshot's
 values, so a reader of format ``1`` (which sees them as one more sync)
 still finds a period's latest published values. A ``close`` row without
-``awards`` (written by format ``1.1``) freezes the KPI values only; its
+``awards`` (written by format ``1.1``, or by a close whose data did not give the
+published values again) freezes the KPI values only; its
 awards are evaluated over the rows reported up to the close. Only a new major version
 may change what an existing column means.
 
@@ -55,6 +58,7 @@ without run, period or library is skipped. This module also holds the pure
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -156,18 +160,53 @@ class Snapshot:
     awards: Mapping[ActivityKind, AwardTally] | None = None
 
 
+#: The longest ``awards`` cell written: Excel keeps at most 32,767 characters in a cell (Google Sheets 50,000).
+_CELL_LIMIT = 32_767
+#: The largest count read back from an ``awards`` cell (larger: typed by hand, the cell is unreadable).
+_MOST = 2**53
+
+
+def _partner_key(name: str) -> str:
+    """A partner's name as a short key (``#`` and 10 hex digits of its SHA-256): only distinct names count."""
+    return "#" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
 def awards_cell(tallies: Mapping[ActivityKind, AwardTally] | None) -> str:
-    """The ``awards`` cell of award tallies (empty for None)."""
+    """The ``awards`` cell of award tallies (empty for None).
+
+    Partners are written by name; when that would not fit in one cell (a library naming
+    thousands of partners, or very long names), each is written as :func:`_partner_key`
+    instead (they are only counted), and when even that does not fit the cell is left
+    empty (the closure's awards then use the rows reported up to the close).
+    """
     if tallies is None:
         return ""
-    return _compact({
-        kind.value: [t.count, t.participants, t.documented, sorted(t.partners)] for kind, t in tallies.items()
-    })
+    for partners in (lambda names: sorted(names), lambda names: sorted({_partner_key(n) for n in names})):
+        text = _compact({
+            kind.value: [t.count, t.participants, t.documented, partners(t.partners)] for kind, t in tallies.items()
+        })
+        if len(text) <= _CELL_LIMIT:
+            return text
+    return ""
+
+
+def _tally(entry: object) -> AwardTally | None:
+    """One ``[activities, participants, documented, [partners]]`` entry, None when not of that shape."""
+    if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], list)
+            and all(isinstance(p, str) for p in entry[3])):
+        return None
+    count, participants, documented = entry[:3]
+    numbers = (count, participants, documented)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= _MOST for n in numbers):
+        return None
+    if documented > count:
+        return None
+    return AwardTally(count=count, participants=participants, documented=documented, partners=frozenset(entry[3]))
 
 
 def _awards(value: object) -> Mapping[ActivityKind, AwardTally] | None:
-    """An ``awards`` cell read back: None when empty or unreadable (edited by hand), entries of unknown
-    kinds or shapes left out."""
+    """An ``awards`` cell read back: None when empty or unreadable (edited by hand: not JSON, an entry not
+    of the written shape, a negative or absurd count); entries of kinds this tpbis does not know left out."""
     if _text(value) == "":
         return None
     try:
@@ -178,15 +217,13 @@ def _awards(value: object) -> Mapping[ActivityKind, AwardTally] | None:
         return None
     out: dict[ActivityKind, AwardTally] = {}
     for key, entry in parsed.items():
+        tally = _tally(entry)
+        if tally is None:
+            return None
         try:
-            kind = ActivityKind(key)
-        except ValueError:
+            out[ActivityKind(key)] = tally
+        except ValueError:  # a kind a later tpbis knows
             continue
-        if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], list)
-                and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in entry[:3])):
-            continue
-        out[kind] = AwardTally(count=entry[0], participants=entry[1], documented=entry[2],
-                               partners=frozenset(str(p) for p in entry[3] if isinstance(p, str)))
     return out
 
 
@@ -231,7 +268,8 @@ def event_rows(
         (
             FORMAT, run, when, tpbis, s.period, s.rubric, s.digest, s.fingerprint, s.library_id,
             float(s.composite) if s.composite is not None else None, s.color.value if s.color is not None else None,
-            _compact(dict(s.indicators)), _compact(dict(s.counts)), event.value, awards_cell(s.awards),
+            _compact(dict(s.indicators)), _compact(dict(s.counts)), event.value,
+            awards_cell(s.awards) if event is Event.CLOSE else "",
         )
         for s in snapshots
     )
@@ -306,10 +344,18 @@ def current_header(grid: Sequence[Sequence[object]]) -> tuple[str, ...]:
         return ()
     header = tuple(_text(c) for c in grid[0])
     for row in grid[1:]:
-        index = _columns(header).get("format")
-        if index is not None and index < len(row) and _text(row[index]) == "format":
+        if _is_header(row, _columns(header)):
             header = tuple(_text(c) for c in row)
     return header
+
+
+def _is_header(row: Sequence[object], where: Mapping[str, int]) -> bool:
+    """Whether ``row`` is a newer header row: its ``format`` cell reads ``format`` (under a first row without a
+    ``format`` column, a note or blanks typed over the header: any of its cells does)."""
+    index = where.get("format")
+    if index is None:
+        return any(_text(c) == "format" for c in row)
+    return index < len(row) and _text(row[index]) == "format"
 
 
 def read_history(table: Table | None) -> tuple[Snapshot, ...]:
@@ -330,7 +376,7 @@ def read_history(table: Table | None) -> tuple[Snapshot, ...]:
 
     out: list[Snapshot] = []
     for row in table.rows:
-        if _text(cell(row, "format")) == "format":
+        if _is_header(row, where):
             where = _columns(row)
             continue
         run, period, library = _text(cell(row, "run")), _text(cell(row, "period")), _text(cell(row, "library_id"))

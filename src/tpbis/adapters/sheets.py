@@ -247,6 +247,8 @@ class SheetsWorkbook:
         self.payload_limit = payload_limit
         self._sheet_ids: dict[str, int] = {}
         self._hidden: dict[str, bool] = {}
+        #: each tab's grid width (an append wider than it grows the grid first)
+        self._columns: dict[str, int] = {}
         self._order: list[str] = []
         #: ids chosen for tabs a commit adds (known once it is applied)
         self._planned: dict[str, int] = {}
@@ -284,15 +286,18 @@ class SheetsWorkbook:
 
     def info(self) -> WorkbookInfo:
         """One spreadsheet GET: title, time zone, tabs (and their ids)."""
-        fields = "properties(title,timeZone),sheets.properties(sheetId,title,hidden)"
+        fields = "properties(title,timeZone),sheets.properties(sheetId,title,hidden,gridProperties.columnCount)"
         meta = self._call("spreadsheets.get", lambda: self.http.fetch_sheet_metadata(self.key, {"fields": fields}))
         self._sheet_ids = {}
         self._hidden = {}
+        self._columns = {}
         self._order = []
         for sheet in meta.get("sheets", []):
             props = sheet.get("properties", {})
             self._sheet_ids[props["title"]] = int(props.get("sheetId", 0))
             self._hidden[props["title"]] = bool(props.get("hidden", False))
+            if "columnCount" in props.get("gridProperties", {}):
+                self._columns[props["title"]] = int(props["gridProperties"]["columnCount"])
             self._order.append(props["title"])
         props = meta.get("properties", {})
         return WorkbookInfo(title=props.get("title", self.key), tabs=tuple(self._sheet_ids), timezone=props.get("timeZone"))
@@ -506,6 +511,9 @@ class SheetsWorkbook:
                 continue
             body = _Rows.of(OutputTab(name=tab.name, header=(), rows=tab.rows))
             out.append({"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": len(tab.rows)}})
+            narrow = max(tab.width, 1) - self._columns.get(tab.name, max(tab.width, 1))
+            if narrow > 0:  # a tab an older tpbis wrote with fewer columns (or one deleted by hand)
+                out.append({"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": narrow}})
             out.append(_update_cells(sheet_id, tab, append.start, append.start + len(tab.rows),
                                      body.rows[1:len(tab.rows) + 1]))
         return out
@@ -518,6 +526,10 @@ class SheetsWorkbook:
         self._sheet_ids.update(renamed)
         for tab in (*commit.tabs, *(a.tab for a in commit.append)):
             self._hidden[tab.name] = tab.hidden
+        for tab in commit.tabs:
+            self._columns[tab.name] = max(tab.width, 1)
+        for append in commit.append:
+            self._columns[append.tab.name] = max(self._columns.get(append.tab.name, 0), append.tab.width, 1)
         self._planned = {}
         self._staged = []
         if commit.release:

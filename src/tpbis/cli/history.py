@@ -2,8 +2,8 @@
 
 SOURCE is a Google Sheets URL or key, an XLSX file a sync wrote, or a CSV file
 holding the tab's rows (e.g. downloaded from Google Sheets). One row per
-snapshot (see :mod:`tpbis.history`); ``indicators`` and ``counts`` stay JSON
-text in CSV and Parquet, and are objects in JSON.
+snapshot (see :mod:`tpbis.history`); ``indicators``, ``counts`` and ``awards`` stay
+JSON text in CSV and Parquet (as in the tab), and are objects in JSON.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tpbis.history import (
     HISTORY_COLUMNS,
     HISTORY_TAB,
     Snapshot,
+    awards_cell,
     history_tab,
     read_history,
     snapshot_dict,
@@ -82,13 +83,14 @@ def read_source(source: str, credentials: str | None = None) -> Table:
 
 
 def export_rows(snapshots: Sequence[Snapshot]) -> list[dict[str, Any]]:
-    """Flat rows for CSV and Parquet: ``indicators``, ``counts`` and ``awards`` as compact JSON text."""
+    """Flat rows for CSV and Parquet: ``indicators``, ``counts`` and ``awards`` as compact JSON text, as the
+    tab holds them (so an exported CSV reads back as the tab: ``history export`` of it gives the same)."""
     rows = []
     for snapshot in snapshots:
         row = snapshot_dict(snapshot)
-        for key in ("indicators", "counts", "awards"):
-            if row[key] is not None:
-                row[key] = json.dumps(row[key], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        for key in ("indicators", "counts"):
+            row[key] = json.dumps(row[key], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        row["awards"] = None if snapshot.awards is None else awards_cell(snapshot.awards)
         rows.append(row)
     return rows
 

@@ -6,7 +6,7 @@ row ends it. :func:`freeze` applies the closures to a fresh scoring: each closed
 period shows the frozen composite, colour and indicator values, its awards are
 evaluated on those values and on the award tallies frozen with them (the
 ``awards`` column; a closure written before it existed: over the rows reported
-up to the close), and wherever
+up to the close) among the libraries frozen, and wherever
 the data now give another colour, composite or award winner, one warning
 ``period.closed_changed`` per library names the old and new values and the
 rows responsible (the library's rows in the period reported after the close;
@@ -216,7 +216,9 @@ def freeze(
         new_wins: dict[str, list[str]] = {}
         if with_awards:
             then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
-            awards = awards_for(report, inputs, run=frozen, tallies=_frozen_tallies(closure, then, run.period))
+            # only the libraries frozen compete: one registered since the close cannot take a closed award
+            competing = attrs.evolve(frozen, results=tuple(r for r in results if r.library.id in closure.snapshots))
+            awards = awards_for(report, inputs, run=competing, tallies=_frozen_tallies(closure, then, run.period))
             old_wins, new_wins = _winners(awards), _winners(awards_for(report, inputs, run=run))
         for now in run.results:
             library = now.library.id

@@ -559,18 +559,20 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
     else:
         report = score_inputs(inputs, options.rubric, options.periods, read=read)
     longest = _longest(report.runs)
-    if publish_closing and closure is not None:
-        # the values it publishes now are the ones frozen: read back as the history will hold them
+    if options.event is Event.CLOSE and closure is not None and options.closing is not None:
+        # the values scored now, read back as the history will hold them
         scored = [run for run in report.runs if run.period.key == closure.period]
         rows = history_rows(scored, run=options.owner, at=options.now, tpbis=__version__,
                             fingerprint=fingerprint, counts=report.parse.counts)
-        snapshots = read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))
-        closure = closed[closure.period] = attrs.evolve(closure, snapshots={s.library_id: s for s in snapshots})
-    if options.event is Event.CLOSE and closure is not None and options.closing is not None:
-        # the award tallies are frozen with the values: an edited row cannot move the awards afterwards
+        again = {s.library_id: s for s in read_history(Table(name=HISTORY_TAB, header=HISTORY_COLUMNS, rows=rows))}
+        frozen = again if publish_closing else closure.snapshots  # never published: what it publishes now is frozen
+        # the award tallies are frozen with the values (an edited row cannot move the awards afterwards), for
+        # each library whose published values the data read now give again: a close that reads other data
+        # (fewer SOURCEs than the sync, rows changed since) freezes no tallies it did not publish
         tallies = award_tally(report.parse.activities, options.closing)
         closure = closed[closure.period] = attrs.evolve(closure, snapshots={
-            library: attrs.evolve(s, awards=tallies.get(library, {})) for library, s in closure.snapshots.items()
+            library: attrs.evolve(s, awards=tallies.get(library, {})) if _same_values(s, again.get(library)) else s
+            for library, s in frozen.items()
         })
     report, awards = freeze(report, inputs, closed, awards_run=longest if longest.rubric.awards else None,
                             rubrics=options.rubric)
@@ -661,6 +663,12 @@ def _attempt(workbook: Workbook, options: SyncOptions, progress: Progress | None
         raise
     removed = tuple(name for name in removed if not name.startswith(STAGING_PREFIX))
     return result("written", requests=requests)
+
+
+def _same_values(published: Snapshot, now: Snapshot | None) -> bool:
+    """Whether ``now`` (the data read by a close) gives ``published``'s composite, colour and indicator values."""
+    return now is not None and (published.composite, published.color, dict(published.indicators)) == (
+        now.composite, now.color, dict(now.indicators))
 
 
 def _event_periods(state: SyncState, closing: Period) -> tuple[Period, ...]:
