@@ -53,6 +53,7 @@ from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric, RubricSchedule
 from tpbis.errors import ConfigError, SourceError
 from tpbis.forms.schema import build_schema, with_label_aliases
+from tpbis.history import history_tab
 from tpbis.i18n import os_reason, t
 from tpbis.message import Message
 from tpbis.parsing.contests import CONTEST_TAB
@@ -446,20 +447,23 @@ class _SheetsProvince:
         registry = _file_digest([self.spec.registry])
         return None if registry is None else f"{modified} · {registry}"
 
-    def inputs(self) -> tuple[Inputs, str]:
+    def inputs(self) -> tuple[Inputs, str, Table | None]:
         info = self.book.info()
         wanted = [responses_tab_name(info.tabs, info.title, self.read.responses_tab)]
         if self.spec.registry is None:
             wanted.append(self.read.registry_tab)
         if CONTEST_TAB in info.tabs:
             wanted.append(CONTEST_TAB)
+        history = history_tab(info.tabs)
+        if history in info.tabs:
+            wanted.append(history)
         registry = read_registry_file(self.spec.registry, self.read.registry_tab,
                                       options=SourceOptions(credentials=self.credentials)) \
             if self.spec.registry is not None else None
         tables: dict[str, Table] = self.book.read(wanted)
         inputs = inputs_from_tables(tables, source=info.title, read=self.read, registry=registry,
                                     timezone=info.timezone)
-        return _labelled(inputs, self.rubric), info.title
+        return _labelled(inputs, self.rubric), info.title, tables.get(history)
 
 
 @attrs.define
@@ -475,11 +479,11 @@ class _FileProvince:
     def stamp(self) -> str | None:
         return _file_digest([self.spec.source, self.spec.registry])
 
-    def inputs(self) -> tuple[Inputs, str]:
+    def inputs(self) -> tuple[Inputs, str, Table | None]:
         used = self.rubric if isinstance(self.rubric, Rubric) else self.rubric.latest
         opened = open_source(self.spec.source, registry=self.spec.registry, read=self.read, rubric=used,
                              options=SourceOptions(credentials=self.credentials, base_dir=self.base_dir))
-        return opened.inputs, opened.name
+        return opened.inputs, opened.name, opened.history
 
 
 def _file_digest(names: Sequence[str | None]) -> str | None:

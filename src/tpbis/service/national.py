@@ -2,7 +2,8 @@
 
 Each province's spreadsheet (or ``.xlsx``) is read, parsed and scored with its
 own registry and rubric by the single-source machinery
-(:func:`~tpbis.service.score.score_inputs`, :func:`~tpbis.service.score.awards_for`)
+(:func:`~tpbis.service.score.score_inputs`; a period the province closed
+with ``tpbis close`` keeps its frozen values and awards, :func:`~tpbis.service.close.freeze`)
 and immediately reduced to a :class:`ProvinceResult`: per-library results,
 eligible award entries, row counts and problem counts by code. Only these
 stay in memory, so the national responses never need to fit one sheet or
@@ -45,11 +46,14 @@ from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, Rubric, RubricSchedule, rubric_for
 from tpbis.errors import ConfigError, TpbisError
+from tpbis.history import Closure, closures, read_history
 from tpbis.i18n import t
 from tpbis.message import Message
+from tpbis.parsing.table import Table
 from tpbis.ports import OutputTab, OutValue
+from tpbis.service.close import freeze
 from tpbis.service.options import ReadOptions
-from tpbis.service.score import Inputs, awards_for, score_inputs
+from tpbis.service.score import Inputs, score_inputs
 
 __all__ = [
     "EXIT_PARTIAL",
@@ -419,9 +423,12 @@ def settings_key(spec: ProvinceSpec, period: Period, rubric: Rubric, read: ReadO
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
-def fingerprint(inputs: Inputs) -> str:
-    """SHA-256 of what a province's result is computed from: responses, registry and contest entries."""
+def fingerprint(inputs: Inputs, closed: Mapping[str, Closure] | None = None) -> str:
+    """SHA-256 of what a province's result is computed from: responses, registry, contest entries and
+    the closures of its ``Riwayat`` (period and closing run)."""
     digest = hashlib.sha256()
+    for key, closure in sorted((closed or {}).items()):
+        digest.update(json.dumps(["closed", key, closure.run], default=str).encode())
     for table in (inputs.responses, inputs.contests):
         if table is None:
             digest.update(b"\x00none")
@@ -436,10 +443,16 @@ def fingerprint(inputs: Inputs) -> str:
 
 
 def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: Period, *,
-                    read: ReadOptions, title: str = "") -> ProvinceResult:
-    """Score one province and keep only what the national outputs need."""
+                    read: ReadOptions, title: str = "", closed: Mapping[str, Closure] | None = None) -> ProvinceResult:
+    """Score one province and keep only what the national outputs need.
+
+    A period the province closed (``closed``, from its ``Riwayat``) keeps the values, rubric and
+    awards it was closed with, as in the province's own outputs (:func:`~tpbis.service.close.freeze`).
+    """
     report = score_inputs(inputs, rubric, [period], read=read)
-    awards = awards_for(report, inputs)
+    report, awards = freeze(report, inputs, closed or {}, awards_run=report.runs[0], rubrics=rubric)
+    assert awards is not None  # an awards run was given
+    rubric = report.runs[0].rubric  # a closed period's own rubric
     run = report.runs[0]
     libraries = tuple(
         LibraryRow(
@@ -483,8 +496,9 @@ class ProvinceHandle(Protocol):
         """Drive ``modifiedTime`` or the file's SHA-256; ``None`` when it cannot be told cheaply."""
         ...
 
-    def inputs(self) -> tuple[Inputs, str]:
-        """The province's inputs and its title (the spreadsheet's title or the path)."""
+    def inputs(self) -> tuple[Inputs, str, Table | None]:
+        """The province's inputs, its title (the spreadsheet's title or the path) and its ``Riwayat``
+        tab (None without one): the periods the province closed stay as it froze them."""
         ...
 
 
@@ -524,11 +538,12 @@ def roll_up(
             stamp = handle.stamp()
             if reusable is not None and stamp is not None and reusable.stamp == stamp:
                 return attrs.evolve(reusable, status=Status.UNCHANGED, source=spec.source)
-            inputs, title = handle.inputs()
-            found = fingerprint(inputs)
+            inputs, title, history = handle.inputs()
+            closed = closures(read_history(history))
+            found = fingerprint(inputs, closed)
             if reusable is not None and reusable.fingerprint == found:
                 return attrs.evolve(reusable, status=Status.UNCHANGED, stamp=stamp, title=title, source=spec.source)
-            result = reduce_province(spec, inputs, rubric, period, read=read, title=title)
+            result = reduce_province(spec, inputs, rubric, period, read=read, title=title, closed=closed)
             del inputs  # only the reduced result stays
             return attrs.evolve(result, settings=key, stamp=stamp, fingerprint=found)
         except TpbisError as err:

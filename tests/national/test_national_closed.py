@@ -1,0 +1,76 @@
+"""The national roll-up keeps what a province froze with ``tpbis close`` (#13 with #14)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+
+from tpbis.cli import main
+from tpbis.cli.nasional import run_national
+from tpbis.service.close import CLOSED_CHANGED
+from tpbis.service.national import ProvinceResult, Status
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
+RESPONSES = "Respons Formulir 1"
+
+
+def province(folder: Path, *, closed: bool) -> Path:
+    """The example province synced for 2024 (and closed)."""
+    folder.mkdir()
+    path = folder / "kepri.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    assert 0 == main(["sync", str(path), "--period", "2024"])
+    if closed:
+        assert 0 == main(["close", str(path), "--period", "2024"])
+    return path
+
+
+def edit(path: Path) -> None:
+    """Every 2024 row gets 40 more men: participants rise, the women's share falls."""
+    book = openpyxl.load_workbook(path)
+    for row in book[RESPONSES].iter_rows(min_row=2):
+        if getattr(row[3].value, "year", None) == 2024 and isinstance(row[6].value, int):
+            row[6].value += 40
+    book.save(path)
+
+
+def national(folder: Path) -> ProvinceResult:
+    config = folder / "nasional.toml"
+    config.write_text('output = "nasional.xlsx"\n[[provinsi]]\nnama = "Kepulauan Riau"\nspreadsheet = "kepri.xlsx"\n',
+                      encoding="utf-8")
+    run = run_national(config, "2024", err=io.StringIO())
+    assert run.code == 0
+    (result,) = run.results
+    assert result.status is Status.READ
+    return result
+
+
+def published(path: Path) -> dict[str, str]:
+    """Skor KPI of the province as the last sync or close published it: library id → composite text."""
+    sheet = openpyxl.load_workbook(path, read_only=True)["Skor KPI"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    return {str(r[0]): f"{float(r[header.index('Skor')]):.1f}" for r in rows[1:] if r[0]}
+
+
+def test_a_closed_year_rolls_up_frozen(tmp_path: Path) -> None:
+    """Edited rows of a closed 2024 move neither the national composites nor the shortlists; the province's
+    quality summary counts the differences. The same edit in an open year moves both."""
+    def shown(result: ProvinceResult) -> tuple[object, ...]:
+        return (tuple((r.library_id, r.composite, r.color) for r in result.libraries),
+                tuple((a.category, a.level, a.library_id, a.score, a.rank) for a in result.awards))
+
+    path = province(tmp_path / "closed", closed=True)
+    before = national(tmp_path / "closed")
+    assert {row.library_id: row.composite for row in before.libraries} == published(path)
+    edit(path)
+    after = national(tmp_path / "closed")
+    assert shown(before) == shown(after)
+    assert any(code == CLOSED_CHANGED for code, _, _ in after.problems)
+    edit(province(tmp_path / "open", closed=False))
+    opened = national(tmp_path / "open")
+    libraries, awards = shown(opened)
+    assert (libraries != shown(before)[0], awards != shown(before)[1]) == (True, True)
+    assert not any(code == CLOSED_CHANGED for code, _, _ in opened.problems)
