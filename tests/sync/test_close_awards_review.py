@@ -234,35 +234,54 @@ class TestLongPartnerListsInXlsx:
         assert all(s.awards is not None for s in frozen.snapshots.values())
 
 
+def two_sources(tmp_path: Path) -> tuple[Path, Path]:
+    """The example workbook and a CSV of 15 more September reports of desa-resang (the second SOURCE)."""
+    path, extra = tmp_path / "kepri.xlsx", tmp_path / "tambahan.csv"
+    path.write_bytes(EXAMPLE.read_bytes())
+    header = [c.value for c in openpyxl.load_workbook(path, read_only=True)[RESPONSES][1]]
+    with extra.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for i in range(15):
+            writer.writerow([f"2024-09-{10 + i} 10:00:00", "a@example.com", "Perpustakaan Desa Resang",
+                             f"2024-09-{10 + i}", f"Kegiatan tambahan {i}", "Kemitraan", 20, 25,
+                             f"Mitra Tambahan {i}, Dinas {i}", "https://example.com/d", ""])
+    return path, extra
+
+
+def resang(path: Path) -> list[tuple[Any, ...]]:
+    """desa-resang's rows of the Penghargaan tab: category, score, rank."""
+    return sorted((r[1], r[3], r[6]) for r in read_workbook(path)["Penghargaan"].rows if r[4] == "desa-resang")
+
+
 class TestCloseReadsFewerSources:
-    """A workbook synced from several SOURCEs, closed with its own (``tpbis close`` takes one SOURCE)."""
+    """A workbook synced from several SOURCEs, closed with its own only, or with all of them."""
 
     def test_awards_of_the_other_source_stay(self, tmp_path: Path) -> None:
         """The tallies of a library whose published values the close's data do not give again are not frozen
         from those data: after the next sync with every SOURCE, its award scores are the published ones
         (before: the close froze them without the other SOURCE's 15 reports, for good)."""
-        path, extra = tmp_path / "kepri.xlsx", tmp_path / "tambahan.csv"
-        path.write_bytes(EXAMPLE.read_bytes())
-        header = [c.value for c in openpyxl.load_workbook(path, read_only=True)[RESPONSES][1]]
-        with extra.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            for i in range(15):
-                writer.writerow([f"2024-09-{10 + i} 10:00:00", "a@example.com", "Perpustakaan Desa Resang",
-                                 f"2024-09-{10 + i}", f"Kegiatan tambahan {i}", "Kemitraan", 20, 25,
-                                 f"Mitra Tambahan {i}, Dinas {i}", "https://example.com/d", ""])
-
-        def resang() -> list[tuple[Any, ...]]:
-            return sorted((r[1], r[3], r[6]) for r in read_workbook(path)["Penghargaan"].rows if r[4] == "desa-resang")
-
+        path, extra = two_sources(tmp_path)
         assert 0 == main(["sync", str(path), str(extra), "--period", "2024-09"])
-        published = resang()
+        published = resang(path)
         assert 0 == main(["close", str(path), "--period", "2024-09"])
         assert 0 == main(["sync", str(path), str(extra), "--period", "2024-09"])
-        assert published == resang()
+        assert published == resang(path)
         frozen = closures(read_history(read_workbook(path)[HISTORY_TAB]))["2024-09"]
         assert frozen.snapshots["desa-resang"].awards is None
         assert sum(s.awards is not None for s in frozen.snapshots.values()) > 20  # the others are frozen
+
+    def test_close_with_every_source_freezes_them(self, tmp_path: Path) -> None:
+        """``tpbis close`` given the sync's SOURCEs sees the data the sync published: every library's tallies
+        are frozen, the other SOURCE's included, and the Penghargaan tab keeps the published scores."""
+        path, extra = two_sources(tmp_path)
+        assert 0 == main(["sync", str(path), str(extra), "--period", "2024-09"])
+        published = resang(path)
+        assert 0 == main(["close", str(path), str(extra), "--period", "2024-09"])
+        assert published == resang(path)
+        frozen = closures(read_history(read_workbook(path)[HISTORY_TAB]))["2024-09"]
+        assert all(s.awards is not None for s in frozen.snapshots.values())
+        assert frozen.snapshots["desa-resang"].awards
 
 
 class TestExportReadsBack:

@@ -1,7 +1,9 @@
 """``tpbis close SOURCE --period P [--reopen]``: freeze a period's published results (or open it again).
 
 SOURCE is the workbook ``tpbis sync`` writes (an ``.xlsx`` or a Google
-spreadsheet; another SOURCE with ``--output`` like ``sync``). The closure is a
+spreadsheet; another SOURCE with ``--output`` like ``sync``); the other SOURCEs
+the sync reads are given after it, as for ``sync`` (or ``[[sources]]`` of
+``tpbis.toml``), so the close sees the data the sync published. The closure is a
 ``close`` event in the ``Riwayat`` history tab, written under the sync's lock in
 its one atomic commit (:mod:`tpbis.service.sync`); the outputs are rewritten over
 the periods the last sync wrote, the closed one at its frozen values. Closing a
@@ -13,26 +15,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
-import pendulum
+import attrs
 
 from tpbis.cli._common import (
     EXIT_OK,
     read_options,
     source_kind_options,
-    source_open_options,
-    warn_drifts,
 )
-from tpbis.cli.sync import owner_name, summary_document, summary_text
+from tpbis.cli.sync import open_for_sync, summary_document, summary_text
 from tpbis.config import Settings
 from tpbis.domain.period import Period
 from tpbis.history import Event
 from tpbis.i18n import t
 from tpbis.service.close import named_period
-from tpbis.service.sync import SyncOptions, SyncResult, sync
-from tpbis.sources import open_sync_workbook
+from tpbis.service.sync import SyncResult, sync
 
 __all__ = ["register"]
 
@@ -43,7 +41,7 @@ def register(commands: Any) -> None:
         "close", help=t("close.help"), description=t("close.help"),
         parents=[read_options(), source_kind_options(credentials=False)],
     )
-    parser.add_argument("source", metavar="SOURCE", help=t("cli.sync.source_any"))
+    parser.add_argument("source", metavar="SOURCE", nargs="*", help=t("cli.sync.sources"))
     parser.add_argument("--period", required=True, help=t("close.opt.period"))
     parser.add_argument("--reopen", action="store_true", help=t("close.opt.reopen"))
     parser.add_argument("--registry", help=t("cli.opt.registry_any"))
@@ -72,16 +70,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Close (or reopen) one period and print what was written."""
     lang = settings.lang
     period = named_period(Period.parse(args.period))  # 2024-01-01..2024-12-31 closes 2024
-    workbook, read, drifts = open_sync_workbook(
-        args.source, output=args.output, registry=settings.registry, read=settings.read,
-        rubric=settings.load_rubric(), options=source_open_options(args, settings),
-    )
-    warn_drifts(drifts, lang)
-    options = SyncOptions(
-        periods=(), rubric=settings.load_rubrics(), owner=owner_name(), now=pendulum.now("UTC"), lang=lang, read=read,
-        break_lock=args.break_lock, clock=lambda: pendulum.now("UTC"), sleep=time.sleep,
-        event=Event.REOPEN if args.reopen else Event.CLOSE, closing=period,
-    )
+    workbook, options = open_for_sync(args, settings)
+    options = attrs.evolve(options, event=Event.REOPEN if args.reopen else Event.CLOSE, closing=period)
     result = sync(workbook, options)
     headline = _headline(result, period.key, lang)
     if args.format == "json":

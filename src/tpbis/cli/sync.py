@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+import attrs
 import pendulum
 
 from tpbis.adapters.sources import detect_kind
@@ -25,6 +26,7 @@ from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
 from tpbis.history import HISTORY_TAB
 from tpbis.i18n import t
+from tpbis.ports import Workbook
 from tpbis.service.sync import SyncOptions, SyncResult, sync
 from tpbis.sources import open_more_sources, open_sync_workbook
 
@@ -77,37 +79,44 @@ class _Progress:
             sys.stderr.flush()
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one sync and print its summary."""
-    lang = settings.lang
-    read = settings.read
-    now = pendulum.now("UTC")
-    periods = tuple(Period.parse(p) for p in args.period) if args.period else ()  # (): the periods of the data
+def open_for_sync(args: argparse.Namespace, settings: Settings, *,
+                  responses: str | None = None) -> tuple[Workbook, SyncOptions]:
+    """The workbook a sync (or close) writes — the first SOURCE (``[[sources]]`` of ``tpbis.toml``
+    without one) — and the sync options that read the other SOURCEs with it; drift warnings go to
+    stderr. The caller sets the periods and what the run does."""
     rubric = settings.load_rubric()
     (first, channel), *rest = source_list(args.source, settings)  # the first is written; the others are read
     open_options = source_open_options(args, settings)
     workbook, read, drifts = open_sync_workbook(
-        first, output=args.output, registry=settings.registry, responses=args.forms_source, read=read,
+        first, output=args.output, registry=settings.registry, responses=responses, read=settings.read,
         rubric=rubric, options=open_options,
     )
     more, registries, more_drifts = open_more_sources(
         rest, registry=settings.registry, read=settings.read, rubric=rubric, options=open_options)
-    warn_drifts((*drifts, *more_drifts), lang)
-    options = SyncOptions(
-        periods=periods,
+    warn_drifts((*drifts, *more_drifts), settings.lang)
+    return workbook, SyncOptions(
+        periods=(),
         rubric=settings.load_rubrics(),
         owner=owner_name(),
-        now=now,
-        lang=lang,
+        now=pendulum.now("UTC"),
+        lang=settings.lang,
         read=read,
-        dry_run=args.dry_run,
-        force=args.force,
         break_lock=args.break_lock,
         clock=lambda: pendulum.now("UTC"),
         sleep=time.sleep,
         more_sources=more,
         more_registries=registries,
         channel=(channel or detect_kind(first, kind=open_options.kind).value) if more else None,
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one sync and print its summary."""
+    lang = settings.lang
+    workbook, options = open_for_sync(args, settings, responses=args.forms_source)
+    options = attrs.evolve(
+        options, dry_run=args.dry_run, force=args.force,
+        periods=tuple(Period.parse(p) for p in args.period) if args.period else (),  # (): the data's periods
     )
     progress = _Progress(lang, enabled=sys.stderr.isatty() and args.format == "table")
     try:
