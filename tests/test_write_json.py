@@ -50,3 +50,19 @@ def test_items_below_the_depth_are_one_line_each() -> None:
         ' "none": []',
         "}",
     ]
+
+
+def test_rendered_messages_are_told_apart_by_type_and_text() -> None:
+    """The render cache never hands one value's text to another equal value (1, 1.0, True, -0.0, 1.00)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from tpbis.message import Message
+    from tpbis.render.documents import _both
+
+    unit = Message.literal("kegiatan", "activities")
+    values: list[object] = [1, 1.0, True, 0.0, -0.0, Decimal("1.0"), Decimal("1.00"), Fraction(1), "1"]
+    shown = [_both(Message("award.unmet.more", amount=v, unit=unit)) for v in values]
+    assert shown == [(Message("award.unmet.more", amount=v, unit=unit).render("id"),
+                      Message("award.unmet.more", amount=v, unit=unit).render("en")) for v in values]
+    assert len({text for text, _ in shown}) == len({str(v) for v in values})

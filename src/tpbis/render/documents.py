@@ -63,19 +63,24 @@ def _both(message: Message) -> tuple[str, str]:
 
 
 def _render_key(message: Message) -> tuple[object, ...]:
-    """``message`` as a key of value types and ``repr``s; TypeError for a value of any other type."""
-    return (message.key, *((name, _value_key(value)) for name, value in message.params.items()))
+    """``message`` as a key of value types and values (``repr``s where equal values read differently:
+    ``-0.0``, ``Decimal("1.00")``); TypeError for a value of any other type."""
+    key: list[object] = [message.key]
+    for name, value in message.params.items():
+        kind = type(value)
+        if kind in _EXACT:  # equal values of one type render alike
+            key += (name, kind, value)
+        elif kind in _BY_REPR:
+            key += (name, kind, repr(value))
+        elif isinstance(value, Message):
+            key += (name, _render_key(value))
+        else:  # its repr might not tell two values apart
+            raise TypeError(kind.__name__)
+    return tuple(key)
 
 
-def _value_key(value: object) -> object:
-    if isinstance(value, Message):
-        return _render_key(value)
-    if type(value) not in _PLAIN:  # its repr might not tell two values apart
-        raise TypeError(type(value).__name__)
-    return type(value), repr(value)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None), Decimal, Fraction})
+_EXACT = frozenset({str, int, bool, type(None), Fraction})
+_BY_REPR = frozenset({float, Decimal})
 
 
 #: Rendered messages by :func:`_render_key` (cleared when full; catalogue texts do not change during a run).
