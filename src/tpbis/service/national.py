@@ -428,7 +428,7 @@ def fingerprint(inputs: Inputs, closed: Mapping[str, Closure] | None = None) -> 
     the closures of its ``Riwayat`` (period and closing run)."""
     digest = hashlib.sha256()
     for key, closure in sorted((closed or {}).items()):
-        digest.update(json.dumps(["closed", key, closure.run], default=str).encode())
+        digest.update(json.dumps(["closed", key, closure.run, _frozen_data(closure)], default=str).encode())
     for table in (inputs.responses, inputs.contests):
         if table is None:
             digest.update(b"\x00none")
@@ -440,6 +440,16 @@ def fingerprint(inputs: Inputs, closed: Mapping[str, Closure] | None = None) -> 
         digest.update(repr(library).encode())
     digest.update(inputs.sheet_timezone.encode())
     return digest.hexdigest()
+
+
+def _frozen_data(closure: Closure) -> list[object]:
+    """What a closure freezes, per library: a ``Riwayat`` row edited by hand changes the fingerprint."""
+    return [
+        [s.library_id, str(s.at), s.digest, str(s.composite), s.color, sorted(s.indicators.items()),
+         None if s.awards is None else sorted(
+             (kind.value, t.count, t.participants, t.documented, sorted(t.partners)) for kind, t in s.awards.items())]
+        for _, s in sorted(closure.snapshots.items())
+    ]
 
 
 def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: Period, *,
