@@ -6,11 +6,19 @@ import io
 from pathlib import Path
 
 import openpyxl
+from tests.national.conftest import province_tabs
 from tests.national.test_national_closed import national, province
+from tests.sync.test_close_awards_review import LATER, options, sheets
 
 from tpbis.cli.main import main
 from tpbis.cli.nasional import run_national
+from tpbis.config import Settings
+from tpbis.domain.period import Period
+from tpbis.history import HISTORY_TAB, Event
+from tpbis.rubrics import default_rubric
 from tpbis.service.national import Status
+from tpbis.service.sync import SyncOptions, sync
+from tpbis.testing import SheetsEmulator
 
 
 def _edit_frozen(path: Path, library: str, composite: float) -> None:
@@ -57,3 +65,37 @@ def test_reopen_and_close_again_each_reach_the_rerun(tmp_path: Path) -> None:
     assert 0 == main(["close", str(path), "--period", "2024-01-01..2024-12-31"])
     status, closed = _rerun(folder)
     assert (status, closed) == (Status.READ, reopened)
+
+
+def test_a_closed_sheets_province_costs_no_request_and_its_close_is_picked_up(tmp_path: Path) -> None:
+    """On Google Sheets the Riwayat comes in the batchGet the roll-up already makes (as many requests as an
+    unclosed province); the close moves the spreadsheet's modifiedTime, so the rerun reads it and rolls the
+    frozen year up; a hand edit of a frozen value is picked up the same way."""
+    emu = SheetsEmulator()
+    key = emu.create_spreadsheet("TPBIS Riau", sheets=province_tabs("p0", "Riau"), time_zone="Asia/Jakarta")
+    output = emu.create_spreadsheet("Nasional")
+    config = tmp_path / "nasional.toml"
+    config.write_text(f'output = "{output}"\n[[provinsi]]\nnama = "Riau"\nspreadsheet = "{key}"\n', encoding="utf-8")
+    book = sheets(emu, key)
+    sync(book, options("a", periods=(Period.parse("2024"),)))
+
+    def roll() -> tuple[Status, dict[str, str], int]:
+        before = len(emu.requests)
+        run = run_national(config, "2024", Settings(lang="en"), session_factory=emu.session, err=io.StringIO())
+        (result,) = run.results
+        reads = sum(1 for r in emu.requests[before:] if r.path.startswith(f"/v4/spreadsheets/{key}"))
+        return result.status, {row.library_id: row.composite for row in result.libraries}, reads
+
+    status, open_year, reads_open = roll()
+    assert roll()[0] is Status.UNCHANGED
+    sync(sheets(emu, key), SyncOptions(rubric=default_rubric(), owner="a", periods=(), now=LATER,
+                                       event=Event.CLOSE, closing=Period.parse("2024")))
+    status, closed, reads_closed = roll()
+    assert (status, closed, reads_closed) == (Status.READ, open_year, reads_open)
+    grid = emu.values(key, HISTORY_TAB)
+    header = grid[0]
+    row = next(i for i, r in enumerate(grid) if r[header.index("event")] == "close")
+    emu.set_cell(key, HISTORY_TAB, row, header.index("composite"), 12.5)  # a hand edit moves modifiedTime
+    library = grid[row][header.index("library_id")]
+    status, edited, _ = roll()
+    assert (status, edited[library]) == (Status.READ, "12.5")
