@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import hypothesis.strategies as st
 import openpyxl
+from hypothesis import given, settings
 from tests.national.conftest import province_tabs
 from tests.national.test_national_closed import national, province
 from tests.sync.test_close_awards_review import LATER, options, sheets
@@ -14,9 +16,10 @@ from tpbis.cli.main import main
 from tpbis.cli.nasional import run_national
 from tpbis.config import Settings
 from tpbis.domain.period import Period
-from tpbis.history import HISTORY_TAB, Event
+from tpbis.history import HISTORY_COLUMNS, HISTORY_TAB, Event, closures, read_history
+from tpbis.parsing.table import Table
 from tpbis.rubrics import default_rubric
-from tpbis.service.national import Status
+from tpbis.service.national import Status, closing_rows
 from tpbis.service.sync import SyncOptions, sync
 from tpbis.testing import SheetsEmulator
 
@@ -99,3 +102,37 @@ def test_a_closed_sheets_province_costs_no_request_and_its_close_is_picked_up(tm
     library = grid[row][header.index("library_id")]
     status, edited, _ = roll()
     assert (status, edited[library]) == (Status.READ, "12.5")
+
+
+_CELLS = st.one_of(
+    st.none(), st.integers(-3, 3), st.floats(allow_nan=True), st.booleans(),
+    st.sampled_from(["close", " Close ", "REOPEN", "reopen", "sync", "format", "Format", "", "2024", "2024-09",
+                     "2024-01-01..2024-12-31", "1.2", "1.1", "1", "2.0", "r1", "r2", "lib-a", "lib-b", "hijau",
+                     "55.5", "{}", '{"a": 1}', "2024-10-02T09:00:00Z", "event", "library_id", "period", "run"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=st.lists(st.sampled_from([*HISTORY_COLUMNS, "", "note"]), max_size=16),
+       rows=st.lists(st.lists(_CELLS, max_size=16), max_size=30))
+def test_only_closing_rows_give_the_same_closures(header: list[str], rows: list[list[object]]) -> None:
+    """The roll-up reads only the rows that can close or reopen a period (and header rows): the closures are
+    those of the whole tab, whatever a person typed into it."""
+    table = Table(name=HISTORY_TAB, header=tuple(header), rows=rows)
+    assert closures(read_history(closing_rows(table))) == closures(read_history(table))
+
+
+def test_only_closing_rows_of_a_synced_riwayat(tmp_path: Path) -> None:
+    """Of a real Riwayat (two syncs, a close, a reopen, a close) the kept rows give the same closures and are
+    only the close and reopen rows."""
+    path = province(tmp_path / "p", closed=True)
+    assert 0 == main(["close", str(path), "--period", "2024", "--reopen"])
+    assert 0 == main(["close", str(path), "--period", "2024"])
+    sheet = openpyxl.load_workbook(path, read_only=True)["Riwayat"]
+    grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+    table = Table(name=HISTORY_TAB, header=tuple(grid[0]), rows=grid[1:])
+    kept = closing_rows(table)
+    assert kept is not None
+    events = {r[grid[0].index("event")] for r in kept.rows}
+    assert (closures(read_history(kept)) == closures(read_history(table)), events) == (True, {"close", "reopen"})
+    assert len(kept.rows) < len(table.rows)
