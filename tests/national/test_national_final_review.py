@@ -128,8 +128,9 @@ def test_only_closing_rows_of_a_synced_riwayat(tmp_path: Path) -> None:
     path = province(tmp_path / "p", closed=True)
     assert 0 == main(["close", str(path), "--period", "2024", "--reopen"])
     assert 0 == main(["close", str(path), "--period", "2024"])
-    sheet = openpyxl.load_workbook(path, read_only=True)["Riwayat"]
-    grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(path, read_only=True)
+    grid = [list(r) for r in book["Riwayat"].iter_rows(values_only=True)]
+    book.close()
     table = Table(name=HISTORY_TAB, header=tuple(grid[0]), rows=grid[1:])
     kept = closing_rows(table)
     assert kept is not None
