@@ -71,3 +71,19 @@ def test_failed_batch_update_in_a_folder_keeps_the_title(
     form = emulator.forms.form_json(form_id)
     assert 1 == len([r for r in emulator.requests if r.api_method == "drive.files.create"])
     assert (form["info"]["title"], len(form["items"]) >= 8) == (form["info"]["documentTitle"], True)
+
+
+def test_record_that_cannot_be_written_names_the_new_form(
+        emulator: SheetsEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The form is built but its record cannot be saved (--record names a folder): one message naming the new
+    form and --form-id, exit 2, no traceback; the rerun with --form-id and a good --record creates no second form."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    assert 2 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(folder)])
+    err = capsys.readouterr().err
+    (form_id,) = _created(emulator)
+    assert (f"--form-id {form_id}" in err, "Traceback" in err, str(folder) in err) == (True, False, True)
+    record = tmp_path / "r.json"
+    assert 0 == main(["--lang", "en", "form", "build", "--registry", str(REGISTRY), "--record", str(record),
+                      "--form-id", form_id])
+    assert ([form_id], json.loads(record.read_text(encoding="utf-8"))["form_id"]) == (_created(emulator), form_id)
