@@ -49,8 +49,9 @@ def national(folder: Path) -> ProvinceResult:
 
 def published(path: Path) -> dict[str, str]:
     """Skor KPI of the province as the last sync or close published it: library id → composite text."""
-    sheet = openpyxl.load_workbook(path, read_only=True)["Skor KPI"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book["Skor KPI"].iter_rows(values_only=True))
+    book.close()  # a read-only workbook keeps its file open until closed
     header = list(rows[0])
     return {str(r[0]): f"{float(r[header.index('Skor')]):.1f}" for r in rows[1:] if r[0]}
 

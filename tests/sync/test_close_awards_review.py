@@ -238,7 +238,9 @@ def two_sources(tmp_path: Path) -> tuple[Path, Path]:
     """The example workbook and a CSV of 15 more September reports of desa-resang (the second SOURCE)."""
     path, extra = tmp_path / "kepri.xlsx", tmp_path / "tambahan.csv"
     path.write_bytes(EXAMPLE.read_bytes())
-    header = [c.value for c in openpyxl.load_workbook(path, read_only=True)[RESPONSES][1]]
+    book = openpyxl.load_workbook(path, read_only=True)
+    header = [c.value for c in book[RESPONSES][1]]
+    book.close()  # a read-only workbook keeps its file open until closed
     with extra.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(header)

@@ -44,6 +44,7 @@ def register(commands: Any) -> None:
     parser.add_argument("source", metavar="SOURCE", nargs="*", help=t("cli.sync.sources"))
     parser.add_argument("--period", required=True, help=t("close.opt.period"))
     parser.add_argument("--reopen", action="store_true", help=t("close.opt.reopen"))
+    parser.add_argument("--source", dest="forms_source", metavar="forms:FORM_ID", help=t("cli.sync.source_forms"))
     parser.add_argument("--registry", help=t("cli.opt.registry_any"))
     parser.add_argument("--output", help=t("cli.sync.output"))
     parser.add_argument("--credentials", help=t("cli.sync.credentials"))
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Close (or reopen) one period and print what was written."""
     lang = settings.lang
     period = named_period(Period.parse(args.period))  # 2024-01-01..2024-12-31 closes 2024
-    workbook, options = open_for_sync(args, settings)
+    workbook, options = open_for_sync(args, settings, responses=args.forms_source)  # the sync's --source too
     options = attrs.evolve(options, event=Event.REOPEN if args.reopen else Event.CLOSE, closing=period)
     result = sync(workbook, options)
     headline = _headline(result, period.key, lang)

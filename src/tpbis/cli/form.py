@@ -24,7 +24,8 @@ from tpbis.domain.problems import Severity
 from tpbis.errors import ConfigError
 from tpbis.forms.drift import check_form
 from tpbis.forms.schema import build_schema
-from tpbis.i18n import t
+from tpbis.i18n import os_reason, t
+from tpbis.message import Message
 from tpbis.parsing.mapping import Field
 from tpbis.sources import SourceOptions, read_registry_file
 
@@ -124,7 +125,12 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     result = build_form(client, schema, lang=lang, form_id=args.form_id, record=record, folder=args.folder,
                         publish=args.publish)
-    save_record(result.record, path)
+    try:
+        save_record(result.record, path)
+    except OSError as exc:  # the form exists: name it, so the rerun with --form-id finishes it
+        raise ConfigError.from_catalogue(
+            "form.build_unfinished", form_id=result.record.form_id,
+            reason=Message("xlsx.cannot_write", path=str(path), reason=os_reason(exc))) from None
     if args.format == "json":
         from tpbis.serialization import converter
 

@@ -428,7 +428,7 @@ def fingerprint(inputs: Inputs, closed: Mapping[str, Closure] | None = None) -> 
     the closures of its ``Riwayat`` (period and closing run)."""
     digest = hashlib.sha256()
     for key, closure in sorted((closed or {}).items()):
-        digest.update(json.dumps(["closed", key, closure.run], default=str).encode())
+        digest.update(json.dumps(["closed", key, closure.run, _frozen_data(closure)], default=str).encode())
     for table in (inputs.responses, inputs.contests):
         if table is None:
             digest.update(b"\x00none")
@@ -440,6 +440,34 @@ def fingerprint(inputs: Inputs, closed: Mapping[str, Closure] | None = None) -> 
         digest.update(repr(library).encode())
     digest.update(inputs.sheet_timezone.encode())
     return digest.hexdigest()
+
+
+_CLOSING_CELLS = frozenset({"close", "reopen", "format"})
+
+
+def closing_rows(history: Table | None) -> Table | None:
+    """``history`` with only the rows that can close or reopen a period, and the header rows among them.
+
+    A ``Riwayat`` tab grows by a row per library and period at every sync; only its ``close`` and ``reopen``
+    rows matter here, and reading every row is what would cost (parsing them is far slower than this scan).
+    A row is kept when one of its cells reads ``close``, ``reopen`` or ``format`` (any case, spaces
+    around): every row :func:`~tpbis.history.read_history` takes for such an event or a header.
+    """
+    if history is None:
+        return None
+    kept = [row for row in history.rows
+            if any(isinstance(c, str) and c.strip().lower() in _CLOSING_CELLS for c in row)]
+    return attrs.evolve(history, rows=kept, row_ids=None)
+
+
+def _frozen_data(closure: Closure) -> list[object]:
+    """What a closure freezes, per library: a ``Riwayat`` row edited by hand changes the fingerprint."""
+    return [
+        [s.library_id, str(s.at), s.digest, str(s.composite), s.color, sorted(s.indicators.items()),
+         None if s.awards is None else sorted(
+             (kind.value, t.count, t.participants, t.documented, sorted(t.partners)) for kind, t in s.awards.items())]
+        for _, s in sorted(closure.snapshots.items())
+    ]
 
 
 def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: Period, *,
@@ -539,7 +567,7 @@ def roll_up(
             if reusable is not None and stamp is not None and reusable.stamp == stamp:
                 return attrs.evolve(reusable, status=Status.UNCHANGED, source=spec.source)
             inputs, title, history = handle.inputs()
-            closed = closures(read_history(history))
+            closed = closures(read_history(closing_rows(history)))
             found = fingerprint(inputs, closed)
             if reusable is not None and reusable.fingerprint == found:
                 return attrs.evolve(reusable, status=Status.UNCHANGED, stamp=stamp, title=title, source=spec.source)
