@@ -40,29 +40,34 @@ __all__ = ["ReportData", "build_report_data", "render_report", "trend_periods"]
 
 def _owners(
     inputs: Inputs, problems: Iterable[Problem], columns: Mapping[str, str] | None
-) -> dict[tuple[str, int], str]:
-    """Which registered library each problem row of the responses names (rows naming none are left out).
-
-    In a run over several sources, only the first source's rows are attributed (problems keep their
-    ``(tab, row)`` key, which two sources may share)."""
-    table = inputs.responses
-    try:
-        column = resolve_columns(table.header, columns, tab=table.name)[Field.LIBRARY]
-    except (SourceError, KeyError):  # the parse already said so; nothing to attribute
-        return {}
+) -> dict[tuple[str | None, str, int], str]:
+    """Which registered library each problem row of the responses names, by :attr:`Problem.where`
+    (rows naming none are left out), in every SOURCE of the run."""
+    several = bool(inputs.more)
+    tables = {(source.name if several else None, source.responses.name): source.responses
+              for source in inputs.sources()}
+    library_column: dict[tuple[str | None, str], int | None] = {}
     matcher = LibraryMatcher(inputs.registry)
-    owners: dict[tuple[str, int], str] = {}
+    owners: dict[tuple[str | None, str, int], str] = {}
     for problem in problems:
-        if problem.tab != table.name or (problem.source is not None and problem.source != inputs.name):
+        table = tables.get((problem.source, problem.tab))
+        if table is None:
             continue
+        if (problem.source, problem.tab) not in library_column:
+            try:
+                found_column: int | None = resolve_columns(table.header, columns, tab=table.name)[Field.LIBRARY]
+            except (SourceError, KeyError):  # the parse already said so; nothing to attribute
+                found_column = None
+            library_column[(problem.source, problem.tab)] = found_column
+        column = library_column[(problem.source, problem.tab)]
         index = problem.row - table.header_row - 1
-        if not 0 <= index < len(table.rows):
+        if column is None or not 0 <= index < len(table.rows):
             continue
         cells = table.rows[index]
         typed = cell_text(cells[column]) if column < len(cells) else ""
         found = matcher.match(typed).library
         if found is not None:
-            owners[(problem.tab, problem.row)] = found.id
+            owners[problem.where] = found.id
     return owners
 
 

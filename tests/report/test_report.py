@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from html import escape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -291,3 +292,21 @@ class TestSelfContained:
         assert 5 == len(charts)
         assert all(a.get("viewbox", "").startswith("0 0 ") for a in charts)
         assert not any("width" in a for a in charts)
+
+
+def test_problems_of_every_source_are_attributed(tmp_path: Path) -> None:
+    """A run over two SOURCEs: the bad rows of the second one are listed under the library they name (the
+    owners are keyed by SOURCE, tab and row; before, only the first SOURCE's rows were attributed)."""
+    from tpbis.sources import open_sources
+
+    root = Path(__file__).resolve().parents[2]
+    extra = tmp_path / "tambahan.csv"
+    header = (root / "examples" / "kepri-2024-responses.csv").read_text(encoding="utf-8").splitlines()[0]
+    extra.write_text(header + "\n" + "\n".join(
+        f"0{d}/09/2024 10:00:00,x@example.com,Perpustakaan Desa Busung,0{d}/09/2024,Kegiatan {d},"
+        f"Pelatihan keterampilan,banyak,5,,," for d in range(1, 4)) + "\n", encoding="utf-8")
+    opened = open_sources([root / "examples" / "kepri-2024.xlsx", extra])
+    data = build_report_data(opened.inputs, default_rubric(), Period.parse("2024-09"))
+    mine = [p for p in data.problems if p.source == str(extra)]
+    assert (3, {"desa-busung"}) == (len(mine), {data.owner(p) for p in mine})
+    assert any(data.owner(p) is not None for p in data.problems if p.source != str(extra))

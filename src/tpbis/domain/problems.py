@@ -39,3 +39,8 @@ class Problem(InBothLanguages):
     source: str | None = None
     #: the channel of that SOURCE (``tpbis.toml`` ``[[sources]] channel``, else its kind), when a run reads several
     channel: str | None = None
+
+    @property
+    def where(self) -> tuple[str | None, str, int]:
+        """The row the problem is on: (SOURCE in a run over several, tab, sheet row)."""
+        return (self.source, self.tab, self.row)

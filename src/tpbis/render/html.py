@@ -622,14 +622,14 @@ def problem_kind(problem: Problem, lang: str) -> str:
 
 
 def problem_counts(
-    problems: Sequence[Problem], owners: Mapping[tuple[str, int], str]
+    problems: Sequence[Problem], owners: Mapping[tuple[str | None, str, int], str]
 ) -> dict[str, int]:
     """Rows with problems per library id (a row with several problems counts once)."""
-    rows: dict[str, set[tuple[str, int]]] = {}
+    rows: dict[str, set[tuple[str | None, str, int]]] = {}
     for problem in problems:
-        owner = owners.get((problem.tab, problem.row))
+        owner = owners.get(problem.where)
         if owner is not None:
-            rows.setdefault(owner, set()).add((problem.tab, problem.row))
+            rows.setdefault(owner, set()).add(problem.where)
     return {owner: len(found) for owner, found in rows.items()}
 
 
@@ -663,7 +663,7 @@ def problem_table(problems: Sequence[Problem], lang: str) -> str:
 
 
 def _problems(
-    problems: Sequence[Problem], owners: Mapping[tuple[str, int], str], run: KpiRun,
+    problems: Sequence[Problem], owners: Mapping[tuple[str | None, str, int], str], run: KpiRun,
     names: Mapping[str, str], lang: str, *, summary: bool = False,
 ) -> str:
     out = [f'<section id="masalah"><h2>{escape(t("report.section.problems", lang))}</h2>']
@@ -683,7 +683,7 @@ def _problems(
     out.append(f"<h3>{escape(t('report.problems.rows', lang))}</h3>")
     grouped: dict[str | None, list[Problem]] = {}
     for problem in problems:
-        grouped.setdefault(owners.get((problem.tab, problem.row)), []).append(problem)
+        grouped.setdefault(owners.get(problem.where), []).append(problem)
     regency = {r.library.id: r.library.regency for r in run.results}
     order = {r.library.id: index for index, r in enumerate(run.results)}
     listed = sorted(grouped, key=lambda o: (o is None, order.get(o or "", len(order)), o or ""))
@@ -728,7 +728,7 @@ def page(
     version: str,
     lang: str,
     previous: KpiRun | None = None,
-    owners: Mapping[tuple[str, int], str] | None = None,
+    owners: Mapping[tuple[str | None, str, int], str] | None = None,
     names: Mapping[str, str] | None = None,
     silent: Sequence[LibraryResult] = (),
     regency: str | None = None,

@@ -70,8 +70,8 @@ class ReportData:
     awards: AwardsReport
     #: the KPI of the previous period of the same length, None when the data does not reach back to it
     previous: KpiRun | None = None
-    #: (tab, sheet row) of a problem → the id of the registered library the row names
-    owners: Mapping[tuple[str, int], str] = attrs.field(factory=dict)
+    #: :attr:`Problem.where` of a problem → the id of the registered library the row names
+    owners: Mapping[tuple[str | None, str, int], str] = attrs.field(factory=dict)
     #: the kabupaten/kota the report is limited to (:func:`filter_report`), None for all
     regency: str | None = None
     #: the accepted activities of the one parse (the plans to the next colour count them)
@@ -84,7 +84,7 @@ class ReportData:
 
     def owner(self, problem: Problem) -> str | None:
         """The id of the library whose row has ``problem``, when the row names a registered one."""
-        return self.owners.get((problem.tab, problem.row))
+        return self.owners.get(problem.where)
 
 
 def trend_periods(period: Period) -> list[Period]:
