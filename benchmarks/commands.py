@@ -86,17 +86,10 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--regencies", type=int, default=28, help="kabupaten/kota per province (28: ~10,000 libraries)")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--only", help="comma-separated commands to run (default: all)")
-    parser.add_argument("--out", type=Path, help="also write the Markdown table here")
-    args = parser.parse_args(argv)
-
-    responses, registry, workbook = national_data(args.rows, args.regencies, args.seed)
+def measure(rows: int = 100_000, regencies: int = 28, repeat: int = 3, seed: int = 7,
+            only: str | None = None) -> str:
+    """Run the commands interleaved over ``repeat`` rounds; the Markdown table (progress on stderr)."""
+    responses, registry, workbook = national_data(rows, regencies, seed)
     with registry.open(encoding="utf-8") as handle:
         libraries = sum(1 for _ in handle) - 1
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -113,11 +106,11 @@ def main(argv: list[str] | None = None) -> None:
             "score-xlsx": [*tpbis, "score", str(workbook), "--period", PERIOD, "--format", "json"],
             "sync-xlsx": [*tpbis, "sync", str(workbook), "--period", PERIOD, "--output", str(copy)],
         }
-        if args.only:
-            wanted = {"score", *args.only.split(",")}
+        if only:
+            wanted = {"score", *only.split(",")}
             commands = {name: command for name, command in commands.items() if name in wanted}
         found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
-        for round_ in range(args.repeat):
+        for round_ in range(repeat):
             for name, command in commands.items():
                 copy.unlink(missing_ok=True)
                 found[name].append(_run(command, env))
@@ -128,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
 
     base = statistics.median(cpu for cpu, _, _ in found["score"])
     lines = [
-        f"{args.rows:,} rows, {libraries:,} libraries, period {PERIOD}; medians of {args.repeat} interleaved runs,"
+        f"{rows:,} rows, {libraries:,} libraries, period {PERIOD}; medians of {repeat} interleaved runs,"
         " each command in its own process (start-up included)",
         "",
         "| command | CPU s | wall s | peak RSS MB | CPU × score |",
@@ -141,7 +134,25 @@ def main(argv: list[str] | None = None) -> None:
         lines.append(f"| {name} | {cpu:.2f} | {wall:.2f} | {rss:.0f} | {cpu / base:.2f} |")
     if html_mb is not None:
         lines += ["", f"report HTML: {html_mb:.2f} MB"]
-    text = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def markdown(seed: int = 7, repeat: int | None = None) -> str:
+    """The section ``benchmarks/run.py`` appends to its results: every command at national scale."""
+    return "## Every command at national scale (`benchmarks/commands.py`)\n\n" + measure(
+        seed=seed, repeat=repeat or 3)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--regencies", type=int, default=28, help="kabupaten/kota per province (28: ~10,000 libraries)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", help="comma-separated commands to run (default: all)")
+    parser.add_argument("--out", type=Path, help="also write the Markdown table here")
+    args = parser.parse_args(argv)
+    text = measure(args.rows, args.regencies, args.repeat, args.seed, args.only)
     print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
