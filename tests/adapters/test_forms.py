@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.errors import AuthError, RemoteError, SourceError
 from tpbis.forms.record import FormRecord
 from tpbis.forms.schema import FormSchema, build_schema
+from tpbis.history import HISTORY_TAB, Event, closures, read_history
 from tpbis.message import Message
 from tpbis.parsing.mapping import Field
 from tpbis.parsing.rows import ParseResult, parse_responses
@@ -480,3 +482,28 @@ def _no_wait_policy_init(original: object) -> object:
         original(self, *args, **kwargs)  # type: ignore[operator]
         self.sleep = lambda _: None
     return init
+
+
+def test_close_takes_the_forms_source_the_sync_read(
+    emulator: SheetsEmulator, client: FormsClient, schema: FormSchema, registry: Registry,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A spreadsheet synced with ``--source forms:ID`` has no responses tab of its own: ``tpbis close`` takes the
+    same ``--source`` (before: no such option, and without it the close stopped at the missing responses tab)
+    and freezes what the sync published, award tallies included."""
+    record = build_form(client, schema).record
+    _submit_all(emulator, record)
+    header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
+    rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
+    key = emulator.create_spreadsheet("Kepri", sheets={"Perpustakaan": [header, *rows]})
+    monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
+    monkeypatch.chdir(tmp_path)
+    source = ["--source", f"forms:{record.form_id}"]
+    assert 0 == main(["sync", key, *source, "--period", "2024-09"])
+    capsys.readouterr()
+    assert 0 == main(["close", key, *source, "--period", "2024-09", "--format", "json"])
+    assert "written" == json.loads(capsys.readouterr().out)["status"]
+    grid = emulator.values(key, HISTORY_TAB)
+    frozen = closures(read_history(Table(name=HISTORY_TAB, header=tuple(grid[0]), rows=grid[1:])))["2024-09"]
+    assert (len(frozen.snapshots) > 0, {(s.awards is not None, s.event) for s in frozen.snapshots.values()}) == (
+        True, {(True, Event.CLOSE)})

@@ -10,7 +10,7 @@ import openpyxl
 from hypothesis import given, settings
 from tests.national.conftest import province_tabs
 from tests.national.test_national_closed import national, province
-from tests.sync.test_close_awards_review import LATER, options, sheets
+from tests.sync.test_close import LATER, options, sheets
 
 from tpbis.cli.main import main
 from tpbis.cli.nasional import run_national

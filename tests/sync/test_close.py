@@ -45,9 +45,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 SEPT_1, OCT_5 = 45536, 45570 + 10 / 24
 
 
-def options(owner: str, now: pendulum.DateTime = NOW, **kwargs: Any) -> SyncOptions:
-    """September 2024 under the default rubric."""
-    return SyncOptions(rubric=default_rubric(), owner=owner, periods=(SEPTEMBER,), now=now, **kwargs)
+def options(owner: str, now: pendulum.DateTime = NOW, periods: tuple[Period, ...] = (SEPTEMBER,),
+            **kwargs: Any) -> SyncOptions:
+    """September 2024 (or ``periods``) under the default rubric."""
+    return SyncOptions(rubric=default_rubric(), owner=owner, periods=periods, now=now, **kwargs)
 
 
 def closing(owner: str, now: pendulum.DateTime = NOW, *, reopen: bool = False) -> SyncOptions:

@@ -18,9 +18,18 @@ import openpyxl
 import pendulum
 import pytest
 from hypothesis import given, settings
+from tests.sync.test_close import (
+    EXAMPLE,
+    LATER,
+    RESPONSES,
+    SEPTEMBER,
+    award_table,
+    closing,
+    options,
+    sheets,
+)
 
 from tpbis.adapters.memory import MemoryWorkbook
-from tpbis.adapters.sheets import RetryPolicy, SheetsWorkbook, open_spreadsheet
 from tpbis.adapters.xlsx import read_workbook
 from tpbis.cli import main
 from tpbis.domain.activity import ActivityKind
@@ -29,7 +38,6 @@ from tpbis.domain.period import Period
 from tpbis.history import (
     HISTORY_COLUMNS,
     HISTORY_TAB,
-    Event,
     _awards,
     awards_cell,
     closures,
@@ -37,36 +45,11 @@ from tpbis.history import (
 )
 from tpbis.parsing.table import Table
 from tpbis.render.safe import EXCEL_CELL_LIMIT
-from tpbis.rubrics import default_rubric
-from tpbis.service.sync import SyncOptions, SyncResult, sync
+from tpbis.service.sync import SyncResult, sync
 from tpbis.testing import SheetsEmulator
 
-NOW = pendulum.datetime(2024, 10, 2, 9, 0, tz="UTC")
-LATER = pendulum.datetime(2024, 10, 9, 9, 0, tz="UTC")
-SEPTEMBER = Period.parse("2024-09")
-RESPONSES = "Respons Formulir 1"
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kepri-2024.xlsx"
 AWARDS, EVENT = HISTORY_COLUMNS.index("awards"), HISTORY_COLUMNS.index("event")
 PARTNERS, DOCUMENTED = 8, 9  # Mitra yang Terlibat, Tautan Dokumentasi (0-based columns of the responses)
-
-
-def options(owner: str, now: pendulum.DateTime = NOW, periods: tuple[Period, ...] = (SEPTEMBER,),
-            **kwargs: Any) -> SyncOptions:
-    """September 2024 (or ``periods``) under the default rubric."""
-    return SyncOptions(rubric=default_rubric(), owner=owner, periods=periods, now=now, **kwargs)
-
-
-def closing(owner: str, now: pendulum.DateTime = NOW, *, reopen: bool = False) -> SyncOptions:
-    """``tpbis close --period 2024-09`` (or ``--reopen``)."""
-    return SyncOptions(rubric=default_rubric(), owner=owner, periods=(), now=now,
-                       event=Event.REOPEN if reopen else Event.CLOSE, closing=SEPTEMBER)
-
-
-def award_table(result: SyncResult) -> list[tuple[str, int, str, bool, int | None, str]]:
-    """Every award entry of a sync: category, level, library, eligible, rank and score."""
-    assert result.awards is not None
-    return [(c.category.id, c.level, e.library.id, e.eligible, e.rank, str(e.score))
-            for c in result.awards.categories for e in c.entries]
 
 
 def snapshots_of(grid: list[list[Any]]) -> tuple[Any, ...]:
@@ -80,11 +63,6 @@ def strip_september(book: MemoryWorkbook, result: SyncResult) -> None:
     for activity in result.report.parse.activities:
         if SEPTEMBER.start <= activity.date <= SEPTEMBER.end:
             book.tabs[RESPONSES][activity.source.row - 1][PARTNERS:DOCUMENTED + 1] = ["", ""]
-
-
-def sheets(emulator: SheetsEmulator, key: str) -> SheetsWorkbook:
-    """The spreadsheet through gspread over the in-process transport."""
-    return open_spreadsheet(key, session=emulator.session(), policy=RetryPolicy(attempts=2, sleep=lambda _: None))
 
 
 class TestOlderRiwayat:
