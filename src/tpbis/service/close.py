@@ -170,13 +170,15 @@ def _frozen_rubric(
     return run if found is None else score(activities, inputs.registry, found, run.period)
 
 
-def _frozen_tallies(closure: Closure, then: Sequence[Activity], period: Period) -> dict[str, KindTallies]:
-    """The award tallies of a closed period: those frozen with each library's snapshot, and for a
-    library without them (a closure older than the ``awards`` column, a library registered since)
-    its rows reported up to the close."""
-    tallies: dict[str, KindTallies] = dict(award_tally(then, period))
-    tallies.update({library: s.awards for library, s in closure.snapshots.items() if s.awards is not None})
-    return tallies
+def _frozen_tallies(closure: Closure, activities: Sequence[Activity], period: Period) -> dict[str, KindTallies]:
+    """The award tallies of a closed period's libraries: those frozen with each one's snapshot, and for a
+    library without them (a closure older than the ``awards`` column, values the close did not read
+    again) its rows reported up to the close (tallied only when some library needs them)."""
+    frozen = {library: s.awards for library, s in closure.snapshots.items() if s.awards is not None}
+    if len(frozen) == len(closure.snapshots):
+        return frozen
+    then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
+    return {**award_tally(then, period), **frozen}
 
 
 def freeze(
@@ -215,10 +217,9 @@ def freeze(
         old_wins: dict[str, list[str]] = {}
         new_wins: dict[str, list[str]] = {}
         if with_awards:
-            then = [a for a in activities if closure.at is None or a.reported_at <= closure.at]
             # only the libraries frozen compete: one registered since the close cannot take a closed award
             competing = attrs.evolve(frozen, results=tuple(r for r in results if r.library.id in closure.snapshots))
-            awards = awards_for(report, inputs, run=competing, tallies=_frozen_tallies(closure, then, run.period))
+            awards = awards_for(report, inputs, run=competing, tallies=_frozen_tallies(closure, activities, run.period))
             old_wins, new_wins = _winners(awards), _winners(awards_for(report, inputs, run=run))
         for now in run.results:
             library = now.library.id

@@ -731,7 +731,7 @@ class _History:
         if state.history_rows:
             seen = _normalised(grid)
             edited = len(seen) != state.history_rows or _digest(seen) != state.history_digest
-        if not _normalised(grid):
+        if not any(c is not None and c != "" for row in grid for c in row):
             grid = ()  # an emptied tab is written from its first row, header included
         return cls(grid=grid, snapshots=read_history(table), edited=edited, name=name)
 
