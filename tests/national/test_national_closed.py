@@ -6,9 +6,12 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pendulum
+from tests.test_rubric_periods import RUBRIC_2023_TEXT
 
 from tpbis.cli import main
 from tpbis.cli.nasional import run_national
+from tpbis.config import RubricEntry, Settings
 from tpbis.service.close import CLOSED_CHANGED
 from tpbis.service.national import ProvinceResult, Status
 
@@ -75,3 +78,32 @@ def test_a_closed_year_rolls_up_frozen(tmp_path: Path) -> None:
     libraries, awards = shown(opened)
     assert (libraries != shown(before)[0], awards != shown(before)[1]) == (True, True)
     assert not any(code == CLOSED_CHANGED for code, _, _ in opened.problems)
+
+
+def test_a_province_closed_under_an_earlier_rubric_of_the_schedule(tmp_path: Path) -> None:
+    """The configured ``[[rubrics]]`` now put 2024 under another rubric; the province closed 2024 under
+    one that the schedule still holds (for earlier days): the roll-up names and scores that one, as
+    the province's own ``score`` does, and reports no change."""
+    folder = tmp_path / "closed"
+    folder.mkdir()
+    first, second = folder / "rubrik-lama.toml", folder / "rubrik-baru.toml"
+    first.write_text(RUBRIC_2023_TEXT, encoding="utf-8")
+    second.write_text(RUBRIC_2023_TEXT.replace('name = "kepri-2023"', 'name = "kepri-2024"')
+                      .replace("level1 = 24, level2 = 24, level3 = 12", "level1 = 30, level2 = 30, level3 = 15"),
+                      encoding="utf-8")
+    path = folder / "kepri.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    assert 0 == main(["sync", str(path), "--period", "2024", "--rubric", str(first)])
+    assert 0 == main(["close", str(path), "--period", "2024", "--rubric", str(first)])
+    settings = Settings(rubrics=(
+        RubricEntry(path=str(first), valid_from=pendulum.date(2020, 1, 1), valid_until=pendulum.date(2023, 12, 31)),
+        RubricEntry(path=str(second), valid_from=pendulum.date(2024, 1, 1)),
+    ))
+    config = folder / "nasional.toml"
+    config.write_text('output = "nasional.xlsx"\n[[provinsi]]\nnama = "Kepulauan Riau"\nspreadsheet = "kepri.xlsx"\n',
+                      encoding="utf-8")
+    run = run_national(config, "2024", settings, err=io.StringIO())
+    (result,) = run.results
+    assert (run.code, result.status, result.rubric_id) == (0, Status.READ, "kepri-2023")
+    assert {row.library_id: row.composite for row in result.libraries} == published(path)
+    assert not any(code == CLOSED_CHANGED for code, _, _ in result.problems)

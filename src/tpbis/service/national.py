@@ -471,14 +471,17 @@ def _frozen_data(closure: Closure) -> list[object]:
 
 
 def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: Period, *,
-                    read: ReadOptions, title: str = "", closed: Mapping[str, Closure] | None = None) -> ProvinceResult:
+                    read: ReadOptions, title: str = "", closed: Mapping[str, Closure] | None = None,
+                    rubrics: Rubric | RubricSchedule | None = None) -> ProvinceResult:
     """Score one province and keep only what the national outputs need.
 
     A period the province closed (``closed``, from its ``Riwayat``) keeps the values, rubric and
-    awards it was closed with, as in the province's own outputs (:func:`~tpbis.service.close.freeze`).
+    awards it was closed with, as in the province's own outputs (:func:`~tpbis.service.close.freeze`):
+    its rubric is looked for among ``rubrics`` (the province's configured rubrics; ``rubric`` alone
+    when not given) and the shipped ones.
     """
     report = score_inputs(inputs, rubric, [period], read=read)
-    report, awards = freeze(report, inputs, closed or {}, awards_run=report.runs[0], rubrics=rubric)
+    report, awards = freeze(report, inputs, closed or {}, awards_run=report.runs[0], rubrics=rubrics or rubric)
     assert awards is not None  # an awards run was given
     rubric = report.runs[0].rubric  # a closed period's own rubric
     run = report.runs[0]
@@ -558,7 +561,8 @@ def roll_up(
 
     def one(spec: ProvinceSpec) -> ProvinceResult:
         try:
-            rubric = rubric_for(period, rubric_of(spec))
+            configured = rubric_of(spec)
+            rubric = rubric_for(period, configured)
             key = settings_key(spec, period, rubric, read)
             before = previous.get(spec.name)
             reusable = before if before is not None and before.ok and before.settings == key and not force else None
@@ -571,7 +575,8 @@ def roll_up(
             found = fingerprint(inputs, closed)
             if reusable is not None and reusable.fingerprint == found:
                 return attrs.evolve(reusable, status=Status.UNCHANGED, stamp=stamp, title=title, source=spec.source)
-            result = reduce_province(spec, inputs, rubric, period, read=read, title=title, closed=closed)
+            result = reduce_province(spec, inputs, rubric, period, read=read, title=title, closed=closed,
+                                     rubrics=configured)
             del inputs  # only the reduced result stays
             return attrs.evolve(result, settings=key, stamp=stamp, fingerprint=found)
         except TpbisError as err:
