@@ -20,6 +20,7 @@ from tpbis.domain.awards import (
 from tpbis.domain.kpi import score
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period
+from tpbis.domain.text import english_singular
 from tpbis.message import Message
 from tpbis.rubrics import default_rubric
 from tpbis.testing.builders import make_activity, make_library, make_registry
@@ -108,6 +109,26 @@ class TestPromotion:
         assert "butuh 2 kegiatan promosi lagi" == entry.unmet[0].message_id
         assert "needs 2 more promotion activities" == entry.unmet[0].message_en
         assert "needs documentation links on 2 more promotion activities (now 50.0 %, at least 80.0 %)" == entry.unmet[1].message_en
+
+    def test_one_more_reads_singular_in_english(self) -> None:
+        """One missing activity is "1 more promotion activity", not "activities"; Indonesian is unchanged."""
+        acts = green_base("a") + promotions("a", 5, 3)
+        (entry,) = category_result("inovasi_promosi", [make_library("a")], acts).entries
+        assert ["needs 1 more promotion activity",
+                "needs documentation links on 1 more promotion activity (now 60.0 %, at least 80.0 %)"] == [
+            u.message_en for u in entry.unmet]
+        assert "butuh 1 kegiatan promosi lagi" == entry.unmet[0].message_id
+
+
+@pytest.mark.parametrize(("plural", "singular"), [
+    ("engagement activities", "engagement activity"), ("computers", "computer"), ("CLASSES", "CLASS"),
+    ("advocacy/partnership activities", "advocacy/partnership activity"), ("percentage points", "percentage point"),
+    ("distinct partners", "distinct partner"), ("people", "people"), ("status", "status"), ("boxes", "box"),
+    ("", ""), ("ACTIVITIES", "ACTIVITY"),
+])
+def test_english_singular(plural: str, singular: str) -> None:
+    """Regular English plurals lose their ending in the last word; other words stay as written."""
+    assert singular == english_singular(plural)
 
 
 class TestDigital:

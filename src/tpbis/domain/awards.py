@@ -33,7 +33,7 @@ from tpbis.domain.rubric import (
     Metric,
     Rubric,
 )
-from tpbis.domain.text import normalize_label
+from tpbis.domain.text import english_singular, normalize_label
 from tpbis.message import InBothLanguages, Message
 
 __all__ = [
@@ -230,16 +230,18 @@ def _check(
             required=round_half_up(required),
             actual="-" if actual is None else round_half_up(actual),
             missing=to_document,
-            unit=_unit(criterion),
+            unit=_unit(criterion, to_document),
         )
     else:
-        message = Message("award.unmet.more", amount=math.ceil(required - (actual or 0)), unit=_unit(criterion))
+        amount = math.ceil(required - (actual or 0))
+        message = Message("award.unmet.more", amount=amount, unit=_unit(criterion, amount))
     return Unmet(criterion=criterion, actual=actual, required=required, message=message)
 
 
-def _unit(criterion: Criterion) -> Message:
-    """The criterion's unit as the rubric names it in both languages."""
-    return Message.literal(criterion.unit or criterion.metric.value, criterion.unit_en or criterion.metric.value)
+def _unit(criterion: Criterion, amount: int) -> Message:
+    """The criterion's unit as the rubric names it in both languages (in English, singular for one)."""
+    english = criterion.unit_en or criterion.metric.value
+    return Message.literal(criterion.unit or criterion.metric.value, english_singular(english) if amount == 1 else english)
 
 
 def ranking_score(
