@@ -83,7 +83,7 @@ def _cpu(run: KpiRun, tallies: Tallies) -> tuple[float, dict[str, Plan]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="CPU time of plans_for; canonical dump of all plans")
     parser.add_argument("--sizes", default="10000,100000", help="response row counts (comma-separated)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per size; the median is printed")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per size; the median is printed (0: no timing)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the generated CSVs are (default: benchmarks/data, generated when missing)")
@@ -96,13 +96,11 @@ def main() -> None:
         for size in sizes:
             runs = _generated(size, args.seed, args.data_dir, GENERATED_PERIODS if out else GENERATED_PERIODS[:1])
             run, tallies = runs[0]
-            times = []
-            for _ in range(args.repeat):
-                seconds, _ = _cpu(run, tallies)
-                times.append(seconds)
-            print(f"{size:>8,} rows, {len(run.results):,} libraries, period {run.period.key}: plans_for "
-                  f"median {statistics.median(times):.2f} CPU s (runs: {', '.join(f'{t:.2f}' for t in times)})",
-                  flush=True)
+            times = [_cpu(run, tallies)[0] for _ in range(args.repeat)]
+            if times:
+                print(f"{size:>8,} rows, {len(run.results):,} libraries, period {run.period.key}: plans_for "
+                      f"median {statistics.median(times):.2f} CPU s (runs: {', '.join(f'{t:.2f}' for t in times)})",
+                      flush=True)
             if out:
                 for other, other_tallies in runs:
                     _write_plans(out, f"generated {size}", other, _cpu(other, other_tallies)[1])

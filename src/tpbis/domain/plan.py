@@ -46,6 +46,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from itertools import combinations
@@ -175,6 +176,61 @@ class _Choice:
     on_time: bool = True
 
 
+class _Mixes:
+    """The float composite of every mix of frontier activities at their most useful (as :meth:`Planner._rough_of_parts`,
+    before ×100 ÷ total weight), for one situation.
+
+    The composite is a sum over groups of indicators fed by the same frontier
+    classes, and each group's part depends only on how many activities the mix
+    adds to those classes (each at its most useful: most participants, all
+    women, a link, on time). So each group is tabulated once by that number and
+    a mix costs a few look-ups.
+    """
+
+    def __init__(self, planner: Planner, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
+                 cap: int) -> None:
+        self._planner = planner
+        self._cap = cap
+        self._groups: list[tuple[list[tuple[Measure, int, int, int, float]], list[float]]] = []
+        for _, positions in planner._slot_groups:
+            rows = []
+            for position in positions:
+                measure, _, weight = planner._shape[position]
+                top, bottom = base[position]
+                rows.append((measure, weight, top, bottom, float(targets[position])))
+            self._groups.append((rows, []))
+
+    def _extend(self, rows: Sequence[tuple[Measure, int, int, int, float]], table: list[float], upto: int) -> None:
+        people = self._cap
+        for added in range(len(table), upto + 1):
+            total = 0.0
+            for measure, weight, top, bottom, target in rows:
+                if measure is Measure.COUNT or measure is Measure.DISTINCT_PUBLICATION_URLS:
+                    top += added
+                elif measure is Measure.PARTICIPANTS:
+                    top += added * people
+                elif measure is Measure.FEMALE_SHARE:
+                    top = 100 * (top + added * people)
+                    bottom += added * people
+                else:
+                    top = 100 * (top + added)
+                    bottom += added
+                if bottom:
+                    ratio = top / (bottom * target)
+                    total += weight * (1.0 if ratio >= 1.0 else ratio)
+            table.append(total)
+
+    def values(self, total: int) -> tuple[list[tuple[int, ...]], list[float]]:
+        """The mixes of ``total`` frontier activities, and each one's Σ weight × min(value ÷ target, 1)."""
+        parts, sums = self._planner._mixes(total)
+        values = [0.0] * len(parts)
+        for (rows, table), group_sums in zip(self._groups, sums, strict=True):
+            if len(table) <= total:
+                self._extend(rows, table, total)
+            values = list(map(operator.add, values, map(table.__getitem__, group_sums)))
+        return parts, values
+
+
 def _kind_sort(kind: ActivityKind) -> int:
     return _PREFERENCE.index(kind)
 
@@ -206,6 +262,14 @@ class Planner:
              indicator.weight)
             for position, indicator in enumerate(self._indicators)
         )
+        #: the indicators grouped by the frontier classes that feed them (slots in the frontier)
+        slots_of: dict[tuple[int, ...], list[int]] = {}
+        for position, (_, members, _) in enumerate(self._shape):
+            slots = tuple(j for j, n in enumerate(self._frontier) if n in members)
+            slots_of.setdefault(slots, []).append(position)
+        self._slot_groups = tuple((slots, tuple(positions)) for slots, positions in slots_of.items())
+        #: total → the mixes of that many frontier activities, and per slot group each mix's sum over the group
+        self._mixes_of: dict[int, tuple[list[tuple[int, ...]], list[list[int]]]] = {}
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
         self._score = library_scorer(rubric, period)
 
@@ -372,6 +436,16 @@ class Planner:
             for rest in self._compositions(total - first, slots - 1):
                 yield (first, *rest)
 
+    def _mixes(self, total: int) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+        """The mixes of ``total`` frontier activities (:meth:`_compositions` order), and per slot group
+        each mix's activities in the group's slots."""
+        found = self._mixes_of.get(total)
+        if found is None:
+            parts = list(self._compositions(total, len(self._frontier)))
+            sums = [[sum(part[j] for j in slots) for part in parts] for slots, _ in self._slot_groups]
+            found = self._mixes_of[total] = (parts, sums)
+        return found
+
     def _spread(self, counts: Sequence[int], over: Sequence[int]) -> tuple[int, ...]:
         full = [0] * len(self._classes)
         for n, count in zip(over, counts, strict=True):
@@ -382,27 +456,30 @@ class Planner:
         return frozenset(n for n, c in enumerate(self._classes) if c.linkable and counts[n])
 
     def _smallest(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                  cap: int, start: int) -> _Choice | None:
+                  cap: int, start: int, mixes: _Mixes) -> _Choice | None:
         """The smallest addition reaching ``band``, or None within :data:`MAX_ADDED` activities."""
         frontier = self._frontier
         if not frontier:
             return None
-        frontier_people = [self._classes[n].people for n in frontier]
         frontier_links = [self._classes[n].linkable for n in frontier]
-        people_slots = [j for j, people in enumerate(frontier_people) if people]
-        rough_at = self._rough_of_parts(base, targets, band)
+        people_slots = [j for j, people in enumerate(self._classes[n].people for n in frontier) if people]
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
 
         def reaching(total: int, *, every: bool) -> list[tuple[int, ...]]:
             """The mixes of ``total`` frontier activities that reach the band, at their most useful."""
-            found = []
-            for part in self._compositions(total, len(frontier)):
-                most = cap if any(part[j] for j in people_slots) else 0
+            parts, values = mixes.values(total)
+            found: list[tuple[int, ...]] = []
+            if scale * max(values) - threshold < -_MARGIN:
+                return found
+            for part, value in zip(parts, values, strict=True):
                 # the float composite decides unless it is within a hair of the threshold (as _reaches)
-                rough = rough_at(part, most)
+                rough = scale * value - threshold
                 if rough < -_MARGIN:
                     continue
                 counts = self._spread(part, frontier)
                 if rough <= _MARGIN:
+                    most = cap if any(part[j] for j in people_slots) else 0
                     linked = frozenset(
                         n for n, c, link in zip(frontier, part, frontier_links, strict=True) if c and link
                     )
@@ -665,6 +742,7 @@ class Planner:
                  base: tuple[tuple[int, int], ...], targets: tuple[Fraction, ...],
                  color: Color) -> tuple[tuple[PlanOption, ...], bool]:
         cap = self._people_cap(targets)
+        mixes = _Mixes(self, base, targets, cap)
         options: list[PlanOption] = []
         start = 1
         current = color
@@ -672,7 +750,7 @@ class Planner:
             band = self.rubric.next_band(current)
             if band is None:
                 break
-            choice = self._smallest(base, targets, band, cap, start)
+            choice = self._smallest(base, targets, band, cap, start, mixes)
             if choice is None:
                 break
             option = self._option(band.color, choice)
