@@ -262,6 +262,10 @@ class Planner:
              indicator.weight)
             for position, indicator in enumerate(self._indicators)
         )
+        #: measure → the positions of its indicators
+        self._positions: dict[Measure, frozenset[int]] = {
+            measure: frozenset(n for n, i in enumerate(self._indicators) if i.measure is measure) for measure in Measure
+        }
         #: the indicators grouped by the frontier classes that feed them (slots in the frontier)
         slots_of: dict[tuple[int, ...], list[int]] = {}
         for position, (_, members, _) in enumerate(self._shape):
@@ -357,10 +361,77 @@ class Planner:
             return True
         if rough < -_MARGIN:
             return False
+        return self._reaches_exactly(base, targets, choice, band)
+
+    def _reaches_exactly(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice,
+                         band: ColorBand) -> bool:
         numerator, denominator = self._weighted(base, targets, choice)
         threshold = self._thresholds[band.color]
         # 100 × numerator ÷ (denominator × W) ≥ threshold
         return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
+
+    def _reacher(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                 choice: _Choice, positions: Iterable[int]) -> Callable[[_Choice], bool]:
+        """:meth:`_reaches` for choices that differ from ``choice`` only in what the indicators at
+        ``positions`` count: the others are summed once (the searches vary one thing at a time)."""
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        float_targets = self._float_targets
+        moving = sorted(set(positions))
+        term = self._term
+        rest = 0.0
+        for position in range(len(self._shape)):
+            if position not in moving:
+                rest += term(position, base[position], float_targets[position], choice)
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
+        rows = [(position, base[position], float_targets[position]) for position in moving]
+
+        def reaches(candidate: _Choice) -> bool:
+            total = rest
+            for position, situation, target in rows:
+                total += term(position, situation, target, candidate)
+            rough = scale * total - threshold
+            if rough > _MARGIN:
+                return True
+            if rough < -_MARGIN:
+                return False
+            return self._reaches_exactly(base, targets, candidate, band)
+
+        return reaches
+
+    def _term(self, position: int, situation: tuple[int, int], target: float, choice: _Choice) -> float:
+        """Weight × min(value ÷ target, 1) of one indicator with ``choice`` added, in floating point
+        (as :meth:`_with_choice` counts it; 0 while undefined)."""
+        measure, members, weight = self._shape[position]
+        top, bottom = situation
+        counts = choice.counts
+        added = 0
+        for n in members:
+            added += counts[n]
+        if measure is Measure.COUNT:
+            top += added
+        elif measure is Measure.PARTICIPANTS:
+            top += added * choice.people
+        elif measure is Measure.DISTINCT_PUBLICATION_URLS:
+            linked = choice.linked
+            for n in members:
+                if n in linked:
+                    top += counts[n]
+        elif measure is Measure.FEMALE_SHARE:
+            top = 100 * (top + added * choice.women)
+            bottom += added * choice.people
+        elif choice.on_time:
+            top = 100 * (top + added)
+            bottom += added
+        else:
+            top = 100 * top
+            bottom += added
+        if bottom == 0:
+            return 0.0
+        ratio = top / (bottom * target)
+        return weight * (1.0 if ratio >= 1.0 else ratio)
 
     def _with_choice(
         self, base: Sequence[tuple[int, int]], choice: _Choice
@@ -629,16 +700,20 @@ class Planner:
         if not self._has_people(counts):
             return 0
         links = self._all_links(counts)
-        return self._lowest(1, cap, lambda p: self._reaches(base, targets, _Choice(counts, p, p, links), band))
+        reaches = self._reacher(base, targets, band, _Choice(counts, cap, cap, links),
+                                self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE])
+        return self._lowest(1, cap, lambda p: reaches(_Choice(counts, p, p, links)))
 
     def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 counts: tuple[int, ...], people: int) -> _Choice:
         """Fewest women above the floor, then fewest links, for these counts and participants."""
         links = self._all_links(counts)
         floor = self._women_floor(people, targets)
-        women = self._lowest(
-            floor, people, lambda w: self._reaches(base, targets, _Choice(counts, people, w, links), band)
-        ) if people else 0
+        women = 0
+        if people:
+            reaches = self._reacher(base, targets, band, _Choice(counts, people, people, links),
+                                    self._positions[Measure.FEMALE_SHARE])
+            women = self._lowest(floor, people, lambda w: reaches(_Choice(counts, people, w, links)))
         choice = _Choice(counts, people, women, links)
         return self._fewest_links(base, targets, band, choice)
 
@@ -652,9 +727,10 @@ class Planner:
             for subset in combinations(optional, size)
         ]
         subsets.sort(key=lambda s: sum(choice.counts[n] for n in s))
+        reaches = self._reacher(base, targets, band, choice, self._positions[Measure.DISTINCT_PUBLICATION_URLS])
         for subset in subsets:
             candidate = attrs.evolve(choice, linked=subset)
-            if self._reaches(base, targets, candidate, band):
+            if reaches(candidate):
                 return candidate
         return choice
 
@@ -670,8 +746,12 @@ class Planner:
                 if not counts[n]:
                     break
 
+                before = tuple(counts)
+                reaches = self._reacher(
+                    base, targets, band, _Choice(before, choice.people, choice.women, links_all),
+                    rich.signature | simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS])
                 keep = self._lowest(0, counts[n], functools.partial(
-                    self._holds_keeping, base, targets, band, choice, tuple(counts), n, m, links_all))
+                    self._holds_keeping, reaches, choice, before, n, m, links_all))
                 moved_count = counts[n] - keep
                 counts[n] -= moved_count
                 counts[m] += moved_count
@@ -680,13 +760,13 @@ class Planner:
         chosen = self._fewest_links(base, targets, band, chosen)
         if self._timely:
             late = attrs.evolve(chosen, on_time=False)
-            if self._reaches(base, targets, late, band):
+            if self._reacher(base, targets, band, chosen, self._positions[Measure.TIMELY_SHARE])(late):
                 chosen = late
         return chosen
 
-    def _holds_keeping(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                       choice: _Choice, counts: tuple[int, ...], rich: int, simple: int,
-                       links: frozenset[int], kept: int) -> bool:
+    @staticmethod
+    def _holds_keeping(reaches: Callable[[_Choice], bool], choice: _Choice, counts: tuple[int, ...], rich: int,
+                       simple: int, links: frozenset[int], kept: int) -> bool:
         """Whether the colour holds with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
 
         True for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
@@ -695,7 +775,7 @@ class Planner:
         moved[simple] += moved[rich] - kept
         moved[rich] = kept
         linked = links & frozenset(i for i, c in enumerate(moved) if c)
-        return self._reaches(base, targets, _Choice(tuple(moved), choice.people, choice.women, linked), band)
+        return reaches(_Choice(tuple(moved), choice.people, choice.women, linked))
 
     # -- plans -----------------------------------------------------------------------------
     def plan(
