@@ -55,7 +55,7 @@ import attrs
 import pendulum
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
-from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, library_scorer, tally
+from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, collector_paused, library_scorer, tally
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.rubric import Color, ColorBand, Measure, Rubric
@@ -191,6 +191,8 @@ class _Mixes:
                  cap: int) -> None:
         self._planner = planner
         self._cap = cap
+        #: the exact composite now and the most one frontier activity adds (:meth:`Planner._least_total`)
+        self.gain: tuple[Fraction, Fraction] | None = None
         self._groups: list[tuple[list[tuple[Measure, int, int, int, float]], list[float]]] = []
         for _, positions in planner._slot_groups:
             rows = []
@@ -262,6 +264,8 @@ class Planner:
              indicator.weight)
             for position, indicator in enumerate(self._indicators)
         )
+        #: per indicator: the kinds it counts (in a fixed order)
+        self._kinds_of = tuple(tuple(k for k in ActivityKind if k in i.kinds) for i in self._indicators)
         #: measure → the positions of its indicators
         self._positions: dict[Measure, frozenset[int]] = {
             measure: frozenset(n for n, i in enumerate(self._indicators) if i.measure is measure) for measure in Measure
@@ -275,6 +279,7 @@ class Planner:
         #: total → the mixes of that many frontier activities, and per slot group each mix's sum over the group
         self._mixes_of: dict[int, tuple[list[tuple[int, ...]], list[list[int]]]] = {}
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
+        self._option_of: dict[tuple[Color, _Choice], PlanOption] = {}
         self._score = library_scorer(rubric, period)
 
     # -- classes ---------------------------------------------------------------------------
@@ -314,8 +319,8 @@ class Planner:
     def _base(self, library: Library, by_kind: Mapping[ActivityKind, KindTally]) -> tuple[tuple[int, int], ...]:
         """Per indicator: (top, bottom) of its value before any addition."""
         base = []
-        for indicator in self._indicators:
-            tallies = [t for k in ActivityKind if k in indicator.kinds and (t := by_kind.get(k)) is not None]
+        for indicator, kinds in zip(self._indicators, self._kinds_of, strict=True):
+            tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
             measure = indicator.measure
             if measure is Measure.COUNT:
                 base.append((sum(t.count for t in tallies), 1))
@@ -561,7 +566,7 @@ class Planner:
                     break
             return found
 
-        least = self._least_total(base, targets, band, cap)
+        least = self._least_total(base, targets, band, cap, mixes)
         if least is None:
             return None
         # Reaching is monotone in the total (one more activity never lowers a score at its most
@@ -576,9 +581,17 @@ class Planner:
             step *= 2
         total = self._lowest(low, high, lambda n: bool(reaching(n, every=False)))
         feasible = reaching(total, every=True)
-        # fewest participants first (cheap); women and links only for the vectors that tie there
-        people = {counts: self._fewest_people(base, targets, band, counts, cap) for counts in feasible}
-        fewest = min(p * self._people_count(c) for c, p in people.items())
+        # fewest participants first (cheap); women and links only for the vectors that tie there. A vector
+        # whose participants cannot come down to the fewest so far is left out after one check.
+        people: dict[tuple[int, ...], int] = {}
+        fewest: int | None = None
+        for counts in feasible:
+            many = self._people_count(counts)
+            most = cap if fewest is None or not many else min(cap, fewest // many)
+            found = self._fewest_people(base, targets, band, counts, cap, most)
+            if found is not None:
+                people[counts] = found
+                fewest = found * many if fewest is None else min(fewest, found * many)
         refined = [
             self._refine(base, targets, band, counts, p)
             for counts, p in people.items() if p * self._people_count(counts) == fewest
@@ -645,7 +658,7 @@ class Planner:
         return _Choice(counts, people, people, self._all_links(counts))
 
     def _least_total(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                     cap: int) -> int | None:
+                     cap: int, mixes: _Mixes | None = None) -> int | None:
         """A lower bound on the activities needed (None: more than :data:`MAX_ADDED`).
 
         Each indicator's score, at the most useful additions, rises by no more
@@ -653,14 +666,19 @@ class Planner:
         capped lines, the shares are concave), so n activities of a class add
         at most n times what its first one adds.
         """
-        empty = (0,) * len(self._classes)
-        now = self._composite(base, targets, self._most_useful(empty, cap))
+        gain = mixes.gain if mixes is not None else None
+        if gain is None:
+            empty = (0,) * len(self._classes)
+            now = self._composite(base, targets, self._most_useful(empty, cap))
+            gains = []
+            for n in self._frontier:
+                one = tuple(1 if m == n else 0 for m in range(len(self._classes)))
+                gains.append(self._composite(base, targets, self._most_useful(one, cap)) - now)
+            gain = (now, max(gains, default=Fraction(0)))
+            if mixes is not None:
+                mixes.gain = gain  # the same for every band
+        now, best = gain
         needed = self._thresholds[band.color] - now
-        gains = []
-        for n in self._frontier:
-            one = tuple(1 if m == n else 0 for m in range(len(self._classes)))
-            gains.append(self._composite(base, targets, self._most_useful(one, cap)) - now)
-        best = max(gains, default=Fraction(0))
         if best <= 0:
             return None
         least = max(1, math.ceil(needed / best))
@@ -695,14 +713,20 @@ class Planner:
         return min(people, math.ceil(people * max(shares) / 100))
 
     def _fewest_people(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                       counts: tuple[int, ...], cap: int) -> int:
-        """The fewest participants per engagement activity for these counts (0 without any)."""
+                       counts: tuple[int, ...], cap: int, most: int | None = None) -> int | None:
+        """The fewest participants per engagement activity for these counts (0 without any);
+        None when more than ``most`` (at most ``cap``, which reaches) are needed."""
         if not self._has_people(counts):
             return 0
+        most = cap if most is None else most
+        if most < 1:
+            return None
         links = self._all_links(counts)
         reaches = self._reacher(base, targets, band, _Choice(counts, cap, cap, links),
                                 self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE])
-        return self._lowest(1, cap, lambda p: reaches(_Choice(counts, p, p, links)))
+        if most < cap and not reaches(_Choice(counts, most, most, links)):
+            return None
+        return self._lowest(1, most, lambda p: reaches(_Choice(counts, p, p, links)))
 
     def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 counts: tuple[int, ...], people: int) -> _Choice:
@@ -749,7 +773,8 @@ class Planner:
                 before = tuple(counts)
                 reaches = self._reacher(
                     base, targets, band, _Choice(before, choice.people, choice.women, links_all),
-                    rich.signature | simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS])
+                    # moving changes the indicators only one of the two classes feeds, and the links
+                    rich.signature ^ simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS])
                 keep = self._lowest(0, counts[n], functools.partial(
                     self._holds_keeping, reaches, choice, before, n, m, links_all))
                 moved_count = counts[n] - keep
@@ -842,6 +867,14 @@ class Planner:
         return tuple(options), bool(options)
 
     def _option(self, color: Color, choice: _Choice) -> PlanOption:
+        """The option of ``choice`` and its words (equal choices share one: building the words is costly)."""
+        key = (color, choice)
+        option = self._option_of.get(key)
+        if option is None:
+            option = self._option_of[key] = self._new_option(color, choice)
+        return option
+
+    def _new_option(self, color: Color, choice: _Choice) -> PlanOption:
         groups = []
         for n, count in enumerate(choice.counts):
             if not count:
@@ -899,28 +932,38 @@ class Planner:
     def _verified(self, library: Library, by_kind: Mapping[ActivityKind, KindTally], option: PlanOption,
                   color: Color) -> bool:
         """Rescore the library with the option's activities added: does it reach ``color``?"""
-        merged = {kind: _copy(t) for kind, t in by_kind.items()}
+        # the kinds the option adds to are copied; the others are only read (and their rows, which do
+        # not change a colour, left out: it keeps rescoring cheap)
+        merged = {kind: _without_rows(t) for kind, t in by_kind.items()}
+        added: dict[ActivityKind, KindTally] = {}
         late = self._within + 1
         serial = 0
         for group in option.add:
-            t = merged.setdefault(group.kind, KindTally())
-            for _ in range(group.count):
-                serial += 1
-                t.count += 1
-                t.participants += group.participants
-                t.female += group.women
-                delay = 0 if group.on_time else late
-                t.delays[delay] = t.delays.get(delay, 0) + 1
-                if group.link:
-                    t.urls.add(f"tpbis-plan:{serial}")
+            t = added.get(group.kind)
+            if t is None:
+                found = by_kind.get(group.kind)
+                t = added[group.kind] = merged[group.kind] = _copy(found) if found is not None else KindTally()
+            count = group.count
+            t.count += count
+            t.participants += count * group.participants
+            t.female += count * group.women
+            delay = 0 if group.on_time else late
+            t.delays[delay] = t.delays.get(delay, 0) + count
+            if group.link:
+                t.urls.update(f"tpbis-plan:{serial + n}" for n in range(1, count + 1))
+            serial += count
         rescored = self._score(library, merged)
         return self._order[rescored.color] <= self._order[color]
 
 
 def _copy(t: KindTally) -> KindTally:
-    # the rows do not change a colour; leaving them out keeps rescoring cheap
     return KindTally(count=t.count, participants=t.participants, female=t.female,
                      delays=dict(t.delays), urls=set(t.urls))
+
+
+def _without_rows(t: KindTally) -> KindTally:
+    """``t`` without its rows, sharing its delays and links (not to be changed)."""
+    return KindTally(count=t.count, participants=t.participants, female=t.female, delays=t.delays, urls=t.urls)
 
 
 def _color(color: Color) -> Message:
@@ -985,11 +1028,12 @@ def plans_for(
     planner = Planner(run.rubric, run.period)
     tallies = activities if isinstance(activities, Mapping) else tally(activities, run.period)
     empty: dict[ActivityKind, KindTally] = {}
-    return {
-        r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of, check=not isinstance(
-            activities, Mapping))
-        for r in run.results
-    }
+    with collector_paused():  # many short-lived objects, no cycles
+        return {
+            r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of, check=not isinstance(
+                activities, Mapping))
+            for r in run.results
+        }
 
 
 def plan_activities(option: PlanOption, library: Library, period: Period, rubric: Rubric) -> tuple[Activity, ...]:
