@@ -8,8 +8,8 @@ import attrs
 import pendulum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.domain.plan_reference import ReferencePlanner
+
 from tpbis.domain.activity import ActivityKind
 from tpbis.domain.kpi import KindTally, library_scorer
 from tpbis.domain.period import Period

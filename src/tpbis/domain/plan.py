@@ -55,7 +55,14 @@ import attrs
 import pendulum
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
-from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, collector_paused, library_scorer, tally
+from tpbis.domain.kpi import (
+    KindTally,
+    KpiRun,
+    LibraryResult,
+    collector_paused,
+    library_scorer,
+    tally,
+)
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.rubric import Color, ColorBand, Measure, Rubric
