@@ -287,6 +287,10 @@ class Planner:
         self._mixes_of: dict[int, tuple[list[tuple[int, ...]], list[list[int]]]] = {}
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
         self._option_of: dict[tuple[Color, _Choice], PlanOption] = {}
+        #: (situation, period ended) → the plan (plans are immutable: equal situations share one)
+        self._plan_of: dict[tuple[object, bool], Plan] = {}
+        self._targets_of: dict[tuple[object, int], tuple[tuple[Fraction, ...], int]] = {}
+        self._alike: dict[tuple[Fraction, ...], int] = {}
         self._score = library_scorer(rubric, period)
 
     # -- classes ---------------------------------------------------------------------------
@@ -416,7 +420,15 @@ class Planner:
     def _term(self, position: int, situation: tuple[int, int], target: float, choice: _Choice) -> float:
         """Weight × min(value ÷ target, 1) of one indicator with ``choice`` added, in floating point
         (as :meth:`_with_choice` counts it; 0 while undefined)."""
-        measure, members, weight = self._shape[position]
+        top, bottom = self._top_bottom(position, situation, choice)
+        if bottom == 0:
+            return 0.0
+        ratio = top / (bottom * target)
+        return self._shape[position][2] * (1.0 if ratio >= 1.0 else ratio)
+
+    def _top_bottom(self, position: int, situation: tuple[int, int], choice: _Choice) -> tuple[int, int]:
+        """The value of one indicator with ``choice`` added, as :meth:`_with_choice` counts it."""
+        measure, members, _ = self._shape[position]
         top, bottom = situation
         counts = choice.counts
         added = 0
@@ -440,10 +452,54 @@ class Planner:
         else:
             top = 100 * top
             bottom += added
-        if bottom == 0:
-            return 0.0
-        ratio = top / (bottom * target)
-        return weight * (1.0 if ratio >= 1.0 else ratio)
+        return top, bottom
+
+    def _lowest_reaching(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                         make: Callable[[int], _Choice], positions: Iterable[int], low: int, high: int) -> int:
+        """:meth:`_lowest` of ``x`` in ``low…high`` for which ``make(x)`` reaches ``band`` (``make(high)`` does).
+
+        The searched quantity (participants, women, activities kept in a class) enters the top and the
+        bottom of the indicators at ``positions`` linearly and no other indicator: those are summed once,
+        and each step of the search is a few multiplications (exact arithmetic still decides near the
+        threshold, as in :meth:`_reaches`).
+        """
+        if low >= high:
+            return low
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        float_targets = self._float_targets
+        moving = sorted(set(positions))
+        first, second = make(low), make(low + 1)
+        rest = 0.0
+        for position in range(len(self._shape)):
+            if position not in moving:
+                rest += self._term(position, base[position], float_targets[position], first)
+        # per moving indicator: top = a + b·x, bottom = c + d·x
+        rows = []
+        for position in moving:
+            top, bottom = self._top_bottom(position, base[position], first)
+            next_top, next_bottom = self._top_bottom(position, base[position], second)
+            b, d = next_top - top, next_bottom - bottom
+            rows.append((self._shape[position][2], top - b * low, b, bottom - d * low, d, float_targets[position]))
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
+
+        def holds(x: int) -> bool:
+            total = rest
+            for weight, a, b, c, d, target in rows:
+                bottom = c + d * x
+                if bottom:
+                    ratio = (a + b * x) / (bottom * target)
+                    total += weight * (1.0 if ratio >= 1.0 else ratio)
+            rough = scale * total - threshold
+            if rough > _MARGIN:
+                return True
+            if rough < -_MARGIN:
+                return False
+            return self._reaches_exactly(base, targets, make(x), band)
+
+        return self._lowest(low, high, holds)
 
     def _with_choice(
         self, base: Sequence[tuple[int, int]], choice: _Choice
@@ -729,11 +785,14 @@ class Planner:
         if most < 1:
             return None
         links = self._all_links(counts)
-        reaches = self._reacher(base, targets, band, _Choice(counts, cap, cap, links),
-                                self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE])
-        if most < cap and not reaches(_Choice(counts, most, most, links)):
-            return None
-        return self._lowest(1, most, lambda p: reaches(_Choice(counts, p, p, links)))
+        positions = self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE]
+        if most < cap:
+            # one check: can it come down to ``most``? (the search answers ``most`` when not)
+            fewest = self._lowest_reaching(base, targets, band, lambda p: _Choice(counts, p, p, links), positions,
+                                           most, most + 1)
+            if fewest > most:
+                return None
+        return self._lowest_reaching(base, targets, band, lambda p: _Choice(counts, p, p, links), positions, 1, most)
 
     def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 counts: tuple[int, ...], people: int) -> _Choice:
@@ -742,9 +801,8 @@ class Planner:
         floor = self._women_floor(people, targets)
         women = 0
         if people:
-            reaches = self._reacher(base, targets, band, _Choice(counts, people, people, links),
-                                    self._positions[Measure.FEMALE_SHARE])
-            women = self._lowest(floor, people, lambda w: reaches(_Choice(counts, people, w, links)))
+            women = self._lowest_reaching(base, targets, band, lambda w: _Choice(counts, people, w, links),
+                                          self._positions[Measure.FEMALE_SHARE], floor, people)
         choice = _Choice(counts, people, women, links)
         return self._fewest_links(base, targets, band, choice)
 
@@ -777,13 +835,11 @@ class Planner:
                 if not counts[n]:
                     break
 
-                before = tuple(counts)
-                reaches = self._reacher(
-                    base, targets, band, _Choice(before, choice.people, choice.women, links_all),
+                keep = self._lowest_reaching(
+                    base, targets, band, functools.partial(self._keeping, choice, tuple(counts), n, m, links_all),
                     # moving changes the indicators only one of the two classes feeds, and the links
-                    rich.signature ^ simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS])
-                keep = self._lowest(0, counts[n], functools.partial(
-                    self._holds_keeping, reaches, choice, before, n, m, links_all))
+                    rich.signature ^ simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS],
+                    0, counts[n])
                 moved_count = counts[n] - keep
                 counts[n] -= moved_count
                 counts[m] += moved_count
@@ -797,17 +853,17 @@ class Planner:
         return chosen
 
     @staticmethod
-    def _holds_keeping(reaches: Callable[[_Choice], bool], choice: _Choice, counts: tuple[int, ...], rich: int,
-                       simple: int, links: frozenset[int], kept: int) -> bool:
-        """Whether the colour holds with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
+    def _keeping(choice: _Choice, counts: tuple[int, ...], rich: int, simple: int, links: frozenset[int],
+                 kept: int) -> _Choice:
+        """``choice`` with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
 
-        True for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
+        It reaches for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
         """
         moved = list(counts)
         moved[simple] += moved[rich] - kept
         moved[rich] = kept
         linked = links & frozenset(i for i, c in enumerate(moved) if c)
-        return reaches(_Choice(tuple(moved), choice.people, choice.women, linked))
+        return _Choice(tuple(moved), choice.people, choice.women, linked)
 
     # -- plans -----------------------------------------------------------------------------
     def plan(
@@ -833,15 +889,20 @@ class Planner:
             msg = f"the activities given for {library.id!r} are not those its result was scored from"
             raise ValueError(msg)
         base = self._base(library, by_kind)
-        targets = self._targets(library)
-        key = (base, targets, result.color)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._options(library, by_kind, base, targets, result.color)
-        options, reached = found
+        targets, alike = self._targets_and_key(library)
         ended = as_of is not None and as_of > self.period.end
+        key = (base, alike, result.color)
+        plan = self._plan_of.get((key, ended))
+        if plan is None:
+            found = self._cache.get(key)
+            if found is None:
+                found = self._cache[key] = self._options(library, by_kind, base, targets, result.color)
+            plan = self._plan_of[key, ended] = self._plan(*found, result.color, ended=ended)
+        return plan
+
+    def _plan(self, options: tuple[PlanOption, ...], reached: bool, color: Color, *, ended: bool) -> Plan:
         if not reached:
-            band = self.rubric.next_band(result.color)
+            band = self.rubric.next_band(color)
             assert band is not None
             message = Message("plan.out_of_reach", color=_color(band.color), limit=MAX_ADDED)
             return Plan(status=PlanStatus.OUT_OF_REACH, options=options, message=message)
@@ -849,6 +910,15 @@ class Planner:
             message = Message("plan.ended", period=self.period.title, plan=options[0].message)
             return Plan(status=PlanStatus.PERIOD_ENDED, options=options, message=message)
         return Plan(status=PlanStatus.OK, options=options, message=options[0].message)
+
+    def _targets_and_key(self, library: Library) -> tuple[tuple[Fraction, ...], int]:
+        """The library's targets, and a number equal for equal targets (a cheap part of the cache key)."""
+        found = self._targets_of.get((library.kind, library.level))
+        if found is None:
+            targets = self._targets(library)
+            alike = self._alike.setdefault(targets, len(self._alike))
+            found = self._targets_of[library.kind, library.level] = (targets, alike)
+        return found
 
     def _options(self, library: Library, by_kind: Mapping[ActivityKind, KindTally],
                  base: tuple[tuple[int, int], ...], targets: tuple[Fraction, ...],
