@@ -198,8 +198,6 @@ class _Mixes:
                  cap: int) -> None:
         self._planner = planner
         self._cap = cap
-        #: the exact composite now and the most one frontier activity adds (:meth:`Planner._least_total`)
-        self.gain: tuple[Fraction, Fraction] | None = None
         self._groups: list[tuple[list[tuple[Measure, int, int, int, float]], list[float]]] = []
         for _, positions in planner._slot_groups:
             rows = []
@@ -546,11 +544,6 @@ class Planner:
             total += weight * (1.0 if ratio >= 1.0 else ratio)
         return 100.0 * total / self._total_weight
 
-    def _composite(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> Fraction:
-        """The exact composite with ``choice`` added."""
-        numerator, denominator = self._weighted(base, targets, choice)
-        return Fraction(100 * numerator, denominator * self._total_weight)
-
     def _weighted(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
                   choice: _Choice) -> tuple[int, int]:
         """Σ weight × min(value ÷ target, 1) with ``choice`` added, as an exact (numerator, denominator)."""
@@ -629,7 +622,7 @@ class Planner:
                     break
             return found
 
-        least = self._least_total(base, targets, band, cap, mixes)
+        least = self._least_total(band, mixes)
         if least is None:
             return None
         # Reaching is monotone in the total (one more activity never lowers a score at its most
@@ -715,36 +708,22 @@ class Planner:
 
         return rough
 
-    def _most_useful(self, counts: tuple[int, ...], cap: int) -> _Choice:
-        """``counts`` at their most useful: most participants, all women, a link each, on time."""
-        people = cap if self._has_people(counts) else 0
-        return _Choice(counts, people, people, self._all_links(counts))
-
-    def _least_total(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                     cap: int, mixes: _Mixes | None = None) -> int | None:
+    def _least_total(self, band: ColorBand, mixes: _Mixes) -> int | None:
         """A lower bound on the activities needed (None: more than :data:`MAX_ADDED`).
 
         Each indicator's score, at the most useful additions, rises by no more
         with each further activity than with the first (counts and links are
         capped lines, the shares are concave), so n activities of a class add
-        at most n times what its first one adds.
+        at most n times what its first one adds. In floating point, rounded down
+        by a hair: a bound one too low only starts the search one step earlier.
         """
-        gain = mixes.gain if mixes is not None else None
-        if gain is None:
-            empty = (0,) * len(self._classes)
-            now = self._composite(base, targets, self._most_useful(empty, cap))
-            gains = []
-            for n in self._frontier:
-                one = tuple(1 if m == n else 0 for m in range(len(self._classes)))
-                gains.append(self._composite(base, targets, self._most_useful(one, cap)) - now)
-            gain = (now, max(gains, default=Fraction(0)))
-            if mixes is not None:
-                mixes.gain = gain  # the same for every band
-        now, best = gain
-        needed = self._thresholds[band.color] - now
+        scale = 100.0 / self._total_weight
+        now = mixes.values(0)[1][0]
+        best = scale * (max(mixes.values(1)[1]) - now)
         if best <= 0:
             return None
-        least = max(1, math.ceil(needed / best))
+        needed = self._rough_thresholds[band.color] - scale * now
+        least = max(1, math.ceil(needed / best - 1e-6))
         return least if least <= MAX_ADDED else None
 
     def _has_people(self, counts: Sequence[int]) -> bool:
@@ -816,9 +795,12 @@ class Planner:
             for subset in combinations(optional, size)
         ]
         subsets.sort(key=lambda s: sum(choice.counts[n] for n in s))
+        if len(subsets) == 1:
+            return choice
         reaches = self._reacher(base, targets, band, choice, self._positions[Measure.DISTINCT_PUBLICATION_URLS])
-        for subset in subsets:
-            candidate = attrs.evolve(choice, linked=subset)
+        # the last is all of them (the only one with as many links): ``choice`` whether it reaches or not
+        for subset in subsets[:-1]:
+            candidate = _Choice(choice.counts, choice.people, choice.women, subset, choice.on_time)
             if reaches(candidate):
                 return candidate
         return choice
@@ -847,7 +829,7 @@ class Planner:
         chosen = _Choice(final, choice.people, choice.women, self._all_links(final))
         chosen = self._fewest_links(base, targets, band, chosen)
         if self._timely:
-            late = attrs.evolve(chosen, on_time=False)
+            late = _Choice(chosen.counts, chosen.people, chosen.women, chosen.linked, on_time=False)
             if self._reacher(base, targets, band, chosen, self._positions[Measure.TIMELY_SHARE])(late):
                 chosen = late
         return chosen
