@@ -198,6 +198,7 @@ class _Mixes:
                  cap: int) -> None:
         self._planner = planner
         self._cap = cap
+        self._values: dict[int, tuple[list[tuple[int, ...]], list[float]]] = {}
         self._groups: list[tuple[list[tuple[Measure, int, int, int, float]], list[float]]] = []
         for _, positions in planner._slot_groups:
             rows = []
@@ -229,6 +230,12 @@ class _Mixes:
 
     def values(self, total: int) -> tuple[list[tuple[int, ...]], list[float]]:
         """The mixes of ``total`` frontier activities, and each one's Σ weight × min(value ÷ target, 1)."""
+        found = self._values.get(total)
+        if found is None:
+            found = self._values[total] = self._new_values(total)
+        return found
+
+    def _new_values(self, total: int) -> tuple[list[tuple[int, ...]], list[float]]:
         parts, sums = self._planner._mixes(total)
         values = [0.0] * len(parts)
         for (rows, table), group_sums in zip(self._groups, sums, strict=True):
@@ -269,8 +276,8 @@ class Planner:
              indicator.weight)
             for position, indicator in enumerate(self._indicators)
         )
-        #: per indicator: the kinds it counts (in a fixed order)
-        self._kinds_of = tuple(tuple(k for k in ActivityKind if k in i.kinds) for i in self._indicators)
+        #: kind → the positions of the indicators that count it
+        self._fed_by = {kind: tuple(n for n, i in enumerate(self._indicators) if kind in i.kinds) for kind in ActivityKind}
         #: measure → the positions of its indicators
         self._positions: dict[Measure, frozenset[int]] = {
             measure: frozenset(n for n, i in enumerate(self._indicators) if i.measure is measure) for measure in Measure
@@ -327,22 +334,26 @@ class Planner:
     # -- base situation --------------------------------------------------------------------
     def _base(self, library: Library, by_kind: Mapping[ActivityKind, KindTally]) -> tuple[tuple[int, int], ...]:
         """Per indicator: (top, bottom) of its value before any addition."""
+        # each tally read once (looking kinds up costs more than adding)
+        tallies: list[list[KindTally]] = [[] for _ in self._indicators]
+        for kind, t in by_kind.items():
+            for position in self._fed_by.get(kind, ()):
+                tallies[position].append(t)
         base = []
-        for indicator, kinds in zip(self._indicators, self._kinds_of, strict=True):
-            tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
+        for indicator, fed in zip(self._indicators, tallies, strict=True):
             measure = indicator.measure
             if measure is Measure.COUNT:
-                base.append((sum(t.count for t in tallies), 1))
+                base.append((sum(t.count for t in fed), 1))
             elif measure is Measure.PARTICIPANTS:
-                base.append((sum(t.participants for t in tallies), 1))
+                base.append((sum(t.participants for t in fed), 1))
             elif measure is Measure.DISTINCT_PUBLICATION_URLS:
-                base.append((len(set().union(*(t.urls for t in tallies))), 1))
+                base.append((len(set().union(*(t.urls for t in fed))), 1))
             elif measure is Measure.FEMALE_SHARE:
-                base.append((sum(t.female for t in tallies), sum(t.participants for t in tallies)))
+                base.append((sum(t.female for t in fed), sum(t.participants for t in fed)))
             else:
                 limit = indicator.within_days
-                timely = sum(n for t in tallies for d, n in t.delays.items() if d <= limit)
-                base.append((timely, sum(t.count for t in tallies)))
+                timely = sum(n for t in fed for d, n in t.delays.items() if d <= limit)
+                base.append((timely, sum(t.count for t in fed)))
         return tuple(base)
 
     def _targets(self, library: Library) -> tuple[Fraction, ...]:
@@ -454,15 +465,21 @@ class Planner:
 
     def _lowest_reaching(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                          make: Callable[[int], _Choice], positions: Iterable[int], low: int, high: int) -> int:
-        """:meth:`_lowest` of ``x`` in ``low…high`` for which ``make(x)`` reaches ``band`` (``make(high)`` does).
-
-        The searched quantity (participants, women, activities kept in a class) enters the top and the
-        bottom of the indicators at ``positions`` linearly and no other indicator: those are summed once,
-        and each step of the search is a few multiplications (exact arithmetic still decides near the
-        threshold, as in :meth:`_reaches`).
-        """
+        """:meth:`_lowest` of ``x`` in ``low…high`` for which ``make(x)`` reaches ``band`` (``make(high)`` does);
+        ``x`` as :meth:`_linear` takes it."""
         if low >= high:
             return low
+        return self._lowest(low, high, self._linear(base, targets, band, make, positions, low))
+
+    def _linear(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                make: Callable[[int], _Choice], positions: Iterable[int], low: int) -> Callable[[int], bool]:
+        """Whether ``make(x)`` reaches ``band``, for a searched quantity ``x`` (participants, women,
+        activities kept in a class) that enters the top and the bottom of the indicators at ``positions``
+        linearly and no other indicator.
+
+        Those others are summed once, and each question is a few multiplications (exact arithmetic
+        still decides near the threshold, as in :meth:`_reaches`).
+        """
         if targets is not self._float_for:
             self._float_for = targets
             self._float_targets = tuple(float(t) for t in targets)
@@ -497,7 +514,7 @@ class Planner:
                 return False
             return self._reaches_exactly(base, targets, make(x), band)
 
-        return self._lowest(low, high, holds)
+        return holds
 
     def _with_choice(
         self, base: Sequence[tuple[int, int]], choice: _Choice
@@ -764,14 +781,11 @@ class Planner:
         if most < 1:
             return None
         links = self._all_links(counts)
-        positions = self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE]
-        if most < cap:
-            # one check: can it come down to ``most``? (the search answers ``most`` when not)
-            fewest = self._lowest_reaching(base, targets, band, lambda p: _Choice(counts, p, p, links), positions,
-                                           most, most + 1)
-            if fewest > most:
-                return None
-        return self._lowest_reaching(base, targets, band, lambda p: _Choice(counts, p, p, links), positions, 1, most)
+        holds = self._linear(base, targets, band, lambda p: _Choice(counts, p, p, links),
+                             self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE], 1)
+        if most < cap and not holds(most):
+            return None
+        return self._lowest(1, most, holds)
 
     def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 counts: tuple[int, ...], people: int) -> _Choice:
