@@ -292,6 +292,8 @@ class Planner:
         self._mixes_of: dict[int, tuple[list[tuple[int, ...]], list[list[int]]]] = {}
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
         self._option_of: dict[tuple[Color, _Choice], PlanOption] = {}
+        self._words_of: dict[tuple[_Class, ActivityGroup], Message] = {}
+        self._deadline: Message | None = None
         #: (situation, period ended) → the plan (plans are immutable: equal situations share one)
         self._plan_of: dict[tuple[object, bool], Plan] = {}
         self._targets_of: dict[tuple[object, int], tuple[tuple[Fraction, ...], int]] = {}
@@ -472,13 +474,15 @@ class Planner:
         return self._lowest(low, high, self._linear(base, targets, band, make, positions, low))
 
     def _linear(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                make: Callable[[int], _Choice], positions: Iterable[int], low: int) -> Callable[[int], bool]:
+                make: Callable[[int], _Choice], positions: Iterable[int], low: int,
+                whole: tuple[int, float] | None = None) -> Callable[[int], bool]:
         """Whether ``make(x)`` reaches ``band``, for a searched quantity ``x`` (participants, women,
         activities kept in a class) that enters the top and the bottom of the indicators at ``positions``
         linearly and no other indicator.
 
-        Those others are summed once, and each question is a few multiplications (exact arithmetic
-        still decides near the threshold, as in :meth:`_reaches`).
+        Those others are summed once (or taken from ``whole``: some ``x`` and the float
+        Σ weight × min(value ÷ target, 1) of all indicators for ``make(x)``), and each question is a
+        few multiplications (exact arithmetic still decides near the threshold, as in :meth:`_reaches`).
         """
         if targets is not self._float_for:
             self._float_for = targets
@@ -486,10 +490,6 @@ class Planner:
         float_targets = self._float_targets
         moving = sorted(set(positions))
         first, second = make(low), make(low + 1)
-        rest = 0.0
-        for position in range(len(self._shape)):
-            if position not in moving:
-                rest += self._term(position, base[position], float_targets[position], first)
         # per moving indicator: top = a + b·x, bottom = c + d·x
         rows = []
         for position in moving:
@@ -497,6 +497,19 @@ class Planner:
             next_top, next_bottom = self._top_bottom(position, base[position], second)
             b, d = next_top - top, next_bottom - bottom
             rows.append((self._shape[position][2], top - b * low, b, bottom - d * low, d, float_targets[position]))
+        if whole is not None:
+            # the others' sum from the whole one of some x: take the moving ones' terms away
+            x, rest = whole
+            for weight, a, b, c, d, target in rows:
+                bottom = c + d * x
+                if bottom:
+                    ratio = (a + b * x) / (bottom * target)
+                    rest -= weight * (1.0 if ratio >= 1.0 else ratio)
+        else:
+            rest = 0.0
+            for position in range(len(self._shape)):
+                if position not in moving:
+                    rest += self._term(position, base[position], float_targets[position], first)
         scale = 100.0 / self._total_weight
         threshold = self._rough_thresholds[band.color]
 
@@ -615,10 +628,11 @@ class Planner:
         scale = 100.0 / self._total_weight
         threshold = self._rough_thresholds[band.color]
 
-        def reaching(total: int, *, every: bool) -> list[tuple[int, ...]]:
-            """The mixes of ``total`` frontier activities that reach the band, at their most useful."""
+        def reaching(total: int, *, every: bool) -> list[tuple[tuple[int, ...], float]]:
+            """The mixes of ``total`` frontier activities that reach the band, at their most useful
+            (with their Σ weight × min(value ÷ target, 1))."""
             parts, values = mixes.values(total)
-            found: list[tuple[int, ...]] = []
+            found: list[tuple[tuple[int, ...], float]] = []
             if scale * max(values) - threshold < -_MARGIN:
                 return found
             for part, value in zip(parts, values, strict=True):
@@ -634,7 +648,7 @@ class Planner:
                     )
                     if not self._reaches(base, targets, _Choice(counts, most, most, linked), band):
                         continue
-                found.append(counts)
+                found.append((counts, value))
                 if not every:
                     break
             return found
@@ -658,10 +672,10 @@ class Planner:
         # whose participants cannot come down to the fewest so far is left out after one check.
         people: dict[tuple[int, ...], int] = {}
         fewest: int | None = None
-        for counts in feasible:
+        for counts, value in feasible:
             many = self._people_count(counts)
             most = cap if fewest is None or not many else min(cap, fewest // many)
-            found = self._fewest_people(base, targets, band, counts, cap, most)
+            found = self._fewest_people(base, targets, band, counts, cap, most, value)
             if found is not None:
                 people[counts] = found
                 fewest = found * many if fewest is None else min(fewest, found * many)
@@ -772,9 +786,11 @@ class Planner:
         return min(people, math.ceil(people * max(shares) / 100))
 
     def _fewest_people(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                       counts: tuple[int, ...], cap: int, most: int | None = None) -> int | None:
+                       counts: tuple[int, ...], cap: int, most: int | None = None,
+                       whole: float | None = None) -> int | None:
         """The fewest participants per engagement activity for these counts (0 without any);
-        None when more than ``most`` (at most ``cap``, which reaches) are needed."""
+        None when more than ``most`` (at most ``cap``, which reaches) are needed. ``whole``: the float
+        Σ weight × min(value ÷ target, 1) of the counts at their most useful, when known."""
         if not self._has_people(counts):
             return 0
         most = cap if most is None else most
@@ -782,7 +798,8 @@ class Planner:
             return None
         links = self._all_links(counts)
         holds = self._linear(base, targets, band, lambda p: _Choice(counts, p, p, links),
-                             self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE], 1)
+                             self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE], 1,
+                             None if whole is None else (cap, whole))
         if most < cap and not holds(most):
             return None
         return self._lowest(1, most, holds)
@@ -968,39 +985,46 @@ class Planner:
         return PlanOption(reaches=color, add=add, message=self._message(color, groups))
 
     def _message(self, color: Color, groups: Sequence[tuple[_Class, ActivityGroup]]) -> Message:
-        items: list[Message] = []
-        for klass, group in groups:
-            kinds = [_kind_label(self.rubric, k) for k in klass.kinds]
-            kind = kinds[-1]
-            for other in reversed(kinds[:-1]):
-                kind = Message("plan.kind_or", first=other, rest=kind)
-            what = Message.plural("plan.group", group.count, kind=kind)
-            details: list[Message] = []
-            if group.participants:
-                details.append(Message.plural("plan.people", group.participants))
-                if group.women:
-                    # the share, not only the count: more participants with the same women would
-                    # lower the women's share and miss the colour (found by a hostile review)
-                    share = -(-100 * group.women // group.participants)
-                    details.append(Message.plural("plan.women", group.women, share=share))
-            if group.link:
-                details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
-            if details:
-                chained = details[-1]
-                for detail in reversed(details[:-1]):
-                    chained = Message("text.comma_list", first=detail, rest=chained)
-                what = Message("plan.details", what=what, details=chained)
-            items.append(what)
+        items = [self._group_words(klass, group) for klass, group in groups]
         listed = items[-1]
         if len(items) > 1:
             listed = Message("plan.and", first=items[-2], rest=items[-1])
             for item in reversed(items[:-2]):
                 listed = Message("text.comma_list", first=item, rest=listed)
-        end = self.period.end
-        deadline = Message("period.day", day=end.day, month=month_name(end.month), year=end.year)
+        if self._deadline is None:
+            end = self.period.end
+            self._deadline = Message("period.day", day=end.day, month=month_name(end.month), year=end.year)
         on_time = any(group.on_time for _, group in groups)
         timely = Message.plural("plan.timely", self._within) if on_time else Message.literal("")
-        return Message("plan.option", items=listed, deadline=deadline, color=_color(color), timely=timely)
+        return Message("plan.option", items=listed, deadline=self._deadline, color=_color(color), timely=timely)
+
+    def _group_words(self, klass: _Class, group: ActivityGroup) -> Message:
+        """What one group of an option says (messages are immutable: equal groups share theirs)."""
+        found = self._words_of.get((klass, group))
+        if found is not None:
+            return found
+        kinds = [_kind_label(self.rubric, k) for k in klass.kinds]
+        kind = kinds[-1]
+        for other in reversed(kinds[:-1]):
+            kind = Message("plan.kind_or", first=other, rest=kind)
+        what = Message.plural("plan.group", group.count, kind=kind)
+        details: list[Message] = []
+        if group.participants:
+            details.append(Message.plural("plan.people", group.participants))
+            if group.women:
+                # the share, not only the count: more participants with the same women would
+                # lower the women's share and miss the colour (found by a hostile review)
+                share = -(-100 * group.women // group.participants)
+                details.append(Message.plural("plan.women", group.women, share=share))
+        if group.link:
+            details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
+        if details:
+            chained = details[-1]
+            for detail in reversed(details[:-1]):
+                chained = Message("text.comma_list", first=detail, rest=chained)
+            what = Message("plan.details", what=what, details=chained)
+        self._words_of[klass, group] = what
+        return what
 
     def _verified(self, library: Library, by_kind: Mapping[ActivityKind, KindTally], option: PlanOption,
                   color: Color) -> bool:
