@@ -398,19 +398,18 @@ class Planner:
         return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
 
     def _reacher(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                 choice: _Choice, positions: Iterable[int]) -> Callable[[_Choice], bool]:
+                 choice: _Choice, positions: Iterable[int], rest: float | None = None) -> Callable[[_Choice], bool]:
         """:meth:`_reaches` for choices that differ from ``choice`` only in what the indicators at
-        ``positions`` count: the others are summed once (the searches vary one thing at a time)."""
-        if targets is not self._float_for:
-            self._float_for = targets
-            self._float_targets = tuple(float(t) for t in targets)
-        float_targets = self._float_targets
+        ``positions`` count: the others are summed once, or given as ``rest`` (the searches vary one
+        thing at a time)."""
+        float_targets = self._floats(targets)
         moving = sorted(set(positions))
         term = self._term
-        rest = 0.0
-        for position in range(len(self._shape)):
-            if position not in moving:
-                rest += term(position, base[position], float_targets[position], choice)
+        if rest is None:
+            rest = 0.0
+            for position in range(len(self._shape)):
+                if position not in moving:
+                    rest += term(position, base[position], float_targets[position], choice)
         scale = 100.0 / self._total_weight
         threshold = self._rough_thresholds[band.color]
         rows = [(position, base[position], float_targets[position]) for position in moving]
@@ -427,6 +426,20 @@ class Planner:
             return self._reaches_exactly(base, targets, candidate, band)
 
         return reaches
+
+    def _floats(self, targets: Sequence[Fraction]) -> tuple[float, ...]:
+        """``targets`` in floating point (kept for the situation being planned)."""
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        return self._float_targets
+
+    def _terms(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice,
+               positions: Iterable[int], into: list[float]) -> None:
+        """Put the float terms (:meth:`_term`) of the indicators at ``positions`` with ``choice`` into ``into``."""
+        float_targets = self._floats(targets)
+        for position in positions:
+            into[position] = self._term(position, base[position], float_targets[position], choice)
 
     def _term(self, position: int, situation: tuple[int, int], target: float, choice: _Choice) -> float:
         """Weight × min(value ÷ target, 1) of one indicator with ``choice`` added, in floating point
@@ -466,16 +479,17 @@ class Planner:
         return top, bottom
 
     def _lowest_reaching(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                         make: Callable[[int], _Choice], positions: Iterable[int], low: int, high: int) -> int:
+                         make: Callable[[int], _Choice], positions: Iterable[int], low: int, high: int,
+                         rest: float | None = None) -> int:
         """:meth:`_lowest` of ``x`` in ``low…high`` for which ``make(x)`` reaches ``band`` (``make(high)`` does);
         ``x`` as :meth:`_linear` takes it."""
         if low >= high:
             return low
-        return self._lowest(low, high, self._linear(base, targets, band, make, positions, low))
+        return self._lowest(low, high, self._linear(base, targets, band, make, positions, low, rest=rest))
 
     def _linear(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 make: Callable[[int], _Choice], positions: Iterable[int], low: int,
-                whole: tuple[int, float] | None = None) -> Callable[[int], bool]:
+                whole: tuple[int, float] | None = None, rest: float | None = None) -> Callable[[int], bool]:
         """Whether ``make(x)`` reaches ``band``, for a searched quantity ``x`` (participants, women,
         activities kept in a class) that enters the top and the bottom of the indicators at ``positions``
         linearly and no other indicator.
@@ -484,10 +498,7 @@ class Planner:
         Σ weight × min(value ÷ target, 1) of all indicators for ``make(x)``), and each question is a
         few multiplications (exact arithmetic still decides near the threshold, as in :meth:`_reaches`).
         """
-        if targets is not self._float_for:
-            self._float_for = targets
-            self._float_targets = tuple(float(t) for t in targets)
-        float_targets = self._float_targets
+        float_targets = self._floats(targets)
         moving = sorted(set(positions))
         first, second = make(low), make(low + 1)
         # per moving indicator: top = a + b·x, bottom = c + d·x
@@ -505,7 +516,7 @@ class Planner:
                 if bottom:
                     ratio = (a + b * x) / (bottom * target)
                     rest -= weight * (1.0 if ratio >= 1.0 else ratio)
-        else:
+        elif rest is None:
             rest = 0.0
             for position in range(len(self._shape)):
                 if position not in moving:
@@ -817,7 +828,8 @@ class Planner:
         return self._fewest_links(base, targets, band, choice)
 
     def _fewest_links(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                      choice: _Choice) -> _Choice:
+                      choice: _Choice, rest: float | None = None) -> _Choice:
+        """The fewest links that keep ``choice`` reaching (``rest``: the float terms of the other indicators)."""
         forced = frozenset(n for n in choice.linked if self._classes[n].link_forced)
         optional = sorted(choice.linked - forced)
         subsets = [
@@ -828,7 +840,7 @@ class Planner:
         subsets.sort(key=lambda s: sum(choice.counts[n] for n in s))
         if len(subsets) == 1:
             return choice
-        reaches = self._reacher(base, targets, band, choice, self._positions[Measure.DISTINCT_PUBLICATION_URLS])
+        reaches = self._reacher(base, targets, band, choice, self._positions[Measure.DISTINCT_PUBLICATION_URLS], rest)
         # the last is all of them (the only one with as many links): ``choice`` whether it reaches or not
         for subset in subsets[:-1]:
             candidate = _Choice(choice.counts, choice.people, choice.women, subset, choice.on_time)
@@ -841,27 +853,40 @@ class Planner:
         """Move activities to simpler classes where the colour still holds; then links and reporting."""
         counts = list(choice.counts)
         links_all = frozenset(n for n, c in enumerate(self._classes) if c.linkable)
+        everything = range(len(self._shape))
+        # the float term of each indicator, kept up to date as activities move (each search below
+        # varies a few indicators and takes the others from here)
+        terms = [0.0] * len(self._shape)
+        self._terms(base, targets, choice, everything, terms)
+        links = self._positions[Measure.DISTINCT_PUBLICATION_URLS]
         for n, rich in enumerate(self._classes):
             for m, simple in enumerate(self._classes):
                 if m >= n or simple.people != rich.people or not simple.signature < rich.signature:
                     continue
                 if not counts[n]:
                     break
-
+                # moving changes the indicators only one of the two classes feeds, and the links
+                changed = rich.signature ^ simple.signature
+                moving = changed | links
                 keep = self._lowest_reaching(
                     base, targets, band, functools.partial(self._keeping, choice, tuple(counts), n, m, links_all),
-                    # moving changes the indicators only one of the two classes feeds, and the links
-                    rich.signature ^ simple.signature | self._positions[Measure.DISTINCT_PUBLICATION_URLS],
-                    0, counts[n])
+                    moving, 0, counts[n], rest=sum(t for p, t in enumerate(terms) if p not in moving))
                 moved_count = counts[n] - keep
-                counts[n] -= moved_count
-                counts[m] += moved_count
+                if moved_count:
+                    counts[n] -= moved_count
+                    counts[m] += moved_count
+                    self._terms(base, targets, _Choice(tuple(counts), choice.people, choice.women, choice.linked),
+                                changed, terms)
         final = tuple(counts)
         chosen = _Choice(final, choice.people, choice.women, self._all_links(final))
-        chosen = self._fewest_links(base, targets, band, chosen)
+        chosen = self._fewest_links(base, targets, band, chosen,
+                                    sum(t for p, t in enumerate(terms) if p not in links))
         if self._timely:
             late = _Choice(chosen.counts, chosen.people, chosen.women, chosen.linked, on_time=False)
-            if self._reacher(base, targets, band, chosen, self._positions[Measure.TIMELY_SHARE])(late):
+            self._terms(base, targets, chosen, links, terms)
+            timely = self._positions[Measure.TIMELY_SHARE]
+            rest = sum(t for p, t in enumerate(terms) if p not in timely)
+            if self._reacher(base, targets, band, chosen, timely, rest)(late):
                 chosen = late
         return chosen
 
