@@ -35,6 +35,13 @@ How the search works (all arithmetic exact, with the rubric's own rules):
   :func:`~tpbis.domain.kpi.score_library` with the synthetic activities added
   (dated on the period's last day) and must reach the promised colour.
 
+How it is kept cheap (the answers are those of the plain search; ``tests/domain/test_plan_search.py``
+checks them against it): floating point decides unless a composite is within a hair of a
+threshold, where exact fractions decide; mixes of frontier activities are read from tables per
+situation (one per group of indicators fed by the same classes, by activities added); each
+search that varies one thing (participants, women, links, activities moved, reporting) sums the
+indicators it does not change once; equal situations, options and words are computed once.
+
 A period that has ended (``as_of`` after its last day) still gets its plan,
 as what would have been needed, with status :attr:`PlanStatus.PERIOD_ENDED`
 and a message that says so. A colour not reachable within
