@@ -708,9 +708,10 @@ class Planner:
                         band: ColorBand) -> Callable[[tuple[int, ...], int], float]:
         """:meth:`_rough` minus the band's threshold, for mixes of frontier activities at their most useful.
 
-        The search's hot loop: ``part`` counts per frontier class, each with
-        ``people`` participants (all women), a link where its class takes one,
-        reported on time. Indicators no frontier class feeds are summed once.
+        ``part`` counts per frontier class, each with ``people`` participants (all
+        women), a link where its class takes one, reported on time. Indicators no
+        frontier class feeds are summed once. The search reads mixes from
+        :class:`_Mixes` tables instead; this general form is what they are checked against.
         """
         float_targets = [float(t) for t in targets]
         position_of = {n: j for j, n in enumerate(self._frontier)}
