@@ -35,6 +35,13 @@ How the search works (all arithmetic exact, with the rubric's own rules):
   :func:`~tpbis.domain.kpi.score_library` with the synthetic activities added
   (dated on the period's last day) and must reach the promised colour.
 
+How it is kept cheap (the answers are those of the plain search; ``tests/domain/test_plan_search.py``
+checks them against it): floating point decides unless a composite is within a hair of a
+threshold, where exact fractions decide; mixes of frontier activities are read from tables per
+situation (one per group of indicators fed by the same classes, by activities added); each
+search that varies one thing (participants, women, links, activities moved, reporting) sums the
+indicators it does not change once; equal situations, options and words are computed once.
+
 A period that has ended (``as_of`` after its last day) still gets its plan,
 as what would have been needed, with status :attr:`PlanStatus.PERIOD_ENDED`
 and a message that says so. A colour not reachable within
@@ -46,6 +53,7 @@ from __future__ import annotations
 import enum
 import functools
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from itertools import combinations
@@ -54,7 +62,14 @@ import attrs
 import pendulum
 
 from tpbis.domain.activity import Activity, ActivityKind, SourceRef
-from tpbis.domain.kpi import KindTally, KpiRun, LibraryResult, library_scorer, tally
+from tpbis.domain.kpi import (
+    KindTally,
+    KpiRun,
+    LibraryResult,
+    collector_paused,
+    library_scorer,
+    tally,
+)
 from tpbis.domain.library import Library
 from tpbis.domain.period import Period, month_name
 from tpbis.domain.rubric import Color, ColorBand, Measure, Rubric
@@ -175,6 +190,68 @@ class _Choice:
     on_time: bool = True
 
 
+class _Mixes:
+    """The float composite of every mix of frontier activities at their most useful (as :meth:`Planner._rough_of_parts`,
+    before ×100 ÷ total weight), for one situation.
+
+    The composite is a sum over groups of indicators fed by the same frontier
+    classes, and each group's part depends only on how many activities the mix
+    adds to those classes (each at its most useful: most participants, all
+    women, a link, on time). So each group is tabulated once by that number and
+    a mix costs a few look-ups.
+    """
+
+    def __init__(self, planner: Planner, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
+                 cap: int) -> None:
+        self._planner = planner
+        self._cap = cap
+        self._values: dict[int, tuple[list[tuple[int, ...]], list[float]]] = {}
+        self._groups: list[tuple[list[tuple[Measure, int, int, int, float]], list[float]]] = []
+        for _, positions in planner._slot_groups:
+            rows = []
+            for position in positions:
+                measure, _, weight = planner._shape[position]
+                top, bottom = base[position]
+                rows.append((measure, weight, top, bottom, float(targets[position])))
+            self._groups.append((rows, []))
+
+    def _extend(self, rows: Sequence[tuple[Measure, int, int, int, float]], table: list[float], upto: int) -> None:
+        people = self._cap
+        for added in range(len(table), upto + 1):
+            total = 0.0
+            for measure, weight, top, bottom, target in rows:
+                if measure is Measure.COUNT or measure is Measure.DISTINCT_PUBLICATION_URLS:
+                    top += added
+                elif measure is Measure.PARTICIPANTS:
+                    top += added * people
+                elif measure is Measure.FEMALE_SHARE:
+                    top = 100 * (top + added * people)
+                    bottom += added * people
+                else:
+                    top = 100 * (top + added)
+                    bottom += added
+                if bottom:
+                    ratio = top / (bottom * target)
+                    total += weight * (1.0 if ratio >= 1.0 else ratio)
+            table.append(total)
+
+    def values(self, total: int) -> tuple[list[tuple[int, ...]], list[float]]:
+        """The mixes of ``total`` frontier activities, and each one's Σ weight × min(value ÷ target, 1)."""
+        found = self._values.get(total)
+        if found is None:
+            found = self._values[total] = self._new_values(total)
+        return found
+
+    def _new_values(self, total: int) -> tuple[list[tuple[int, ...]], list[float]]:
+        parts, sums = self._planner._mixes(total)
+        values = [0.0] * len(parts)
+        for (rows, table), group_sums in zip(self._groups, sums, strict=True):
+            if len(table) <= total:
+                self._extend(rows, table, total)
+            values = list(map(operator.add, values, map(table.__getitem__, group_sums)))
+        return parts, values
+
+
 def _kind_sort(kind: ActivityKind) -> int:
     return _PREFERENCE.index(kind)
 
@@ -206,7 +283,28 @@ class Planner:
              indicator.weight)
             for position, indicator in enumerate(self._indicators)
         )
+        #: kind → the positions of the indicators that count it
+        self._fed_by = {kind: tuple(n for n, i in enumerate(self._indicators) if kind in i.kinds) for kind in ActivityKind}
+        #: measure → the positions of its indicators
+        self._positions: dict[Measure, frozenset[int]] = {
+            measure: frozenset(n for n, i in enumerate(self._indicators) if i.measure is measure) for measure in Measure
+        }
+        #: the indicators grouped by the frontier classes that feed them (slots in the frontier)
+        slots_of: dict[tuple[int, ...], list[int]] = {}
+        for position, (_, members, _) in enumerate(self._shape):
+            slots = tuple(j for j, n in enumerate(self._frontier) if n in members)
+            slots_of.setdefault(slots, []).append(position)
+        self._slot_groups = tuple((slots, tuple(positions)) for slots, positions in slots_of.items())
+        #: total → the mixes of that many frontier activities, and per slot group each mix's sum over the group
+        self._mixes_of: dict[int, tuple[list[tuple[int, ...]], list[list[int]]]] = {}
         self._cache: dict[object, tuple[tuple[PlanOption, ...], bool]] = {}
+        self._option_of: dict[tuple[Color, _Choice], PlanOption] = {}
+        self._words_of: dict[tuple[_Class, ActivityGroup], Message] = {}
+        self._deadline: Message | None = None
+        #: (situation, period ended) → the plan (plans are immutable: equal situations share one)
+        self._plan_of: dict[tuple[object, bool], Plan] = {}
+        self._targets_of: dict[tuple[object, int], tuple[tuple[Fraction, ...], int]] = {}
+        self._alike: dict[tuple[Fraction, ...], int] = {}
         self._score = library_scorer(rubric, period)
 
     # -- classes ---------------------------------------------------------------------------
@@ -245,22 +343,26 @@ class Planner:
     # -- base situation --------------------------------------------------------------------
     def _base(self, library: Library, by_kind: Mapping[ActivityKind, KindTally]) -> tuple[tuple[int, int], ...]:
         """Per indicator: (top, bottom) of its value before any addition."""
+        # each tally read once (looking kinds up costs more than adding)
+        tallies: list[list[KindTally]] = [[] for _ in self._indicators]
+        for kind, t in by_kind.items():
+            for position in self._fed_by.get(kind, ()):
+                tallies[position].append(t)
         base = []
-        for indicator in self._indicators:
-            tallies = [t for k in ActivityKind if k in indicator.kinds and (t := by_kind.get(k)) is not None]
+        for indicator, fed in zip(self._indicators, tallies, strict=True):
             measure = indicator.measure
             if measure is Measure.COUNT:
-                base.append((sum(t.count for t in tallies), 1))
+                base.append((sum(t.count for t in fed), 1))
             elif measure is Measure.PARTICIPANTS:
-                base.append((sum(t.participants for t in tallies), 1))
+                base.append((sum(t.participants for t in fed), 1))
             elif measure is Measure.DISTINCT_PUBLICATION_URLS:
-                base.append((len(set().union(*(t.urls for t in tallies))), 1))
+                base.append((len(set().union(*(t.urls for t in fed))), 1))
             elif measure is Measure.FEMALE_SHARE:
-                base.append((sum(t.female for t in tallies), sum(t.participants for t in tallies)))
+                base.append((sum(t.female for t in fed), sum(t.participants for t in fed)))
             else:
                 limit = indicator.within_days
-                timely = sum(n for t in tallies for d, n in t.delays.items() if d <= limit)
-                base.append((timely, sum(t.count for t in tallies)))
+                timely = sum(n for t in fed for d, n in t.delays.items() if d <= limit)
+                base.append((timely, sum(t.count for t in fed)))
         return tuple(base)
 
     def _targets(self, library: Library) -> tuple[Fraction, ...]:
@@ -293,10 +395,157 @@ class Planner:
             return True
         if rough < -_MARGIN:
             return False
+        return self._reaches_exactly(base, targets, choice, band)
+
+    def _reaches_exactly(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice,
+                         band: ColorBand) -> bool:
         numerator, denominator = self._weighted(base, targets, choice)
         threshold = self._thresholds[band.color]
         # 100 × numerator ÷ (denominator × W) ≥ threshold
         return 100 * numerator * threshold.denominator >= threshold.numerator * denominator * self._total_weight
+
+    def _reacher(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                 choice: _Choice, positions: Iterable[int], rest: float | None = None) -> Callable[[_Choice], bool]:
+        """:meth:`_reaches` for choices that differ from ``choice`` only in what the indicators at
+        ``positions`` count: the others are summed once, or given as ``rest`` (the searches vary one
+        thing at a time)."""
+        float_targets = self._floats(targets)
+        moving = sorted(set(positions))
+        term = self._term
+        if rest is None:
+            rest = 0.0
+            for position in range(len(self._shape)):
+                if position not in moving:
+                    rest += term(position, base[position], float_targets[position], choice)
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
+        rows = [(position, base[position], float_targets[position]) for position in moving]
+
+        def reaches(candidate: _Choice) -> bool:
+            total = rest
+            for position, situation, target in rows:
+                total += term(position, situation, target, candidate)
+            rough = scale * total - threshold
+            if rough > _MARGIN:
+                return True
+            if rough < -_MARGIN:
+                return False
+            return self._reaches_exactly(base, targets, candidate, band)
+
+        return reaches
+
+    def _floats(self, targets: Sequence[Fraction]) -> tuple[float, ...]:
+        """``targets`` in floating point (kept for the situation being planned)."""
+        if targets is not self._float_for:
+            self._float_for = targets
+            self._float_targets = tuple(float(t) for t in targets)
+        return self._float_targets
+
+    def _terms(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice,
+               positions: Iterable[int], into: list[float]) -> None:
+        """Put the float terms (:meth:`_term`) of the indicators at ``positions`` with ``choice`` into ``into``."""
+        float_targets = self._floats(targets)
+        for position in positions:
+            into[position] = self._term(position, base[position], float_targets[position], choice)
+
+    def _term(self, position: int, situation: tuple[int, int], target: float, choice: _Choice) -> float:
+        """Weight × min(value ÷ target, 1) of one indicator with ``choice`` added, in floating point
+        (as :meth:`_with_choice` counts it; 0 while undefined)."""
+        top, bottom = self._top_bottom(position, situation, choice)
+        if bottom == 0:
+            return 0.0
+        ratio = top / (bottom * target)
+        return self._shape[position][2] * (1.0 if ratio >= 1.0 else ratio)
+
+    def _top_bottom(self, position: int, situation: tuple[int, int], choice: _Choice) -> tuple[int, int]:
+        """The value of one indicator with ``choice`` added, as :meth:`_with_choice` counts it."""
+        measure, members, _ = self._shape[position]
+        top, bottom = situation
+        counts = choice.counts
+        added = 0
+        for n in members:
+            added += counts[n]
+        if measure is Measure.COUNT:
+            top += added
+        elif measure is Measure.PARTICIPANTS:
+            top += added * choice.people
+        elif measure is Measure.DISTINCT_PUBLICATION_URLS:
+            linked = choice.linked
+            for n in members:
+                if n in linked:
+                    top += counts[n]
+        elif measure is Measure.FEMALE_SHARE:
+            top = 100 * (top + added * choice.women)
+            bottom += added * choice.people
+        elif choice.on_time:
+            top = 100 * (top + added)
+            bottom += added
+        else:
+            top = 100 * top
+            bottom += added
+        return top, bottom
+
+    def _lowest_reaching(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                         make: Callable[[int], _Choice], positions: Iterable[int], low: int, high: int,
+                         rest: float | None = None) -> int:
+        """:meth:`_lowest` of ``x`` in ``low…high`` for which ``make(x)`` reaches ``band`` (``make(high)`` does);
+        ``x`` as :meth:`_linear` takes it."""
+        if low >= high:
+            return low
+        return self._lowest(low, high, self._linear(base, targets, band, make, positions, low, rest=rest))
+
+    def _linear(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
+                make: Callable[[int], _Choice], positions: Iterable[int], low: int,
+                whole: tuple[int, float] | None = None, rest: float | None = None) -> Callable[[int], bool]:
+        """Whether ``make(x)`` reaches ``band``, for a searched quantity ``x`` (participants, women,
+        activities kept in a class) that enters the top and the bottom of the indicators at ``positions``
+        linearly and no other indicator.
+
+        Those others are summed once (or taken from ``whole``: some ``x`` and the float
+        Σ weight × min(value ÷ target, 1) of all indicators for ``make(x)``), and each question is a
+        few multiplications (exact arithmetic still decides near the threshold, as in :meth:`_reaches`).
+        """
+        float_targets = self._floats(targets)
+        moving = sorted(set(positions))
+        first, second = make(low), make(low + 1)
+        # per moving indicator: top = a + b·x, bottom = c + d·x
+        rows = []
+        for position in moving:
+            top, bottom = self._top_bottom(position, base[position], first)
+            next_top, next_bottom = self._top_bottom(position, base[position], second)
+            b, d = next_top - top, next_bottom - bottom
+            rows.append((self._shape[position][2], top - b * low, b, bottom - d * low, d, float_targets[position]))
+        if whole is not None:
+            # the others' sum from the whole one of some x: take the moving ones' terms away
+            x, rest = whole
+            for weight, a, b, c, d, target in rows:
+                bottom = c + d * x
+                if bottom:
+                    ratio = (a + b * x) / (bottom * target)
+                    rest -= weight * (1.0 if ratio >= 1.0 else ratio)
+        elif rest is None:
+            rest = 0.0
+            for position in range(len(self._shape)):
+                if position not in moving:
+                    rest += self._term(position, base[position], float_targets[position], first)
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
+
+        def holds(x: int) -> bool:
+            total = rest
+            for weight, a, b, c, d, target in rows:
+                bottom = c + d * x
+                if bottom:
+                    ratio = (a + b * x) / (bottom * target)
+                    total += weight * (1.0 if ratio >= 1.0 else ratio)
+            rough = scale * total - threshold
+            if rough > _MARGIN:
+                return True
+            if rough < -_MARGIN:
+                return False
+            return self._reaches_exactly(base, targets, make(x), band)
+
+        return holds
 
     def _with_choice(
         self, base: Sequence[tuple[int, int]], choice: _Choice
@@ -343,11 +592,6 @@ class Planner:
             total += weight * (1.0 if ratio >= 1.0 else ratio)
         return 100.0 * total / self._total_weight
 
-    def _composite(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], choice: _Choice) -> Fraction:
-        """The exact composite with ``choice`` added."""
-        numerator, denominator = self._weighted(base, targets, choice)
-        return Fraction(100 * numerator, denominator * self._total_weight)
-
     def _weighted(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
                   choice: _Choice) -> tuple[int, int]:
         """Σ weight × min(value ÷ target, 1) with ``choice`` added, as an exact (numerator, denominator)."""
@@ -372,6 +616,16 @@ class Planner:
             for rest in self._compositions(total - first, slots - 1):
                 yield (first, *rest)
 
+    def _mixes(self, total: int) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+        """The mixes of ``total`` frontier activities (:meth:`_compositions` order), and per slot group
+        each mix's activities in the group's slots."""
+        found = self._mixes_of.get(total)
+        if found is None:
+            parts = list(self._compositions(total, len(self._frontier)))
+            sums = [[sum(part[j] for j in slots) for part in parts] for slots, _ in self._slot_groups]
+            found = self._mixes_of[total] = (parts, sums)
+        return found
+
     def _spread(self, counts: Sequence[int], over: Sequence[int]) -> tuple[int, ...]:
         full = [0] * len(self._classes)
         for n, count in zip(over, counts, strict=True):
@@ -382,38 +636,42 @@ class Planner:
         return frozenset(n for n, c in enumerate(self._classes) if c.linkable and counts[n])
 
     def _smallest(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                  cap: int, start: int) -> _Choice | None:
+                  cap: int, start: int, mixes: _Mixes) -> _Choice | None:
         """The smallest addition reaching ``band``, or None within :data:`MAX_ADDED` activities."""
         frontier = self._frontier
         if not frontier:
             return None
-        frontier_people = [self._classes[n].people for n in frontier]
         frontier_links = [self._classes[n].linkable for n in frontier]
-        people_slots = [j for j, people in enumerate(frontier_people) if people]
-        rough_at = self._rough_of_parts(base, targets, band)
+        people_slots = [j for j, people in enumerate(self._classes[n].people for n in frontier) if people]
+        scale = 100.0 / self._total_weight
+        threshold = self._rough_thresholds[band.color]
 
-        def reaching(total: int, *, every: bool) -> list[tuple[int, ...]]:
-            """The mixes of ``total`` frontier activities that reach the band, at their most useful."""
-            found = []
-            for part in self._compositions(total, len(frontier)):
-                most = cap if any(part[j] for j in people_slots) else 0
+        def reaching(total: int, *, every: bool) -> list[tuple[tuple[int, ...], float]]:
+            """The mixes of ``total`` frontier activities that reach the band, at their most useful
+            (with their Σ weight × min(value ÷ target, 1))."""
+            parts, values = mixes.values(total)
+            found: list[tuple[tuple[int, ...], float]] = []
+            if scale * max(values) - threshold < -_MARGIN:
+                return found
+            for part, value in zip(parts, values, strict=True):
                 # the float composite decides unless it is within a hair of the threshold (as _reaches)
-                rough = rough_at(part, most)
+                rough = scale * value - threshold
                 if rough < -_MARGIN:
                     continue
                 counts = self._spread(part, frontier)
                 if rough <= _MARGIN:
+                    most = cap if any(part[j] for j in people_slots) else 0
                     linked = frozenset(
                         n for n, c, link in zip(frontier, part, frontier_links, strict=True) if c and link
                     )
                     if not self._reaches(base, targets, _Choice(counts, most, most, linked), band):
                         continue
-                found.append(counts)
+                found.append((counts, value))
                 if not every:
                     break
             return found
 
-        least = self._least_total(base, targets, band, cap)
+        least = self._least_total(band, mixes)
         if least is None:
             return None
         # Reaching is monotone in the total (one more activity never lowers a score at its most
@@ -428,9 +686,17 @@ class Planner:
             step *= 2
         total = self._lowest(low, high, lambda n: bool(reaching(n, every=False)))
         feasible = reaching(total, every=True)
-        # fewest participants first (cheap); women and links only for the vectors that tie there
-        people = {counts: self._fewest_people(base, targets, band, counts, cap) for counts in feasible}
-        fewest = min(p * self._people_count(c) for c, p in people.items())
+        # fewest participants first (cheap); women and links only for the vectors that tie there. A vector
+        # whose participants cannot come down to the fewest so far is left out after one check.
+        people: dict[tuple[int, ...], int] = {}
+        fewest: int | None = None
+        for counts, value in feasible:
+            many = self._people_count(counts)
+            most = cap if fewest is None or not many else min(cap, fewest // many)
+            found = self._fewest_people(base, targets, band, counts, cap, most, value)
+            if found is not None:
+                people[counts] = found
+                fewest = found * many if fewest is None else min(fewest, found * many)
         refined = [
             self._refine(base, targets, band, counts, p)
             for counts, p in people.items() if p * self._people_count(counts) == fewest
@@ -442,9 +708,10 @@ class Planner:
                         band: ColorBand) -> Callable[[tuple[int, ...], int], float]:
         """:meth:`_rough` minus the band's threshold, for mixes of frontier activities at their most useful.
 
-        The search's hot loop: ``part`` counts per frontier class, each with
-        ``people`` participants (all women), a link where its class takes one,
-        reported on time. Indicators no frontier class feeds are summed once.
+        ``part`` counts per frontier class, each with ``people`` participants (all
+        women), a link where its class takes one, reported on time. Indicators no
+        frontier class feeds are summed once. The search reads mixes from
+        :class:`_Mixes` tables instead; this general form is what they are checked against.
         """
         float_targets = [float(t) for t in targets]
         position_of = {n: j for j, n in enumerate(self._frontier)}
@@ -491,31 +758,22 @@ class Planner:
 
         return rough
 
-    def _most_useful(self, counts: tuple[int, ...], cap: int) -> _Choice:
-        """``counts`` at their most useful: most participants, all women, a link each, on time."""
-        people = cap if self._has_people(counts) else 0
-        return _Choice(counts, people, people, self._all_links(counts))
-
-    def _least_total(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                     cap: int) -> int | None:
+    def _least_total(self, band: ColorBand, mixes: _Mixes) -> int | None:
         """A lower bound on the activities needed (None: more than :data:`MAX_ADDED`).
 
         Each indicator's score, at the most useful additions, rises by no more
         with each further activity than with the first (counts and links are
         capped lines, the shares are concave), so n activities of a class add
-        at most n times what its first one adds.
+        at most n times what its first one adds. In floating point, rounded down
+        by a hair: a bound one too low only starts the search one step earlier.
         """
-        empty = (0,) * len(self._classes)
-        now = self._composite(base, targets, self._most_useful(empty, cap))
-        needed = self._thresholds[band.color] - now
-        gains = []
-        for n in self._frontier:
-            one = tuple(1 if m == n else 0 for m in range(len(self._classes)))
-            gains.append(self._composite(base, targets, self._most_useful(one, cap)) - now)
-        best = max(gains, default=Fraction(0))
+        scale = 100.0 / self._total_weight
+        now = mixes.values(0)[1][0]
+        best = scale * (max(mixes.values(1)[1]) - now)
         if best <= 0:
             return None
-        least = max(1, math.ceil(needed / best))
+        needed = self._rough_thresholds[band.color] - scale * now
+        least = max(1, math.ceil(needed / best - 1e-6))
         return least if least <= MAX_ADDED else None
 
     def _has_people(self, counts: Sequence[int]) -> bool:
@@ -547,26 +805,39 @@ class Planner:
         return min(people, math.ceil(people * max(shares) / 100))
 
     def _fewest_people(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                       counts: tuple[int, ...], cap: int) -> int:
-        """The fewest participants per engagement activity for these counts (0 without any)."""
+                       counts: tuple[int, ...], cap: int, most: int | None = None,
+                       whole: float | None = None) -> int | None:
+        """The fewest participants per engagement activity for these counts (0 without any);
+        None when more than ``most`` (at most ``cap``, which reaches) are needed. ``whole``: the float
+        Σ weight × min(value ÷ target, 1) of the counts at their most useful, when known."""
         if not self._has_people(counts):
             return 0
+        most = cap if most is None else most
+        if most < 1:
+            return None
         links = self._all_links(counts)
-        return self._lowest(1, cap, lambda p: self._reaches(base, targets, _Choice(counts, p, p, links), band))
+        holds = self._linear(base, targets, band, lambda p: _Choice(counts, p, p, links),
+                             self._positions[Measure.PARTICIPANTS] | self._positions[Measure.FEMALE_SHARE], 1,
+                             None if whole is None else (cap, whole))
+        if most < cap and not holds(most):
+            return None
+        return self._lowest(1, most, holds)
 
     def _refine(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
                 counts: tuple[int, ...], people: int) -> _Choice:
         """Fewest women above the floor, then fewest links, for these counts and participants."""
         links = self._all_links(counts)
         floor = self._women_floor(people, targets)
-        women = self._lowest(
-            floor, people, lambda w: self._reaches(base, targets, _Choice(counts, people, w, links), band)
-        ) if people else 0
+        women = 0
+        if people:
+            women = self._lowest_reaching(base, targets, band, lambda w: _Choice(counts, people, w, links),
+                                          self._positions[Measure.FEMALE_SHARE], floor, people)
         choice = _Choice(counts, people, women, links)
         return self._fewest_links(base, targets, band, choice)
 
     def _fewest_links(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                      choice: _Choice) -> _Choice:
+                      choice: _Choice, rest: float | None = None) -> _Choice:
+        """The fewest links that keep ``choice`` reaching (``rest``: the float terms of the other indicators)."""
         forced = frozenset(n for n in choice.linked if self._classes[n].link_forced)
         optional = sorted(choice.linked - forced)
         subsets = [
@@ -575,9 +846,13 @@ class Planner:
             for subset in combinations(optional, size)
         ]
         subsets.sort(key=lambda s: sum(choice.counts[n] for n in s))
-        for subset in subsets:
-            candidate = attrs.evolve(choice, linked=subset)
-            if self._reaches(base, targets, candidate, band):
+        if len(subsets) == 1:
+            return choice
+        reaches = self._reacher(base, targets, band, choice, self._positions[Measure.DISTINCT_PUBLICATION_URLS], rest)
+        # the last is all of them (the only one with as many links): ``choice`` whether it reaches or not
+        for subset in subsets[:-1]:
+            candidate = _Choice(choice.counts, choice.people, choice.women, subset, choice.on_time)
+            if reaches(candidate):
                 return candidate
         return choice
 
@@ -586,39 +861,55 @@ class Planner:
         """Move activities to simpler classes where the colour still holds; then links and reporting."""
         counts = list(choice.counts)
         links_all = frozenset(n for n, c in enumerate(self._classes) if c.linkable)
+        everything = range(len(self._shape))
+        # the float term of each indicator, kept up to date as activities move (each search below
+        # varies a few indicators and takes the others from here)
+        terms = [0.0] * len(self._shape)
+        self._terms(base, targets, choice, everything, terms)
+        links = self._positions[Measure.DISTINCT_PUBLICATION_URLS]
         for n, rich in enumerate(self._classes):
             for m, simple in enumerate(self._classes):
                 if m >= n or simple.people != rich.people or not simple.signature < rich.signature:
                     continue
                 if not counts[n]:
                     break
-
-                keep = self._lowest(0, counts[n], functools.partial(
-                    self._holds_keeping, base, targets, band, choice, tuple(counts), n, m, links_all))
+                # moving changes the indicators only one of the two classes feeds, and the links
+                changed = rich.signature ^ simple.signature
+                moving = changed | links
+                keep = self._lowest_reaching(
+                    base, targets, band, functools.partial(self._keeping, choice, tuple(counts), n, m, links_all),
+                    moving, 0, counts[n], rest=sum(t for p, t in enumerate(terms) if p not in moving))
                 moved_count = counts[n] - keep
-                counts[n] -= moved_count
-                counts[m] += moved_count
+                if moved_count:
+                    counts[n] -= moved_count
+                    counts[m] += moved_count
+                    self._terms(base, targets, _Choice(tuple(counts), choice.people, choice.women, choice.linked),
+                                changed, terms)
         final = tuple(counts)
         chosen = _Choice(final, choice.people, choice.women, self._all_links(final))
-        chosen = self._fewest_links(base, targets, band, chosen)
+        chosen = self._fewest_links(base, targets, band, chosen,
+                                    sum(t for p, t in enumerate(terms) if p not in links))
         if self._timely:
-            late = attrs.evolve(chosen, on_time=False)
-            if self._reaches(base, targets, late, band):
+            late = _Choice(chosen.counts, chosen.people, chosen.women, chosen.linked, on_time=False)
+            self._terms(base, targets, chosen, links, terms)
+            timely = self._positions[Measure.TIMELY_SHARE]
+            rest = sum(t for p, t in enumerate(terms) if p not in timely)
+            if self._reacher(base, targets, band, chosen, timely, rest)(late):
                 chosen = late
         return chosen
 
-    def _holds_keeping(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction], band: ColorBand,
-                       choice: _Choice, counts: tuple[int, ...], rich: int, simple: int,
-                       links: frozenset[int], kept: int) -> bool:
-        """Whether the colour holds with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
+    @staticmethod
+    def _keeping(choice: _Choice, counts: tuple[int, ...], rich: int, simple: int, links: frozenset[int],
+                 kept: int) -> _Choice:
+        """``choice`` with all but ``kept`` of the ``rich`` class moved to the ``simple`` one.
 
-        True for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
+        It reaches for ``kept = counts[rich]`` (nothing moved); it can only fail as more move.
         """
         moved = list(counts)
         moved[simple] += moved[rich] - kept
         moved[rich] = kept
         linked = links & frozenset(i for i, c in enumerate(moved) if c)
-        return self._reaches(base, targets, _Choice(tuple(moved), choice.people, choice.women, linked), band)
+        return _Choice(tuple(moved), choice.people, choice.women, linked)
 
     # -- plans -----------------------------------------------------------------------------
     def plan(
@@ -644,15 +935,20 @@ class Planner:
             msg = f"the activities given for {library.id!r} are not those its result was scored from"
             raise ValueError(msg)
         base = self._base(library, by_kind)
-        targets = self._targets(library)
-        key = (base, targets, result.color)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._options(library, by_kind, base, targets, result.color)
-        options, reached = found
+        targets, alike = self._targets_and_key(library)
         ended = as_of is not None and as_of > self.period.end
+        key = (base, alike, result.color)
+        plan = self._plan_of.get((key, ended))
+        if plan is None:
+            found = self._cache.get(key)
+            if found is None:
+                found = self._cache[key] = self._options(library, by_kind, base, targets, result.color)
+            plan = self._plan_of[key, ended] = self._plan(*found, result.color, ended=ended)
+        return plan
+
+    def _plan(self, options: tuple[PlanOption, ...], reached: bool, color: Color, *, ended: bool) -> Plan:
         if not reached:
-            band = self.rubric.next_band(result.color)
+            band = self.rubric.next_band(color)
             assert band is not None
             message = Message("plan.out_of_reach", color=_color(band.color), limit=MAX_ADDED)
             return Plan(status=PlanStatus.OUT_OF_REACH, options=options, message=message)
@@ -661,10 +957,20 @@ class Planner:
             return Plan(status=PlanStatus.PERIOD_ENDED, options=options, message=message)
         return Plan(status=PlanStatus.OK, options=options, message=options[0].message)
 
+    def _targets_and_key(self, library: Library) -> tuple[tuple[Fraction, ...], int]:
+        """The library's targets, and a number equal for equal targets (a cheap part of the cache key)."""
+        found = self._targets_of.get((library.kind, library.level))
+        if found is None:
+            targets = self._targets(library)
+            alike = self._alike.setdefault(targets, len(self._alike))
+            found = self._targets_of[library.kind, library.level] = (targets, alike)
+        return found
+
     def _options(self, library: Library, by_kind: Mapping[ActivityKind, KindTally],
                  base: tuple[tuple[int, int], ...], targets: tuple[Fraction, ...],
                  color: Color) -> tuple[tuple[PlanOption, ...], bool]:
         cap = self._people_cap(targets)
+        mixes = _Mixes(self, base, targets, cap)
         options: list[PlanOption] = []
         start = 1
         current = color
@@ -672,7 +978,7 @@ class Planner:
             band = self.rubric.next_band(current)
             if band is None:
                 break
-            choice = self._smallest(base, targets, band, cap, start)
+            choice = self._smallest(base, targets, band, cap, start, mixes)
             if choice is None:
                 break
             option = self._option(band.color, choice)
@@ -684,6 +990,14 @@ class Planner:
         return tuple(options), bool(options)
 
     def _option(self, color: Color, choice: _Choice) -> PlanOption:
+        """The option of ``choice`` and its words (equal choices share one: building the words is costly)."""
+        key = (color, choice)
+        option = self._option_of.get(key)
+        if option is None:
+            option = self._option_of[key] = self._new_option(color, choice)
+        return option
+
+    def _new_option(self, color: Color, choice: _Choice) -> PlanOption:
         groups = []
         for n, count in enumerate(choice.counts):
             if not count:
@@ -704,65 +1018,82 @@ class Planner:
         return PlanOption(reaches=color, add=add, message=self._message(color, groups))
 
     def _message(self, color: Color, groups: Sequence[tuple[_Class, ActivityGroup]]) -> Message:
-        items: list[Message] = []
-        for klass, group in groups:
-            kinds = [_kind_label(self.rubric, k) for k in klass.kinds]
-            kind = kinds[-1]
-            for other in reversed(kinds[:-1]):
-                kind = Message("plan.kind_or", first=other, rest=kind)
-            what = Message.plural("plan.group", group.count, kind=kind)
-            details: list[Message] = []
-            if group.participants:
-                details.append(Message.plural("plan.people", group.participants))
-                if group.women:
-                    # the share, not only the count: more participants with the same women would
-                    # lower the women's share and miss the colour (found by a hostile review)
-                    share = -(-100 * group.women // group.participants)
-                    details.append(Message.plural("plan.women", group.women, share=share))
-            if group.link:
-                details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
-            if details:
-                chained = details[-1]
-                for detail in reversed(details[:-1]):
-                    chained = Message("text.comma_list", first=detail, rest=chained)
-                what = Message("plan.details", what=what, details=chained)
-            items.append(what)
+        items = [self._group_words(klass, group) for klass, group in groups]
         listed = items[-1]
         if len(items) > 1:
             listed = Message("plan.and", first=items[-2], rest=items[-1])
             for item in reversed(items[:-2]):
                 listed = Message("text.comma_list", first=item, rest=listed)
-        end = self.period.end
-        deadline = Message("period.day", day=end.day, month=month_name(end.month), year=end.year)
+        if self._deadline is None:
+            end = self.period.end
+            self._deadline = Message("period.day", day=end.day, month=month_name(end.month), year=end.year)
         on_time = any(group.on_time for _, group in groups)
         timely = Message.plural("plan.timely", self._within) if on_time else Message.literal("")
-        return Message("plan.option", items=listed, deadline=deadline, color=_color(color), timely=timely)
+        return Message("plan.option", items=listed, deadline=self._deadline, color=_color(color), timely=timely)
+
+    def _group_words(self, klass: _Class, group: ActivityGroup) -> Message:
+        """What one group of an option says (messages are immutable: equal groups share theirs)."""
+        found = self._words_of.get((klass, group))
+        if found is not None:
+            return found
+        kinds = [_kind_label(self.rubric, k) for k in klass.kinds]
+        kind = kinds[-1]
+        for other in reversed(kinds[:-1]):
+            kind = Message("plan.kind_or", first=other, rest=kind)
+        what = Message.plural("plan.group", group.count, kind=kind)
+        details: list[Message] = []
+        if group.participants:
+            details.append(Message.plural("plan.people", group.participants))
+            if group.women:
+                # the share, not only the count: more participants with the same women would
+                # lower the women's share and miss the colour (found by a hostile review)
+                share = -(-100 * group.women // group.participants)
+                details.append(Message.plural("plan.women", group.women, share=share))
+        if group.link:
+            details.append(Message("plan.link.one" if group.count == 1 else "plan.link.each"))
+        if details:
+            chained = details[-1]
+            for detail in reversed(details[:-1]):
+                chained = Message("text.comma_list", first=detail, rest=chained)
+            what = Message("plan.details", what=what, details=chained)
+        self._words_of[klass, group] = what
+        return what
 
     def _verified(self, library: Library, by_kind: Mapping[ActivityKind, KindTally], option: PlanOption,
                   color: Color) -> bool:
         """Rescore the library with the option's activities added: does it reach ``color``?"""
-        merged = {kind: _copy(t) for kind, t in by_kind.items()}
+        # the kinds the option adds to are copied; the others are only read (and their rows, which do
+        # not change a colour, left out: it keeps rescoring cheap)
+        merged = {kind: _without_rows(t) for kind, t in by_kind.items()}
+        added: dict[ActivityKind, KindTally] = {}
         late = self._within + 1
         serial = 0
         for group in option.add:
-            t = merged.setdefault(group.kind, KindTally())
-            for _ in range(group.count):
-                serial += 1
-                t.count += 1
-                t.participants += group.participants
-                t.female += group.women
-                delay = 0 if group.on_time else late
-                t.delays[delay] = t.delays.get(delay, 0) + 1
-                if group.link:
-                    t.urls.add(f"tpbis-plan:{serial}")
+            t = added.get(group.kind)
+            if t is None:
+                found = by_kind.get(group.kind)
+                t = added[group.kind] = merged[group.kind] = _copy(found) if found is not None else KindTally()
+            count = group.count
+            t.count += count
+            t.participants += count * group.participants
+            t.female += count * group.women
+            delay = 0 if group.on_time else late
+            t.delays[delay] = t.delays.get(delay, 0) + count
+            if group.link:
+                t.urls.update(f"tpbis-plan:{serial + n}" for n in range(1, count + 1))
+            serial += count
         rescored = self._score(library, merged)
         return self._order[rescored.color] <= self._order[color]
 
 
 def _copy(t: KindTally) -> KindTally:
-    # the rows do not change a colour; leaving them out keeps rescoring cheap
     return KindTally(count=t.count, participants=t.participants, female=t.female,
                      delays=dict(t.delays), urls=set(t.urls))
+
+
+def _without_rows(t: KindTally) -> KindTally:
+    """``t`` without its rows, sharing its delays and links (not to be changed)."""
+    return KindTally(count=t.count, participants=t.participants, female=t.female, delays=t.delays, urls=t.urls)
 
 
 def _color(color: Color) -> Message:
@@ -827,11 +1158,12 @@ def plans_for(
     planner = Planner(run.rubric, run.period)
     tallies = activities if isinstance(activities, Mapping) else tally(activities, run.period)
     empty: dict[ActivityKind, KindTally] = {}
-    return {
-        r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of, check=not isinstance(
-            activities, Mapping))
-        for r in run.results
-    }
+    with collector_paused():  # many short-lived objects, no cycles
+        return {
+            r.library.id: planner.plan(r, tallies.get(r.library.id, empty), as_of=as_of, check=not isinstance(
+                activities, Mapping))
+            for r in run.results
+        }
 
 
 def plan_activities(option: PlanOption, library: Library, period: Period, rubric: Rubric) -> tuple[Activity, ...]:
