@@ -368,11 +368,6 @@ class BilingualTexts:
 
     __slots__ = ("_limit", "_next", "_nodes")
 
-    #: value types whose equal values read alike (``str.format`` of equal values of one type)
-    _EXACT: Final = frozenset({str, int, bool, type(None), Fraction})
-    #: value types whose equal values may read differently: told apart by ``repr`` (``-0.0``, ``Decimal("1.00")``)
-    _BY_REPR: Final = frozenset({float, Decimal})
-
     def __init__(self, limit: int = 200_000) -> None:
         self._limit = limit
         #: node key → (number, Indonesian, English); numbers are never reused, even after a clear
@@ -392,18 +387,18 @@ class BilingualTexts:
     def _node(self, message: Message) -> tuple[int, str, str]:
         key: list[object] = [message.key]
         children: dict[int, tuple[int, str, str]] | None = None
-        for name, value in message.params.items():
+        for name, value in message.params._items.items():
             kind = type(value)
-            if kind in self._EXACT:
+            if kind in _EXACT_TYPES:
                 key += (name, kind, value)
-            elif kind in self._BY_REPR:
-                key += (name, kind, repr(value))
-            elif isinstance(value, Message):
-                child = self._node(value)
+            elif kind is Message or (kind not in _REPR_TYPES and isinstance(value, Message)):
+                child = self._node(value)  # type: ignore[arg-type]  # a Message, as tested
                 if children is None:
                     children = {}
                 children[id(value)] = child
-                key += (name, Message, child[0])
+                key += (name, None, child[0])  # None: a sub-message, by its number
+            elif kind in _REPR_TYPES:
+                key += (name, kind, repr(value))
             else:
                 raise TypeError(kind.__name__)
         node = tuple(key)
@@ -416,6 +411,12 @@ class BilingualTexts:
             )
             self._next += 1
         return found
+
+
+#: Value types whose equal values read alike (``str.format`` of equal values of one type).
+_EXACT_TYPES: Final = frozenset({str, int, bool, type(None), Fraction})
+#: Value types whose equal values may read differently: told apart by ``repr`` (``-0.0``, ``Decimal("1.00")``).
+_REPR_TYPES: Final = frozenset({float, Decimal})
 
 
 class MessageValueError(ValueError):

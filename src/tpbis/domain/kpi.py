@@ -255,6 +255,8 @@ class KpiRun:
         return rollup(self.results)
 
 
+_NOTHING = Fraction(0)
+
 #: One option of a gap as plain values: (indicator, extra, numerator, denominator of max_points).
 GapTerm = tuple[Indicator, Fraction | None, int, int]
 
@@ -270,7 +272,27 @@ def gap_terms(result: LibraryResult) -> tuple[Color, Decimal, list[GapTerm]] | N
     if found is None:
         return None
     band, terms = found
-    return band.color, round_half_up(band.minimum) - result.composite, terms
+    shown_minimum = _rubric_facts(result._rubric)[0][result.color][1]  # type: ignore[index]  # not None: a band above
+    return band.color, shown_minimum - result.composite, terms
+
+
+#: id(rubric) → (rubric, colour → (its next band, that band's rounded minimum), total weight); a rubric is frozen
+_FACTS: dict[int, tuple[Rubric, dict[Color, tuple[ColorBand, Decimal] | None], int]] = {}
+
+
+def _rubric_facts(rubric: Rubric) -> tuple[dict[Color, tuple[ColorBand, Decimal] | None], int]:
+    """What every gap reads of ``rubric``, worked out once per rubric (the entry keeps the rubric, so its id
+    is not reused meanwhile)."""
+    found = _FACTS.get(id(rubric))
+    if found is None:
+        if len(_FACTS) >= 64:
+            _FACTS.clear()
+        bands: dict[Color, tuple[ColorBand, Decimal] | None] = {}
+        for band in rubric.bands:
+            above = rubric.next_band(band.color)
+            bands[band.color] = None if above is None else (above, round_half_up(above.minimum))
+        found = _FACTS[id(rubric)] = (rubric, bands, rubric.total_weight)
+    return found[1], found[2]
 
 
 def _gap_terms(
@@ -278,15 +300,16 @@ def _gap_terms(
 ) -> tuple[ColorBand, list[GapTerm]] | None:
     """The next band, and the options to it: those that close the gap alone, cheapest first (by the extra
     as a share of the target), then the others by the points they add, most first (indicator id on ties)."""
-    band = rubric.next_band(color)
-    if band is None:
+    bands, total_weight = _rubric_facts(rubric)
+    above = bands[color]
+    if above is None:
         return None
+    band = above[0]
     # the exact composite points to gain, needed = minimum − 1/20 − composite = gained ÷ below, in integers
     minimum = band.minimum
     below = 20 * minimum.denominator * composite_exact.denominator
     gained = ((20 * minimum.numerator - minimum.denominator) * composite_exact.denominator
               - 20 * minimum.denominator * composite_exact.numerator)
-    total_weight = rubric.total_weight
     closing: list[tuple[Fraction, str, GapTerm]] = []
     others: list[tuple[int, int, Indicator]] = []
     for result in results:
@@ -299,16 +322,23 @@ def _gap_terms(
         if top * below < gained * score.denominator * total_weight:  # max_points < needed: not alone
             others.append((top, score.denominator, indicator))
             continue
-        score_needed = score + Fraction(gained, below) * total_weight / indicator.weight
-        value_needed = score_needed * result.target / _HUNDRED
-        current = result.value or Fraction(0)
-        if indicator.measure.is_percentage:
-            tenth = Fraction(1, 10)  # percentages move in shown tenths
-            extra = Fraction(math.ceil((value_needed - current) / tenth)) * tenth
-        else:
-            extra = Fraction(max(math.ceil(value_needed) - int(current), 1))
+        # the score needed, score + needed × total_weight ÷ weight, and the value it takes, score_needed ×
+        # target ÷ 100 = over ÷ under (integers, not reduced); current: the value now (none counts as 0)
+        target = result.target
+        weight = indicator.weight
+        over = (score.numerator * below * weight + gained * total_weight * score.denominator) * target.numerator
+        under = score.denominator * below * weight * target.denominator * 100
+        current = result.value or _NOTHING
+        if indicator.measure.is_percentage:  # percentages move in shown tenths: ⌈(needed − current) × 10⌉ ÷ 10
+            tenths = -(-10 * (over * current.denominator - current.numerator * under) // (under * current.denominator))
+            extra = Fraction(tenths, 10)
+        else:  # ⌈value needed⌉ − the whole value now, at least one
+            numerator, denominator = current.numerator, current.denominator
+            whole = numerator // denominator if numerator >= 0 else -(-numerator // denominator)  # int(current)
+            extra = Fraction(max(-(-over // under) - whole, 1))
         term = (indicator, extra, top, score.denominator * total_weight)
-        closing.append((extra / result.target, indicator.id, term))
+        effort = Fraction(extra.numerator * target.denominator, extra.denominator * target.numerator)
+        closing.append((effort, indicator.id, term))
     closing.sort(key=lambda c: (c[0], c[1]))
     if len(others) > 1:  # compared exactly over a common denominator of the scores
         common = math.lcm(*(denominator for _, denominator, _ in others))

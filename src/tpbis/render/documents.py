@@ -88,7 +88,7 @@ class _Shared:
     entry keeps its key object too, so an identity is never reused meanwhile.
     """
 
-    __slots__ = ("advice", "indicators", "messages", "option_messages", "options", "transitions")
+    __slots__ = ("advice", "indicators", "messages", "option_messages", "options", "targets", "transitions")
 
     def __init__(self) -> None:
         self.messages: dict[int, tuple[Message, tuple[str, str]]] = {}
@@ -100,6 +100,8 @@ class _Shared:
         #: (next colour, points, the options the advice names) → the advice in both languages (one rubric per run)
         self.advice: dict[tuple[object, ...], tuple[str, str]] = {}
         self.transitions: dict[Transition, tuple[str, str]] = {}
+        #: id(target) → (target, shown as a float)
+        self.targets: dict[int, tuple[Fraction, float]] = {}
 
     def texts(self, message: Message) -> tuple[str, str]:
         """``message`` in Indonesian and English."""
@@ -132,13 +134,22 @@ class _Shared:
 
 def _indicators(results: Sequence[IndicatorResult], shared: _Shared) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    known = shared.indicators
+    targets = shared.targets
     for result in results:
-        _, name, percentage = shared.indicator(result.indicator)
-        value = result.value
-        out[name] = {
-            "value": None if value is None else _tenths(value) if percentage else int(value),
-            "target": _tenths(result.target),
-            "score": _tenths(result.score),
+        indicator = result.indicator
+        found = known.get(id(indicator))
+        if found is None:
+            found = shared.indicator(indicator)
+        target = result.target  # one object per indicator and kind of library: shown once
+        shown = targets.get(id(target))
+        if shown is None:
+            shown = targets[id(target)] = (target, _tenths_of(target.numerator, target.denominator))
+        value, score = result.value, result.score
+        out[found[1]] = {
+            "value": None if value is None else _tenths_of(value.numerator, value.denominator) if found[2] else int(value),
+            "target": shown[1],
+            "score": _tenths_of(score.numerator, score.denominator),
         }
     return out
 
@@ -189,11 +200,14 @@ def _gap_dict(result: LibraryResult, shared: _Shared) -> dict[str, Any] | None:
     if advice is None:
         advice = shared.advice[key] = _TEXTS(gap_terms_advice(terms))
     items = []
+    known = shared.indicators
     for indicator, extra, top, bottom in options:
-        _, name, percentage = shared.indicator(indicator)
+        found = known.get(id(indicator))
+        if found is None:
+            found = shared.indicator(indicator)
         items.append({
-            "indicator": name,
-            "extra": None if extra is None else _tenths(extra) if percentage else int(extra),
+            "indicator": found[1],
+            "extra": None if extra is None else _tenths(extra) if found[2] else int(extra),
             "max_points": _tenths_of(top, bottom),
         })
     return {
