@@ -368,7 +368,7 @@ class BilingualTexts:
 
     __slots__ = ("_limit", "_next", "_nodes")
 
-    def __init__(self, limit: int = 200_000) -> None:
+    def __init__(self, limit: int = 50_000) -> None:
         self._limit = limit
         #: node key → (number, Indonesian, English); numbers are never reused, even after a clear
         self._nodes: dict[tuple[object, ...], tuple[int, str, str]] = {}
