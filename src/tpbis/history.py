@@ -597,18 +597,21 @@ def moved(run: KpiRun, found: Changes) -> dict[tuple[str, str | None], dict[str,
     (Libraries with nothing to compare with are not counted.)
     """
     out: dict[tuple[str, str | None], dict[str, dict[str, int]]] = {}
+    names = [t.value for t in Transition]
     for result in run.results:
-        change = found.get(result.library.id)
+        library = result.library
+        change = found.get(library.id)
         if change is None:
             continue
-        library = result.library
-        keys = [(library.province, library.regency)] if library.regency else []
-        for key in (*keys, (library.province, None)):
-            tally = out.setdefault(key, {
-                "previous": dict.fromkeys((t.value for t in Transition), 0),
-                "year_earlier": dict.fromkeys((t.value for t in Transition), 0),
-            })
-            for name, comparison in (("previous", change.previous), ("year_earlier", change.year_earlier)):
-                if comparison is not None:
-                    tally[name][comparison.transition.value] += 1
+        previous, ago = change.previous, change.year_earlier
+        regions = ((library.province, library.regency), (library.province, None)) if library.regency else (
+            (library.province, None),)
+        for key in regions:
+            tally = out.get(key)
+            if tally is None:
+                tally = out[key] = {"previous": dict.fromkeys(names, 0), "year_earlier": dict.fromkeys(names, 0)}
+            if previous is not None:
+                tally["previous"][previous.transition.value] += 1
+            if ago is not None:
+                tally["year_earlier"][ago.transition.value] += 1
     return out

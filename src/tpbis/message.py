@@ -21,7 +21,9 @@ from __future__ import annotations
 import gettext
 import importlib.resources
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 import attrs
@@ -33,6 +35,7 @@ __all__ = [
     "LANGUAGES",
     "LEGACY_COUNTS",
     "LITERAL",
+    "BilingualTexts",
     "Catalogue",
     "InBothLanguages",
     "Message",
@@ -89,12 +92,18 @@ def language(lang: str | None) -> str:
 
 
 class Params(Mapping[str, object]):
-    """A message's parameters: an immutable mapping, hashable when its values are."""
+    """A message's parameters: an immutable mapping, hashable when its values are.
 
-    __slots__ = ("_items",)
+    The reading methods go straight to the dict inside (``Mapping``'s generic ones
+    call ``__getitem__`` per item): rendering reads the parameters of every
+    node of every message.
+    """
+
+    __slots__ = ("_hash", "_items")
 
     def __init__(self, items: Mapping[str, object] | None = None) -> None:
         self._items: dict[str, object] = dict(items or {})
+        self._hash: int | None = None
 
     def __getitem__(self, name: str) -> object:
         return self._items[name]
@@ -105,8 +114,34 @@ class Params(Mapping[str, object]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def get(self, name: str, default: object = None) -> object:
+        """The value of ``name``, or ``default``."""
+        return self._items.get(name, default)
+
+    def keys(self) -> KeysView[str]:
+        """The parameter names (a read-only view)."""
+        return self._items.keys()
+
+    def values(self) -> ValuesView[object]:
+        """The parameter values (a read-only view)."""
+        return self._items.values()
+
+    def items(self) -> ItemsView[str, object]:
+        """The (name, value) pairs (a read-only view)."""
+        return self._items.items()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Params):
+            return self._items == other._items
+        return super().__eq__(other)
+
     def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
+        if self._hash is None:  # the values never change: computed once
+            self._hash = hash(frozenset(self._items.items()))
+        return self._hash
 
     def __repr__(self) -> str:
         return repr(self._items)
@@ -191,6 +226,8 @@ class Catalogue:
         self._loaded: dict[str, gettext.NullTranslations] = {}
         self._extra: list[Mapping[str, tuple[str, str]]] = []
         self._keys: dict[str, tuple[list[str], frozenset[str]]] = {}
+        #: texts found in the ``.mo`` files, by (key, language) or (key, language, plural selector); they never change
+        self._texts: dict[tuple[str, str] | tuple[str, str, int], str] = {}
 
     def translations(self, lang: str) -> gettext.NullTranslations:
         """The gettext translations of ``lang`` (read once from the committed ``.mo`` file)."""
@@ -229,16 +266,28 @@ class Catalogue:
             ValueError: ``key`` has plural forms but no count was given.
         """
         lang = language(lang)
+        texts = self._texts
+        found = texts.get((key, lang))
+        if found is not None:
+            return found
         translations = self.translations(lang)
         if key in self._entries(lang)[1]:
             if count is None:
                 msg = f"message {key!r} has plural forms: give its count as {COUNT!r} (Message.plural)"
                 raise ValueError(msg)
-            text = translations.ngettext(key, key, plural_selector(count))
+            selector = plural_selector(count)
+            found = texts.get((key, lang, selector))
+            if found is not None:
+                return found
+            text = translations.ngettext(key, key, selector)
+            if text != key:
+                texts[(key, lang, selector)] = text
+                return text
         else:
             text = translations.gettext(key)
-        if text != key:
-            return text
+            if text != key:
+                texts[(key, lang)] = text
+                return text
         for extra in self._extra:
             if key in extra:
                 return extra[key][1 if lang == "en" else 0]
@@ -283,6 +332,11 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
         KeyError: the message key is in no catalogue.
         ValueError: the entry has plural forms and the message has no ``n``.
     """
+    return _render_node(message, lang, lambda child: render(child, lang))
+
+
+def _render_node(message: Message, lang: str, child: Callable[[Message], str]) -> str:
+    """``message`` in ``lang``, its parameters that are messages rendered by ``child``."""
     params = message.params
     if message.key == LITERAL:
         return str(params["en" if language(lang) == "en" else "id"])
@@ -292,10 +346,77 @@ def render(message: Message, lang: str = DEFAULT_LANGUAGE, /) -> str:
     template = catalogue.template(message.key, lang, count)
     if not params:
         return template
-    values = {name: render(v, lang) if isinstance(v, Message) else v for name, v in params.items()}
+    values = {name: child(v) if isinstance(v, Message) else v for name, v in params.items()}
     if count is not None:
         values.setdefault(COUNT, count)
     return template.format(**values)
+
+
+class BilingualTexts:
+    """Messages rendered in Indonesian and English together, each distinct message and sub-message once.
+
+    A JSON document shows thousands of messages in both languages, most of them
+    equal to another (the same advice, the same plan sentence) or built from
+    equal parts. Each message node is recognised by its key and parameters,
+    its sub-messages by the number given to them when first seen, so a message
+    is read in one pass and only its new parts are rendered. Values are told
+    apart by type as well as value (``1``, ``1.0``, ``True`` and
+    ``Decimal("1.00")`` compare equal but read differently); a message with a
+    parameter of another type is rendered directly. At most ``limit`` nodes
+    are kept (then the memory starts again).
+    """
+
+    __slots__ = ("_limit", "_next", "_nodes")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._limit = limit
+        #: node key → (number, Indonesian, English); numbers are never reused, even after a clear
+        self._nodes: dict[tuple[object, ...], tuple[int, str, str]] = {}
+        self._next = 0
+
+    def __call__(self, message: Message) -> tuple[str, str]:
+        """``message`` rendered in Indonesian and in English."""
+        if len(self._nodes) >= self._limit:
+            self._nodes.clear()
+        try:
+            _, indonesian, english = self._node(message)
+        except TypeError:  # a parameter of another type: its text might not follow its value
+            return render(message, "id"), render(message, "en")
+        return indonesian, english
+
+    def _node(self, message: Message) -> tuple[int, str, str]:
+        key: list[object] = [message.key]
+        children: dict[int, tuple[int, str, str]] | None = None
+        for name, value in message.params._items.items():
+            kind = type(value)
+            if kind in _EXACT_TYPES:
+                key += (name, kind, value)
+            elif kind is Message or (kind not in _REPR_TYPES and isinstance(value, Message)):
+                child = self._node(value)  # type: ignore[arg-type]  # a Message, as tested
+                if children is None:
+                    children = {}
+                children[id(value)] = child
+                key += (name, None, child[0])  # None: a sub-message, by its number
+            elif kind in _REPR_TYPES:
+                key += (name, kind, repr(value))
+            else:
+                raise TypeError(kind.__name__)
+        node = tuple(key)
+        found = self._nodes.get(node)
+        if found is None:
+            found = self._nodes[node] = (
+                self._next,
+                _render_node(message, "id", lambda child: children[id(child)][1]),  # type: ignore[index]
+                _render_node(message, "en", lambda child: children[id(child)][2]),  # type: ignore[index]
+            )
+            self._next += 1
+        return found
+
+
+#: Value types whose equal values read alike (``str.format`` of equal values of one type).
+_EXACT_TYPES: Final = frozenset({str, int, bool, type(None), Fraction})
+#: Value types whose equal values may read differently: told apart by ``repr`` (``-0.0``, ``Decimal("1.00")``).
+_REPR_TYPES: Final = frozenset({float, Decimal})
 
 
 class MessageValueError(ValueError):

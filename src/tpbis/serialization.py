@@ -8,7 +8,7 @@ prints the CLI's JSON documents.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, TextIO
@@ -76,7 +76,28 @@ def make_converter() -> cattrs.Converter:
 converter = make_converter()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)  # no indent: the C encoder (``indent`` selects the Python one)
+#: No indent: the C encoder (``indent`` selects the Python one). No circularity check: the documents are trees
+#: built here (a cycle would end in RecursionError instead of ValueError), and the check costs a dict entry per container.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _c_encoder() -> Callable[[object], str]:
+    """``_ENCODER.encode``, calling its C encoder directly (``encode`` makes a new one per call)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator in this Python
+        return _ENCODER.encode
+    encoder = make(None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator,
+                   _ENCODER.item_separator, _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan)
+
+    def encode(value: object) -> str:
+        if isinstance(value, str):  # the C encoder takes containers and numbers; encode() special-cases text too
+            return _ENCODER.encode(value)
+        return "".join(encoder(value, 0))
+
+    return encode
+
+
+_encode = _c_encoder()
 
 
 def write_json(value: object, out: TextIO, *, depth: int = 2) -> None:
@@ -95,14 +116,14 @@ def write_json(value: object, out: TextIO, *, depth: int = 2) -> None:
 
 def _write(value: object, out: TextIO, depth: int, newline: str) -> None:
     if depth <= 0 or not value or not isinstance(value, Mapping | list | tuple):
-        out.write(_ENCODER.encode(value))
+        out.write(_encode(value))
         return
     inner = newline + " "
     if isinstance(value, Mapping):
         out.write("{")
         for i, (key, item) in enumerate(value.items()):
-            name = key if isinstance(key, str) else _ENCODER.encode(key)  # json's key text for 1, 2.5, true, null
-            out.write(("," if i else "") + inner + _ENCODER.encode(name) + ": ")
+            name = key if isinstance(key, str) else _encode(key)  # json's key text for 1, 2.5, true, null
+            out.write(("," if i else "") + inner + _encode(name) + ": ")
             _write(item, out, depth - 1, inner)
         out.write(newline + "}")
         return

@@ -24,13 +24,14 @@ from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.library import Library, Registry
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
-from tpbis.domain.rubric import Color, Indicator, Measure, Rubric
+from tpbis.domain.rubric import Color, ColorBand, Indicator, Measure, Rubric
 from tpbis.domain.text import url_identity
 from tpbis.message import Message
 
 __all__ = [
     "Gap",
     "GapOption",
+    "GapTerm",
     "IndicatorResult",
     "KindTally",
     "KpiRun",
@@ -38,6 +39,8 @@ __all__ = [
     "Rollup",
     "SelfTallying",
     "gap_advice",
+    "gap_terms",
+    "gap_terms_advice",
     "rollup",
     "score",
     "tally",
@@ -252,43 +255,120 @@ class KpiRun:
         return rollup(self.results)
 
 
+_NOTHING = Fraction(0)
+
+#: One option of a gap as plain values: (indicator, extra, numerator, denominator of max_points).
+GapTerm = tuple[Indicator, Fraction | None, int, int]
+
+
+def gap_terms(result: LibraryResult) -> tuple[Color, Decimal, list[GapTerm]] | None:
+    """:attr:`LibraryResult.gap` as plain values, without building a :class:`GapOption` each.
+
+    The next colour, the points short and the options in the gap's order, each as
+    ``(indicator, extra, n, d)`` with ``max_points = n / d`` (not reduced). For
+    writers of many results (the JSON document); ``gap`` is built from the same terms.
+    """
+    found = _gap_terms(result._rubric, result.color, result.composite_exact, result.indicators)
+    if found is None:
+        return None
+    band, terms = found
+    shown_minimum = _rubric_facts(result._rubric)[0][result.color][1]  # type: ignore[index]  # not None: a band above
+    return band.color, shown_minimum - result.composite, terms
+
+
+#: id(rubric) → (rubric, colour → (its next band, that band's rounded minimum), total weight); a rubric is frozen
+_FACTS: dict[int, tuple[Rubric, dict[Color, tuple[ColorBand, Decimal] | None], int]] = {}
+
+
+def _rubric_facts(rubric: Rubric) -> tuple[dict[Color, tuple[ColorBand, Decimal] | None], int]:
+    """What every gap reads of ``rubric``, worked out once per rubric (the entry keeps the rubric, so its id
+    is not reused meanwhile)."""
+    found = _FACTS.get(id(rubric))
+    if found is None:
+        if len(_FACTS) >= 64:
+            _FACTS.clear()
+        bands: dict[Color, tuple[ColorBand, Decimal] | None] = {}
+        for band in rubric.bands:
+            above = rubric.next_band(band.color)
+            bands[band.color] = None if above is None else (above, round_half_up(above.minimum))
+        found = _FACTS[id(rubric)] = (rubric, bands, rubric.total_weight)
+    return found[1], found[2]
+
+
+def _gap_terms(
+    rubric: Rubric, color: Color, composite_exact: Fraction, results: Sequence[IndicatorResult],
+) -> tuple[ColorBand, list[GapTerm]] | None:
+    """The next band, and the options to it: those that close the gap alone, cheapest first (by the extra
+    as a share of the target), then the others by the points they add, most first (indicator id on ties)."""
+    bands, total_weight = _rubric_facts(rubric)
+    above = bands[color]
+    if above is None:
+        return None
+    band = above[0]
+    # the exact composite points to gain, needed = minimum − 1/20 − composite = gained ÷ below, in integers
+    minimum = band.minimum
+    below = 20 * minimum.denominator * composite_exact.denominator
+    gained = ((20 * minimum.numerator - minimum.denominator) * composite_exact.denominator
+              - 20 * minimum.denominator * composite_exact.numerator)
+    closing: list[tuple[Fraction, str, GapTerm]] = []
+    others: list[tuple[int, int, Indicator]] = []
+    for result in results:
+        score = result.score
+        indicator = result.indicator
+        # max_points = weight × (100 − score) ÷ total_weight = top ÷ (score's denominator × total_weight)
+        top = indicator.weight * (100 * score.denominator - score.numerator)
+        if top <= 0:  # the indicator is full: it adds nothing, so it is no option
+            continue
+        if top * below < gained * score.denominator * total_weight:  # max_points < needed: not alone
+            others.append((top, score.denominator, indicator))
+            continue
+        # the score needed, score + needed × total_weight ÷ weight, and the value it takes, score_needed ×
+        # target ÷ 100 = over ÷ under (integers, not reduced); current: the value now (none counts as 0)
+        target = result.target
+        weight = indicator.weight
+        over = (score.numerator * below * weight + gained * total_weight * score.denominator) * target.numerator
+        under = score.denominator * below * weight * target.denominator * 100
+        current = result.value or _NOTHING
+        if indicator.measure.is_percentage:  # percentages move in shown tenths: ⌈(needed − current) × 10⌉ ÷ 10
+            tenths = -(-10 * (over * current.denominator - current.numerator * under) // (under * current.denominator))
+            extra = Fraction(tenths, 10)
+        else:  # ⌈value needed⌉ − the whole value now, at least one
+            numerator, denominator = current.numerator, current.denominator
+            whole = numerator // denominator if numerator >= 0 else -(-numerator // denominator)  # int(current)
+            extra = Fraction(max(-(-over // under) - whole, 1))
+        term = (indicator, extra, top, score.denominator * total_weight)
+        effort = Fraction(extra.numerator * target.denominator, extra.denominator * target.numerator)
+        closing.append((effort, indicator.id, term))
+    closing.sort(key=lambda c: (c[0], c[1]))
+    if len(others) > 1:  # compared exactly over a common denominator of the scores
+        common = math.lcm(*(denominator for _, denominator, _ in others))
+        others.sort(key=lambda o: (-o[0] * (common // o[1]), o[2].id))
+    return band, [
+        *(term for _, _, term in closing),
+        *((indicator, None, top, denominator * total_weight) for top, denominator, indicator in others),
+    ]
+
+
 def _gap(
     rubric: Rubric, color: Color, composite_exact: Fraction, composite: Decimal,
     results: Sequence[IndicatorResult],
 ) -> Gap | None:
-    band = rubric.next_band(color)
-    if band is None:
+    found = _gap_terms(rubric, color, composite_exact, results)
+    if found is None:
         return None
-    needed = band.minimum - _HALF_STEP - composite_exact  # exact composite points to gain
-    total_weight = rubric.total_weight
-    options: list[GapOption] = []
-    for result in results:
-        weight = result.indicator.weight
-        max_points = weight * (_HUNDRED - result.score) / total_weight
-        extra: Fraction | None = None
-        if max_points >= needed and max_points > 0:
-            score_needed = result.score + needed * total_weight / weight
-            value_needed = score_needed * result.target / _HUNDRED
-            current = result.value or Fraction(0)
-            if result.indicator.measure.is_percentage:
-                tenth = Fraction(1, 10)  # percentages move in shown tenths
-                extra = Fraction(math.ceil((value_needed - current) / tenth)) * tenth
-            else:
-                extra = Fraction(max(math.ceil(value_needed) - int(current), 1))
-        effort = None if extra is None else extra / result.target
-        options.append(
-            GapOption(indicator=result.indicator, extra=extra, max_points=max_points, effort=effort)
-        )
-    closing = sorted(
-        (o for o in options if o.effort is not None),
-        key=lambda o: (o.effort, o.indicator.id),
+    band, terms = found
+    targets = {id(r.indicator): r.target for r in results} if terms and terms[0][1] is not None else {}
+    return Gap(
+        next_color=band.color,
+        points=round_half_up(band.minimum) - composite,
+        options=tuple(
+            GapOption(
+                indicator=indicator, extra=extra, max_points=Fraction(top, bottom),
+                effort=None if extra is None else extra / targets[id(indicator)],
+            )
+            for indicator, extra, top, bottom in terms
+        ),
     )
-    others = sorted(
-        (o for o in options if o.effort is None and o.max_points > 0),
-        key=lambda o: (-o.max_points, o.indicator.id),
-    )
-    points = round_half_up(band.minimum) - composite
-    return Gap(next_color=band.color, points=points, options=(*closing, *others))
 
 
 def gap_advice(gap: Gap | None, options: int = 2) -> Message:
@@ -299,13 +379,24 @@ def gap_advice(gap: Gap | None, options: int = 2) -> Message:
     """
     if gap is None:
         return Message("gap.top", color=Message(f"color.{Color.HIJAU.value}"))
-    points = Message.plural("gap.points", gap.points, color=Message(f"color.{gap.next_color.value}"))
+    return _advice(gap.next_color, gap.points, [(o.indicator, o.extra) for o in gap.options[:options]])
+
+
+def gap_terms_advice(terms: tuple[Color, Decimal, Sequence[GapTerm]] | None, options: int = 2) -> Message:
+    """:func:`gap_advice` of the gap whose :func:`gap_terms` are ``terms``."""
+    if terms is None:
+        return gap_advice(None, options)
+    color, points, found = terms
+    return _advice(color, points, [(indicator, extra) for indicator, extra, _, _ in found[:options]])
+
+
+def _advice(color: Color, short: Decimal, ways: Sequence[tuple[Indicator, Fraction | None]]) -> Message:
+    points = Message.plural("gap.points", short, color=Message(f"color.{color.value}"))
     steps: list[Message] = []
-    for option in gap.options[:options]:
-        if option.extra is None:
+    for indicator, extra in ways:
+        if extra is None:
             continue
-        indicator = option.indicator
-        amount = str(round_half_up(option.extra)) if indicator.measure.is_percentage else str(int(option.extra))
+        amount = str(round_half_up(extra)) if indicator.measure.is_percentage else str(int(extra))
         unit = Message.literal(indicator.unit, indicator.unit_en)
         steps.append(Message("gap.option", amount=amount, unit=unit, indicator=indicator.id))
     if not steps:

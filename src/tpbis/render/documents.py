@@ -12,13 +12,20 @@ from fractions import Fraction
 from typing import Any
 
 from tpbis.domain.awards import CategoryResult, ContestResult
-from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, gap_advice
+from tpbis.domain.kpi import (
+    IndicatorResult,
+    KpiRun,
+    LibraryResult,
+    collector_paused,
+    gap_terms,
+    gap_terms_advice,
+)
 from tpbis.domain.numbers import round_half_up
-from tpbis.domain.plan import Plan
+from tpbis.domain.plan import ActivityGroup, Plan, PlanOption
 from tpbis.domain.problems import Problem
-from tpbis.domain.rubric import Color
-from tpbis.history import Change, Changes, Comparison, moved
-from tpbis.message import Message
+from tpbis.domain.rubric import Color, Indicator
+from tpbis.history import Change, Changes, Comparison, Transition, moved
+from tpbis.message import BilingualTexts, Message
 from tpbis.parsing.rows import Counts
 
 __all__ = [
@@ -44,121 +51,192 @@ def number(value: int | Decimal | None) -> JsonNumber:
 
 
 def _both(message: Message) -> tuple[str, str]:
-    """The message in Indonesian and in English, each rendered once per run for equal messages.
+    """The message in Indonesian and in English; equal messages (and equal parts) are rendered once."""
+    return _TEXTS(message)
 
-    Thousands of libraries share the same advice ("3 more activities"); the cache
-    key tells values apart by type and ``repr`` (``1``, ``1.0`` and
-    ``Decimal("1.0")`` compare equal but read differently).
+
+#: The rendered messages of every document (catalogue texts do not change during a run).
+_TEXTS = BilingualTexts()
+
+#: The largest count of tenths whose float is made by dividing integers (2**53: every such integer is a float).
+_EXACT_TENTHS = 2**53
+
+
+def _tenths_of(numerator: int, denominator: int) -> float:
+    """``float(round_half_up(Fraction(numerator, denominator)))`` in integer arithmetic (``denominator > 0``).
+
+    Both are the float nearest the rounded decimal (int ÷ int and Decimal → float
+    round correctly); only a value beyond 2**53 tenths takes the Decimal way.
     """
-    try:
-        key = _render_key(message)
-    except TypeError:  # a parameter without a usable repr: render it directly
-        return message.render("id"), message.render("en")
-    found = _RENDERED.get(key)
-    if found is None:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        found = _RENDERED[key] = (message.render("id"), message.render("en"))
-    return found
+    units = (abs(numerator) * 20 + denominator) // (denominator * 2)
+    if units > _EXACT_TENTHS:
+        return float(round_half_up(Fraction(numerator, denominator)))
+    return (-units if numerator < 0 else units) / 10
 
 
-def _render_key(message: Message) -> tuple[object, ...]:
-    """``message`` as a key of value types and values (``repr``s where equal values read differently:
-    ``-0.0``, ``Decimal("1.00")``); TypeError for a value of any other type."""
-    key: list[object] = [message.key]
-    for name, value in message.params.items():
-        kind = type(value)
-        if kind in _EXACT:  # equal values of one type render alike
-            key += (name, kind, value)
-        elif kind in _BY_REPR:
-            key += (name, kind, repr(value))
-        elif isinstance(value, Message):
-            key += (name, _render_key(value))
-        else:  # its repr might not tell two values apart
-            raise TypeError(kind.__name__)
-    return tuple(key)
+def _tenths(value: Fraction) -> float:
+    """``float(round_half_up(value))``: a shown one-decimal value as a JSON number."""
+    return _tenths_of(value.numerator, value.denominator)
 
 
-_EXACT = frozenset({str, int, bool, type(None), Fraction})
-_BY_REPR = frozenset({float, Decimal})
+class _Shared:
+    """What one document renders once and reuses, by object identity.
+
+    Libraries in the same situation share their plan's options (and their
+    messages), and every library shares the rubric's indicators; the run and
+    the plans keep those objects alive while the document is built, and each
+    entry keeps its key object too, so an identity is never reused meanwhile.
+    """
+
+    __slots__ = ("advice", "indicators", "messages", "option_messages", "options", "targets", "transitions")
+
+    def __init__(self) -> None:
+        self.messages: dict[int, tuple[Message, tuple[str, str]]] = {}
+        self.options: dict[int, tuple[object, list[tuple[str, list[tuple[Any, ...]], str, str]]]] = {}
+        #: (colour reached, activities added) → the option's message in both languages
+        self.option_messages: dict[tuple[Color, tuple[ActivityGroup, ...]], tuple[str, str]] = {}
+        #: id(indicator) → (indicator, its id, whether a percentage)
+        self.indicators: dict[int, tuple[Indicator, str, bool]] = {}
+        #: (next colour, points, the options the advice names) → the advice in both languages (one rubric per run)
+        self.advice: dict[tuple[object, ...], tuple[str, str]] = {}
+        self.transitions: dict[Transition, tuple[str, str]] = {}
+        #: id(target) → (target, shown as a float)
+        self.targets: dict[int, tuple[Fraction, float]] = {}
+
+    def texts(self, message: Message) -> tuple[str, str]:
+        """``message`` in Indonesian and English."""
+        found = self.messages.get(id(message))
+        if found is None:
+            found = self.messages[id(message)] = (message, _TEXTS(message))
+        return found[1]
+
+    def option_texts(self, option: PlanOption) -> tuple[str, str]:
+        """A plan option's message in Indonesian and English.
+
+        The plans of one run come from one planner (one rubric and period),
+        whose message of an option says what the option adds: equal options
+        (the colour reached and the activities added) have equal messages, so
+        each is rendered once without reading its message again.
+        """
+        key = (option.reaches, option.add)
+        found = self.option_messages.get(key)
+        if found is None:
+            found = self.option_messages[key] = self.texts(option.message)
+        return found
+
+    def indicator(self, indicator: Indicator) -> tuple[Indicator, str, bool]:
+        """The indicator, its id and whether it is a percentage."""
+        found = self.indicators.get(id(indicator))
+        if found is None:
+            found = self.indicators[id(indicator)] = (indicator, indicator.id, indicator.measure.is_percentage)
+        return found
 
 
-#: Rendered messages by :func:`_render_key` (cleared when full; catalogue texts do not change during a run).
-_RENDERED: dict[tuple[object, ...], tuple[str, str]] = {}
-_RENDERED_MAX = 50_000
-
-
-def _indicator_dict(result: IndicatorResult) -> dict[str, Any]:
-    return {
-        "value": number(result.shown_value),
-        "target": float(result.shown_target),
-        "score": float(result.shown_score),
-    }
+def _indicators(results: Sequence[IndicatorResult], shared: _Shared) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    known = shared.indicators
+    targets = shared.targets
+    for result in results:
+        indicator = result.indicator
+        found = known.get(id(indicator))
+        if found is None:
+            found = shared.indicator(indicator)
+        target = result.target  # one object per indicator and kind of library: shown once
+        shown = targets.get(id(target))
+        if shown is None:
+            shown = targets[id(target)] = (target, _tenths_of(target.numerator, target.denominator))
+        value, score = result.value, result.score
+        out[found[1]] = {
+            "value": None if value is None else _tenths_of(value.numerator, value.denominator) if found[2] else int(value),
+            "target": shown[1],
+            "score": _tenths_of(score.numerator, score.denominator),
+        }
+    return out
 
 
 def plan_items(plan: Plan) -> list[dict[str, Any]]:
     """A plan's options as JSON: the colour each reaches, the activities to add, the advice in both languages."""
-    items = []
-    for option in plan.options:
-        text_id, text_en = _both(option.message)
-        items.append({
-            "reaches": option.reaches.value,
-            "add": [
-                {
-                    "kind": group.kind.value,
-                    "count": group.count,
-                    "participants": group.participants,
-                    "women": group.women,
-                    "link": group.link,
-                    "partner": group.partner,
-                    "on_time": group.on_time,
-                }
+    return _plan_items(plan, _Shared())
+
+
+def _plan_items(plan: Plan, shared: _Shared) -> list[dict[str, Any]]:
+    options = plan.options
+    found = shared.options.get(id(options))
+    if found is None:
+        parts = []
+        for option in options:
+            text_id, text_en = shared.option_texts(option)
+            add = [
+                (group.kind.value, group.count, group.participants, group.women, group.link, group.partner,
+                 group.on_time)
                 for group in option.add
+            ]
+            parts.append((option.reaches.value, add, text_id, text_en))
+        found = shared.options[id(options)] = (options, parts)
+    return [
+        {
+            "reaches": reaches,
+            "add": [
+                {"kind": kind, "count": count, "participants": participants, "women": women, "link": link,
+                 "partner": partner, "on_time": on_time}
+                for kind, count, participants, women, link, partner, on_time in add
             ],
             "text_id": text_id,
             "text_en": text_en,
-        })
-    return items
-
-
-def _result_dict(result: LibraryResult, plan: Plan | None = None) -> dict[str, Any]:
-    library = result.library
-    gap = result.gap
-    if gap is None:
-        gap_dict = None
-    else:
-        message_id, message_en = _both(gap_advice(gap))
-        gap_dict = {
-            "next_color": gap.next_color.value,
-            "points": float(gap.points),
-            "options": [
-                {
-                    "indicator": o.indicator.id,
-                    "extra": None if o.extra is None else (
-                        float(round_half_up(o.extra)) if o.indicator.measure.is_percentage else int(o.extra)
-                    ),
-                    "max_points": float(round_half_up(o.max_points)),
-                }
-                for o in gap.options
-            ],
-            "message_id": message_id,
-            "message_en": message_en,
         }
+        for reaches, add, text_id, text_en in found[1]
+    ]
+
+
+def _gap_dict(result: LibraryResult, shared: _Shared) -> dict[str, Any] | None:
+    """``result.gap`` as JSON, from its terms (:func:`~tpbis.domain.kpi.gap_terms`; no objects per option)."""
+    terms = gap_terms(result)
+    if terms is None:
+        return None
+    color, points, options = terms
+    # what gap_advice reads: the colour, the points, and the options among its first two that name an extra
+    key = (color, str(points), *((indicator.id, extra) for indicator, extra, _, _ in options[:2] if extra is not None))
+    advice = shared.advice.get(key)
+    if advice is None:
+        advice = shared.advice[key] = _TEXTS(gap_terms_advice(terms))
+    items = []
+    known = shared.indicators
+    for indicator, extra, top, bottom in options:
+        found = known.get(id(indicator))
+        if found is None:
+            found = shared.indicator(indicator)
+        items.append({
+            "indicator": found[1],
+            "extra": None if extra is None else _tenths(extra) if found[2] else int(extra),
+            "max_points": _tenths_of(top, bottom),
+        })
+    return {
+        "next_color": color.value,
+        "points": float(points),
+        "options": items,
+        "message_id": advice[0],
+        "message_en": advice[1],
+    }
+
+
+def _result_dict(result: LibraryResult, plan: Plan | None = None, shared: _Shared | None = None) -> dict[str, Any]:
+    shared = _Shared() if shared is None else shared
+    library = result.library
     document: dict[str, Any] = {
         "library_id": library.id,
         "library_name": library.name,
         "kind": library.kind.value,
         "province": library.province,
         "regency": library.regency,
-        "indicators": {r.id: _indicator_dict(r) for r in result.indicators},
+        "indicators": _indicators(result.indicators, shared),
         "composite": float(result.composite),
         "color": result.color.value,
         "activities": result.activity_count,
-        "gap": gap_dict,
+        "gap": _gap_dict(result, shared),
     }
     if plan is not None:
         document["plan_status"] = plan.status.value
-        document["plan"] = plan_items(plan)
+        document["plan"] = _plan_items(plan, shared)
     return document
 
 
@@ -183,10 +261,13 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     return document
 
 
-def _comparison_dict(comparison: Comparison | None) -> dict[str, Any] | None:
+def _comparison_dict(comparison: Comparison | None, shared: _Shared) -> dict[str, Any] | None:
     if comparison is None:
         return None
-    transition_id, transition_en = _both(comparison.transition.message)
+    transition = comparison.transition
+    texts = shared.transitions.get(transition)
+    if texts is None:
+        texts = shared.transitions[transition] = _TEXTS(transition.message)
     return {
         "previous": {
             "period": comparison.period,
@@ -194,18 +275,24 @@ def _comparison_dict(comparison: Comparison | None) -> dict[str, Any] | None:
             "color": comparison.color.value,
         },
         "delta_composite": float(comparison.delta_composite),
-        "transition": comparison.transition.value,
-        "transition_id": transition_id,
-        "transition_en": transition_en,
+        "transition": transition.value,
+        "transition_id": texts[0],
+        "transition_en": texts[1],
         "source": comparison.source,
     }
 
 
 def change_dict(change: Change | None) -> dict[str, Any]:
     """A library's ``change``: against the previous period and the same period a year earlier (``null``: no data)."""
+    return _change_dict(change, _Shared())
+
+
+def _change_dict(change: Change | None, shared: _Shared) -> dict[str, Any]:
+    if change is None:
+        return {"previous_period": None, "year_earlier": None}
     return {
-        "previous_period": _comparison_dict(change.previous if change is not None else None),
-        "year_earlier": _comparison_dict(change.year_earlier if change is not None else None),
+        "previous_period": _comparison_dict(change.previous, shared),
+        "year_earlier": _comparison_dict(change.year_earlier, shared),
     }
 
 
@@ -225,10 +312,27 @@ def kpi_document(
     result also carries ``plan_status`` and ``plan``: the options to the next
     colours (empty for a ``hijau`` library).
     """
+    with collector_paused():  # many small objects and no cycles (see collector_paused)
+        return _kpi_document(run, counts, problems, changes, plans)
+
+
+def _kpi_document(
+    run: KpiRun,
+    counts: Counts,
+    problems: tuple[Problem, ...],
+    changes: Changes | None,
+    plans: Mapping[str, Plan] | None,
+) -> dict[str, Any]:
+    shared = _Shared()
     document = _header(run, counts)
-    document["results"] = [
-        _result_dict(r, None if plans is None else plans.get(r.library.id)) for r in run.results
-    ]
+    results = []
+    for result in run.results:
+        item = _result_dict(result, None if plans is None else plans.get(result.library.id), shared)
+        if changes is not None:
+            item["change"] = _change_dict(changes.get(result.library.id), shared)
+        results.append(item)
+    document["results"] = results
+    regions = run.rollups()
     document["rollups"] = [
         {
             "province": r.province,
@@ -237,18 +341,17 @@ def kpi_document(
             "colors": {c.value: n for c, n in r.colors.items()},
             "mean": number(r.mean),
         }
-        for r in run.rollups()
+        for r in regions
     ]
     document["problems"] = [problem_dict(p) for p in problems]
     if changes is not None:
-        for result, item in zip(run.results, document["results"], strict=True):
-            item["change"] = change_dict(changes.get(result.library.id))
         tallies = moved(run, changes)
-        empty = {"naik": 0, "turun": 0, "tetap": 0}
-        for rollup_item, region in zip(document["rollups"], run.rollups(), strict=True):
-            rollup_item["moved"] = tallies.get(
-                (region.province, region.regency), {"previous": dict(empty), "year_earlier": dict(empty)}
-            )
+        for rollup_item, region in zip(document["rollups"], regions, strict=True):
+            found = tallies.get((region.province, region.regency))
+            rollup_item["moved"] = found if found is not None else {
+                "previous": {"naik": 0, "turun": 0, "tetap": 0},
+                "year_earlier": {"naik": 0, "turun": 0, "tetap": 0},
+            }
     return document
 
 
