@@ -86,8 +86,13 @@ def _c_encoder() -> Callable[[object], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # no C accelerator in this Python
         return _ENCODER.encode
-    encoder = make(None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator,
-                   _ENCODER.item_separator, _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan)
+    try:  # a private interface: another Python may take other arguments
+        encoder = make(None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator,
+                       _ENCODER.item_separator, _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan)
+        if "".join(encoder({"a": [1, 2.5, None]}, 0)) != _ENCODER.encode({"a": [1, 2.5, None]}):
+            return _ENCODER.encode
+    except TypeError:
+        return _ENCODER.encode
 
     def encode(value: object) -> str:
         if isinstance(value, str):  # the C encoder takes containers and numbers; encode() special-cases text too
