@@ -162,12 +162,12 @@ def _lookup(column: pa.Array, table: dict[Any, Any], compute: Callable[[Any], An
 
 def clean_batch(  # the columnar fast path, kept flat
     batch: pa.RecordBatch, setup: Setup, memo: Memo, first_number: int
-) -> tuple[list[list[Any]], list[int]]:
+) -> tuple[list[Any], list[int]]:
     """:func:`~tpbis.parsing._fast.clean_chunk` over a record batch of text cells.
 
     Returns the records of the clean rows (see :func:`~tpbis.parsing._fast.record`) as
-    columns (one list per field) and the indexes of the rows the general reader must
-    take, in batch order.
+    columns (one per field: int64 arrays for the numbers, lists for the texts and further
+    links) and the indexes of the rows the general reader must take, in batch order.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -317,21 +317,20 @@ def clean_batch(  # the columnar fast path, kept flat
     if len(clean) == 0:
         return [[] for _ in range(11)], sorted(slow)
 
-    def pick(column: pa.Array) -> list[Any]:
-        return column.take(clean).to_pylist()  # type: ignore[no-any-return]
+    def pick(column: pa.Array) -> pa.Array:
+        return column.take(clean)
 
-    clean_rows = clean.to_pylist()
-    norms = pick(norms_ascii)
+    norms = norms_ascii.take(clean).to_pylist()
     if title_fix:
-        for k, j in enumerate(clean_rows):
+        for k, j in enumerate(clean.to_pylist()):
             if j in title_fix:
                 norms[k] = title_fix[j]
-    urls = pick(_with_fixes(pub_text, link_fix, size))
-    numbers = pc.add(clean, scalar(first_number)).to_pylist()
+    urls = pick(_with_fixes(pub_text, link_fix, size)).to_pylist()
+    numbers = pc.add(clean.cast(int64), scalar(first_number))
     return [
         pick(positions), pick(days), pick(kinds), norms, pick(males), pick(females),
         pick(pc.subtract(reported_on, days)), pick(pc.multiply(utc, scalar(1_000_000))), urls,
-        [more.get(n) for n in numbers] if more else [None] * len(numbers), numbers,
+        [more.get(n) for n in numbers.to_pylist()] if more else [None] * len(numbers), numbers,
     ], sorted(slow)
 
 
