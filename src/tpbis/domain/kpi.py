@@ -389,6 +389,7 @@ def _score_library(  # one flat loop over the indicators
         results, composite_exact = cached
     else:
         found: list[IndicatorResult] = []
+        merged: dict[tuple[tuple[ActivityKind, ...], bool], tuple[int, ...]] = {}  # (kinds, URL rows?) → rows
         numerator, denominator = 0, 1  # Σ weight × score, exactly
         for position, (indicator, kinds, measure, weight) in enumerate(plan.indicators):
             tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
@@ -430,12 +431,14 @@ def _score_library(  # one flat loop over the indicators
                     indicator_score = Fraction(100 * over, under)
                     numerator = numerator * under + weight * 100 * over * denominator
                     denominator *= under
-            if measure is Measure.DISTINCT_PUBLICATION_URLS:
-                lists = [t.url_rows for t in tallies]
-            else:
-                lists = [t.rows for t in tallies]
-            # One list is in sheet order already; several are merged.
-            rows = tuple(lists[0]) if len(lists) == 1 else tuple(sorted(chain.from_iterable(lists)))
+            # One list is in sheet order already; several are merged (once per library for the same kinds).
+            urls = measure is Measure.DISTINCT_PUBLICATION_URLS
+            merged_key = (kinds, urls)
+            rows = merged.get(merged_key)
+            if rows is None:
+                lists = [t.url_rows for t in tallies] if urls else [t.rows for t in tallies]
+                rows = tuple(lists[0]) if len(lists) == 1 else tuple(sorted(chain.from_iterable(lists)))
+                merged[merged_key] = rows
             found.append(IndicatorResult(
                 indicator=indicator, value=value, target=target, score=indicator_score, rows=rows,
             ))

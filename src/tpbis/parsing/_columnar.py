@@ -139,8 +139,11 @@ def _plain_identities(parts: pa.Array) -> pa.Array:
     """
     import pyarrow.compute as pc
 
-    normal = pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern))
-    groups = pc.extract_regex(parts, _PLAIN_GROUPS)  # null where the link is not plain
+    odd = pc.invert(pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern)))
+    if not pc.any(odd).as_py():
+        return parts
+    # The parts not in normal form (the few) go through the kernels below, then back into their places.
+    groups = pc.extract_regex(pc.filter(parts, odd), _PLAIN_GROUPS)  # null where the link is not plain
     rest = pc.extract_regex(pc.struct_field(groups, "rest"), "^(?P<kept>[^#]*)")
     pieces = pc.extract_regex(pc.struct_field(rest, "kept"), r"^(?P<path>[^?]*)(?P<query>\?.*)?$")
     path = pc.struct_field(pieces, "path")
@@ -150,7 +153,7 @@ def _plain_identities(parts: pa.Array) -> pa.Array:
     plain = pc.binary_join_element_wise(
         pc.ascii_lower(pc.struct_field(groups, "scheme")), scalar("://"),
         pc.ascii_lower(pc.struct_field(groups, "host")), path, query, scalar(""))
-    return pc.if_else(normal, parts, plain)
+    return pc.replace_with_mask(parts, odd, plain)
 
 
 def _lookup(column: pa.Array, table: dict[Any, Any], compute: Callable[[Any], Any]) -> pa.Array:
@@ -221,9 +224,8 @@ def clean_batch(  # the columnar fast path, kept flat
     title_text = columns[setup.i_title]
     ascii_title = pc.string_is_ascii(title_text)
     lowered = pc.ascii_lower(title_text)
-    spaced = pc.invert(pc.match_substring_regex(lowered, "^[a-z0-9]+(?: [a-z0-9]+)*$"))  # not normal yet
-    norms_ascii = pc.replace_with_mask(lowered, spaced, pc.utf8_trim(
-        pc.replace_substring_regex(pc.filter(lowered, spaced), "[^a-z0-9]+", " "), " "))
+    # ASCII titles not normal yet: normalize_titles (bytes.translate in C-level passes) reads them below.
+    spaced = pc.and_(ascii_title, pc.invert(pc.match_substring_regex(lowered, "^[a-z0-9]+(?: [a-z0-9]+)*$")))
     blank_title = pc.and_(ascii_title, pc.equal(pc.utf8_length(pc.ascii_trim(title_text, _ASCII_SPACES)), scalar(0)))
     other_titles = pc.indices_nonzero(pc.invert(ascii_title)).to_pylist()
     bad = pc.or_(bad, blank_title)
@@ -320,7 +322,11 @@ def clean_batch(  # the columnar fast path, kept flat
     def pick(column: pa.Array) -> pa.Array:
         return column.take(clean)
 
-    norms = norms_ascii.take(clean).to_pylist()
+    norms = lowered.take(clean).to_pylist()
+    respaced = pc.indices_nonzero(spaced.take(clean)).to_pylist()
+    if respaced:
+        for k, text in zip(respaced, normalize_titles([norms[k] for k in respaced]), strict=True):
+            norms[k] = text
     if title_fix:
         for k, j in enumerate(clean.to_pylist()):
             if j in title_fix:
