@@ -174,7 +174,9 @@ def _parse(
     instants = array("q")  # per accepted position, µs on the UTC line, for ordering duplicates
 
     problems: list[Problem] = []
-    best: dict[tuple[int, str], int] = {}  # duplicate key (see _dup_keys) → position of the keeper
+    first_at: dict[int, int] = {}  # (library, day, kind) as one number (see _dup_keys) → its first position
+    title_at: list[str] = []  # per position, the normalised title
+    best: dict[tuple[int, str], int] = {}  # for numbers met again: (number, title) → position of the keeper
     losers: list[tuple[int, tuple[int, str], object]] = []  # (position, key, title cell or NOT_CLEAN)
     row_ids = table.row_ids
     seen_ids: dict[str, int] = {}  # submission id → sheet row of the first accepted row with it
@@ -252,20 +254,26 @@ def _parse(
                 if more:
                     more_urls[number] = more
 
-        # Duplicates: setdefault keeps the first position per key; the few rows that met an
-        # earlier key are settled in Python, in sheet order, against the current keeper.
-        keys = list(zip(_dup_keys(libs, days, kinds), norms, strict=True))
-        positions = range(start, start + len(keys))
-        kept = list(map(best.setdefault, keys, positions))
+        # Duplicates: setdefault keeps the first position per (library, day, kind); the few rows
+        # that met an earlier one are settled in Python, in sheet order: their full key (with the
+        # normalised title) against its current keeper.
+        numbered = _dup_keys(libs, days, kinds)
+        positions = range(start, start + len(numbered))
+        title_at.extend(norms)
+        kept = list(map(first_at.setdefault, numbered, positions))
         if any(map(ne, kept, positions)):
             if not isinstance(stamps, list):
                 stamps = stamps.to_pylist()
-            for offset, held in enumerate(kept):
+            for offset, first in enumerate(kept):
                 position = start + offset
+                if first == position:
+                    continue
+                same = numbered[offset]
+                best.setdefault((same, title_at[first]), first)  # the first row's key, from when it first matters
+                key = (same, title_at[position])
+                held = best.setdefault(key, position)
                 if held == position:
                     continue
-                key = keys[offset]
-                held = best[key]
                 number = chunk_numbers[offset]
                 if (stamps[offset], number) < (instants[held], numbers[held]):
                     best[key] = position
@@ -291,7 +299,7 @@ def _parse(
         cell = titles[row_number] if title_cell is NOT_CLEAN else cast("Cell", title_cell)
         dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=numbers[best[key]])
         problems.extend(dup.problems)
-    del best
+    del best, first_at, title_at
     problems.extend(same_id)
     problems.sort(key=lambda p: p.row)
     accepted = out.without(dropped)
