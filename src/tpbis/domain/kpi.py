@@ -340,16 +340,20 @@ def library_scorer(rubric: Rubric, period: Period) -> Callable[[Library, Mapping
 class _Plan:
     """What scoring one period under one rubric needs per indicator, worked out once per run."""
 
-    __slots__ = ("colors", "empty", "indicators", "period", "rubric", "targets", "total_weight")
+    __slots__ = ("colors", "empty", "groups", "indicators", "period", "rubric", "targets", "total_weight")
 
     def __init__(self, rubric: Rubric, period: Period) -> None:
         self.rubric = rubric
         self.period = period
         self.total_weight = rubric.total_weight
-        #: (indicator, its kinds in a fixed order, measure, weight)
+        kinds_of = [tuple(k for k in ActivityKind if k in indicator.kinds) for indicator in rubric.indicators]
+        numbered = {kinds: number for number, kinds in enumerate(dict.fromkeys(kinds_of))}
+        #: how many distinct sets of kinds the indicators read (several indicators often read the same)
+        self.groups = len(numbered)
+        #: (indicator, its kinds in a fixed order, measure, weight, the number of its set of kinds)
         self.indicators = tuple(
-            (indicator, tuple(k for k in ActivityKind if k in indicator.kinds), indicator.measure, indicator.weight)
-            for indicator in rubric.indicators
+            (indicator, kinds, indicator.measure, indicator.weight, numbered[kinds])
+            for indicator, kinds in zip(rubric.indicators, kinds_of, strict=True)
         )
         #: (indicator position, library kind) → target for the period
         self.targets: dict[tuple[int, object], Fraction] = {}
@@ -389,10 +393,14 @@ def _score_library(  # one flat loop over the indicators
         results, composite_exact = cached
     else:
         found: list[IndicatorResult] = []
-        merged: dict[tuple[tuple[ActivityKind, ...], bool], tuple[int, ...]] = {}  # (kinds, URL rows?) → rows
+        # per set of kinds (see _Plan.groups): its tallies, and its rows merged (2 × set + URL rows?)
+        by_group: list[list[KindTally] | None] = [None] * plan.groups
+        merged: dict[int, tuple[int, ...]] = {}
         numerator, denominator = 0, 1  # Σ weight × score, exactly
-        for position, (indicator, kinds, measure, weight) in enumerate(plan.indicators):
-            tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
+        for position, (indicator, kinds, measure, weight, group) in enumerate(plan.indicators):
+            tallies = by_group[group]
+            if tallies is None:
+                tallies = by_group[group] = [t for k in kinds if (t := by_kind.get(k)) is not None]
             target = plan.target(position, indicator, library)
             # value = top / bottom (None when undefined); score = 100 × min(value ÷ target, 1)
             top: int | None
@@ -433,7 +441,7 @@ def _score_library(  # one flat loop over the indicators
                     denominator *= under
             # One list is in sheet order already; several are merged (once per library for the same kinds).
             urls = measure is Measure.DISTINCT_PUBLICATION_URLS
-            merged_key = (kinds, urls)
+            merged_key = 2 * group + urls
             rows = merged.get(merged_key)
             if rows is None:
                 lists = [t.url_rows for t in tallies] if urls else [t.rows for t in tallies]
