@@ -298,8 +298,9 @@ class CsvRows(Sequence[Sequence[Cell]]):
                 yield batch
 
 
-#: Smaller files are read row by row: importing pyarrow would cost more than it saves (~3,000 rows).
-ENGINE_MIN_BYTES = 1 << 20
+#: Smaller files are read row by row: importing pyarrow (~0.2 s of CPU with numpy) would cost more
+#: than it saves (the two break even near 8 MB, ~25,000 rows of a Forms export; benchmarks/README.md).
+ENGINE_MIN_BYTES = 8 << 20
 #: pyarrow reads this many bytes of CSV per record batch (~12,000 rows of a Forms export).
 _BLOCK_BYTES = 4 << 20
 

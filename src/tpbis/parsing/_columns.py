@@ -9,6 +9,7 @@ tallies itself from them (:class:`~tpbis.domain.kpi.SelfTallying`) and builds
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -99,7 +100,9 @@ class ActivityColumns:
         extra) the reordering is one multi-key sort; without it, Python groups and sorts.
         """
         if self._grouped is None:
-            self._grouped = _group_with_arrow(self) if _arrow_available() else _group_in_python(self)
+            # pyarrow groups ~2.5x faster, but importing it costs as much as grouping ~300k rows in Python.
+            arrow = _arrow_available() and ("pyarrow" in sys.modules or len(self) >= _ARROW_GROUPING_ROWS)
+            self._grouped = _group_with_arrow(self) if arrow else _group_in_python(self)
         return self._grouped
 
     def without(self, positions: set[int]) -> ActivityColumns:
@@ -123,6 +126,10 @@ class ActivityColumns:
         dropped = {self.row[p] for p in positions}
         result.more_urls = {row: more for row, more in self.more_urls.items() if row not in dropped}
         return result
+
+
+#: From this many activities on, grouping imports pyarrow if nothing has yet.
+_ARROW_GROUPING_ROWS = 300_000
 
 
 def _arrow_available() -> bool:
