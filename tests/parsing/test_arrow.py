@@ -118,7 +118,7 @@ def test_the_engine_leaves_pandas_alone(tmp_path: Path) -> None:
         "PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
         "TPBIS_FAKE_PANDAS_MARK": str(mark),
     }
-    done = subprocess.run(  # noqa: S603  # our own interpreter and script
+    done = subprocess.run(  # our own interpreter and script
         [sys.executable, "-c", _RUN, str(EXAMPLES / "kepri-2024-responses.csv"),
          str(EXAMPLES / "kepri-2024-registry.csv")],
         env=env, capture_output=True, text=True, check=False, timeout=300,
@@ -135,7 +135,7 @@ def test_the_fake_pandas_would_be_seen(tmp_path: Path) -> None:
     (fake / "__init__.py").write_text(textwrap.dedent(_FAKE_PANDAS), encoding="utf-8")
     mark = tmp_path / "pandas-was-imported"
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake"), "TPBIS_FAKE_PANDAS_MARK": str(mark)}
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", "import pyarrow as pa; pa.array([1, 2])"],
         env=env, capture_output=True, text=True, check=False, timeout=120,
     )

@@ -27,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from tpbis.domain.activity import ActivityKind
+from tpbis.parsing._arrow import bools, ints, scalar, strings
 from tpbis.parsing._fast import (
     _DAY,
     _KIND_INDEX,
@@ -36,7 +37,6 @@ from tpbis.parsing._fast import (
     _identities,
     normalize_titles,
 )
-from tpbis.parsing._arrow import bools, ints, scalar, strings
 from tpbis.parsing._setup import Setup
 from tpbis.parsing.table import Cell
 from tpbis.parsing.values import (
