@@ -348,28 +348,38 @@ def tally_columns(columns: ActivityColumns, period: Period) -> dict[str, dict[Ac
     ids, kinds = columns.library_ids, KIND_ORDER
     more = columns.more_urls
     g = columns.grouped()
-    days = g.day
+    days, g_row, g_url, g_male, g_female, g_delay, more_at = g.day, g.row, g.url, g.male, g.female, g.delay, g.more_at
     tallies: dict[str, dict[ActivityKind, KindTally]] = defaultdict(dict)
     for key, start, end in zip(g.keys, g.starts, g.ends, strict=True):
         low = bisect_left(days, first, start, end)
         high = bisect_right(days, last, low, end)
         if low == high:
             continue
-        rows, urls = g.row[low:high], g.url[low:high]
-        female = sum(g.female[low:high])
+        rows, urls = g_row[low:high], g_url[low:high]
+        female = sum(g_female[low:high])
         found = set(urls)
         found.discard("")
         if more:
-            for position in g.more_at[bisect_left(g.more_at, low):bisect_left(g.more_at, high)]:
-                found.update(more[g.row[position]])
+            for position in more_at[bisect_left(more_at, low):bisect_left(more_at, high)]:
+                found.update(more[g_row[position]])
+        if high - low > _SMALL_GROUP:
+            delays = dict(Counter(g_delay[low:high]))
+        else:  # a few activities: counted without building a Counter
+            delays = {}
+            for delay in g_delay[low:high]:
+                delays[delay] = delays.get(delay, 0) + 1
         library, kind = divmod(key, KIND_SLOTS)
         tallies[ids[library]][kinds[kind]] = KindTally(
             count=high - low,
-            participants=sum(g.male[low:high]) + female,
+            participants=sum(g_male[low:high]) + female,
             female=female,
             rows=sorted(rows),
-            delays=dict(Counter(g.delay[low:high])),
+            delays=delays,
             urls=found,
             url_rows=sorted(compress(rows, urls)),
         )
     return tallies
+
+
+#: Up to this many activities, a group's delays are counted in a loop (a Counter costs more to set up).
+_SMALL_GROUP = 12
