@@ -56,7 +56,7 @@ from tests.test_fuzz import REGISTRY as FUZZ_REGISTRY  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _small_files_too() -> Iterator[None]:
-    """The engine reads the tests' small files too (by default only files of 1 MB or more)."""
+    """The engine reads the tests' small files too (by default only files of 8 MB or more)."""
     with mock.patch.object(csvfile, "ENGINE_MIN_BYTES", 0):
         yield
 

@@ -431,16 +431,20 @@ def library_scorer(rubric: Rubric, period: Period) -> Callable[[Library, Mapping
 class _Plan:
     """What scoring one period under one rubric needs per indicator, worked out once per run."""
 
-    __slots__ = ("colors", "empty", "indicators", "period", "rubric", "targets", "total_weight")
+    __slots__ = ("colors", "empty", "groups", "indicators", "period", "rubric", "targets", "total_weight")
 
     def __init__(self, rubric: Rubric, period: Period) -> None:
         self.rubric = rubric
         self.period = period
         self.total_weight = rubric.total_weight
-        #: (indicator, its kinds in a fixed order, measure, weight)
+        kinds_of = [tuple(k for k in ActivityKind if k in indicator.kinds) for indicator in rubric.indicators]
+        numbered = {kinds: number for number, kinds in enumerate(dict.fromkeys(kinds_of))}
+        #: how many distinct sets of kinds the indicators read (several indicators often read the same)
+        self.groups = len(numbered)
+        #: (indicator, its kinds in a fixed order, measure, weight, the number of its set of kinds)
         self.indicators = tuple(
-            (indicator, tuple(k for k in ActivityKind if k in indicator.kinds), indicator.measure, indicator.weight)
-            for indicator in rubric.indicators
+            (indicator, kinds, indicator.measure, indicator.weight, numbered[kinds])
+            for indicator, kinds in zip(rubric.indicators, kinds_of, strict=True)
         )
         #: (indicator position, library kind) → target for the period
         self.targets: dict[tuple[int, object], Fraction] = {}
@@ -480,9 +484,14 @@ def _score_library(  # one flat loop over the indicators
         results, composite_exact = cached
     else:
         found: list[IndicatorResult] = []
+        # per set of kinds (see _Plan.groups): its tallies, and its rows merged (2 × set + URL rows?)
+        by_group: list[list[KindTally] | None] = [None] * plan.groups
+        merged: dict[int, tuple[int, ...]] = {}
         numerator, denominator = 0, 1  # Σ weight × score, exactly
-        for position, (indicator, kinds, measure, weight) in enumerate(plan.indicators):
-            tallies = [t for k in kinds if (t := by_kind.get(k)) is not None]
+        for position, (indicator, kinds, measure, weight, group) in enumerate(plan.indicators):
+            tallies = by_group[group]
+            if tallies is None:
+                tallies = by_group[group] = [t for k in kinds if (t := by_kind.get(k)) is not None]
             target = plan.target(position, indicator, library)
             # value = top / bottom (None when undefined); score = 100 × min(value ÷ target, 1)
             top: int | None
@@ -521,12 +530,14 @@ def _score_library(  # one flat loop over the indicators
                     indicator_score = Fraction(100 * over, under)
                     numerator = numerator * under + weight * 100 * over * denominator
                     denominator *= under
-            if measure is Measure.DISTINCT_PUBLICATION_URLS:
-                lists = [t.url_rows for t in tallies]
-            else:
-                lists = [t.rows for t in tallies]
-            # One list is in sheet order already; several are merged.
-            rows = tuple(lists[0]) if len(lists) == 1 else tuple(sorted(chain.from_iterable(lists)))
+            # One list is in sheet order already; several are merged (once per library for the same kinds).
+            urls = measure is Measure.DISTINCT_PUBLICATION_URLS
+            merged_key = 2 * group + urls
+            rows = merged.get(merged_key)
+            if rows is None:
+                lists = [t.url_rows for t in tallies] if urls else [t.rows for t in tallies]
+                rows = tuple(lists[0]) if len(lists) == 1 else tuple(sorted(chain.from_iterable(lists)))
+                merged[merged_key] = rows
             found.append(IndicatorResult(
                 indicator=indicator, value=value, target=target, score=indicator_score, rows=rows,
             ))

@@ -27,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from tpbis.domain.activity import ActivityKind
+from tpbis.parsing._arrow import bools, ints, scalar, strings
 from tpbis.parsing._fast import (
     _DAY,
     _KIND_INDEX,
@@ -94,7 +95,7 @@ class BatchRows(Sequence[list[Cell]]):
         """Convert these rows at once (one column-wise pass instead of a cell at a time)."""
         if not indexes:
             return
-        picked = self._batch.take(list(indexes))
+        picked = self._batch.take(ints(indexes))
         columns = [column.to_pylist() for column in picked.columns]
         self._taken.update(zip(indexes, map(list, zip(*columns, strict=True)), strict=True))
 
@@ -125,7 +126,7 @@ def text_batches(rows: Sequence[Sequence[Cell]], width: int) -> Iterator[pa.Reco
         for start in range(0, len(padded), _BATCH_ROWS):
             part = padded[start:start + _BATCH_ROWS]
             columns = list(zip(*part, strict=True)) if part else [() for _ in names]
-            yield pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in columns], names=names)
+            yield pa.RecordBatch.from_arrays([strings(c) for c in columns], names=names)
 
     return batches()
 
@@ -138,37 +139,38 @@ def _plain_identities(parts: pa.Array) -> pa.Array:
     """
     import pyarrow.compute as pc
 
-    normal = pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern))
-    groups = pc.extract_regex(parts, _PLAIN_GROUPS)  # null where the link is not plain
+    odd = pc.invert(pc.match_substring_regex(parts, _anchored(_NORMAL_URL.pattern)))
+    if not pc.any(odd).as_py():
+        return parts
+    # The parts not in normal form (the few) go through the kernels below, then back into their places.
+    groups = pc.extract_regex(pc.filter(parts, odd), _PLAIN_GROUPS)  # null where the link is not plain
     rest = pc.extract_regex(pc.struct_field(groups, "rest"), "^(?P<kept>[^#]*)")
     pieces = pc.extract_regex(pc.struct_field(rest, "kept"), r"^(?P<path>[^?]*)(?P<query>\?.*)?$")
     path = pc.struct_field(pieces, "path")
     path = pc.if_else(pc.ends_with(path, "/"), pc.utf8_slice_codeunits(path, 0, -1), path)
     query = pc.struct_field(pieces, "query")
-    query = pc.if_else(pc.greater(pc.utf8_length(query), 1), query, "")
+    query = pc.if_else(pc.greater(pc.utf8_length(query), scalar(1)), query, scalar(""))
     plain = pc.binary_join_element_wise(
-        pc.ascii_lower(pc.struct_field(groups, "scheme")), "://", pc.ascii_lower(pc.struct_field(groups, "host")),
-        path, query, "")
-    return pc.if_else(normal, parts, plain)
+        pc.ascii_lower(pc.struct_field(groups, "scheme")), scalar("://"),
+        pc.ascii_lower(pc.struct_field(groups, "host")), path, query, scalar(""))
+    return pc.replace_with_mask(parts, odd, plain)
 
 
 def _lookup(column: pa.Array, table: dict[Any, Any], compute: Callable[[Any], Any]) -> pa.Array:
     """``memo[text]`` for every cell, the memo's function run once per distinct text it lacks."""
-    import pyarrow as pa
-
     encoded = column.dictionary_encode()
     values = [table[key] if key in table else compute(key) for key in encoded.dictionary.to_pylist()]
-    return pa.array(values, pa.int64()).take(encoded.indices)
+    return ints(values).take(encoded.indices)
 
 
 def clean_batch(  # the columnar fast path, kept flat
     batch: pa.RecordBatch, setup: Setup, memo: Memo, first_number: int
-) -> tuple[list[list[Any]], list[int]]:
+) -> tuple[list[Any], list[int]]:
     """:func:`~tpbis.parsing._fast.clean_chunk` over a record batch of text cells.
 
     Returns the records of the clean rows (see :func:`~tpbis.parsing._fast.record`) as
-    columns (one list per field) and the indexes of the rows the general reader must
-    take, in batch order.
+    columns (one per field: int64 arrays for the numbers, lists for the texts and further
+    links) and the indexes of the rows the general reader must take, in batch order.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -178,34 +180,34 @@ def clean_batch(  # the columnar fast path, kept flat
     int64 = pa.int64()
 
     libs = _lookup(columns[setup.i_lib], memo.libraries, memo.library)
-    positions = pc.divide(libs, _ZONE_LIMIT)  # negative (a bad library) stays negative
+    positions = pc.divide(libs, scalar(_ZONE_LIMIT))  # negative (a bad library) stays negative
 
     # Timestamps: one space between a date and a clock, nothing to strip: the date part through the memo,
     # the clock in HH:MM:SS computed here, any other clock through the memo. Every other shape: general reader.
     stamp_text = columns[setup.i_ts]
     shaped = pc.match_substring_regex(stamp_text, _TIMESTAMP_SHAPE)
-    parts = pc.split_pattern(pc.if_else(shaped, stamp_text, "0 0"), " ", max_splits=1)
-    halves = pc.list_flatten(parts)
-    ts_dates = halves.take(pa.array(range(0, 2 * size, 2), int64))
-    ts_clocks = halves.take(pa.array(range(1, 2 * size, 2), int64))
+    parts = pc.split_pattern(pc.if_else(shaped, stamp_text, scalar("0 0")), " ", max_splits=1)
+    ts_dates = pc.list_element(parts, scalar(0))
+    ts_clocks = pc.list_element(parts, scalar(1))
     stamps = ts_dates.dictionary_encode()
     pairs = [memo.stamps[key] if key in memo.stamps else memo.stamp(key) for key in stamps.dictionary.to_pylist()]
-    ts_days = pa.array([p[0] for p in pairs], int64).take(stamps.indices)
-    midnights = pa.array([p[1] for p in pairs], int64).take(stamps.indices)
+    ts_days = ints([p[0] for p in pairs]).take(stamps.indices)
+    midnights = ints([p[1] for p in pairs]).take(stamps.indices)
     plain_clock = pc.match_substring_regex(ts_clocks, _CLOCK_SHAPE)
-    hours = pc.cast(pc.utf8_slice_codeunits(pc.if_else(plain_clock, ts_clocks, "00:00:00"), 0, 2), int64)
-    minutes = pc.cast(pc.utf8_slice_codeunits(pc.if_else(plain_clock, ts_clocks, "00:00:00"), 3, 5), int64)
-    seconds = pc.cast(pc.utf8_slice_codeunits(pc.if_else(plain_clock, ts_clocks, "00:00:00"), 6, 8), int64)
-    computed = pc.add(pc.add(pc.multiply(hours, 3600), pc.multiply(minutes, 60)), seconds)
-    others = _lookup(pc.if_else(plain_clock, "", ts_clocks), memo.clocks, memo.clock)
+    clock_text = pc.if_else(plain_clock, ts_clocks, scalar("00:00:00"))
+    hours = pc.cast(pc.utf8_slice_codeunits(clock_text, 0, 2), int64)
+    minutes = pc.cast(pc.utf8_slice_codeunits(clock_text, 3, 5), int64)
+    seconds = pc.cast(pc.utf8_slice_codeunits(clock_text, 6, 8), int64)
+    computed = pc.add(pc.add(pc.multiply(hours, scalar(3600)), pc.multiply(minutes, scalar(60))), seconds)
+    others = _lookup(pc.if_else(plain_clock, scalar(""), ts_clocks), memo.clocks, memo.clock)
     clocks = pc.if_else(plain_clock, computed, others)
     bad_stamp = pc.invert(shaped)
     utc = pc.add(midnights, clocks)
 
-    zones = pc.bit_wise_and(libs, _ZONE_LIMIT - 1)
-    offset_keys = pc.bit_wise_or(pc.shift_left(zones, 22), ts_days)
+    zones = pc.bit_wise_and(libs, scalar(_ZONE_LIMIT - 1))
+    offset_keys = pc.bit_wise_or(pc.shift_left(zones, scalar(22)), ts_days)
     offsets = _lookup(offset_keys, memo.offsets, memo.offset)
-    reported_on = pc.divide(pc.add(utc, offsets), _DAY)  # only read where every part is valid (non-negative)
+    reported_on = pc.divide(pc.add(utc, offsets), scalar(_DAY))  # only read where every part is valid (non-negative)
 
     days = _lookup(columns[setup.i_date], memo.dates, memo.date)
     kinds = _lookup(columns[setup.i_kind], memo.kinds, memo.kind)
@@ -213,19 +215,18 @@ def clean_batch(  # the columnar fast path, kept flat
     females = _lookup(columns[setup.i_female], memo.counts, memo.count)
 
     lowest = pc.min_element_wise(positions, ts_days, utc, days, kinds, males, females)
-    bad = pc.or_(bad_stamp, pc.less(lowest, 0))
-    bad = pc.or_(bad, pc.less(days, _PROGRAM_START_ORDINAL))
-    bad = pc.or_(bad, pc.and_(pc.greater_equal(lowest, 0), pc.greater(days, reported_on)))  # date.future
+    bad = pc.or_(bad_stamp, pc.less(lowest, scalar(0)))
+    bad = pc.or_(bad, pc.less(days, scalar(_PROGRAM_START_ORDINAL)))
+    bad = pc.or_(bad, pc.and_(pc.greater_equal(lowest, scalar(0)), pc.greater(days, reported_on)))  # date.future
 
     # Titles: ASCII ones here (normalize_text of ASCII is its [a-z0-9] words, lower-cased, one space apart),
     # the others by normalize_titles in Python.
     title_text = columns[setup.i_title]
     ascii_title = pc.string_is_ascii(title_text)
     lowered = pc.ascii_lower(title_text)
-    spaced = pc.invert(pc.match_substring_regex(lowered, "^[a-z0-9]+(?: [a-z0-9]+)*$"))  # not normal yet
-    norms_ascii = pc.replace_with_mask(lowered, spaced, pc.utf8_trim(
-        pc.replace_substring_regex(pc.filter(lowered, spaced), "[^a-z0-9]+", " "), " "))
-    blank_title = pc.and_(ascii_title, pc.equal(pc.utf8_length(pc.ascii_trim(title_text, _ASCII_SPACES)), 0))
+    # ASCII titles not normal yet: normalize_titles (bytes.translate in C-level passes) reads them below.
+    spaced = pc.and_(ascii_title, pc.invert(pc.match_substring_regex(lowered, "^[a-z0-9]+(?: [a-z0-9]+)*$")))
+    blank_title = pc.and_(ascii_title, pc.equal(pc.utf8_length(pc.ascii_trim(title_text, _ASCII_SPACES)), scalar(0)))
     other_titles = pc.indices_nonzero(pc.invert(ascii_title)).to_pylist()
     bad = pc.or_(bad, blank_title)
 
@@ -245,13 +246,13 @@ def clean_batch(  # the columnar fast path, kept flat
     # see differently from RE2's): each part in normal form is its own identity, a plain link is
     # plain_url_identity's (computed here); a cell with any other part is read in Python below.
     unusual = set(others.to_pylist()).difference(link_fix)
-    listed = pa.array(sorted(unusual), int64)
+    listed = ints(sorted(unusual))
     listed = pc.filter(listed, pc.match_substring_regex(pub_text.take(listed), _LISTED_ASCII))
     if len(listed):
         split = pc.split_pattern_regex(pub_text.take(listed), _SEPARATORS)
         owners = listed.take(pc.list_parent_indices(split))
         parts = pc.list_flatten(split)
-        filled = pc.not_equal(parts, "")
+        filled = pc.not_equal(parts, scalar(""))
         owners, parts = pc.filter(owners, filled), pc.filter(parts, filled)
         identities = _plain_identities(parts)
         failing = set(pc.filter(owners, pc.is_null(identities)).to_pylist())
@@ -266,7 +267,7 @@ def clean_batch(  # the columnar fast path, kept flat
                 more[first_number + j] = tuple(ids[1:])
     if unusual:  # the rest as clean_chunk reads them
         unusual_links = sorted(unusual)
-        texts = pub_text.take(pa.array(unusual_links, int64)).to_pylist()
+        texts = pub_text.take(ints(unusual_links)).to_pylist()
         for j, cell in zip(unusual_links, texts, strict=True):
             text = cell.strip()
             if _SLASHED_URL.fullmatch(text):
@@ -280,8 +281,8 @@ def clean_batch(  # the columnar fast path, kept flat
                     more[first_number + j] = tuple(found_ids[1:])
                 else:
                     link_fix[j] = found_ids  # "" or one identity, or None (invalid)
-    publikasi = pc.equal(kinds, _KIND_INDEX[ActivityKind.PUBLIKASI])
-    no_link = pc.equal(pub_text, "")  # an ASCII-normal cell is empty only if it is ""
+    publikasi = pc.equal(kinds, scalar(_KIND_INDEX[ActivityKind.PUBLIKASI]))
+    no_link = pc.equal(pub_text, scalar(""))  # an ASCII-normal cell is empty only if it is ""
     slow = set(pc.indices_nonzero(pc.or_(bad, pc.and_(publikasi, pc.and_(normal, no_link)))).to_pylist())
     for j, identity in link_fix.items():
         if identity is None or (not identity and kinds[j].as_py() == _KIND_INDEX[ActivityKind.PUBLIKASI]):
@@ -292,7 +293,7 @@ def clean_batch(  # the columnar fast path, kept flat
         fine = pc.match_substring_regex(doc_text, _anchored(f"(?:{_PLAIN_URL_SHAPE.pattern})?"))  # printable ASCII
         unusual = pc.indices_nonzero(pc.invert(fine)).to_pylist()
         if unusual:
-            texts = doc_text.take(pa.array(unusual, int64)).to_pylist()
+            texts = doc_text.take(ints(unusual)).to_pylist()
             for j, cell in zip(unusual, texts, strict=True):
                 doc = cell.strip()
                 if not _PLAIN_URL_SHAPE.fullmatch(doc) and doc and not is_http_url(doc):
@@ -302,50 +303,53 @@ def clean_batch(  # the columnar fast path, kept flat
         statuses = columns[setup.i_review]
         rejected = [s for s in pc.unique(statuses).to_pylist() if review_rejected(s)]
         if rejected:
-            slow.update(pc.indices_nonzero(pc.is_in(statuses, pa.array(rejected, pa.string()))).to_pylist())
+            slow.update(pc.indices_nonzero(pc.is_in(statuses, strings(rejected))).to_pylist())
 
     if other_titles:  # non-ASCII titles: stripped and normalised in Python
-        texts = [cell.strip() for cell in title_text.take(pa.array(other_titles, int64)).to_pylist()]
+        texts = [cell.strip() for cell in title_text.take(ints(other_titles)).to_pylist()]
         slow.update(j for j, text in zip(other_titles, texts, strict=True) if not text)
         title_fix = dict(zip(other_titles, normalize_titles(texts), strict=True))
     else:
         title_fix = {}
 
-    keep = [True] * size
+    keep = bytearray(b"\x01") * size
     for j in slow:
-        keep[j] = False
-    clean = pc.indices_nonzero(pa.array(keep, pa.bool_()))
+        keep[j] = 0
+    clean = pc.indices_nonzero(bools(keep))
     if len(clean) == 0:
         return [[] for _ in range(11)], sorted(slow)
 
-    def pick(column: pa.Array) -> list[Any]:
-        return column.take(clean).to_pylist()  # type: ignore[no-any-return]
+    def pick(column: pa.Array) -> pa.Array:
+        return column.take(clean)
 
-    clean_rows = clean.to_pylist()
-    norms = pick(norms_ascii)
+    norms = lowered.take(clean).to_pylist()
+    respaced = pc.indices_nonzero(spaced.take(clean)).to_pylist()
+    if respaced:
+        for k, text in zip(respaced, normalize_titles([norms[k] for k in respaced]), strict=True):
+            norms[k] = text
     if title_fix:
-        for k, j in enumerate(clean_rows):
+        for k, j in enumerate(clean.to_pylist()):
             if j in title_fix:
                 norms[k] = title_fix[j]
-    urls = pick(_with_fixes(pub_text, link_fix, size))
-    numbers = pc.add(clean, first_number).to_pylist()
+    urls = pick(_with_fixes(pub_text, link_fix, size)).to_pylist()
+    numbers = pc.add(clean.cast(int64), scalar(first_number))
     return [
         pick(positions), pick(days), pick(kinds), norms, pick(males), pick(females),
-        pick(pc.subtract(reported_on, days)), pick(pc.multiply(utc, 1_000_000)), urls,
-        [more.get(n) for n in numbers] if more else [None] * len(numbers), numbers,
+        pick(pc.subtract(reported_on, days)), pick(pc.multiply(utc, scalar(1_000_000))), urls,
+        [more.get(n) for n in numbers.to_pylist()] if more else [None] * len(numbers), numbers,
     ], sorted(slow)
 
 
 def _with_fixes(column: pa.Array, fixes: dict[int, str | None], size: int) -> pa.Array:
     """``column`` with the cells at the keys of ``fixes`` replaced by its values."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not fixes:
         return column
     at = sorted(fixes)
-    mask = [False] * size
+    mask = bytearray(size)
     for j in at:
-        mask[j] = True
-    return pc.replace_with_mask(column, pa.array(mask, pa.bool_()), pa.array([fixes[j] for j in at], pa.string()))
+        mask[j] = 1
+    # None (an invalid link) only ever stands in rows the general reader takes: any text does here.
+    return pc.replace_with_mask(column, bools(mask), strings([fixes[j] or "" for j in at]))
 

@@ -43,8 +43,8 @@ import gc
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import islice
-from operator import ne
+from itertools import islice, repeat
+from operator import add, lshift, ne
 from typing import Any, Final, cast
 
 import attrs
@@ -56,6 +56,7 @@ from tpbis.domain.rubric import Rubric
 from tpbis.errors import TpbisError
 from tpbis.message import Message
 from tpbis.parsing import _columnar
+from tpbis.parsing._arrow import ints, scalar
 from tpbis.parsing._columns import Activities, ActivityColumns
 from tpbis.parsing._fast import NOT_CLEAN, Memo, clean_chunk, record
 from tpbis.parsing._setup import DEFAULT_TIMEZONE, PROGRAM_START, RowProblems, Setup
@@ -173,8 +174,10 @@ def _parse(
     instants = array("q")  # per accepted position, µs on the UTC line, for ordering duplicates
 
     problems: list[Problem] = []
-    best: dict[tuple[int, int, int, str], int] = {}  # duplicate key → position of the keeper
-    losers: list[tuple[int, tuple[int, int, int, str], object]] = []  # (position, key, title cell or NOT_CLEAN)
+    first_at: dict[int, int] = {}  # (library, day, kind) as one number (see _dup_keys) → its first position
+    title_at: list[str] = []  # per position, the normalised title
+    best: dict[tuple[int, str], int] = {}  # for numbers met again: (number, title) → position of the keeper
+    losers: list[tuple[int, tuple[int, str], object]] = []  # (position, key, title cell or NOT_CLEAN)
     row_ids = table.row_ids
     seen_ids: dict[str, int] = {}  # submission id → sheet row of the first accepted row with it
     same_id: list[Problem] = []  # the duplicates by submission id
@@ -222,46 +225,55 @@ def _parse(
                 continue
             general.append(found)
         trailing_blank = len(chunk) - 1 - last_filled if last_filled >= 0 else trailing_blank + len(chunk)
-        for found in general:  # into sheet order (both are in it already): a few inserts per chunk
-            at = bisect_left(records[10], found[10])
-            for column, value in zip(records, found, strict=True):
-                column.insert(at, value)
-        if row_ids and records[10]:
+        if general:  # into sheet order (both are in it already)
+            records = _with_general(records, general)
+        if row_ids and len(records[10]):
+            records = _as_lists(records)
             firsts = _first_of_each_id(list(zip(*records, strict=True)), chunk, chunk_first, setup, seen_ids, same_id)
             records = _transposed(firsts)
         rows_read += len(chunk)
-        if not records[10]:
+        if not len(records[10]):
             continue
 
-        # Append the chunk's accepted rows column by column (C-level extends).
+        # Append the chunk's accepted rows column by column (C-level extends or buffer copies).
         (libs, days, kinds, norms, males, females, delays, stamps, urls, mores, chunk_numbers) = records
         start = len(numbers)
-        out.library.extend(libs)
-        out.kind.extend(kinds)
-        out.day.extend(days)
-        out.male.extend(males)
-        out.female.extend(females)
-        out.delay.extend(delays)
-        numbers.extend(chunk_numbers)
-        instants.extend(stamps)
+        _extend(out.library, libs)
+        _extend(out.kind, kinds)
+        _extend(out.day, days)
+        _extend(out.male, males)
+        _extend(out.female, females)
+        _extend(out.delay, delays)
+        _extend(numbers, chunk_numbers)
+        _extend(instants, stamps)
         c_url.extend(urls)
+        if not isinstance(chunk_numbers, list):
+            chunk_numbers = chunk_numbers.to_pylist()
         if any(mores):
             for number, more in zip(chunk_numbers, mores, strict=True):
                 if more:
                     more_urls[number] = more
 
-        # Duplicates: setdefault keeps the first position per key; the few rows that met an
-        # earlier key are settled in Python, in sheet order, against the current keeper.
-        keys = list(zip(libs, days, kinds, norms, strict=True))
-        positions = range(start, start + len(keys))
-        kept = list(map(best.setdefault, keys, positions))
+        # Duplicates: setdefault keeps the first position per (library, day, kind); the few rows
+        # that met an earlier one are settled in Python, in sheet order: their full key (with the
+        # normalised title) against its current keeper.
+        numbered = _dup_keys(libs, days, kinds)
+        positions = range(start, start + len(numbered))
+        title_at.extend(norms)
+        kept = list(map(first_at.setdefault, numbered, positions))
         if any(map(ne, kept, positions)):
-            for offset, held in enumerate(kept):
+            if not isinstance(stamps, list):
+                stamps = stamps.to_pylist()
+            for offset, first in enumerate(kept):
                 position = start + offset
+                if first == position:
+                    continue
+                same = numbered[offset]
+                best.setdefault((same, title_at[first]), first)  # the first row's key, from when it first matters
+                key = (same, title_at[position])
+                held = best.setdefault(key, position)
                 if held == position:
                     continue
-                key = keys[offset]
-                held = best[key]
                 number = chunk_numbers[offset]
                 if (stamps[offset], number) < (instants[held], numbers[held]):
                     best[key] = position
@@ -287,7 +299,7 @@ def _parse(
         cell = titles[row_number] if title_cell is NOT_CLEAN else cast("Cell", title_cell)
         dup.add("activity.duplicate", Severity.WARNING, name_title, cell, original=numbers[best[key]])
         problems.extend(dup.problems)
-    del best
+    del best, first_at, title_at
     problems.extend(same_id)
     problems.sort(key=lambda p: p.row)
     accepted = out.without(dropped)
@@ -312,7 +324,68 @@ class _EngineRefused(Exception):
 
 #: the fields of a record (:func:`tpbis.parsing._fast.record`)
 _FIELDS: Final = 11
-_Chunk = tuple[Sequence[Sequence[Cell]], list[list[Any]], list[int]]
+_Chunk = tuple[Sequence[Sequence[Cell]], list[Any], list[int]]
+
+
+def _with_general(records: list[Any], general: list[tuple[Any, ...]]) -> list[Any]:
+    """The chunk's clean records (columns: lists, or pyarrow arrays from the engine) with the general reader's
+    accepted records (tuples) merged in, in sheet order (both are in it already)."""
+    if isinstance(records[10], list):
+        for found in general:  # a few inserts per chunk
+            at = bisect_left(records[10], found[10])
+            for column, value in zip(records, found, strict=True):
+                column.insert(at, value)
+        return records
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = pc.sort_indices(pa.concat_arrays([records[10], ints([found[10] for found in general])]))
+    picked: list[int] | None = None
+    merged: list[Any] = []
+    for k, column in enumerate(records):
+        extra = [found[k] for found in general]
+        if isinstance(column, list):
+            if picked is None:
+                picked = order.to_pylist()
+            both = column + extra
+            merged.append([both[j] for j in picked])
+        else:
+            merged.append(pa.concat_arrays([column, ints(extra)]).take(order))
+    return merged
+
+
+def _as_lists(records: list[Any]) -> list[list[Any]]:
+    """The record columns as lists."""
+    return [column if isinstance(column, list) else column.to_pylist() for column in records]
+
+
+_ARROW_TYPES: Final = {"b": "int8", "i": "int32", "q": "int64"}
+
+
+def _extend(into: array[int], column: Any) -> None:
+    """Append a record column (a list, or a pyarrow integer array: its buffer is copied as it is)."""
+    if isinstance(column, list):
+        into.extend(column)
+        return
+    import pyarrow as pa
+
+    typed = column.cast(getattr(pa, _ARROW_TYPES[into.typecode])())  # raises where a value would not fit
+    size = into.itemsize
+    into.frombytes(memoryview(typed.buffers()[1])[typed.offset * size:(typed.offset + len(typed)) * size])
+
+
+def _dup_keys(libs: Any, days: Any, kinds: Any) -> list[int]:
+    """(registry position, day ordinal, kind) of each record as one number: ``(lib << 23 | day) << 4 | kind``.
+
+    A kind index is below 16 and an accepted day ordinal below 2**22 (a plausible year), so
+    two records have the same number exactly when they have the same three values.
+    """
+    if isinstance(libs, list):
+        return list(map(add, map(lshift, map(add, map(lshift, libs, repeat(23)), days), repeat(4)), kinds))
+    import pyarrow.compute as pc
+
+    by_day = pc.add(pc.shift_left(libs, scalar(23)), days)
+    return pc.add(pc.shift_left(by_day, scalar(4)), kinds).to_pylist()  # type: ignore[no-any-return]
 
 
 def _transposed(records: list[tuple[Any, ...]]) -> list[list[Any]]:
