@@ -290,12 +290,16 @@ class CsvRows(Sequence[Sequence[Cell]]):
                     quoted_strings_can_be_null=False,
                 ),
             )
-            for batch in reader:
-                if batch.num_rows and max(_longest(column) for column in batch.columns) > csv.field_size_limit():
-                    raise ValueError("a field longer than csv reads")  # the row path reports it
-                if any(_holds_cr(column) for column in batch.columns):
-                    raise ValueError("a carriage return inside a cell")  # pyarrow may have lost the LF after it
-                yield batch
+            try:
+                for batch in reader:
+                    if batch.num_rows and max(_longest(column) for column in batch.columns) > csv.field_size_limit():
+                        raise ValueError("a field longer than csv reads")  # the row path reports it
+                    if any(_holds_cr(column) for column in batch.columns):
+                        raise ValueError("a carriage return inside a cell")  # pyarrow may have lost the LF after it
+                    yield batch
+            finally:
+                # a reader left open (a refused or abandoned read) may call ``refuse`` while Python shuts down
+                reader.close()
 
 
 #: Smaller files are read row by row: importing pyarrow (~0.2 s of CPU with numpy) would cost more

@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 _HUNDRED = Fraction(100)
-_HALF_STEP = Fraction(1, 20)  # a rounded composite of T needs an exact one of T − 0.05
 
 
 @attrs.define
