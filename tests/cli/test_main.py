@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,34 @@ class TestHelpIsOneLanguage:
         """Words only English help uses do not appear by default."""
         out = _help([*command, "--help"], capsys).casefold()
         assert [] == [w for w in (" file", "(default", "show this", "usage", " only", " the ") if w in out]
+
+
+@pytest.mark.parametrize(("command", "paused"), [("score", True), ("awards", True), ("rubric", False)])
+def test_one_shot_commands_run_with_the_collector_paused(command: str, paused: bool, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """score, awards, report and rapor run with the cyclic collector paused (they end with the process); it is
+    running again afterwards, and other commands (sync, nasional: long or remote) keep it."""
+    import gc
+
+    from tpbis.cli import awards, rubric, score
+
+    module = {"score": score, "awards": awards, "rubric": rubric}[command]
+    seen: list[bool] = []
+
+    def spy(*_: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(module, "register", _spying(module.register, spy))
+    assert 0 == main([command, "check", "tpbis-default@1"] if command == "rubric" else [command, WORKBOOK, "--period", "2024"])
+    assert ([not paused], True) == (seen, gc.isenabled())
+
+
+def _spying(register: Any, spy: Any) -> Any:
+    """A command's ``register`` that dispatches to ``spy`` instead of the command's handler."""
+    def wrapped(commands: Any) -> None:
+        register(commands)
+        for parser in commands.choices.values():
+            if parser.get_default("run") is not None:
+                parser.set_defaults(run=spy)
+    return wrapped

@@ -34,7 +34,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help=t("cli.opt.format"))
     parser.add_argument("--what-if", metavar="ID", help=t("cli.awards.what_if"))
     parser.add_argument("--category", help=t("cli.awards.category"))
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, one_shot=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

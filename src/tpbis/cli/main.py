@@ -6,7 +6,8 @@ configuration or credentials (one message, no traceback), 3 try again later
 Each :class:`~tpbis.errors.TpbisError` carries its own ``exit_code``.
 
 Each command lives in its own module with ``register(commands)``, which adds
-its parser with ``set_defaults(run=handler)``; a handler is
+its parser with ``set_defaults(run=handler)`` (and ``one_shot=True`` for a command that only reads and prints,
+:func:`_one_shot`); a handler is
 ``run(args, settings) -> exit code``. A new command is one line in
 :data:`COMMANDS`: its name, its module and the catalogue key of its help.
 
@@ -18,6 +19,7 @@ help (enough for ``tpbis --help`` and for argparse's choice list).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -166,6 +168,16 @@ def _speak(lang: str) -> None:
     install_argparse_translation(lang)
 
 
+def _one_shot() -> contextlib.AbstractContextManager[None]:
+    """How a command that reads, computes, prints and ends runs (``set_defaults(one_shot=True)``): with the
+    cyclic garbage collector paused. Its objects (rows, results, messages) hold no reference cycles and live
+    until the process ends, so each collection would only re-scan them: ~6 % of ``score``'s CPU at a
+    million rows. Reference counting still frees what is dropped."""
+    from tpbis.domain.kpi import collector_paused
+
+    return collector_paused()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``tpbis``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -178,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_for(args, environ)
         lang = settings.lang
         _speak(lang)
-        code: int = args.run(args, settings)
+        with _one_shot() if getattr(args, "one_shot", False) else contextlib.nullcontext():
+            code: int = args.run(args, settings)
         return code
     except TpbisError as exc:
         from tpbis.render.safe import terminal_text

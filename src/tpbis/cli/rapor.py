@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--library", help=t("rapor.opt.library"))
     which.add_argument("--regency", help=t("report.opt.regency"))
-    parser.set_defaults(run=_rapor)
+    parser.set_defaults(run=_rapor, one_shot=True)
 
 
 def _write(path: Path, text: str) -> None:

@@ -28,7 +28,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--regency", help=t("report.opt.regency"))
     parser.add_argument("--cards", action="store_true", help=t("report.opt.cards"))
     # --lang and --config are added to every command by tpbis.cli.main (before or after its name).
-    parser.set_defaults(run=_report)
+    parser.set_defaults(run=_report, one_shot=True)
 
 
 def _default_output(period: Period) -> Path:

@@ -43,7 +43,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table", help=t("cli.opt.format"))
     parser.add_argument("--problems", action="store_true", help=t("cli.score.problems"))
     parser.add_argument("--no-color", action="store_true", help=t("cli.score.no_color"))
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, one_shot=True)
 
 
 def load_scored(
