@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,38 @@ class TestReportCommand:
         assert 2 == main(["--lang", "en", "report", str(EXAMPLE), "--period", "2024-09", "-o", str(target)])
         err = capsys.readouterr().err
         assert f"Cannot write the report to '{target}'" in err
+
+
+@pytest.mark.parametrize(("cards", "planned"), [(False, False), (True, True)])
+def test_plans_are_made_only_for_what_shows_them(cards: bool, planned: bool, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default overview shows no plans, so none is searched (seconds at national scale); the cards show
+    each library's plan."""
+    from tpbis.domain.plan import Planner
+
+    calls: list[str] = []
+    plan = Planner.plan
+
+    def counting(self: Planner, result: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(result.library.id)
+        return plan(self, result, *args, **kwargs)
+
+    monkeypatch.setattr(Planner, "plan", counting)
+    output = tmp_path / "laporan.html"
+    assert 0 == main(["report", str(EXAMPLE), "--period", "2024-09", "--output", str(output),
+                      *(["--cards"] if cards else [])])
+    assert planned == bool(calls)
+    assert ("Adakan " in output.read_text(encoding="utf-8")) == planned
+
+
+def test_a_period_asked_for_twice_is_scored_once() -> None:
+    """The report asks for its period and the year to date, the same period for a yearly report: one run."""
+    from tpbis.domain.period import Period
+    from tpbis.rubrics import default_rubric
+    from tpbis.service import score_inputs
+    from tpbis.sources import load_inputs
+
+    year = Period.parse("2024")
+    report = score_inputs(load_inputs(str(EXAMPLE)), default_rubric(), [year, Period.parse("2024-09"), year])
+    assert report.runs[0] is report.runs[2]
+    assert report.runs[0] is not report.runs[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -11,7 +12,8 @@ from tpbis.config import Config, Settings, layer
 from tpbis.i18n import t
 
 if TYPE_CHECKING:  # imported where used: ``tpbis --help`` builds these parsers without loading the library
-    from tpbis.domain.kpi import LibraryResult
+    from tpbis.domain.activity import ActivityKind
+    from tpbis.domain.kpi import KindTally, LibraryResult
     from tpbis.domain.rubric import Rubric
     from tpbis.forms.drift import Drift
     from tpbis.message import Message
@@ -162,19 +164,31 @@ def write_csv(header: list[str], rows: list[list[object]]) -> None:
 
 
 def plan_advice(data: ReportData, settings: Settings) -> Callable[[LibraryResult], Message | None]:
-    """Each library's plan to the next colour in words (:func:`tpbis.domain.plan.plans_for`), for the
-    report and the rapor; ``None`` for a library already at the best colour."""
+    """Each library's plan to the next colour in words (:meth:`tpbis.domain.plan.Planner.plan`), for the
+    report and the rapor; ``None`` for a library already at the best colour.
+
+    Planned when first asked for: the report's default overview shows no plans (only its cards do), and
+    planning ten thousand libraries costs seconds.
+    """
     import pendulum
 
     from tpbis.domain.kpi import tally
-    from tpbis.domain.plan import PlanStatus, plans_for
+    from tpbis.domain.plan import Planner, PlanStatus
 
     today = pendulum.now("UTC").in_timezone(settings.read.timezone()).date()
-    # tallied first (as ``score`` does): a closed period's result is frozen, not a rescore of these activities
-    plans = plans_for(data.run, tally(data.activities, data.run.period), as_of=today)
+    results = {r.library.id: r for r in data.run.results}
+    planner = Planner(data.run.rubric, data.run.period)
+
+    @functools.cache
+    def tallies() -> dict[str, dict[ActivityKind, KindTally]]:
+        # tallied first (as ``score`` does): a closed period's result is frozen, not a rescore of these activities
+        return tally(data.activities, data.run.period)
 
     def advice(result: LibraryResult) -> Message | None:
-        plan = plans.get(result.library.id)
-        return None if plan is None or plan.status is PlanStatus.TOP else plan.message
+        own = results.get(result.library.id)
+        if own is None:
+            return None
+        plan = planner.plan(own, tallies().get(own.library.id, {}), as_of=today, check=False)
+        return None if plan.status is PlanStatus.TOP else plan.message
 
     return advice

@@ -207,8 +207,11 @@ def score_inputs(
         return parses[id(used)]
 
     parsed = parsed_with(first)
-    runs = tuple(score(parsed_with(used).activities, inputs.registry, used, p) for p, used in chosen)
-    return ScoreReport(parse=parsed, runs=runs)
+    scored: dict[tuple[Period, int], KpiRun] = {}  # a period asked for twice (the report's year) is scored once
+    for p, used in chosen:
+        if (p, id(used)) not in scored:
+            scored[p, id(used)] = score(parsed_with(used).activities, inputs.registry, used, p)
+    return ScoreReport(parse=parsed, runs=tuple(scored[p, id(used)] for p, used in chosen))
 
 
 def parse_inputs(
