@@ -205,3 +205,41 @@ def _spying(register: Any, spy: Any) -> Any:
             if parser.get_default("run") is not None:
                 parser.set_defaults(run=spy)
     return wrapped
+
+
+class TestLoneSurrogate:
+    """A lone surrogate half in a name (a Sheets cell cut inside an emoji) is written as its escape, no traceback."""
+
+    @pytest.fixture
+    def cut_names(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Every 'Perpustakaan Desa Penuba' read from a CSV ends in a lone high surrogate."""
+        reader = csv.reader
+
+        def cutting(*args: Any, **kwargs: Any) -> Any:
+            for row in reader(*args, **kwargs):
+                yield [cell.replace("Desa Penuba", "Desa Penuba \ud83d") for cell in row]
+
+        monkeypatch.setattr(csv, "reader", cutting)
+
+    @pytest.mark.parametrize("form", ["json", "csv", "table"])
+    def test_score(self, capsys: pytest.CaptureFixture[str], cut_names: None, form: str) -> None:
+        code, out, _ = run(capsys, "score", RESPONSES_CSV, "--registry", REGISTRY_CSV, "--period", "2024-09",
+                           "--format", form)
+        assert 0 == code
+        assert "Penuba \\ud83d" in out
+        if form == "json":
+            names = [r["library_name"] for r in json.loads(out)["results"]]
+            assert "Perpustakaan Desa Penuba \ud83d" in names  # JSON's own escape of the character
+
+    def test_c_locale_stream(self, monkeypatch: pytest.MonkeyPatch, cut_names: None) -> None:
+        """The C locale's stdout (``surrogateescape``) escapes the half too, and is given back unchanged."""
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", write_through=True)
+        monkeypatch.setattr("sys.stdout", stream)
+        assert 0 == main(["score", RESPONSES_CSV, "--registry", REGISTRY_CSV, "--period", "2024-09",
+                          "--format", "json"])
+        stream.write("\udcff")  # an undecodable byte written back as it was
+        assert "surrogateescape" == stream.errors
+        assert raw.getvalue().endswith(b"\xff")
+        names = [r["library_name"] for r in json.loads(raw.getvalue()[:-1])["results"]]
+        assert "Perpustakaan Desa Penuba \ud83d" in names

@@ -123,8 +123,13 @@ class TestPromotion:
 @pytest.mark.parametrize(("plural", "singular"), [
     ("engagement activities", "engagement activity"), ("computers", "computer"), ("CLASSES", "CLASS"),
     ("advocacy/partnership activities", "advocacy/partnership activity"), ("percentage points", "percentage point"),
-    ("distinct partners", "distinct partner"), ("people", "people"), ("status", "status"), ("boxes", "box"),
+    ("distinct partners", "distinct partner"), ("status", "status"), ("boxes", "box"),
     ("", ""), ("ACTIVITIES", "ACTIVITY"),
+    # words the suffix rules alone got wrong ("1 more priz", "1 more sery", "1 more movy", "1 more hours of training")
+    ("prizes", "prize"), ("sizes", "size"), ("series", "series"), ("news items", "news item"), ("news", "news"),
+    ("movies", "movie"), ("Cookies", "Cookie"), ("people", "person"), ("PEOPLE", "PERSON"), ("children", "child"),
+    ("Women", "Woman"), ("hours of training", "hour of training"), ("copies of books", "copy of books"),
+    ("buzzes", "buzz"),
 ])
 def test_english_singular(plural: str, singular: str) -> None:
     """Regular English plurals lose their ending in the last word; other words stay as written."""

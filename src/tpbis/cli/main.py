@@ -19,11 +19,13 @@ help (enough for ``tpbis --help`` and for argparse's choice list).
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import importlib
+import io
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from tpbis.cli._common import EXIT_OK, flags_layer, global_options
@@ -178,6 +180,40 @@ def _one_shot() -> contextlib.AbstractContextManager[None]:
     return collector_paused()
 
 
+@contextlib.contextmanager
+def _lenient_output() -> Iterator[None]:
+    """While a command runs, text its output cannot encode is written as its escape (``\\ud83d``), not a traceback.
+
+    A lone surrogate half (a Google Sheets cell cut inside an emoji by ``LEFT()``, sent by the API as
+    ``"\\ud83d"``) reaches names and titles and no UTF-8 stream can write it; in JSON its escape is
+    the character's own. A stream that writes undecodable bytes back (``surrogateescape``, the C
+    locale's) still does; streams that are not text files are left alone.
+    """
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in _LENIENT:
+            changed.append((stream, stream.errors))
+            stream.reconfigure(errors=_LENIENT[stream.errors])
+    try:
+        yield
+    finally:
+        for stream, errors in changed:
+            stream.reconfigure(errors=errors)
+
+
+def _escape_unwritable(error: UnicodeError) -> tuple[str | bytes, int]:
+    """``surrogateescape`` where it applies, else ``backslashreplace``."""
+    try:
+        return codecs.lookup_error("surrogateescape")(error)
+    except UnicodeError:
+        return codecs.lookup_error("backslashreplace")(error)
+
+
+codecs.register_error("tpbis.surrogateescape_or_backslash", _escape_unwritable)
+#: a stream's error handler → the one it writes with while a command runs
+_LENIENT: Final = {"strict": "backslashreplace", "surrogateescape": "tpbis.surrogateescape_or_backslash"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``tpbis``; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -190,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_for(args, environ)
         lang = settings.lang
         _speak(lang)
-        with _one_shot() if getattr(args, "one_shot", False) else contextlib.nullcontext():
+        with _one_shot() if getattr(args, "one_shot", False) else contextlib.nullcontext(), _lenient_output():
             code: int = args.run(args, settings)
         return code
     except TpbisError as exc:
