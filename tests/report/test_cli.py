@@ -94,3 +94,12 @@ def test_a_period_asked_for_twice_is_scored_once() -> None:
     report = score_inputs(load_inputs(str(EXAMPLE)), default_rubric(), [year, Period.parse("2024-09"), year])
     assert report.runs[0] is report.runs[2]
     assert report.runs[0] is not report.runs[1]
+
+
+def test_a_lone_surrogate_half_is_written_as_its_escape(tmp_path: Path) -> None:
+    """A Sheets cell cut inside an emoji gives a name no UTF-8 file can hold: the rapor writes its escape."""
+    from tpbis.cli.rapor import _write
+
+    path = tmp_path / "rapor.txt"
+    _write(path, "Perpustakaan Desa \ud83d")
+    assert "Perpustakaan Desa \\ud83d" == path.read_text(encoding="utf-8")

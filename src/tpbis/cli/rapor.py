@@ -35,7 +35,7 @@ def register(commands: Any) -> None:
 
 def _write(path: Path, text: str) -> None:
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")  # a lone surrogate half from Sheets
     except OSError as exc:
         raise SourceError.from_catalogue("rapor.cannot_write", path=str(path), reason=os_reason(exc)) from None
 

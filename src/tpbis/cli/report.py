@@ -51,7 +51,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     document = render_report(data, lang=lang, cards=args.cards, advice=advice)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(document, encoding="utf-8")
+        output.write_text(document, encoding="utf-8", errors="backslashreplace")  # a lone surrogate half from Sheets
     except OSError as exc:
         raise SourceError.from_catalogue("report.cannot_write", path=str(output), reason=os_reason(exc)) from None
     sys.stdout.write(t("report.written", lang, path=str(output)) + "\n")
