@@ -13,6 +13,7 @@ import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.domain.plan_reference import ReferencePlanner
 
 from tpbis.domain.activity import Activity, ActivityKind
 from tpbis.domain.kpi import KpiRun, score, tally
@@ -332,7 +333,7 @@ class TestSearchArithmetic:
         part = tuple(data.draw(st.lists(st.integers(0, 12), min_size=len(frontier), max_size=len(frontier))))
         people = data.draw(st.integers(0, 80))
         for band in rubric.bands:
-            fast = planner._rough_of_parts(base, targets, band)(part, people)
+            fast = ReferencePlanner(rubric, period)._rough_of_parts(base, targets, band)(part, people)
             linked = frozenset(n for n, c in zip(frontier, part, strict=True) if c and planner._classes[n].linkable)
             choice = _Choice(planner._spread(part, frontier), people, people, linked)
             slow = planner._rough(base, targets, choice) - float(planner._thresholds[band.color])

@@ -106,7 +106,7 @@ class TestSameAsTheOracle:
             for indicator in rubric.indicators
         )
         band = rubric.bands[0]
-        general = planner._rough_of_parts(base, targets, band)
+        general = ReferencePlanner(rubric, period)._rough_of_parts(base, targets, band)
         people_slots = [j for j, n in enumerate(planner._frontier) if planner._classes[n].people]
         parts, values = _Mixes(planner, base, targets, cap).values(total)
         scale = 100.0 / rubric.total_weight

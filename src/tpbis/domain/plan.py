@@ -191,8 +191,8 @@ class _Choice:
 
 
 class _Mixes:
-    """The float composite of every mix of frontier activities at their most useful (as :meth:`Planner._rough_of_parts`,
-    before ×100 ÷ total weight), for one situation.
+    """The float composite of every mix of frontier activities at their most useful (before ×100 ÷ total
+    weight), for one situation.
 
     The composite is a sum over groups of indicators fed by the same frontier
     classes, and each group's part depends only on how many activities the mix
@@ -703,60 +703,6 @@ class Planner:
         ]
         best = min(refined, key=self._cost)
         return self._finish(base, targets, band, best)
-
-    def _rough_of_parts(self, base: Sequence[tuple[int, int]], targets: Sequence[Fraction],
-                        band: ColorBand) -> Callable[[tuple[int, ...], int], float]:
-        """:meth:`_rough` minus the band's threshold, for mixes of frontier activities at their most useful.
-
-        ``part`` counts per frontier class, each with ``people`` participants (all
-        women), a link where its class takes one, reported on time. Indicators no
-        frontier class feeds are summed once. The search reads mixes from
-        :class:`_Mixes` tables instead; this general form is what they are checked against.
-        """
-        float_targets = [float(t) for t in targets]
-        position_of = {n: j for j, n in enumerate(self._frontier)}
-        fixed = 0.0
-        moving = []
-        for position, (measure, members, weight) in enumerate(self._shape):
-            top, bottom = base[position]
-            slots = tuple(position_of[n] for n in members if n in position_of)
-            if not slots:
-                if bottom:
-                    ratio = top / (bottom * float_targets[position])
-                    fixed += weight * (1.0 if ratio >= 1.0 else ratio)
-                continue
-            linked = tuple(j for j in slots if self._classes[self._frontier[j]].linkable)
-            moving.append((measure, slots, linked, weight, top, bottom, float_targets[position]))
-        scale = 100.0 / self._total_weight
-        threshold = self._rough_thresholds[band.color]
-        count, participants, links, women = (Measure.COUNT, Measure.PARTICIPANTS, Measure.DISTINCT_PUBLICATION_URLS,
-                                             Measure.FEMALE_SHARE)
-
-        def rough(part: tuple[int, ...], people: int) -> float:
-            total = fixed
-            for measure, slots, linked, weight, top, bottom, target in moving:
-                added = 0
-                for j in slots:
-                    added += part[j]
-                if measure is count:
-                    top += added
-                elif measure is participants:
-                    top += added * people
-                elif measure is links:
-                    for j in linked:
-                        top += part[j]
-                elif measure is women:
-                    top = 100 * (top + added * people)
-                    bottom += added * people
-                else:
-                    top = 100 * (top + added)
-                    bottom += added
-                if bottom:
-                    ratio = top / (bottom * target)
-                    total += weight * (1.0 if ratio >= 1.0 else ratio)
-            return scale * total - threshold
-
-        return rough
 
     def _least_total(self, band: ColorBand, mixes: _Mixes) -> int | None:
         """A lower bound on the activities needed (None: more than :data:`MAX_ADDED`).
