@@ -415,12 +415,7 @@ class TestSyncFromForms:
 
         from tpbis.cli import main
 
-        record = build_form(client, schema).record
-        _submit_all(emulator, record)
-        header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
-        rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
-        key = emulator.create_spreadsheet("Kepri", sheets={"Perpustakaan": [header, *rows]})
-        monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
+        record, key = _form_fed_spreadsheet(emulator, client, schema, registry, monkeypatch)
         monkeypatch.chdir(tmp_path)  # no tpbis-form.json here: questions found by their default titles
         code = main(["sync", key, "--source", f"forms:{record.form_id}", "--period", "2024-09", "--format", "json"])
         document = json.loads(capsys.readouterr().out)
@@ -476,6 +471,19 @@ class TestSameErrorsAsSheets:
         assert 2 == client.transport.retried
 
 
+def _form_fed_spreadsheet(emulator: SheetsEmulator, client: FormsClient, schema: FormSchema, registry: Registry,
+                          monkeypatch: pytest.MonkeyPatch) -> tuple[FormRecord, str]:
+    """A built form with every example response submitted, and a spreadsheet holding only the registry
+    (``Perpustakaan``), with the CLI pointed at the emulator: the form's record and the spreadsheet's key."""
+    record = build_form(client, schema).record
+    _submit_all(emulator, record)
+    header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
+    rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
+    key = emulator.create_spreadsheet("Kepri", sheets={"Perpustakaan": [header, *rows]})
+    monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
+    return record, key
+
+
 def _no_wait_policy_init(original: object) -> object:
     """RetryPolicy.__init__ with a sleep that does not wait (the CLI builds its own policy)."""
     def init(self: RetryPolicy, *args: object, **kwargs: object) -> None:
@@ -491,12 +499,7 @@ def test_close_takes_the_forms_source_the_sync_read(
     """A spreadsheet synced with ``--source forms:ID`` has no responses tab of its own: ``tpbis close`` takes the
     same ``--source`` (before: no such option, and without it the close stopped at the missing responses tab)
     and freezes what the sync published, award tallies included."""
-    record = build_form(client, schema).record
-    _submit_all(emulator, record)
-    header = ["id", "nama", "jenis", "provinsi", "kabupaten_kota"]
-    rows = [[lib.id, lib.name, lib.kind.value, lib.province, lib.regency] for lib in registry]
-    key = emulator.create_spreadsheet("Kepri", sheets={"Perpustakaan": [header, *rows]})
-    monkeypatch.setenv("TPBIS_SHEETS_EMULATOR_HOST", emulator.host)
+    record, key = _form_fed_spreadsheet(emulator, client, schema, registry, monkeypatch)
     monkeypatch.chdir(tmp_path)
     source = ["--source", f"forms:{record.form_id}"]
     assert 0 == main(["sync", key, *source, "--period", "2024-09"])
