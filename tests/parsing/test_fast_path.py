@@ -47,10 +47,16 @@ def _timestamp(moment: dt.datetime, shape: int) -> Cell:
         return moment.strftime("%d/%m/%Y %H:%M:%S.250")
     if shape == 4:
         return moment.replace(microsecond=0)
+    if shape == 5:  # a workbook's typed timestamp, sometimes fractional or the second of a repeated hour
+        return moment.replace(fold=moment.microsecond % 2)
     return moment.strftime("%d/%m/%Y") + " jam 9"
 
 
 def _date_text(day: dt.date, shape: int) -> Cell:
+    if shape == 4:  # a workbook's typed date
+        return day
+    if shape == 5:
+        return dt.datetime(day.year, day.month, day.day, shape)
     return (day.strftime("%d/%m/%Y"), day.isoformat(), day.strftime("%d %b %Y"), day.strftime(" %d-%m-%Y"))[shape]
 
 
@@ -71,8 +77,8 @@ kinds = st.sampled_from([
     "Layanan digital", "Fasilitasi kegiatan masyarakat", "PUBLIKASI",
 ])
 odd_kinds = st.sampled_from(["Senam", "", None])
-counts = st.sampled_from(["5", "12", "0", "", None, "1.250", "40"])
-odd_counts = st.sampled_from(["25 orang", "-3", 3, 4.0, 2.5, True, "100001"])
+counts = st.sampled_from(["5", "12", "0", "", None, "1.250", "40", 7, 0, 12.0])
+odd_counts = st.sampled_from(["25 orang", "-3", 3, 4.0, 2.5, True, "100001", -3, 100_001, 1e300, float("nan")])
 links = st.sampled_from([
     "https://ig.com/p/1", "https://IG.com/p/1/", "https://ig.com/p/1#x", "http://desa.id/a?b=1",
     "https://ig.com/P/Abc/", "HTTPS://www.YouTube.com/watch?v=AbC#t=1", "https://ig.com/p/2, https://ig.com/p/3",
@@ -95,13 +101,13 @@ def row(draw: st.DrawFn) -> dict[Field, object]:
     if draw(st.integers(0, 4)) == 0:
         # Near midnight, where the sheet's and the library's zones disagree on the day.
         moment = moment.replace(hour=draw(st.sampled_from([0, 21, 22, 23])))
-    shape = draw(st.integers(0, 9))
-    stamp = _timestamp(moment, shape) if shape < 6 else moment.strftime("%d/%m/%Y %H:%M:%S")
+    shape = draw(st.integers(0, 10))
+    stamp = _timestamp(moment, shape) if shape < 7 else moment.strftime("%d/%m/%Y %H:%M:%S")
     day = moment.date() - dt.timedelta(days=draw(st.integers(-1, 9)))
     cells: dict[Field, object] = {
         F.REPORTED_AT: stamp,
         F.LIBRARY: draw(libraries),
-        F.DATE: _date_text(day, draw(st.integers(0, 3))),
+        F.DATE: _date_text(day, draw(st.integers(0, 5))),
         F.TITLE: draw(titles),
         F.KIND: draw(kinds),
         F.PARTICIPANTS_MALE: draw(counts),
@@ -305,3 +311,53 @@ class TestFastTitles:
     def test_same_as_normalize_text(self, titles: list[str]) -> None:
         """Casefold, punctuation to space, whitespace collapsed, for ASCII and other text alike."""
         assert [normalize_text(t) for t in titles] == normalize_titles(titles)
+
+
+TYPED_ROW: dict[Field, object] = {
+    **CLEAN_ROW, F.REPORTED_AT: dt.datetime(2024, 9, 21, 14, 5, 33), F.DATE: dt.date(2024, 9, 20),
+    F.PARTICIPANTS_MALE: 3, F.PARTICIPANTS_FEMALE: 4.0, F.PARTNERS: None, F.REPORTER_EMAIL: None,
+}
+
+
+class TestTypedCells:
+    """A workbook's typed cells (datetimes, dates, numbers, empty cells) take the fast path when clean."""
+
+    @pytest.mark.parametrize("day_first", [True, False])
+    def test_clean_typed_rows_skip_the_general_reader(self, day_first: bool) -> None:
+        """No row of a clean typed table is read by the general reader, and the result is the general reader's."""
+        data = [{**TYPED_ROW, F.TITLE: f"Mendongeng {n}", F.DOCUMENTATION_URL: None if n % 2 else "https://a.id/x"}
+                for n in range(40)]
+        table = responses_table(data)  # type: ignore[arg-type]
+        with mock.patch.object(rows_module, "read_row", wraps=rows_module.read_row) as reader:
+            fast = parse_responses(table, REGISTRY, RUBRIC, day_first=day_first)
+        assert reader.call_count == 0
+        with mock.patch.object(rows_module, "_FAST_PATH", False):
+            general = parse_responses(table, REGISTRY, RUBRIC, day_first=day_first)
+        assert (general.counts, general.problems) == (fast.counts, fast.problems)
+        assert tuple(general.activities) == tuple(fast.activities)
+        assert fast.counts.accepted == 40
+
+    @pytest.mark.parametrize(("field", "value"), [
+        (F.REPORTED_AT, dt.datetime(2024, 9, 21, 14, 5, 33, 500)),  # fractional second
+        (F.REPORTED_AT, dt.datetime(2024, 9, 21, 14, 5, 33, fold=1)),
+        (F.REPORTED_AT, dt.datetime(2024, 9, 21, 14, 5, 33, tzinfo=dt.UTC)),
+        (F.REPORTED_AT, dt.date(2024, 9, 21)),
+        (F.REPORTED_AT, 45556.5),
+        (F.DATE, 45555),
+        (F.PARTICIPANTS_MALE, True),
+        (F.PARTICIPANTS_MALE, 2.5),
+        (F.PARTICIPANTS_MALE, -1),
+        (F.LIBRARY, 7),
+        (F.TITLE, 12),
+    ])
+    def test_odd_typed_cell_goes_to_the_general_reader(self, field: Field, value: object) -> None:
+        """A typed cell the fast path has no text for sends only its row to the general reader, alike."""
+        data = [TYPED_ROW, {**TYPED_ROW, F.TITLE: "Mendongeng 2", field: value}]
+        table = responses_table(data)  # type: ignore[arg-type]
+        with mock.patch.object(rows_module, "read_row", wraps=rows_module.read_row) as reader:
+            fast = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone="Asia/Jakarta")
+        assert reader.call_count == 1
+        with mock.patch.object(rows_module, "_FAST_PATH", False):
+            general = parse_responses(table, REGISTRY, RUBRIC, sheet_timezone="Asia/Jakarta")
+        assert (general.counts, general.problems) == (fast.counts, fast.problems)
+        assert tuple(general.activities) == tuple(fast.activities)

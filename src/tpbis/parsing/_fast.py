@@ -181,6 +181,73 @@ def record(activity: Activity, library_index: Mapping[str, int]) -> tuple[Any, .
     )
 
 
+def _typed_reader(setup: Setup, i: int) -> Callable[[Any], str | None] | None:
+    """How column ``i`` of a workbook writes a typed cell as text the general reader reads alike (None: only blanks)."""
+    if i == setup.i_ts:
+        return _stamp_text if setup.day_first else _stamp_text_month_first
+    if i == setup.i_date:
+        return _date_text if setup.day_first else _date_text_month_first
+    if i in (setup.i_male, setup.i_female):
+        return _count_text
+    return None
+
+
+def _as_text(column: Sequence[Cell], reader: Callable[[Any], str | None] | None, slow: set[int]) -> list[str]:
+    """``column`` as text: an empty cell (``None``) is ``""`` as in a CSV, a typed cell the text
+    ``reader`` gives for it; a cell it gives none for is ``""`` and its row goes to the general reader.
+
+    Each text reads exactly as the typed cell does (:func:`~tpbis.parsing.values.parse_timestamp`,
+    :func:`~tpbis.parsing.values.parse_date`, :func:`~tpbis.parsing.values.parse_whole_number`),
+    so a clean row gives the record the general reader would give it from the typed cells.
+    """
+    texts: list[Any] = list(column)
+    for j, value in enumerate(texts):
+        if type(value) is str:
+            continue
+        text = None if value is None else reader(value) if reader is not None else None
+        if text is None:
+            texts[j] = ""
+            if value is not None:
+                slow.add(j)
+        else:
+            texts[j] = text
+    return texts
+
+
+def _stamp_text(value: Any, month_first: bool = False) -> str | None:
+    """A naive whole-second ``datetime`` (a workbook's timestamp) as ``D/M/YYYY HH:MM:SS`` text."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is not None or value.microsecond or value.fold:
+        return None  # aware, fractional or the second of a repeated hour: the general reader
+    first, second = (value.month, value.day) if month_first else (value.day, value.month)
+    return f"{first:02d}/{second:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+
+
+def _stamp_text_month_first(value: Any) -> str | None:
+    return _stamp_text(value, month_first=True)
+
+
+def _date_text(value: Any, month_first: bool = False) -> str | None:
+    """A ``date`` or ``datetime`` (its own calendar day, as :func:`parse_date` reads it) as ``D/M/YYYY`` text."""
+    if not isinstance(value, dt.date):
+        return None
+    first, second = (value.month, value.day) if month_first else (value.day, value.month)
+    return f"{first:02d}/{second:02d}/{value.year:04d}"
+
+
+def _date_text_month_first(value: Any) -> str | None:
+    return _date_text(value, month_first=True)
+
+
+def _count_text(value: Any) -> str | None:
+    """A whole number cell (``int``, or an integral ``float`` such as ``45.0``) in range as its digits."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is not int:
+        return None  # booleans, fractions, dates: the general reader
+    number = parse_whole_number(value)
+    return None if number is None else str(number)
+
+
 def _is_text(column: Sequence[Cell]) -> bool:
     """Whether every cell of a column is ``str`` (one C-level pass; CSV columns always are)."""
     try:
@@ -237,9 +304,10 @@ def clean_chunk(  # the fast path, kept flat
     if min(map(len, chunk)) < width:  # blank lines come as [] from csv: the general reader takes them
         slow.update(j for j, cells in enumerate(chunk) if len(cells) < width)
         chunk = [[*cells, *([""] * (width - len(cells)))] if len(cells) < width else cells for cells in chunk]
-    columns = list(zip(*chunk, strict=False))
-    if not all(_is_text(columns[i]) for i in setup.used):
-        return [], list(range(size))
+    columns: list[Any] = list(zip(*chunk, strict=False))
+    for i in setup.used:
+        if not _is_text(columns[i]):  # a workbook's typed cells: as the text that reads the same, or slow
+            columns[i] = _as_text(columns[i], _typed_reader(setup, i), slow)
 
     libs = _fill(memo.libraries, columns[setup.i_lib], memo.library)
     ts_dates, _, ts_clocks = zip(*map(str.rpartition, map(str.strip, columns[setup.i_ts]), repeat(" ")), strict=True)
