@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import pytest
@@ -65,6 +68,31 @@ def members(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def _compressed(path: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every member's (CRC, compression method, compressed bytes), read past its local header."""
+    out = {}
+    with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+        for info in archive.infolist():
+            raw.seek(info.header_offset + 26)
+            name_length, extra_length = struct.unpack("<HH", raw.read(4))
+            raw.seek(info.header_offset + 30 + name_length + extra_length)
+            out[info.filename] = (info.CRC, info.compress_type, raw.read(info.compress_size))
+    return out
+
+
+class _Unseekable(io.RawIOBase):
+    """A write-only stream that cannot seek or tell, as a pipe (zipfile then writes data descriptors)."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # zipfile writes bytes
+        return self._target.write(data)
+
+
 def tabs() -> list[OutputTab]:
     """A visible output tab with risky text and fills, and the hidden state tab."""
     scores = OutputTab(
@@ -107,6 +135,44 @@ class TestLossless:
         after = members(rich)
         edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
         assert {k: v for k, v in before.items() if k not in edited} == {k: after[k] for k in before if k not in edited}
+
+    def test_input_members_copied_compressed(self, rich: Path) -> None:
+        """Unchanged members keep their compressed bytes (not deflated again) and read back whole."""
+        with zipfile.ZipFile(rich) as source:  # deflated faster than zipfile's default: deflating again shows
+            parts = {name: source.read(name) for name in source.namelist()}
+        with zipfile.ZipFile(rich, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for name, data in parts.items():
+                out.writestr(name, data)
+        before = _compressed(rich)
+        with XlsxWorkbook(rich) as book:
+            book.write(tabs())
+        after = _compressed(rich)
+        edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+        assert {k: v for k, v in before.items() if k not in edited} == {k: after[k] for k in before if k not in edited}
+        with zipfile.ZipFile(rich) as archive:
+            assert archive.testzip() is None
+
+    @pytest.mark.parametrize("stored", [False, True])
+    def test_streamed_input_with_data_descriptors(self, rich: Path, tmp_path: Path, stored: bool) -> None:
+        """A package zipped by a streaming writer (sizes after the data), stored or deflated, is copied whole."""
+        before = members(rich)
+        method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(rich) as source, (tmp_path / "streamed.xlsx").open("wb") as raw, \
+                zipfile.ZipFile(_Unseekable(raw), "w", method) as out:
+            for name in source.namelist():
+                out.writestr(name, source.read(name))
+        streamed = tmp_path / "streamed.xlsx"
+        with zipfile.ZipFile(streamed) as archive:
+            assert all(info.flag_bits & 0x8 for info in archive.infolist())  # the case under test
+        with XlsxWorkbook(streamed) as book:
+            book.write(tabs())
+        after = members(streamed)
+        edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+        assert {k: v for k, v in before.items() if k not in edited} == {k: after[k] for k in before if k not in edited}
+        with zipfile.ZipFile(streamed) as archive:
+            assert archive.testzip() is None
+            assert not any(info.flag_bits & 0x8 for info in archive.infolist())
+        assert list(RISKY) == [row[0] for row in read_workbook(streamed)["Skor KPI"].rows]
 
     def test_cached_values_are_read(self, rich: Path) -> None:
         """The formula cells read as their cached values, before and after a write."""

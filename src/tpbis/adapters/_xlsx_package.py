@@ -30,6 +30,7 @@ import io
 import math
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -96,19 +97,31 @@ def _cell(ref: str, value: OutValue, style: int) -> str:
 
 def sheet_xml(tab: OutputTab, styles: dict[str, int]) -> bytes:
     """The worksheet part of an output tab: header bold and frozen, fills as cell styles."""
-    fills = {(r + 1, c): styles[color.value] for r, c, color in tab.fills}
+    fills: dict[int, dict[int, int]] = {}
+    for r, c, color in tab.fills:
+        fills.setdefault(r + 1, {})[c] = styles[color.value]
     out = [
         _HEAD,
         f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="{REL_NS}">',
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
         'state="frozen"/></sheetView></sheetViews><sheetData>',
     ]
+    letters = [_column(c + 1) for c in range(tab.width)]
+    bold = styles["bold"]
+    texts: dict[str, str] = {}  # a text's escaped form (tabs repeat colours, regions, kinds…)
     for r, row in enumerate(tab.grid()):
+        number = r + 1
+        styled = dict.fromkeys(range(len(row)), bold) if r == 0 else fills.get(r, {})
         cells = []
         for c, value in enumerate(row):
-            style = styles["bold"] if r == 0 else fills.get((r, c), 0)
-            cells.append(_cell(f"{_column(c + 1)}{r + 1}", value, style))
-        out.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
+            if type(value) is str and value and c not in styled:  # the usual cell, written as _cell does
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = _text(value)
+                cells.append(f'<c r="{letters[c]}{number}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+            else:
+                cells.append(_cell(f"{letters[c]}{number}", value, styled.get(c, 0)))
+        out.append(f'<row r="{number}">{"".join(cells)}</row>')
     out.append("</sheetData></worksheet>")
     return "".join(out).encode("utf-8")
 
@@ -293,7 +306,9 @@ def patch_package(package: Package, tabs: Sequence[OutputTab], remove: Sequence[
                 continue
             data = replaced.get(info.filename)
             if data is None:
-                data = archive.read(info.filename)
+                data = archive.read(info.filename)  # inflated and its CRC checked, as before: a corrupt member stops here
+                if _copy_compressed(archive, info, out):
+                    continue
             copy = zipfile.ZipInfo(info.filename, info.date_time)
             copy.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
             copy.external_attr = info.external_attr
@@ -302,6 +317,50 @@ def patch_package(package: Package, tabs: Sequence[OutputTab], remove: Sequence[
         for name, data in added.items():
             out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, …, file name length, extra field length
+_KEPT_FLAGS = 0x800  # the UTF-8 file name flag; a data descriptor (0x8) is not written: the header has the sizes
+
+
+def _copy_compressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy an unchanged member's compressed bytes into ``out`` as they are; False when it cannot be
+    (encrypted, another compression method, an odd local header), and the caller compresses it anew.
+
+    Deflating the input's large sheets again cost more than the rest of writing the tabs
+    (1.9 s of 3.5 s for a 100,000-row workbook); the bytes copied here were just inflated and
+    CRC-checked by the caller, so the copy holds exactly the same data.
+    """
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return False
+    if source.fp is None or out.fp is None:
+        return False
+    source.fp.seek(info.header_offset)
+    head = source.fp.read(_LOCAL_HEADER.size)
+    if len(head) != _LOCAL_HEADER.size:
+        return False
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(head)
+    if signature != b"PK\x03\x04":
+        return False
+    source.fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    raw = source.fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        return False
+    copy = zipfile.ZipInfo(info.filename, info.date_time)
+    copy.compress_type = info.compress_type
+    copy.external_attr = info.external_attr
+    copy.create_system = info.create_system
+    copy.flag_bits = info.flag_bits & _KEPT_FLAGS
+    copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
+    # as ZipFile.write does for a directory entry: the header, then (here) the data as it is
+    out.fp.seek(out.start_dir)
+    copy.header_offset = out.fp.tell()
+    out.filelist.append(copy)
+    out.NameToInfo[copy.filename] = copy
+    out.fp.write(copy.FileHeader())
+    out.fp.write(raw)
+    out.start_dir = out.fp.tell()
+    return True
 
 
 def _append(xml: str, container: str, items: Sequence[str]) -> str:
