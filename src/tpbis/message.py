@@ -147,6 +147,9 @@ class Params(Mapping[str, object]):
         return repr(self._items)
 
 
+_set = object.__setattr__
+
+
 def _params(value: Mapping[str, object] | None) -> Params:
     return value if isinstance(value, Params) else Params(value)
 
@@ -168,7 +171,15 @@ class Message:
     params: Params = attrs.field(converter=_params)
 
     def __init__(self, key: str, params: Mapping[str, object] | None = None, /, **kwparams: object) -> None:
-        self.__attrs_init__(key, {**(params or {}), **kwparams})
+        # what ``__attrs_init__`` does, without copying the parameters twice: millions of messages are
+        # made at national scale (problems, plans, unmet award criteria), and ``kwparams`` is ours
+        if params:
+            kwparams = {**params, **kwparams}
+        items = object.__new__(Params)
+        _set(items, "_items", kwparams)
+        _set(items, "_hash", None)
+        _set(self, "key", key)
+        _set(self, "params", items)
 
     @classmethod
     def plural(cls, key: str, n: object, /, **params: object) -> Message:

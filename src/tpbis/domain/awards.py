@@ -150,7 +150,7 @@ def _tally_of(activities: Sequence[Activity]) -> AwardTally:
 
 def _kind_tallies(activities: Sequence[Activity] | KindTallies) -> KindTallies:
     """A library's tallies by kind, from its activities or as given."""
-    if isinstance(activities, Mapping):
+    if type(activities) is dict or isinstance(activities, Mapping):  # the ABC check costs ~10× the type's
         return activities
     by_kind: dict[ActivityKind, list[Activity]] = defaultdict(list)
     for activity in activities:
@@ -173,27 +173,35 @@ def metric_value(
     ``activities`` are the library's accepted activities inside the period, or
     their :func:`award_tally` by kind.
     """
-    library = result.library
+    value = _amount(metric, kinds, result, _kind_tallies(activities))
+    return value if value is None or type(value) is Fraction else Fraction(value)
+
+
+def _amount(metric: Metric, kinds: frozenset[ActivityKind], result: LibraryResult,
+            tallies: KindTallies) -> int | Fraction | None:
+    """:func:`metric_value`, a whole number left an ``int`` (it compares and adds exactly alike, and
+    the awards of a national run ask ~10⁵ of them)."""
     if metric is Metric.COMPOSITE:
         return Fraction(result.composite)
+    library = result.library
     if metric is Metric.COMPUTERS:
-        return Fraction(library.computers)
+        return library.computers
     if metric is Metric.DIGITAL_COLLECTION:
-        return Fraction(library.digital_collection)
+        return library.digital_collection
     if metric is Metric.PRINT_COLLECTION:
-        return Fraction(library.print_collection)
-    chosen = _chosen(kinds, _kind_tallies(activities))
+        return library.print_collection
+    chosen = [t for kind, t in tallies.items() if kind in kinds]
     if metric is Metric.COUNT:
-        return Fraction(sum(t.count for t in chosen))
+        return sum(t.count for t in chosen)
     if metric is Metric.PARTICIPANTS:
-        return Fraction(sum(t.participants for t in chosen))
+        return sum(t.participants for t in chosen)
     if metric is Metric.DOCUMENTED_SHARE:
         count = sum(t.count for t in chosen)
         if not count:
             return None
         return Fraction(100 * sum(t.documented for t in chosen), count)
     if metric is Metric.DISTINCT_PARTNERS:
-        return Fraction(len(frozenset().union(*(t.partners for t in chosen))))
+        return len(frozenset().union(*(t.partners for t in chosen)))
     msg = f"metric {metric.value!r} has no numeric value"
     raise ValueError(msg)
 
@@ -217,10 +225,11 @@ def _check(
             points=Message.plural("award.points_short", short),
         )
         return Unmet(criterion=criterion, actual=result.color, required=wanted, message=message)
-    actual = metric_value(criterion.metric, criterion.kinds, result, activities)
+    amount = _amount(criterion.metric, criterion.kinds, result, _kind_tallies(activities))
     required = criterion.minimum or Fraction(0)
-    if actual is not None and actual >= required:
+    if amount is not None and amount >= required:
         return None
+    actual = amount if amount is None or type(amount) is Fraction else Fraction(amount)
     if criterion.metric is Metric.DOCUMENTED_SHARE:
         chosen = _chosen(criterion.kinds, _kind_tallies(activities))
         documented = sum(t.documented for t in chosen)
@@ -251,8 +260,9 @@ def ranking_score(
     activities = _kind_tallies(activities)
     total = Fraction(0)
     for term in category.ranking:
-        value = metric_value(term.metric, term.kinds, result, activities) or Fraction(0)
-        total += term.weight * min(value / term.cap, Fraction(1))
+        value = _amount(term.metric, term.kinds, result, activities) or 0
+        # weight × min(value ÷ cap, 1): the cap is positive, so the minimum is 1 exactly when value ≥ cap
+        total += term.weight if value >= term.cap else term.weight * (Fraction(value) / term.cap)
     return total
 
 
