@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from tpbis.domain.activity import ActivityKind
-from tpbis.domain.kpi import gap_advice, score
+from tpbis.domain.kpi import gap_advice, gap_terms_advice, score
 from tpbis.domain.library import LibraryKind
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color
@@ -296,14 +296,34 @@ class TestGapAdvice:
         assert (
             "Kurang 6.2 poin untuk hijau. tambah 1 kegiatan pelibatan (kegiatan_pelibatan). "
             "Atau: tambah 2 tautan publikasi (publikasi).",
-            "6.2 points short of green. add 1 engagement activities (kegiatan_pelibatan). "
+            "6.2 points short of green. add 1 engagement activity (kegiatan_pelibatan). "
             "Or: add 2 publication links (publikasi).",
         ) == (advice.render("id"), advice.render("en"))
 
     def test_one_option(self) -> None:
         """With one option asked for, there is no "or"."""
         advice = gap_advice(TestWorkedExample().run().gap, options=1)
-        assert "6.2 points short of green. add 1 engagement activities (kegiatan_pelibatan)." == advice.render("en")
+        assert "6.2 points short of green. add 1 engagement activity (kegiatan_pelibatan)." == advice.render("en")
+
+    @pytest.mark.parametrize(
+        ("indicator_id", "extra", "indonesian", "english"),
+        [
+            ("kegiatan_pelibatan", Fraction(1), "tambah 1 kegiatan pelibatan", "add 1 engagement activity"),
+            ("kegiatan_pelibatan", Fraction(2), "tambah 2 kegiatan pelibatan", "add 2 engagement activities"),
+            ("advokasi_kemitraan", Fraction(1), "tambah 1 kegiatan advokasi/kemitraan", "add 1 advocacy/partnership activity"),
+            ("peserta", Fraction(1), "tambah 1 peserta", "add 1 participant"),
+            ("partisipasi_perempuan", Fraction(1), "tambah 1.0 poin persen", "add 1.0 percentage points"),
+            ("partisipasi_perempuan", Fraction(1, 2), "tambah 0.5 poin persen", "add 0.5 percentage points"),
+        ],
+    )
+    def test_unit_agrees_with_count(self, indicator_id: str, extra: Fraction, indonesian: str, english: str) -> None:
+        """The rubric's plural ``unit_en`` is made singular for a whole count of one; Indonesian is unchanged."""
+        indicator = next(i for i in default_rubric().indicators if i.id == indicator_id)
+        advice = gap_terms_advice((Color.HIJAU, Decimal("3.0"), [(indicator, extra, 1, 1)]))
+        shown = (advice.render("id"), advice.render("en"))
+        assert (f"{indonesian} ({indicator_id}).", f"{english} ({indicator_id}).") == tuple(
+            text.split(". ", 1)[1] for text in shown
+        )
 
     def test_top_colour(self) -> None:
         """No gap: already hijau."""

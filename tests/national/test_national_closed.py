@@ -12,6 +12,7 @@ from tests.test_rubric_periods import RUBRIC_2023_TEXT
 from tpbis.cli import main
 from tpbis.cli.nasional import run_national
 from tpbis.config import RubricEntry, Settings
+from tpbis.rubrics import default_rubric, parse_rubric
 from tpbis.service.close import CLOSED_CHANGED
 from tpbis.service.national import ProvinceResult, Status
 
@@ -107,3 +108,28 @@ def test_a_province_closed_under_an_earlier_rubric_of_the_schedule(tmp_path: Pat
     assert (run.code, result.status, result.rubric_id) == (0, Status.READ, "kepri-2023")
     assert {row.library_id: row.composite for row in result.libraries} == published(path)
     assert not any(code == CLOSED_CHANGED for code, _, _ in result.problems)
+
+
+def test_a_province_closed_under_its_own_rubric_names_it(tmp_path: Path) -> None:
+    """The province closed 2024 under its own rubric, which the national configuration does not know: the
+    roll-up keeps its frozen composites and names the rubric the close recorded (name, version, digest),
+    not the national one it was read with; the recap's rubric column says the same."""
+    folder = tmp_path / "closed"
+    folder.mkdir()
+    own = folder / "rubrik-kepri.toml"
+    own.write_text(RUBRIC_2023_TEXT.replace('name = "kepri-2023"', 'name = "kepri-sendiri"'), encoding="utf-8")
+    path = folder / "kepri.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    assert 0 == main(["sync", str(path), "--period", "2024", "--rubric", str(own)])
+    assert 0 == main(["close", str(path), "--period", "2024", "--rubric", str(own)])
+    frozen = parse_rubric(own.read_text(encoding="utf-8"), str(own))
+    assert frozen.digest != default_rubric().digest
+    result = national(folder)
+    assert (result.rubric_id, result.rubric_version, result.rubric_digest) == (
+        frozen.name, frozen.version, frozen.digest)
+    assert {row.library_id: row.composite for row in result.libraries} == published(path)
+    recap = openpyxl.load_workbook(folder / "nasional.xlsx", read_only=True)
+    cells = {str(c) for sheet in recap.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c}
+    recap.close()
+    assert frozen.stamp in cells
+    assert default_rubric().stamp not in cells

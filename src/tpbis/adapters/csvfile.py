@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ import attrs
 
 from tpbis.errors import SourceError
 from tpbis.i18n import os_reason
+from tpbis.message import Message
 from tpbis.parsing.table import Cell, Table
 
 if TYPE_CHECKING:
@@ -70,9 +72,48 @@ class CsvFormat:
     delimiter: str
 
 
-def _unreadable(path: Path | str, exc: BaseException | str) -> SourceError:
+def _unreadable(path: Path | str, exc: BaseException | str | Message) -> SourceError:
     reason = os_reason(exc) if isinstance(exc, BaseException) else exc
     return SourceError.from_catalogue("error.unreadable_csv", path=str(path), reason=reason)
+
+
+def _decode_failure(chunks: Iterable[bytes], encoding: str, *, final: bool = True) -> Message | None:
+    """Where ``chunks`` (a file's bytes from its start) first fail to decode: the byte, its offset in the
+    whole file and its line, as the reason of a decode error (None when they decode, e.g. a file changed).
+
+    A :class:`UnicodeDecodeError` raised while reading a file names a position inside the block being
+    decoded, not in the file: the reading stops there anyway, so the file is decoded again to place it.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, line = 0, 1  # the file offset of the next chunk, the line it starts in
+    for chunk in itertools.chain(chunks, [b""] if final else []):
+        pending = decoder.getstate()[0]  # the bytes of a character cut by the previous chunk
+        try:
+            line += decoder.decode(chunk, final=final and not chunk).count("\n")
+        except UnicodeDecodeError as exc:
+            data = exc.object  # the pending and new bytes (for UTF-8-SIG, without the byte-order mark)
+            at = offset - len(pending) + (len(pending) + len(chunk) - len(data)) + exc.start
+            line += bytes(data[:exc.start]).decode(exc.encoding, "replace").count("\n")
+            byte = bytes(data[exc.start:exc.start + 1]).hex()
+            name = encoding if exc.encoding == "charmap" else exc.encoding  # cp1252 raises as "charmap"
+            return Message("oserror.decode_at", encoding=name, byte=byte, position=at, line=line)
+        offset += len(chunk)
+    return None
+
+
+def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def _decode_reason(path: Path, encoding: str, exc: UnicodeDecodeError) -> Message:
+    """Why ``path`` does not decode as ``encoding``: :func:`_decode_failure` placed in the file, else ``exc``."""
+    try:
+        found = _decode_failure(_file_chunks(path), encoding)
+    except (OSError, LookupError):
+        found = None
+    return found if found is not None else os_reason(exc)
 
 
 def detect_encoding(head: bytes) -> str:
@@ -149,7 +190,7 @@ def _decode_sample(head: bytes, encoding: str, source: str) -> str:
     except LookupError:
         raise SourceError.from_catalogue("error.csv_bad_encoding", path=source, encoding=encoding) from None
     except UnicodeDecodeError as exc:
-        raise _unreadable(source, exc) from None
+        raise _unreadable(source, _decode_failure([head], encoding, final=False) or os_reason(exc)) from None
 
 
 def _format_of(
@@ -225,7 +266,8 @@ class CsvRows(Sequence[Sequence[Cell]]):
             raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
         except UnicodeDecodeError as exc:
             raise SourceError.from_catalogue(
-                "error.csv_decode", path=str(path), encoding=self._format.encoding, reason=os_reason(exc)
+                "error.csv_decode", path=str(path), encoding=self._format.encoding,
+                reason=_decode_reason(path, self._format.encoding, exc),
             ) from None
         except (OSError, csv.Error) as exc:
             raise _unreadable(path, exc) from None
@@ -368,7 +410,9 @@ def read_csv_table(
             header = next(csv.reader(handle, delimiter=csv_format.delimiter), [])
     except FileNotFoundError:
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise _unreadable(path, _decode_reason(path, csv_format.encoding, exc)) from None
+    except (OSError, csv.Error) as exc:
         raise _unreadable(path, exc) from None
     one_line = not any("\n" in cell or "\r" in cell for cell in header)
     rows = CsvRows(path, stamp, csv_format, one_line_header=one_line)
@@ -391,7 +435,9 @@ def read_csv_bytes(
     try:
         text = data.decode(csv_format.encoding)
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter))
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise _unreadable(name, _decode_failure([data], csv_format.encoding) or os_reason(exc)) from None
+    except csv.Error as exc:
         raise _unreadable(name, exc) from None
     header = records[0] if records else []
     return Table(name=name, header=tuple(header), rows=records[1:])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tpbis.cli._common import EXIT_OK, read_options, source_options
 from tpbis.cli.score import load_scored
 from tpbis.config import Settings
-from tpbis.domain.awards import CategoryResult, what_if
+from tpbis.domain.activity import Activity
+from tpbis.domain.awards import CategoryResult, KindTallies, what_if
 from tpbis.errors import ConfigError
+from tpbis.history import Snapshot, closures
 from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.render import (
@@ -24,6 +26,7 @@ from tpbis.render import (
 )
 from tpbis.serialization import write_json
 from tpbis.service import AwardsReport, ScoreReport, awards_for
+from tpbis.service.close import closure_for, frozen_start
 
 __all__ = ["register"]
 
@@ -40,7 +43,7 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the award shortlists (or what a library lacks, with ``--what-if``)."""
     lang = settings.lang
-    inputs, report, found, _ = load_scored(args, settings, awards=True)  # closed periods: frozen
+    inputs, report, found, snapshots = load_scored(args, settings, awards=True)  # closed periods: frozen
     awards = found if found is not None else awards_for(report, inputs)
     categories = awards.categories
     if args.category:
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             known = ", ".join(c.id for c in report.runs[0].rubric.awards)
             raise ConfigError.from_catalogue("error.unknown_category", category=args.category, known=known)
     if args.what_if:
-        return _what_if(args.what_if, categories, awards, report, lang)
+        return _what_if(args.what_if, categories, awards, report, snapshots, lang)
     if args.format == "json":
         document = awards_document(awards.run, categories, awards.contests, awards.counts, awards.problems)
         write_json(document, sys.stdout)
@@ -66,15 +69,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _what_if(
-    library_id: str, categories: Sequence[CategoryResult], awards: AwardsReport, report: ScoreReport, lang: str
+    library_id: str, categories: Sequence[CategoryResult], awards: AwardsReport, report: ScoreReport,
+    snapshots: Sequence[Snapshot], lang: str,
 ) -> int:
+    """What ``library_id`` would need to add; on a closed period, from the values frozen at its close."""
     run = awards.run
-    if library_id not in {r.library.id for r in run.results}:
+    if library_id not in {r.library.id for r in report.runs[0].results}:
         raise ConfigError.from_catalogue("error.unknown_library", library=library_id)
+    activities: Iterable[Activity] = report.parse.activities
+    tallies: KindTallies | None = None
+    closure = closure_for(closures(snapshots), run.period)
+    if closure is not None:
+        activities, tallies = frozen_start(run, activities, closure, library_id)
+        sys.stdout.write(terminal_text(Message("whatif.closed", period=run.period.key).render(lang)) + "\n")
     level = run.result(library_id).library.level
     for result in categories:
         if result.level != level:
             continue
-        answer = what_if(result.category, library_id, run, report.parse.activities)
+        answer = what_if(result.category, library_id, run, activities, tallies=tallies)
         sys.stdout.write(what_if_text(answer, run.rubric, lang) + "\n")
     return EXIT_OK

@@ -442,6 +442,18 @@ def _hypothetical(library: Library, kind: ActivityKind, n: int, end: pendulum.Da
     ]
 
 
+def _added(base: KindTallies, more: KindTallies) -> KindTallies:
+    """``base`` with ``more`` added, kind by kind (the partners as one set)."""
+    out = dict(base)
+    for kind, extra in more.items():
+        had = out.get(kind, AwardTally())
+        out[kind] = AwardTally(
+            count=had.count + extra.count, participants=had.participants + extra.participants,
+            documented=had.documented + extra.documented, partners=had.partners | extra.partners,
+        )
+    return out
+
+
 def what_if(
     category: AwardCategory,
     library_id: str,
@@ -450,6 +462,7 @@ def what_if(
     *,
     participants: int = 20,
     limit: int = 60,
+    tallies: KindTallies | None = None,
 ) -> WhatIf:
     """What a library would need to add to become eligible for ``category``.
 
@@ -460,6 +473,8 @@ def what_if(
         activities: accepted activities (any period; only the run's period counts).
         participants: participants assumed per added activity.
         limit: the most activities tried, per kind and in the mix.
+        tallies: the library's award tallies to start from instead of its activities' (a closed
+            period's frozen ones); the activities then feed only its KPI.
     """
     result = run.result(library_id)
     library = result.library
@@ -469,8 +484,8 @@ def what_if(
     def unmet_with(extra: list[Activity]) -> tuple[Unmet, ...]:
         acts = [*mine, *extra]
         rescored = score_library(library, tally(acts, period).get(library_id, {}), run.rubric, period)
-        tallies = _kind_tallies(acts)
-        return tuple(u for c in category.criteria if (u := _check(c, rescored, tallies, run.rubric)) is not None)
+        kinds = _kind_tallies(acts) if tallies is None else _added(tallies, _kind_tallies(extra))
+        return tuple(u for c in category.criteria if (u := _check(c, rescored, kinds, run.rubric)) is not None)
 
     now = unmet_with([])
     blocked = tuple(

@@ -25,7 +25,7 @@ from tpbis.domain.library import Library, Registry
 from tpbis.domain.numbers import round_half_up
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Color, ColorBand, Indicator, Measure, Rubric
-from tpbis.domain.text import url_identity
+from tpbis.domain.text import english_singular, url_identity
 from tpbis.message import Message
 
 __all__ = [
@@ -396,7 +396,8 @@ def _advice(color: Color, short: Decimal, ways: Sequence[tuple[Indicator, Fracti
         if extra is None:
             continue
         amount = str(round_half_up(extra)) if indicator.measure.is_percentage else str(int(extra))
-        unit = Message.literal(indicator.unit, indicator.unit_en)
+        english = english_singular(indicator.unit_en) if amount == "1" else indicator.unit_en  # "1.0" stays plural
+        unit = Message.literal(indicator.unit, english)
         steps.append(Message("gap.option", amount=amount, unit=unit, indicator=indicator.id))
     if not steps:
         return points

@@ -19,7 +19,7 @@ sync's lock and atomic commit (:mod:`tpbis.service.sync`); ``score``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,7 +27,7 @@ import attrs
 
 from tpbis.domain.activity import Activity
 from tpbis.domain.awards import KindTallies, award_tally
-from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score
+from tpbis.domain.kpi import IndicatorResult, KpiRun, LibraryResult, score, score_library, tally
 from tpbis.domain.period import Period
 from tpbis.domain.problems import Problem, Severity
 from tpbis.domain.rubric import Rubric, RubricSchedule
@@ -37,7 +37,7 @@ from tpbis.message import Message
 from tpbis.rubrics import shipped_rubrics
 from tpbis.service.score import AwardsReport, Inputs, ScoreReport, awards_for
 
-__all__ = ["CLOSED_CHANGED", "closure_for", "freeze", "frozen_result", "named_period"]
+__all__ = ["CLOSED_CHANGED", "closure_for", "freeze", "frozen_result", "frozen_start", "named_period"]
 
 #: The problem code of a closed period whose data now give other values.
 CLOSED_CHANGED = "period.closed_changed"
@@ -150,6 +150,34 @@ def _rows_text(rows: Sequence[int], limit: int = 20) -> str:
     ordered = sorted(set(rows))
     text = ", ".join(map(str, ordered[:limit]))
     return text + (", …" if len(ordered) > limit else "") if text else "-"
+
+
+def frozen_start(
+    run: KpiRun, activities: Iterable[Activity], closure: Closure, library_id: str,
+) -> tuple[list[Activity], KindTallies | None]:
+    """Where a what-if of a closed period starts (:func:`tpbis.domain.awards.what_if`'s ``activities`` and
+    ``tallies``): the library's rows in the period reported by the close, and the award tallies frozen with it.
+
+    ``run`` is the period's frozen run (its rubric the closed one). Raises :class:`PeriodError` (exit 2) for
+    a library the close did not freeze, and when those rows no longer give the frozen composite and colour
+    (rows edited since the close, or a closed rubric not found): the answer would not start where the
+    published result stands.
+    """
+    period = run.period
+    snapshot = closure.snapshots.get(library_id)
+    if snapshot is None:
+        raise PeriodError.from_catalogue("whatif.closed_absent", period=period.key, library=library_id)
+    library = next(r.library for r in run.results if r.library.id == library_id)
+    then = [a for a in activities if a.library_id == library_id and period.start <= a.date <= period.end
+            and (closure.at is None or a.reported_at <= closure.at)]
+    rescored = score_library(library, tally(then, period).get(library_id, {}), run.rubric, period)
+    if (rescored.composite, rescored.color) != (snapshot.composite, snapshot.color):
+        old = _shown(snapshot.composite, snapshot.color.value if snapshot.color is not None else None, ())
+        raise PeriodError.from_catalogue(
+            "whatif.closed_edited", period=period.key, library=library_id, old=old,
+            new=_shown(rescored.composite, rescored.color.value, ()),
+        )
+    return then, snapshot.awards
 
 
 def _frozen_rubric(

@@ -51,7 +51,7 @@ from tpbis.i18n import t
 from tpbis.message import Message
 from tpbis.parsing.table import Table
 from tpbis.ports import OutputTab, OutValue
-from tpbis.service.close import freeze
+from tpbis.service.close import closure_for, freeze
 from tpbis.service.options import ReadOptions
 from tpbis.service.score import Inputs, score_inputs
 
@@ -484,6 +484,7 @@ def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: 
     report, awards = freeze(report, inputs, closed or {}, awards_run=report.runs[0], rubrics=rubrics or rubric)
     assert awards is not None  # an awards run was given
     rubric = report.runs[0].rubric  # a closed period's own rubric
+    name, version, digest = _named_rubric(closure_for(closed or {}, period), rubric)
     run = report.runs[0]
     libraries = tuple(
         LibraryRow(
@@ -504,12 +505,27 @@ def reduce_province(spec: ProvinceSpec, inputs: Inputs, rubric: Rubric, period: 
     counts = report.parse.counts
     return ProvinceResult(
         name=spec.name, source=spec.source, status=Status.READ, title=title or spec.source, period=period.key,
-        rubric_id=rubric.name, rubric_version=rubric.version, rubric_digest=rubric.digest,
+        rubric_id=name, rubric_version=version, rubric_digest=digest,
         counts={k: int(v) for k, v in attrs.asdict(counts).items()},
         problems=tuple((code, severity, n) for (code, severity), n in sorted(problems.items())),
         libraries=libraries, awards=entries,
         categories=tuple((c.id, c.label, c.label_en) for c in rubric.awards),
     )
+
+
+def _named_rubric(closure: Closure | None, rubric: Rubric) -> tuple[str, int, str]:
+    """Name, version and digest of the rubric a period is shown under: ``rubric``, or for a closed period
+    whose close recorded another one (a province's own rubric the national configuration does not hold,
+    so :func:`~tpbis.service.close.freeze` kept ``rubric``), the one the close recorded."""
+    digests = {s.digest for s in closure.snapshots.values() if s.digest} if closure is not None else set()
+    if len(digests) != 1 or rubric.digest in digests or closure is None:
+        return rubric.name, rubric.version, rubric.digest
+    (digest,) = digests
+    ref = next(s.rubric for s in closure.snapshots.values() if s.digest == digest)
+    name, at, version = ref.rpartition("@")
+    if not at:  # a hand-typed cell without a version
+        return ref.strip() or "?", 0, digest
+    return name, int(version) if version.isdigit() else 0, digest
 
 
 def _failed(spec: ProvinceSpec, err: TpbisError) -> ProvinceResult:
