@@ -10,6 +10,7 @@ actual and required value, and a plain-language explanation.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -177,12 +178,18 @@ def metric_value(
     return value if value is None or type(value) is Fraction else Fraction(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _exact(composite: Decimal) -> Fraction:
+    """A shown composite (one decimal, 0.0–100.0) as a Fraction: made once per value, not per library."""
+    return Fraction(composite)
+
+
 def _amount(metric: Metric, kinds: frozenset[ActivityKind], result: LibraryResult,
             tallies: KindTallies) -> int | Fraction | None:
     """:func:`metric_value`, a whole number left an ``int`` (it compares and adds exactly alike, and
     the awards of a national run ask ~10⁵ of them)."""
     if metric is Metric.COMPOSITE:
-        return Fraction(result.composite)
+        return _exact(result.composite)
     library = result.library
     if metric is Metric.COMPUTERS:
         return library.computers
@@ -206,6 +213,7 @@ def _amount(metric: Metric, kinds: frozenset[ActivityKind], result: LibraryResul
     raise ValueError(msg)
 
 
+_NOTHING = Fraction(0)
 _COLOR_ORDER = {Color.HIJAU: 0, Color.KUNING: 1, Color.MERAH: 2}
 
 
@@ -226,7 +234,7 @@ def _check(
         )
         return Unmet(criterion=criterion, actual=result.color, required=wanted, message=message)
     amount = _amount(criterion.metric, criterion.kinds, result, _kind_tallies(activities))
-    required = criterion.minimum or Fraction(0)
+    required = criterion.minimum or _NOTHING
     if amount is not None and amount >= required:
         return None
     actual = amount if amount is None or type(amount) is Fraction else Fraction(amount)
@@ -258,12 +266,19 @@ def ranking_score(
 ) -> Fraction:
     """Σ weight × min(value ÷ cap, 1), exact (an undefined value counts 0)."""
     activities = _kind_tallies(activities)
-    total = Fraction(0)
+    numerator, denominator = 0, 1  # the sum, reduced once at the end (Fraction reduces at every step)
     for term in category.ranking:
         value = _amount(term.metric, term.kinds, result, activities) or 0
+        weight, cap = term.weight, term.cap
         # weight × min(value ÷ cap, 1): the cap is positive, so the minimum is 1 exactly when value ≥ cap
-        total += term.weight if value >= term.cap else term.weight * (Fraction(value) / term.cap)
-    return total
+        if value >= cap:
+            top, bottom = weight.numerator, weight.denominator
+        else:
+            exact = Fraction(value)
+            top = weight.numerator * exact.numerator * cap.denominator
+            bottom = weight.denominator * exact.denominator * cap.numerator
+        numerator, denominator = numerator * bottom + top * denominator, denominator * bottom
+    return Fraction(numerator, denominator)
 
 
 def evaluate_category(
