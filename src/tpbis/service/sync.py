@@ -42,7 +42,7 @@ import pendulum
 
 from tpbis._version import __version__
 from tpbis.domain.awards import award_tally
-from tpbis.domain.kpi import KpiRun, score
+from tpbis.domain.kpi import KpiRun, collector_paused, score
 from tpbis.domain.period import Period
 from tpbis.domain.rubric import Rubric, RubricSchedule, rubric_for
 from tpbis.errors import LockError, PeriodError, SourceError, TpbisError
@@ -409,7 +409,11 @@ def sync(workbook: Workbook, options: SyncOptions, progress: Progress | None = N
     """
     while True:
         try:
-            return _attempt(workbook, options, progress)
+            # one attempt reads, computes and writes once: its rows, results and messages hold no cycles
+            # and live to its end, so the cyclic collector would only re-scan them (at national scale it
+            # doubled the awards' time); what cyclic garbage an attempt leaves is collected after it
+            with collector_paused():
+                return _attempt(workbook, options, progress)
         except _QuietLock as quiet:
             _wait_for(workbook, quiet.record, options)
 
