@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tests.domain.plan_reference import ReferencePlanner
 
 from tpbis.domain.activity import ActivityKind
-from tpbis.domain.kpi import KindTally, library_scorer
+from tpbis.domain.kpi import KindTally, library_colorer, library_scorer
 from tpbis.domain.period import Period
 from tpbis.domain.plan import Planner
 from tpbis.domain.rubric import Color, ColorBand, Indicator, Measure, Rubric
@@ -104,3 +104,13 @@ def test_one_planner_for_many_libraries(rubric: Rubric, period: Period, ended: b
     for n, (kind, by_kind) in enumerate(libraries + libraries[::-1]):
         result = library_scorer(rubric, period)(make_library(f"x{n}", kind=kind), by_kind)
         assert oracle.plan(result, by_kind, as_of=as_of) == planner.plan(result, by_kind, as_of=as_of)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rubric=rubrics(), by_kind=tallies(), period=st.sampled_from(PERIODS),
+       kind=st.sampled_from(["desa", "kelurahan", "kabupaten", "provinsi", "tbm"]))
+def test_colorer_gives_the_scored_color(rubric: Rubric, by_kind: dict[ActivityKind, KindTally], period: Period,
+                                        kind: str) -> None:
+    """The colour-only scoring that verifies every plan gives the colour the full scoring gives."""
+    library = make_library("x", kind=kind)
+    assert library_colorer(rubric, period)(library, by_kind) is library_scorer(rubric, period)(library, by_kind).color

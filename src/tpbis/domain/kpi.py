@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import chain
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, overload, runtime_checkable
 
 import attrs
 
@@ -428,6 +428,13 @@ def library_scorer(rubric: Rubric, period: Period) -> Callable[[Library, Mapping
     return lambda library, by_kind: _score_library(library, by_kind, rubric, period, plan)
 
 
+def library_colorer(rubric: Rubric, period: Period) -> Callable[[Library, Mapping[ActivityKind, KindTally]], Color]:
+    """The colour :func:`score_library` gives, by the same arithmetic, without building the result's
+    indicators and rows (a plan checks thousands of options this way)."""
+    plan = _Plan(rubric, period)
+    return lambda library, by_kind: _score_library(library, by_kind, rubric, period, plan, color_only=True)
+
+
 class _Plan:
     """What scoring one period under one rubric needs per indicator, worked out once per run."""
 
@@ -469,17 +476,30 @@ def _fraction(number: int) -> Fraction:
     return _SMALL[number] if 0 <= number < len(_SMALL) else Fraction(number)
 
 
+@overload
+def _score_library(library: Library, by_kind: Mapping[ActivityKind, KindTally], rubric: Rubric, period: Period,
+                   plan: _Plan | None = None, *, color_only: Literal[False] = False) -> LibraryResult: ...
+
+
+@overload
+def _score_library(library: Library, by_kind: Mapping[ActivityKind, KindTally], rubric: Rubric, period: Period,
+                   plan: _Plan | None = None, *, color_only: Literal[True]) -> Color: ...
+
+
 def _score_library(  # one flat loop over the indicators
     library: Library,
     by_kind: Mapping[ActivityKind, KindTally],
     rubric: Rubric,
     period: Period,
     plan: _Plan | None = None,
-) -> LibraryResult:
-    """:func:`score_library`, with exact integer arithmetic where the value is a whole number."""
+    *,
+    color_only: bool = False,
+) -> LibraryResult | Color:
+    """:func:`score_library`, with exact integer arithmetic where the value is a whole number
+    (``color_only``: only the colour, from the same sums; the indicators' results are not built)."""
     if plan is None:
         plan = _Plan(rubric, period)
-    cached = None if by_kind else plan.empty.get(library.kind)
+    cached = None if by_kind or color_only else plan.empty.get(library.kind)
     if cached is not None:
         results, composite_exact = cached
     else:
@@ -519,17 +539,19 @@ def _score_library(  # one flat loop over the indicators
             if top is None:
                 value, indicator_score = None, _ZERO
             else:
-                value = _fraction(top) if bottom == 1 else Fraction(top, bottom)
                 # value ÷ target = top·q ÷ (bottom·p) for target p/q
                 over = top * target.denominator
                 under = bottom * target.numerator
                 if over >= under:
-                    indicator_score = _HUNDRED
                     numerator += weight * 100 * denominator
                 else:
-                    indicator_score = Fraction(100 * over, under)
                     numerator = numerator * under + weight * 100 * over * denominator
                     denominator *= under
+                if not color_only:
+                    value = _fraction(top) if bottom == 1 else Fraction(top, bottom)
+                    indicator_score = _HUNDRED if over >= under else Fraction(100 * over, under)
+            if color_only:
+                continue
             # One list is in sheet order already; several are merged (once per library for the same kinds).
             urls = measure is Measure.DISTINCT_PUBLICATION_URLS
             merged_key = 2 * group + urls
@@ -543,12 +565,14 @@ def _score_library(  # one flat loop over the indicators
             ))
         results = tuple(found)
         composite_exact = Fraction(numerator, denominator * plan.total_weight)
-        if not by_kind:
+        if not by_kind and not color_only:
             plan.empty[library.kind] = (results, composite_exact)
     composite = round_half_up(composite_exact)
     color = plan.colors.get(composite)
     if color is None:
         color = plan.colors[composite] = rubric.color_for(Fraction(composite))
+    if color_only:
+        return color
     return LibraryResult(
         library=library,
         period=period,

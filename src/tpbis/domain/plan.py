@@ -67,6 +67,7 @@ from tpbis.domain.kpi import (
     KpiRun,
     LibraryResult,
     collector_paused,
+    library_colorer,
     library_scorer,
     tally,
 )
@@ -306,6 +307,7 @@ class Planner:
         self._targets_of: dict[tuple[object, int], tuple[tuple[Fraction, ...], int]] = {}
         self._alike: dict[tuple[Fraction, ...], int] = {}
         self._score = library_scorer(rubric, period)
+        self._color_of = library_colorer(rubric, period)
 
     # -- classes ---------------------------------------------------------------------------
     def _build_classes(self) -> tuple[_Class, ...]:
@@ -1007,10 +1009,12 @@ class Planner:
 
     def _verified(self, library: Library, by_kind: Mapping[ActivityKind, KindTally], option: PlanOption,
                   color: Color) -> bool:
-        """Rescore the library with the option's activities added: does it reach ``color``?"""
-        # the kinds the option adds to are copied; the others are only read (and their rows, which do
-        # not change a colour, left out: it keeps rescoring cheap)
-        merged = {kind: _without_rows(t) for kind, t in by_kind.items()}
+        """Rescore the library with the option's activities added: does it reach ``color``?
+
+        The KPI engine's own arithmetic decides (:func:`~tpbis.domain.kpi.library_colorer`), not the search's.
+        """
+        # the kinds the option adds to are copied; the others are only read
+        merged = dict(by_kind)
         added: dict[ActivityKind, KindTally] = {}
         late = self._within + 1
         serial = 0
@@ -1028,18 +1032,12 @@ class Planner:
             if group.link:
                 t.urls.update(f"tpbis-plan:{serial + n}" for n in range(1, count + 1))
             serial += count
-        rescored = self._score(library, merged)
-        return self._order[rescored.color] <= self._order[color]
+        return self._order[self._color_of(library, merged)] <= self._order[color]
 
 
 def _copy(t: KindTally) -> KindTally:
     return KindTally(count=t.count, participants=t.participants, female=t.female,
                      delays=dict(t.delays), urls=set(t.urls))
-
-
-def _without_rows(t: KindTally) -> KindTally:
-    """``t`` without its rows, sharing its delays and links (not to be changed)."""
-    return KindTally(count=t.count, participants=t.participants, female=t.female, delays=t.delays, urls=t.urls)
 
 
 def _color(color: Color) -> Message:
