@@ -113,3 +113,44 @@ def test_any_split(text: str, cut: int, bad: bytes, size: int, bom: bool) -> Non
     at = len(head) + cut
     assert (params["byte"], params["position"], params["line"]) == (
         bad[:1].hex(), at, data[:at].count(b"\n") + 1)
+
+
+class TestForcedUnicodeWithoutByteOrderMark:
+    """``--encoding utf-16`` (or ``utf-32``) on a file saved without a byte-order mark, as some exporters do:
+    Python's incremental decoders refuse such a stream with a bare ``UnicodeError`` (not a decode error)."""
+
+    @pytest.mark.parametrize(("encoding", "codec"), [
+        ("utf-16", "utf-16-le"), ("UTF16", "utf-16-be"), ("utf_16", "utf-16-le"), ("utf-32", "utf-32-le"),
+        ("utf-32", "utf-32-be"),
+    ])
+    def test_read_in_the_byte_order_found(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          encoding: str, codec: str) -> None:
+        """Read as the byte order the file shows (the scores are those of the UTF-8 original), not a traceback."""
+        from tpbis.cli import main
+
+        path = tmp_path / EXAMPLE.name  # the file's name is its tab's, in the problems
+        path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode(codec))
+        options = ["--registry", str(REGISTRY), "--period", "2024", "--format", "json"]
+        assert 0 == main(["--lang", "en", "score", str(EXAMPLE), *options])
+        expected = capsys.readouterr().out
+        code = main(["--lang", "en", "score", str(path), *options, "--encoding", encoding])
+        captured = capsys.readouterr()
+        assert (0, "") == (code, captured.err.partition("Traceback")[1])
+        assert expected == captured.out
+
+    def test_in_memory(self) -> None:
+        """The same for CSV bytes (a KoBo or ODK export read from an archive, say)."""
+        data = "Cap waktu,Nama\n1/9/2024 10:00:00,Ani\n".encode("utf-16-be")
+        table = read_csv_bytes(data, "responses.csv", encoding="utf-16")
+        assert (table.header, list(table.rows)) == (("Cap waktu", "Nama"), [["1/9/2024 10:00:00", "Ani"]])
+
+
+@pytest.mark.parametrize("encoding", ["hex", "base64", "zlib", "rot13", "nope"])
+def test_an_encoding_that_is_not_one_for_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    """``--encoding hex`` (a codec Python knows, but not a text encoding): one clear message and exit 2."""
+    from tpbis.cli import main
+
+    code = main(["--lang", "en", "score", str(EXAMPLE), "--registry", str(REGISTRY), "--period", "2024",
+                 "--encoding", encoding])
+    err = capsys.readouterr().err
+    assert (2, True, "") == (code, f"Encoding '{encoding}' for" in err, err.partition("Traceback")[1])

@@ -111,7 +111,7 @@ def _decode_reason(path: Path, encoding: str, exc: UnicodeDecodeError) -> Messag
     """Why ``path`` does not decode as ``encoding``: :func:`_decode_failure` placed in the file, else ``exc``."""
     try:
         found = _decode_failure(_file_chunks(path), encoding)
-    except (OSError, LookupError):
+    except (OSError, LookupError, UnicodeError):  # UnicodeError: a codec refusing the stream itself
         found = None
     return found if found is not None else os_reason(exc)
 
@@ -186,11 +186,34 @@ def sniff_delimiter(text: str, *, complete: bool = False, source: str = "") -> s
 
 def _decode_sample(head: bytes, encoding: str, source: str) -> str:
     try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+            raise LookupError(encoding)  # a bytes-to-bytes (hex, zlib) or str-to-str (rot13) codec: no text encoding
         return codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except LookupError:
         raise SourceError.from_catalogue("error.csv_bad_encoding", path=source, encoding=encoding) from None
     except UnicodeDecodeError as exc:
         raise _unreadable(source, _decode_failure([head], encoding, final=False) or os_reason(exc)) from None
+    except UnicodeError as exc:  # a codec refusing the stream itself (not one byte of it)
+        raise _unreadable(source, exc) from None
+
+
+def _byte_order(codec: str, head: bytes) -> str:
+    """A forced ``utf-16``/``utf-32`` on a file without a byte-order mark: the byte order the file shows.
+
+    Python's incremental decoders (those a file is read with) refuse such a stream outright
+    (``UnicodeError``: "stream does not start with BOM"); some exporters save UTF-16 without one.
+    """
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec  # reported by the sample's decoding
+    if name == "utf-16" and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        found = detect_encoding(head) if head else ""
+        return found if found in ("utf-16-le", "utf-16-be") else "utf-16-le"
+    if name == "utf-32" and not head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        high_first = head[0:4096:4].count(0) > head[3:4096:4].count(0)  # ASCII is 00 00 00 xx big-endian
+        return "utf-32-be" if high_first else "utf-32-le"
+    return codec
 
 
 def _format_of(
@@ -199,6 +222,7 @@ def _format_of(
     codec = encoding or detect_encoding(head)
     if codec.replace("_", "-").lower() in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
         codec = "utf-8-sig"  # a forced UTF-8 still drops the BOM from the first header cell
+    codec = _byte_order(codec, head)
     text = _decode_sample(head, codec, source)
     if delimiter is not None:
         return CsvFormat(encoding=codec, delimiter=_delimiter_option(delimiter))
@@ -269,7 +293,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
                 "error.csv_decode", path=str(path), encoding=self._format.encoding,
                 reason=_decode_reason(path, self._format.encoding, exc),
             ) from None
-        except (OSError, csv.Error) as exc:
+        except (OSError, csv.Error, UnicodeError) as exc:
             raise _unreadable(path, exc) from None
 
     def _all(self) -> list[list[str]]:
@@ -412,7 +436,7 @@ def read_csv_table(
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except UnicodeDecodeError as exc:
         raise _unreadable(path, _decode_reason(path, csv_format.encoding, exc)) from None
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, UnicodeError) as exc:
         raise _unreadable(path, exc) from None
     one_line = not any("\n" in cell or "\r" in cell for cell in header)
     rows = CsvRows(path, stamp, csv_format, one_line_header=one_line)
@@ -437,7 +461,7 @@ def read_csv_bytes(
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter))
     except UnicodeDecodeError as exc:
         raise _unreadable(name, _decode_failure([data], csv_format.encoding) or os_reason(exc)) from None
-    except csv.Error as exc:
+    except (csv.Error, UnicodeError) as exc:
         raise _unreadable(name, exc) from None
     header = records[0] if records else []
     return Table(name=name, header=tuple(header), rows=records[1:])
