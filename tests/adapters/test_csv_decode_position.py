@@ -4,6 +4,7 @@ block being decoded when it was met (row by row, and on the columnar engine path
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -154,3 +155,21 @@ def test_an_encoding_that_is_not_one_for_text(tmp_path: Path, capsys: pytest.Cap
                  "--encoding", encoding])
     err = capsys.readouterr().err
     assert (2, True, "") == (code, f"Encoding '{encoding}' for" in err, err.partition("Traceback")[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6), min_size=1, max_size=12),
+    st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=12, max_size=12), st.integers(0, 11),
+    st.integers(1, 9),
+)
+def test_line_of_any_line_ending(lines: list[str], ends: list[str], bad_line: int, size: int) -> None:
+    """Lines ended by LF, CRLF or a lone CR (a classic Mac CSV), in any mix and cut anywhere: the line of the
+    bad byte counts every line end the CSV reader sees (a lone CR was not counted, so such files said line 1)."""
+    bad_line = min(bad_line, len(lines) - 1)
+    before = "".join(line + end for line, end in zip(lines[:bad_line], ends, strict=False)).encode("utf-8")
+    data = before + b"\x92" + "".join(lines[bad_line:]).encode("utf-8")
+    found = _decode_failure([data[i:i + size] for i in range(0, len(data), size)], "utf-8")
+    assert found is not None
+    line = len(re.findall(r"\r\n|\r|\n", before.decode("utf-8"))) + 1  # a "\r" then an empty line's "\n" is one end
+    assert (found.params["position"], found.params["line"]) == (len(before), line)

@@ -86,19 +86,29 @@ def _decode_failure(chunks: Iterable[bytes], encoding: str, *, final: bool = Tru
     """
     decoder = codecs.getincrementaldecoder(encoding)()
     offset, line = 0, 1  # the file offset of the next chunk, the line it starts in
+    after_cr = False  # whether the text so far ends in "\r" (a "\n" next ends the same line)
     for chunk in itertools.chain(chunks, [b""] if final else []):
         pending = decoder.getstate()[0]  # the bytes of a character cut by the previous chunk
         try:
-            line += decoder.decode(chunk, final=final and not chunk).count("\n")
+            text = decoder.decode(chunk, final=final and not chunk)
         except UnicodeDecodeError as exc:
             data = exc.object  # the pending and new bytes (for UTF-8-SIG, without the byte-order mark)
             at = offset - len(pending) + (len(pending) + len(chunk) - len(data)) + exc.start
-            line += bytes(data[:exc.start]).decode(exc.encoding, "replace").count("\n")
+            line += _line_breaks(bytes(data[:exc.start]).decode(exc.encoding, "replace"), after_cr)
             byte = bytes(data[exc.start:exc.start + 1]).hex()
             name = encoding if exc.encoding == "charmap" else exc.encoding  # cp1252 raises as "charmap"
             return Message("oserror.decode_at", encoding=name, byte=byte, position=at, line=line)
+        line += _line_breaks(text, after_cr)
+        after_cr = text.endswith("\r") if text else after_cr
         offset += len(chunk)
     return None
+
+
+def _line_breaks(text: str, after_cr: bool) -> int:
+    """The line ends in ``text`` as the CSV reader takes them: ``\n``, ``\r\n`` or a lone ``\r`` (a classic
+    Mac file); a ``\n`` first in ``text`` after text that ended in ``\r`` ends no new line."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks - 1 if after_cr and text.startswith("\n") else breaks
 
 
 def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
