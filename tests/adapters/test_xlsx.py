@@ -163,11 +163,11 @@ class TestLossless:
                 info.compress_type = zipfile.ZIP_LZMA if name == "docProps/core.xml" else zipfile.ZIP_DEFLATED
                 info.comment = f"catatan {name}".encode()
                 out.writestr(info, data)
-            out.comment = "dibuat oleh tim provinsi".encode()
+            out.comment = b"dibuat oleh tim provinsi"
         with XlsxWorkbook(rich) as book:
             book.write(tabs())
         with zipfile.ZipFile(rich) as archive:
-            assert archive.comment == "dibuat oleh tim provinsi".encode()
+            assert archive.comment == b"dibuat oleh tim provinsi"
             comments = {info.filename: info.comment for info in archive.infolist()}
             assert archive.testzip() is None
         edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
