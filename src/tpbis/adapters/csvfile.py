@@ -7,7 +7,8 @@ either can be forced:
   "Unicode text" is tab-separated UTF-16LE with a BOM); without one, UTF-8 if
   the start of the file decodes as UTF-8, else Windows-1252 (what Excel writes
   as "CSV" on Windows in an Indonesian or Western locale), else Latin-1.
-  UTF-16 without a BOM is recognised by its zero bytes.
+  UTF-16 without a BOM is recognised by its zero bytes. A forced ``utf-16`` or
+  ``utf-32`` on a file without a BOM reads in the byte order its zero bytes show.
 * delimiter — ``,``, ``;`` (KoBoToolbox's default CSV export, and Excel in
   locales whose decimal separator is a comma, such as Indonesian) or a tab.
   Each candidate splits the first records with the :mod:`csv` quoting rules,
