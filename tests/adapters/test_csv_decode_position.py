@@ -4,6 +4,7 @@ block being decoded when it was met (row by row, and on the columnar engine path
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -111,5 +112,64 @@ def test_any_split(text: str, cut: int, bad: bytes, size: int, bom: bool) -> Non
     assert found is not None
     params = found.params
     at = len(head) + cut
-    assert (params["byte"], params["position"], params["line"]) == (
-        bad[:1].hex(), at, data[:at].count(b"\n") + 1)
+    lines = len(re.findall(rb"\r\n|\r|\n", data[:at])) + 1  # line ends as the CSV reader takes them
+    assert (params["byte"], params["position"], params["line"]) == (bad[:1].hex(), at, lines)
+
+
+class TestForcedUnicodeWithoutByteOrderMark:
+    """``--encoding utf-16`` (or ``utf-32``) on a file saved without a byte-order mark, as some exporters do:
+    Python's incremental decoders refuse such a stream with a bare ``UnicodeError`` (not a decode error)."""
+
+    @pytest.mark.parametrize(("encoding", "codec"), [
+        ("utf-16", "utf-16-le"), ("UTF16", "utf-16-be"), ("utf_16", "utf-16-le"), ("utf-32", "utf-32-le"),
+        ("utf-32", "utf-32-be"),
+    ])
+    def test_read_in_the_byte_order_found(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          encoding: str, codec: str) -> None:
+        """Read as the byte order the file shows (the scores are those of the UTF-8 original), not a traceback."""
+        from tpbis.cli import main
+
+        path = tmp_path / EXAMPLE.name  # the file's name is its tab's, in the problems
+        path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode(codec))
+        options = ["--registry", str(REGISTRY), "--period", "2024", "--format", "json"]
+        assert 0 == main(["--lang", "en", "score", str(EXAMPLE), *options])
+        expected = capsys.readouterr().out
+        code = main(["--lang", "en", "score", str(path), *options, "--encoding", encoding])
+        captured = capsys.readouterr()
+        assert (0, "") == (code, captured.err.partition("Traceback")[1])
+        assert expected == captured.out
+
+    def test_in_memory(self) -> None:
+        """The same for CSV bytes (a KoBo or ODK export read from an archive, say)."""
+        data = "Cap waktu,Nama\n1/9/2024 10:00:00,Ani\n".encode("utf-16-be")
+        table = read_csv_bytes(data, "responses.csv", encoding="utf-16")
+        assert (table.header, list(table.rows)) == (("Cap waktu", "Nama"), [["1/9/2024 10:00:00", "Ani"]])
+
+
+@pytest.mark.parametrize("encoding", ["hex", "base64", "zlib", "rot13", "nope"])
+def test_an_encoding_that_is_not_one_for_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    """``--encoding hex`` (a codec Python knows, but not a text encoding): one clear message and exit 2."""
+    from tpbis.cli import main
+
+    code = main(["--lang", "en", "score", str(EXAMPLE), "--registry", str(REGISTRY), "--period", "2024",
+                 "--encoding", encoding])
+    err = capsys.readouterr().err
+    assert (2, True, "") == (code, f"Encoding '{encoding}' for" in err, err.partition("Traceback")[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=6), min_size=1, max_size=12),
+    st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=12, max_size=12), st.integers(0, 11),
+    st.integers(1, 9),
+)
+def test_line_of_any_line_ending(lines: list[str], ends: list[str], bad_line: int, size: int) -> None:
+    """Lines ended by LF, CRLF or a lone CR (a classic Mac CSV), in any mix and cut anywhere: the line of the
+    bad byte counts every line end the CSV reader sees (a lone CR was not counted, so such files said line 1)."""
+    bad_line = min(bad_line, len(lines) - 1)
+    before = "".join(line + end for line, end in zip(lines[:bad_line], ends, strict=False)).encode("utf-8")
+    data = before + b"\x92" + "".join(lines[bad_line:]).encode("utf-8")
+    found = _decode_failure([data[i:i + size] for i in range(0, len(data), size)], "utf-8")
+    assert found is not None
+    line = len(re.findall(r"\r\n|\r|\n", before.decode("utf-8"))) + 1  # a "\r" then an empty line's "\n" is one end
+    assert (found.params["position"], found.params["line"]) == (len(before), line)

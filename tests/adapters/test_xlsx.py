@@ -152,6 +152,28 @@ class TestLossless:
         with zipfile.ZipFile(rich) as archive:
             assert archive.testzip() is None
 
+    def test_zip_comments_kept(self, rich: Path) -> None:
+        """The package's own comment and a member's comment (zip tools' ``-z``/``-c``) stay, on copied members,
+        on a member compressed anew (LZMA) and on a replaced one's neighbours (they were dropped)."""
+        with zipfile.ZipFile(rich) as source:
+            parts = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+        with zipfile.ZipFile(rich, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, data in parts:
+                info = zipfile.ZipInfo(name, (2024, 1, 2, 3, 4, 6))
+                info.compress_type = zipfile.ZIP_LZMA if name == "docProps/core.xml" else zipfile.ZIP_DEFLATED
+                info.comment = f"catatan {name}".encode()
+                out.writestr(info, data)
+            out.comment = b"dibuat oleh tim provinsi"
+        with XlsxWorkbook(rich) as book:
+            book.write(tabs())
+        with zipfile.ZipFile(rich) as archive:
+            assert archive.comment == b"dibuat oleh tim provinsi"
+            comments = {info.filename: info.comment for info in archive.infolist()}
+            assert archive.testzip() is None
+        edited = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+        assert {name: f"catatan {name}".encode() for name, _ in parts if name not in edited} == {
+            name: comments[name] for name, _ in parts if name not in edited}
+
     @pytest.mark.parametrize("stored", [False, True])
     def test_streamed_input_with_data_descriptors(self, rich: Path, tmp_path: Path, stored: bool) -> None:
         """A package zipped by a streaming writer (sizes after the data), stored or deflated, is copied whole."""

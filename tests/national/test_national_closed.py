@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pendulum
+import pytest
 from tests.test_rubric_periods import RUBRIC_2023_TEXT
 
 from tpbis.cli import main
@@ -133,3 +134,28 @@ def test_a_province_closed_under_its_own_rubric_names_it(tmp_path: Path) -> None
     recap.close()
     assert frozen.stamp in cells
     assert default_rubric().stamp not in cells
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "9" * 30, "1" * 5000])
+def test_a_hand_typed_rubric_version_of_a_close_is_no_crash(tmp_path: Path, version: str) -> None:
+    """The close rows' rubric cell typed by hand with a version no integer column holds (a superscript digit,
+    an Arabic-Indic one, more digits than int64): the province still rolls up, under that rubric name with
+    version 0, and the national outputs are written (no traceback, no overflow in the export)."""
+    folder = tmp_path / "closed"
+    folder.mkdir()
+    own = folder / "rubrik-kepri.toml"
+    own.write_text(RUBRIC_2023_TEXT.replace('name = "kepri-2023"', 'name = "kepri-sendiri"'), encoding="utf-8")
+    path = folder / "kepri.xlsx"
+    path.write_bytes(EXAMPLE.read_bytes())
+    assert 0 == main(["sync", str(path), "--period", "2024", "--rubric", str(own)])
+    assert 0 == main(["close", str(path), "--period", "2024", "--rubric", str(own)])
+    book = openpyxl.load_workbook(path)
+    sheet = book["Riwayat"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("event")].value == "close":
+            row[header.index("rubric")].value = f"kepri-sendiri@{version}"
+    book.save(path)
+    result = national(folder)
+    assert (result.rubric_id, result.rubric_version) == ("kepri-sendiri", 0)
+    assert {row.library_id: row.composite for row in result.libraries} == published(path)

@@ -301,6 +301,7 @@ def patch_package(package: Package, tabs: Sequence[OutputTab], remove: Sequence[
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        out.comment = archive.comment  # a zip tool's note on the package (``zip -z``) stays
         for info in archive.infolist():
             if info.filename in removed:
                 continue
@@ -313,6 +314,7 @@ def patch_package(package: Package, tabs: Sequence[OutputTab], remove: Sequence[
             copy.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
             copy.external_attr = info.external_attr
             copy.create_system = info.create_system
+            copy.comment = info.comment
             out.writestr(copy, data)
         for name, data in added.items():
             out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
@@ -351,6 +353,7 @@ def _copy_compressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfil
     copy.external_attr = info.external_attr
     copy.create_system = info.create_system
     copy.flag_bits = info.flag_bits & _KEPT_FLAGS
+    copy.comment = info.comment
     copy.CRC, copy.compress_size, copy.file_size = info.CRC, info.compress_size, info.file_size
     # as ZipFile.write does for a directory entry: the header, then (here) the data as it is
     out.fp.seek(out.start_dir)

@@ -7,7 +7,8 @@ either can be forced:
   "Unicode text" is tab-separated UTF-16LE with a BOM); without one, UTF-8 if
   the start of the file decodes as UTF-8, else Windows-1252 (what Excel writes
   as "CSV" on Windows in an Indonesian or Western locale), else Latin-1.
-  UTF-16 without a BOM is recognised by its zero bytes.
+  UTF-16 without a BOM is recognised by its zero bytes. A forced ``utf-16`` or
+  ``utf-32`` on a file without a BOM reads in the byte order its zero bytes show.
 * delimiter — ``,``, ``;`` (KoBoToolbox's default CSV export, and Excel in
   locales whose decimal separator is a comma, such as Indonesian) or a tab.
   Each candidate splits the first records with the :mod:`csv` quoting rules,
@@ -86,19 +87,29 @@ def _decode_failure(chunks: Iterable[bytes], encoding: str, *, final: bool = Tru
     """
     decoder = codecs.getincrementaldecoder(encoding)()
     offset, line = 0, 1  # the file offset of the next chunk, the line it starts in
+    after_cr = False  # whether the text so far ends in "\r" (a "\n" next ends the same line)
     for chunk in itertools.chain(chunks, [b""] if final else []):
         pending = decoder.getstate()[0]  # the bytes of a character cut by the previous chunk
         try:
-            line += decoder.decode(chunk, final=final and not chunk).count("\n")
+            text = decoder.decode(chunk, final=final and not chunk)
         except UnicodeDecodeError as exc:
             data = exc.object  # the pending and new bytes (for UTF-8-SIG, without the byte-order mark)
             at = offset - len(pending) + (len(pending) + len(chunk) - len(data)) + exc.start
-            line += bytes(data[:exc.start]).decode(exc.encoding, "replace").count("\n")
+            line += _line_breaks(bytes(data[:exc.start]).decode(exc.encoding, "replace"), after_cr)
             byte = bytes(data[exc.start:exc.start + 1]).hex()
             name = encoding if exc.encoding == "charmap" else exc.encoding  # cp1252 raises as "charmap"
             return Message("oserror.decode_at", encoding=name, byte=byte, position=at, line=line)
+        line += _line_breaks(text, after_cr)
+        after_cr = text.endswith("\r") if text else after_cr
         offset += len(chunk)
     return None
+
+
+def _line_breaks(text: str, after_cr: bool) -> int:
+    """The line ends in ``text`` as the CSV reader takes them: ``\n``, ``\r\n`` or a lone ``\r`` (a classic
+    Mac file); a ``\n`` first in ``text`` after text that ended in ``\r`` ends no new line."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks - 1 if after_cr and text.startswith("\n") else breaks
 
 
 def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
@@ -111,7 +122,7 @@ def _decode_reason(path: Path, encoding: str, exc: UnicodeDecodeError) -> Messag
     """Why ``path`` does not decode as ``encoding``: :func:`_decode_failure` placed in the file, else ``exc``."""
     try:
         found = _decode_failure(_file_chunks(path), encoding)
-    except (OSError, LookupError):
+    except (OSError, LookupError, UnicodeError):  # UnicodeError: a codec refusing the stream itself
         found = None
     return found if found is not None else os_reason(exc)
 
@@ -186,11 +197,34 @@ def sniff_delimiter(text: str, *, complete: bool = False, source: str = "") -> s
 
 def _decode_sample(head: bytes, encoding: str, source: str) -> str:
     try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+            raise LookupError(encoding)  # a bytes-to-bytes (hex, zlib) or str-to-str (rot13) codec: no text encoding
         return codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except LookupError:
         raise SourceError.from_catalogue("error.csv_bad_encoding", path=source, encoding=encoding) from None
     except UnicodeDecodeError as exc:
         raise _unreadable(source, _decode_failure([head], encoding, final=False) or os_reason(exc)) from None
+    except UnicodeError as exc:  # a codec refusing the stream itself (not one byte of it)
+        raise _unreadable(source, exc) from None
+
+
+def _byte_order(codec: str, head: bytes) -> str:
+    """A forced ``utf-16``/``utf-32`` on a file without a byte-order mark: the byte order the file shows.
+
+    Python's incremental decoders (those a file is read with) refuse such a stream outright
+    (``UnicodeError``: "stream does not start with BOM"); some exporters save UTF-16 without one.
+    """
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec  # reported by the sample's decoding
+    if name == "utf-16" and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        found = detect_encoding(head) if head else ""
+        return found if found in ("utf-16-le", "utf-16-be") else "utf-16-le"
+    if name == "utf-32" and not head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        high_first = head[0:4096:4].count(0) > head[3:4096:4].count(0)  # ASCII is 00 00 00 xx big-endian
+        return "utf-32-be" if high_first else "utf-32-le"
+    return codec
 
 
 def _format_of(
@@ -199,6 +233,7 @@ def _format_of(
     codec = encoding or detect_encoding(head)
     if codec.replace("_", "-").lower() in ("utf-8", "utf8") and head.startswith(codecs.BOM_UTF8):
         codec = "utf-8-sig"  # a forced UTF-8 still drops the BOM from the first header cell
+    codec = _byte_order(codec, head)
     text = _decode_sample(head, codec, source)
     if delimiter is not None:
         return CsvFormat(encoding=codec, delimiter=_delimiter_option(delimiter))
@@ -269,7 +304,7 @@ class CsvRows(Sequence[Sequence[Cell]]):
                 "error.csv_decode", path=str(path), encoding=self._format.encoding,
                 reason=_decode_reason(path, self._format.encoding, exc),
             ) from None
-        except (OSError, csv.Error) as exc:
+        except (OSError, csv.Error, UnicodeError) as exc:
             raise _unreadable(path, exc) from None
 
     def _all(self) -> list[list[str]]:
@@ -412,7 +447,7 @@ def read_csv_table(
         raise SourceError.from_catalogue("error.file_not_found", path=str(path)) from None
     except UnicodeDecodeError as exc:
         raise _unreadable(path, _decode_reason(path, csv_format.encoding, exc)) from None
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, UnicodeError) as exc:
         raise _unreadable(path, exc) from None
     one_line = not any("\n" in cell or "\r" in cell for cell in header)
     rows = CsvRows(path, stamp, csv_format, one_line_header=one_line)
@@ -437,7 +472,7 @@ def read_csv_bytes(
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter))
     except UnicodeDecodeError as exc:
         raise _unreadable(name, _decode_failure([data], csv_format.encoding) or os_reason(exc)) from None
-    except csv.Error as exc:
+    except (csv.Error, UnicodeError) as exc:
         raise _unreadable(name, exc) from None
     header = records[0] if records else []
     return Table(name=name, header=tuple(header), rows=records[1:])

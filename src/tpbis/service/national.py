@@ -525,7 +525,8 @@ def _named_rubric(closure: Closure | None, rubric: Rubric) -> tuple[str, int, st
     name, at, version = ref.rpartition("@")
     if not at:  # a hand-typed cell without a version
         return ref.strip() or "?", 0, digest
-    return name, int(version) if version.isdigit() else 0, digest
+    # a hand-typed version no int64 column holds (a superscript or non-ASCII digit, 19 digits or more) is 0
+    return name, int(version) if version.isascii() and version.isdigit() and len(version) < 19 else 0, digest
 
 
 def _failed(spec: ProvinceSpec, err: TpbisError) -> ProvinceResult:
