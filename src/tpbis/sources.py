@@ -492,6 +492,9 @@ def open_sync_workbook(
     else:
         if output is None:
             raise SourceError.from_catalogue("error.sync_needs_workbook", source=source, kind=kind.value)
+        if output.lower().endswith(".xlsx") and not Path(output).exists():  # the tabs go INTO a workbook: say so
+            raise SourceError.from_catalogue("error.sync_output_missing", output=output, source=source,
+                                             kind=kind.value)
         workbook = _workbook(output, detect_kind(output), None, options.credentials)
         if kind is SourceKind.FORMS:
             table, drifts = _form_read(form_id_of(source), rubric, options)

@@ -454,6 +454,18 @@ class TestSyncSources:
         assert (2, 1) == (code, len(err.splitlines()))
         assert "--output" in err
 
+    def test_output_workbook_missing(self, capsys: pytest.CaptureFixture[str], registry_csv: Path,
+                                     tmp_path: Path) -> None:
+        """--output naming no workbook yet: exit 2, one line saying it must be an existing workbook (not
+        "file not found", which reads as if the SOURCE were missing); nothing is created."""
+        book = tmp_path / "baru.xlsx"
+        code, _, err = run(capsys, "sync", EXPORTS_DIR / "odk_central.csv", "--registry", registry_csv,
+                           "--output", book, "--lang", "en")
+        assert (2, 1) == (code, len(err.splitlines()))
+        assert "does not exist" in err
+        assert "existing .xlsx workbook" in err
+        assert not book.exists()
+
 
 class TestXlsformVersion:
     """`tpbis form xlsform` derives the version from the form's content by default."""
