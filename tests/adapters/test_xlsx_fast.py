@@ -262,3 +262,28 @@ def test_fast_reader_is_the_slow_reader(data: Any, limits: Limits, date1904: boo
         sheet, _ = data.draw(worksheet(count))
     book = package(sheet, strings, date1904)
     assert read(book, True, limits) == read(book, False, limits)
+
+
+EDGES = {
+    "shared string past the end": '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>5</v></c></row>',
+    "shared string negative": '<row r="1"><c r="A1" t="s"><v>-1</v></c></row>',
+    "shared string not a number": '<row r="1"><c r="A1" t="s"><v>x</v></c></row>',
+    "date styles": '<row r="1"><c r="A1" s="1"><v>45000</v></c><c r="B1" s="2"><v>45000.5</v></c>'
+                   '<c r="C1" s="3"><v>45000</v></c><c r="D1" s="1"><v>-1</v></c><c r="E1" s="1"><v>1e9</v></c></row>',
+    "numbers": '<row r="1"><c r="A1"><v>007</v></c><c r="B1"><v>1.50</v></c><c r="C1"><v>٣</v></c>'
+               '<c r="D1"><v> 4 </v></c><c r="E1"><v>1E2</v></c><c r="F1" s="٣"><v>2</v></c></row>',
+    "columns without r": '<row><c><v>1</v></c><c r="C1"><v>2</v></c><c><v>3</v></c><c r="a1"><v>4</v></c>'
+                         '<c r="1A"><v>5</v></c></row>',
+    "rows out of order": '<row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+                         '<row r="3"><c r="A3"><v>3</v></c></row><row><c r="A4"><v>4</v></c></row>',
+    "duplicate refs": '<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>',
+}
+
+
+def test_edges() -> None:
+    """Hand-written edge cases (some found by the test above): same results both ways."""
+    strings = f'<sst xmlns="{MAIN}"><si><t>nol</t></si><si><t>satu</t></si></sst>'
+    for name, rows in EDGES.items():
+        book = package(f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>', strings)
+        for limits in (DEFAULT_LIMITS, Limits(columns=2, rows=2, cell_chars=2)):
+            assert (name, read(book, True, limits)) == (name, read(book, False, limits))

@@ -66,6 +66,7 @@ _NONXML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile("&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,10})|#x([0-9a-fA-F]{1,8}));")
 #: text the usual shapes take as it is: no markup, reference, carriage return or character XML forbids
 _FAST_TEXT = "[^<>&\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
+_decimal = re.compile("[0-9]+\\.[0-9]+").fullmatch
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n]([^>]*?)\?>")
 _ENCODING = re.compile(rb"""encoding[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)')""")
@@ -383,14 +384,18 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
     convert = _converter(package.date1904)
     scalar = package._scalar
     columns: dict[str, int] = {}
-    cell_attributes: dict[str, tuple[str, str, str | None]] = {}
+    cell_attributes: dict[str, tuple[str, str, str | None, int]] = {}
+    shared = package._strings  # the strings read so far (``_shared_string`` appends to this very list)
+    converted: dict[str, Cell] = {}  # whole numbers in a date style: the same few dates again and again
     row_attributes: dict[str, dict[str, str]] = {}
 
-    def attributes_of(text: str) -> tuple[str, str, str | None]:
+    def attributes_of(text: str) -> tuple[str, str, str | None, int]:
+        """t, s, r and the style index (as ``Package._scalar`` computes it) of a cell's other attributes."""
         if len(cell_attributes) > _CACHE:
             cell_attributes.clear()
         found = _attributes(text, namespaces)
-        out = cell_attributes[text] = (found.get("t", "n"), found.get("s", "0"), found.get("r"))
+        style = found.get("s", "0")
+        out = cell_attributes[text] = (found.get("t", "n"), style, found.get("r"), int(style) if style.isdigit() else 0)
         return out
 
     def too_wide() -> Exception:
@@ -398,7 +403,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
 
     def take(column: int, letters: str, others: str, v: str, raw: str, inline: str, text: str, *_: str) -> int:
         """One usual cell, read as ``Package._rows`` reads it: its column (and its value kept in ``cells``)."""
-        kind, style, ref = cell_attributes.get(others) or attributes_of(others)
+        kind, style, ref, _index = cell_attributes.get(others) or attributes_of(others)
         if letters:
             if ref is not None:
                 raise Decline  # expat: duplicate attribute
@@ -434,6 +439,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
     number = 0
     column = 0
     cells: dict[int, Cell] = {}
+    value: Cell
     s, pos, end = "", 0, 0
     while True:
         if pos >= end:
@@ -475,7 +481,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
                 if not any(map(other, found_cells)):
                     # every cell of the piece usual: one pass, no match objects; ``take`` inlined (the hot loop)
                     for letters, others, v, raw, inline, text, _ in found_cells:
-                        kind, style, ref = cell_attributes.get(others) or attributes_of(others)
+                        kind, style, ref, index = cell_attributes.get(others) or attributes_of(others)
                         if letters:
                             if ref is not None:
                                 raise Decline
@@ -487,9 +493,29 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
                         else:
                             column += 1
                         if v:
-                            if kind == "inlineStr":
+                            # shortcuts for the commonest values, each giving what ``_scalar`` gives
+                            if kind == "s" and raw.isascii() and raw.isdigit() and len(raw) <= cell_chars:
+                                number = int(raw)
+                                if number < len(shared):
+                                    value = shared[number]
+                                else:
+                                    value = scalar(kind, raw, style, strings, dates, convert)
+                            elif kind == "n" and raw.isascii() and len(raw) <= cell_chars and (
+                                raw.isdigit() or _decimal(raw)
+                            ):
+                                table = dates()
+                                if index < len(table) and table[index]:
+                                    value = converted.get(raw)
+                                    if value is None:
+                                        if len(converted) > _CACHE:
+                                            converted.clear()
+                                        value = converted[raw] = convert(int(raw) if raw.isdigit() else float(raw))
+                                else:
+                                    value = int(raw) if raw.isdigit() else float(raw)
+                            elif kind == "inlineStr":
                                 continue
-                            value = scalar(kind, raw, style, strings, dates, convert)
+                            else:
+                                value = scalar(kind, raw, style, strings, dates, convert)
                             if value is None or value == "":
                                 continue
                         elif inline:

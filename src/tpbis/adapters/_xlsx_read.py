@@ -475,7 +475,7 @@ class Package:
         if not raw or _ILLEGAL_NUMBER.search(raw):
             return raw or None
         try:
-            number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            number: int | float = float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
         except ValueError:
             return raw
         index = int(style) if style.isdigit() else 0
