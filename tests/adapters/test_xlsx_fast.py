@@ -154,7 +154,8 @@ def row(draw: st.DrawFn, p: str, number: int, strings: int) -> str:
     if draw(st.booleans()):  # as writers write it
         spans = draw(st.sampled_from(["", ' spans="1:6"', ' spans="1:6" x14ac:dyDescent="0.25"']))
         cells = draw(st.lists(plain_cell(p, number, strings), max_size=6))
-        return f'<{p}row r="{number}"{spans}>{"".join(cells)}</{p}row>'
+        r = draw(st.sampled_from([f' r="{number}"'] * 4 + [""]))
+        return f'<{p}row{r}{spans}>{"".join(cells)}</{p}row>'
     attributes = []
     r = draw(st.sampled_from([number, number, number, "", "x", "²", number + 5, number - 1, None]))
     if r is not None:
@@ -276,6 +277,8 @@ EDGES = {
                          '<c r="1A"><v>5</v></c></row>',
     "rows out of order": '<row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
                          '<row r="3"><c r="A3"><v>3</v></c></row><row><c r="A4"><v>4</v></c></row>',
+    "shared strings in a row without r": '<row r="5"><c r="A5" t="s"><v>0</v></c></row>'
+                                         '<row><c r="A6" t="s"><v>0</v></c><c r="B6" t="s"><v>1</v></c></row>',
     "duplicate refs": '<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>',
 }
 

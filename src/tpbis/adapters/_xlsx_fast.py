@@ -29,18 +29,59 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 from xml.etree.ElementTree import Element, XMLPullParser
 
 if TYPE_CHECKING:
-    from tpbis.adapters._xlsx_read import Package
+    from collections.abc import Callable
+
     from tpbis.parsing.table import Cell
 
-__all__ = ["Decline", "fast_rows", "fast_strings"]
+__all__ = ["Decline", "Host", "fast_rows", "fast_strings"]
 
 
 class Decline(Exception):
     """The part holds something this reader does not fully understand: read it with ElementTree."""
+
+
+class _Limits(Protocol):
+    @property
+    def rows(self) -> int: ...
+    @property
+    def columns(self) -> int: ...
+    @property
+    def cell_chars(self) -> int: ...
+
+
+class Host(Protocol):
+    """What this reader uses of ``_xlsx_read.Package`` (passed in: this module imports nothing from that one)."""
+
+    path: str
+    date1904: bool
+    _tab: str
+    _strings: list[str]
+
+    @property
+    def limits(self) -> _Limits: ...
+    def _shared_string(self, index: int) -> str: ...
+    def _dates(self) -> list[bool]: ...
+    def _scalar(
+        self, kind: str, raw: str, style: str, strings: Callable[[int], str], dates: Callable[[], list[bool]],
+        convert: Callable[[float], Cell],
+    ) -> Cell: ...
+    def _value(
+        self, cell: Element, strings: Callable[[int], str], dates: Callable[[], list[bool]],
+        convert: Callable[[float], Cell],
+    ) -> Cell: ...
+    def _text(self, element: Element) -> str: ...
+    def limit_error(self, key: str, **params: object) -> Exception: ...
+    def converter(self) -> Callable[[float], Cell]: ...
+    @staticmethod
+    def column_index(ref: str) -> int: ...
+    @staticmethod
+    def prolog_has_dtd(head: bytes) -> bool | None: ...
+    @staticmethod
+    def xml_codec(head: bytes) -> str: ...
 
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -243,26 +284,24 @@ class _Envelope:
         return out
 
 
-def _open(stream: IO[bytes], envelope: _Envelope, name: bytes, depth: int) -> tuple[str, bytes]:
+def _open(stream: IO[bytes], envelope: _Envelope, name: bytes, depth: int, host: Host) -> tuple[str, bytes]:
     """Feed ``envelope`` the part up to the end of the start tag of ``name`` (open at ``depth``).
 
     Returns the tag's namespace prefix (``""`` or ``"x:"``) and the bytes read past the tag.
     """
-    from tpbis.adapters._xlsx_read import _prolog_has_dtd, xml_codec
-
     head = b""
     while True:
         chunk = stream.read(64 * 1024)
         head += chunk
         try:
-            verdict = _prolog_has_dtd(head)
+            verdict = host.prolog_has_dtd(head)
         except Exception:
             raise Decline from None
         if verdict is True or (verdict is None and (not chunk or len(head) > _PROLOG_BYTES)):
             raise Decline
         if verdict is False:
             break
-    if xml_codec(head[:4]) not in ("utf-8", "utf-8-sig"):
+    if host.xml_codec(head[:4]) not in ("utf-8", "utf-8-sig"):
         raise Decline
     if head.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
         declaration = _DECLARATION.match(head)
@@ -354,12 +393,11 @@ class _Body:
         envelope.close()
 
 
-def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
+def fast_rows(package: Host, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cell, ...]]]:
     """What ``Package._rows`` yields for the worksheet ``stream``, or :class:`Decline`."""
-    from tpbis.adapters._xlsx_read import _converter, column_index, limit_error
-
+    column_index, limit_error = package.column_index, package.limit_error
     envelope = _Envelope(frozenset({"c", "row"}), 3)
-    prefix, rest = _open(stream, envelope, b"sheetData", 1)
+    prefix, rest = _open(stream, envelope, b"sheetData", 1, package)
     namespaces = envelope.namespaces()
     body = _Body(stream, rest, f"</{prefix}row", f"</{prefix}sheetData", SHEET_CHUNK)
     p = re.escape(prefix)
@@ -381,7 +419,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
     max_columns, cell_chars = limits.columns, limits.cell_chars
     strings = package._shared_string
     dates = package._dates
-    convert = _converter(package.date1904)
+    convert = package.converter()
     scalar = package._scalar
     columns: dict[str, int] = {}
     cell_attributes: dict[str, tuple[str, str, str | None, int]] = {}
@@ -399,7 +437,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
         return out
 
     def too_wide() -> Exception:
-        return limit_error(package.path, "columns_tab", limit=max_columns, tab=package._tab)
+        return limit_error("columns_tab", limit=max_columns, tab=package._tab)
 
     def take(column: int, letters: str, others: str, v: str, raw: str, inline: str, text: str, *_: str) -> int:
         """One usual cell, read as ``Package._rows`` reads it: its column (and its value kept in ``cells``)."""
@@ -425,7 +463,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
             if kind != "inlineStr":
                 return column  # an <is> without <v>: no value
             if len(text) > cell_chars:
-                raise limit_error(package.path, "cell", limit=cell_chars)
+                raise limit_error("cell", limit=cell_chars)
             if not text:
                 return column
             value = text
@@ -495,9 +533,9 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
                         if v:
                             # shortcuts for the commonest values, each giving what ``_scalar`` gives
                             if kind == "s" and raw.isascii() and raw.isdigit() and len(raw) <= cell_chars:
-                                number = int(raw)
-                                if number < len(shared):
-                                    value = shared[number]
+                                string = int(raw)
+                                if string < len(shared):
+                                    value = shared[string]
                                 else:
                                     value = scalar(kind, raw, style, strings, dates, convert)
                             elif kind == "n" and raw.isascii() and len(raw) <= cell_chars and (
@@ -522,7 +560,7 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
                             if kind != "inlineStr":
                                 continue
                             if len(text) > cell_chars:
-                                raise limit_error(package.path, "cell", limit=cell_chars)
+                                raise limit_error("cell", limit=cell_chars)
                             if not text:
                                 continue
                             value = text
@@ -564,18 +602,17 @@ def fast_rows(package: Package, stream: IO[bytes]) -> Iterator[tuple[int, tuple[
         column = 0
         if cells:
             if number > limits.rows:
-                raise limit_error(package.path, "rows_tab", limit=limits.rows, tab=package._tab)
+                raise limit_error("rows_tab", limit=limits.rows, tab=package._tab)
             row = tuple(map(cells.get, range(1, max(cells) + 1)))
             cells = {}
             yield number, row
 
 
-def fast_strings(package: Package, stream: IO[bytes]) -> Iterator[str]:
+def fast_strings(package: Host, stream: IO[bytes]) -> Iterator[str]:
     """What ``Package._string_stream`` yields for the shared strings ``stream``, or :class:`Decline`."""
-    from tpbis.adapters._xlsx_read import limit_error
-
+    limit_error = package.limit_error
     envelope = _Envelope(frozenset({"si"}), 1)
-    prefix, rest = _open(stream, envelope, b"sst", 0)
+    prefix, rest = _open(stream, envelope, b"sst", 0, package)
     namespaces = envelope.namespaces()
     body = _Body(stream, rest, f"</{prefix}si", f"</{prefix}sst", STRINGS_CHUNK)
     p = re.escape(prefix)
@@ -594,7 +631,7 @@ def fast_strings(package: Package, stream: IO[bytes]) -> Iterator[str]:
             pos = match.end()
             text = match.group(1)
             if len(text) > limit:
-                raise limit_error(package.path, "cell", limit=limit)
+                raise limit_error("cell", limit=limit)
             yield text
             continue
         pos = _SPACE.match(s, pos, end).end()  # type: ignore[union-attr]

@@ -17,6 +17,12 @@ Limits (:class:`Limits`; each one breached is one :class:`~tpbis.errors.SourceEr
 * at most 50,000 characters in one cell (Excel itself stops at 32,767).
 
 Rows and cells without a value after the last value are not kept.
+
+Worksheets and shared strings are first read by the strict regex reader of
+:mod:`tpbis.adapters._xlsx_fast` (several times faster on large sheets); when
+a part holds anything it does not fully understand it declines, and the part is
+read again from the start by the ElementTree reader below, so the rows, values
+and errors are always this reader's (``FAST = False`` turns it off).
 """
 
 from __future__ import annotations
@@ -204,6 +210,31 @@ class Package:
         self._string_source: Iterator[str] | None = None
         self._date_styles: list[bool] | None = None
         self._tab = ""
+
+    # -- for the fast reader (``_xlsx_fast`` imports nothing from this module: it gets them here) --
+
+    @staticmethod
+    def column_index(ref: str) -> int:
+        """:func:`column_index`."""
+        return column_index(ref)
+
+    @staticmethod
+    def prolog_has_dtd(head: bytes) -> bool | None:
+        """:func:`_prolog_has_dtd`."""
+        return _prolog_has_dtd(head)
+
+    @staticmethod
+    def xml_codec(head: bytes) -> str:
+        """:func:`xml_codec`."""
+        return xml_codec(head)
+
+    def limit_error(self, key: str, **params: object) -> SourceError:
+        """:func:`limit_error` for this package's file."""
+        return limit_error(self.path, key, **params)
+
+    def converter(self) -> Callable[[float], Cell]:
+        """Excel serial numbers to dates in this workbook's calendar."""
+        return _converter(self.date1904)
 
     # -- parts -------------------------------------------------------------------------------
 
