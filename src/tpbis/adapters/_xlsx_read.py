@@ -17,6 +17,12 @@ Limits (:class:`Limits`; each one breached is one :class:`~tpbis.errors.SourceEr
 * at most 50,000 characters in one cell (Excel itself stops at 32,767).
 
 Rows and cells without a value after the last value are not kept.
+
+Worksheets and shared strings are first read by the strict regex reader of
+:mod:`tpbis.adapters._xlsx_fast` (several times faster on large sheets); when
+a part holds anything it does not fully understand it declines, and the part is
+read again from the start by the ElementTree reader below, so the rows, values
+and errors are always this reader's (``FAST = False`` turns it off).
 """
 
 from __future__ import annotations
@@ -69,6 +75,11 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 _T = TypeVar("_T")
+#: Read worksheets and shared strings with the fast reader (``_xlsx_fast``) first; tests turn it off to compare.
+FAST = True
+
+
+_RowReader = Callable[["Package", IO[bytes]], Iterator[tuple[int, tuple[Cell, ...]]]]
 
 
 class _Unreadable(Exception):
@@ -200,6 +211,31 @@ class Package:
         self._date_styles: list[bool] | None = None
         self._tab = ""
 
+    # -- for the fast reader (``_xlsx_fast`` imports nothing from this module: it gets them here) --
+
+    @staticmethod
+    def column_index(ref: str) -> int:
+        """:func:`column_index`."""
+        return column_index(ref)
+
+    @staticmethod
+    def prolog_has_dtd(head: bytes) -> bool | None:
+        """:func:`_prolog_has_dtd`."""
+        return _prolog_has_dtd(head)
+
+    @staticmethod
+    def xml_codec(head: bytes) -> str:
+        """:func:`xml_codec`."""
+        return xml_codec(head)
+
+    def limit_error(self, key: str, **params: object) -> SourceError:
+        """:func:`limit_error` for this package's file."""
+        return limit_error(self.path, key, **params)
+
+    def converter(self) -> Callable[[float], Cell]:
+        """Excel serial numbers to dates in this workbook's calendar."""
+        return _converter(self.date1904)
+
     # -- parts -------------------------------------------------------------------------------
 
     def real(self, name: str) -> str:
@@ -254,12 +290,27 @@ class Package:
     def _string_stream(self) -> Iterator[str]:
         if not self._strings_part or self._strings_part not in self.names:
             return
+        done = 0
+        if FAST:
+            from tpbis.adapters._xlsx_fast import Decline, fast_strings
+
+            try:
+                with self.archive.open(self._strings_part) as stream:
+                    for text in fast_strings(self, stream):
+                        done += 1
+                        yield text
+                return
+            except Decline:
+                pass  # the slow reader goes on after the strings already handed out (the same ones)
         with self.archive.open(self._strings_part) as stream:
             for element, ancestors in _ends(stream):
                 if len(ancestors) != 1:
                     continue  # the root, or inside an <si>: read with it
                 if _local(element.tag) == "si":
-                    yield self._text(element)
+                    if done:
+                        done -= 1
+                    else:
+                        yield self._text(element)
                 ancestors[0].remove(element)  # memory holds one string at a time
 
     def _dates(self) -> list[bool]:
@@ -302,11 +353,22 @@ class Package:
         """The sheet as a table: row 1 is the header; rows stop at the last row holding a value."""
         if sheet.part is None or sheet.part not in self.names:
             return Table(name=sheet.name, header=(), rows=[])
+        self._tab = sheet.name
+        if FAST:
+            from tpbis.adapters._xlsx_fast import Decline, fast_rows
+
+            try:
+                return self._table(sheet, fast_rows)
+            except Decline:
+                pass  # read again from the start: nothing was handed out
+        return self._table(sheet, Package._rows)
+
+    def _table(self, sheet: SheetRef, read: _RowReader) -> Table:
         rows: list[tuple[Cell, ...]] = []
         header: tuple[Cell, ...] = ()
-        self._tab = sheet.name
+        assert sheet.part is not None
         with self.archive.open(sheet.part) as stream:
-            for number, cells in self._rows(stream):
+            for number, cells in read(self, stream):
                 if number == 1:
                     header = cells
                     continue
@@ -322,12 +384,25 @@ class Package:
         if sheet.part is None or sheet.part not in self.names:
             return ()
         self._tab = sheet.name
+        if FAST:
+            from tpbis.adapters._xlsx_fast import Decline, fast_rows
+
+            try:
+                return self._header(sheet, fast_rows)
+            except Decline:
+                pass
+        return self._header(sheet, Package._rows)
+
+    def _header(self, sheet: SheetRef, read: _RowReader) -> tuple[Cell, ...]:
+        assert sheet.part is not None
         with self.archive.open(sheet.part) as stream:
-            rows = self._rows(stream)
+            rows = read(self, stream)
             try:
                 number, cells = next(rows, (0, ()))
             finally:
-                rows.close()
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
         return cells if number == 1 else ()
 
     def _rows(self, stream: IO[bytes]) -> Generator[tuple[int, tuple[Cell, ...]], None, None]:
@@ -396,6 +471,18 @@ class Package:
             return self._text(inline) if inline is not None else None
         if raw is None:
             return None
+        return self._scalar(kind, raw, cell.get("s", "0"), strings, dates, convert)
+
+    def _scalar(
+        self,
+        kind: str,
+        raw: str,
+        style: str,
+        strings: Callable[[int], str],
+        dates: Callable[[], list[bool]],
+        convert: Callable[[float], Cell],
+    ) -> Cell:
+        """The value of a cell of type ``kind`` (its ``t``) holding ``<v>raw</v>``, styled ``style`` (its ``s``)."""
         if len(raw) > self.limits.cell_chars:
             raise limit_error(self.path, "cell", limit=self.limits.cell_chars)
         if kind == "s":
@@ -419,10 +506,9 @@ class Package:
         if not raw or _ILLEGAL_NUMBER.search(raw):
             return raw or None
         try:
-            number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            number: int | float = float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
         except ValueError:
             return raw
-        style = cell.get("s", "0")
         index = int(style) if style.isdigit() else 0
         table_dates = dates()
         if index < len(table_dates) and table_dates[index]:
