@@ -280,6 +280,15 @@ EDGES = {
     "shared strings in a row without r": '<row r="5"><c r="A5" t="s"><v>0</v></c></row>'
                                          '<row><c r="A6" t="s"><v>0</v></c><c r="B6" t="s"><v>1</v></c></row>',
     "duplicate refs": '<row r="1"><c r="A1"><v>1</v></c><c r="A1"><v>2</v></c></row>',
+    # found by the hostile review: Python's int() refuses more than 4,300 digits, and ``_scalar`` reads a
+    # style only for a number; the fast shortcuts must not raise where the slow reader reads a value
+    "numbers longer than int() reads": f'<row r="1"><c r="A1"><v>{"1" * 5000}</v></c><c r="B1" s="1"><v>{"2" * 5000}'
+                                       '</v></c><c r="C1"><v>' + "3" * 700 + '.5</v></c></row>',
+    "shared string index longer than int() reads": f'<row r="1"><c r="A1" t="s"><v>{"0" * 5000}</v></c></row>',
+    "styles that are not ASCII digits": '<row r="1"><c r="A1" t="s" s="\u00b2"><v>0</v></c><c r="B1" s="\u00b2"/>'
+                                        f'<c r="C1" t="str" s="{"0" * 5000}"><v>x</v></c>'
+                                        f'<c r="D1" s="{"0" * 5000}"/><c r="E1" s="\u0661"><v>3</v></c></row>',
+    "style not ASCII digits on a number": '<row r="1"><c r="A1" s="\u00b2"><v>1</v></c></row>',
 }
 
 

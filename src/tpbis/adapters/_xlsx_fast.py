@@ -92,6 +92,9 @@ _PENDING_BYTES = 8 * 1024 * 1024
 _MAX_DEPTH = 8
 _CACHE = 4096
 _FEED = 64 * 1024
+#: the longest number the shortcuts give ``int``: Python refuses longer digit strings (``sys.set_int_max_str_digits``,
+#: at least 640), and ``_scalar`` turns that refusal into its own result
+_DIGITS = 600
 _ROW_CHARS = 64 * 1024  # a longer row is read one cell at a time (its matches would all be held at once)
 
 _WS = "[ \t\r\n]"  # XML white space (``\s`` would take Unicode spaces too)
@@ -417,6 +420,7 @@ def fast_rows(package: Host, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cel
     row_open, data_close = f"<{p}row", f"</{p}sheetData"
     limits = package.limits
     max_columns, cell_chars = limits.columns, limits.cell_chars
+    digits = min(cell_chars, _DIGITS)  # the longest <v> the shortcuts take (``_scalar`` checks the limit)
     strings = package._shared_string
     dates = package._dates
     convert = package.converter()
@@ -433,7 +437,9 @@ def fast_rows(package: Host, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cel
             cell_attributes.clear()
         found = _attributes(text, namespaces)
         style = found.get("s", "0")
-        out = cell_attributes[text] = (found.get("t", "n"), style, found.get("r"), int(style) if style.isdigit() else 0)
+        # -1: a style index ``_scalar`` alone reads as it should (not ASCII digits, or too long for ``int``)
+        index = int(style) if style.isascii() and style.isdigit() and len(style) <= _DIGITS else -1
+        out = cell_attributes[text] = (found.get("t", "n"), style, found.get("r"), index)
         return out
 
     def too_wide() -> Exception:
@@ -532,13 +538,13 @@ def fast_rows(package: Host, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cel
                             column += 1
                         if v:
                             # shortcuts for the commonest values, each giving what ``_scalar`` gives
-                            if kind == "s" and raw.isascii() and raw.isdigit() and len(raw) <= cell_chars:
+                            if kind == "s" and raw.isascii() and raw.isdigit() and len(raw) <= digits:
                                 string = int(raw)
                                 if string < len(shared):
                                     value = shared[string]
                                 else:
                                     value = scalar(kind, raw, style, strings, dates, convert)
-                            elif kind == "n" and raw.isascii() and len(raw) <= cell_chars and (
+                            elif kind == "n" and index >= 0 and raw.isascii() and len(raw) <= digits and (
                                 raw.isdigit() or _decimal(raw)
                             ):
                                 table = dates()
