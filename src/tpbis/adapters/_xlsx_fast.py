@@ -98,18 +98,20 @@ _DIGITS = 600
 _ROW_CHARS = 64 * 1024  # a longer row is read one cell at a time (its matches would all be held at once)
 
 _WS = "[ \t\r\n]"  # XML white space (``\s`` would take Unicode spaces too)
-_NAME = "[A-Za-z_][A-Za-z0-9._-]*"  # ASCII names only: anything else declines
+# the quantifiers below are possessive (``*+``, ``++``) wherever what follows cannot start with what they took:
+# the same matches, without backtracking (a tag with megabytes of white space failed in quadratic-like time)
+_NAME = "[A-Za-z_][A-Za-z0-9._-]*+"  # ASCII names only: anything else declines
 _QNAME = f"(?:{_NAME}:)?{_NAME}"
-_ATTR = f"""{_QNAME}{_WS}*={_WS}*(?:"[^"<]*"|'[^'<]*')"""
-_ATTRS = f"(?:{_WS}+{_ATTR})*"
+_ATTR = f"""{_QNAME}{_WS}*+={_WS}*+(?:"[^"<]*+"|'[^'<]*+')"""
+_ATTRS = f"(?:{_WS}++{_ATTR})*+"
 _ATTR_RE = re.compile(f"""({_QNAME}){_WS}*={_WS}*(?:"([^"<]*)"|'([^'<]*)')""")
-_TAG = re.compile(f"<(/?)({_QNAME})({_ATTRS}){_WS}*(/?)>")
+_TAG = re.compile(f"<(/?)({_QNAME})({_ATTRS}){_WS}*+(/?)>")
 _SPACE = re.compile(f"{_WS}*")
 #: characters XML 1.0 forbids (expat refuses U+FFFE and U+FFFF too); UTF-8 decoding already refuses surrogates
 _NONXML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _REF = re.compile("&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,10})|#x([0-9a-fA-F]{1,8}));")
 #: text the usual shapes take as it is: no markup, reference, carriage return or character XML forbids
-_FAST_TEXT = "[^<>&\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
+_FAST_TEXT = "[^<>&\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*+"
 _decimal = re.compile("[0-9]+\\.[0-9]+").fullmatch
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[ \t\r\n]([^>]*?)\?>")
@@ -404,16 +406,17 @@ def fast_rows(package: Host, stream: IO[bytes]) -> Iterator[tuple[int, tuple[Cel
     namespaces = envelope.namespaces()
     body = _Body(stream, rest, f"</{prefix}row", f"</{prefix}sheetData", SHEET_CHUNK)
     p = re.escape(prefix)
-    row_re = re.compile(f'<{p}row(?:{_WS}+r="([0-9]+)")?({_ATTRS}){_WS}*(/?)>')
-    row_end = re.compile(f"</{p}row{_WS}*>")
+    row_re = re.compile(f'<{p}row(?:{_WS}++r="([0-9]++)")?({_ATTRS}){_WS}*+(/?)>')
+    row_end = re.compile(f"</{p}row{_WS}*+>")
     # the usual cells: r (if any) first in capital letters, attributes in double quotes, then <v>, or <is> with
-    # one <t>, or nothing; in a row read at once, a character outside them but white space is the last group
+    # one <t>, or nothing; in a row read at once, a character outside them but white space is the last group,
+    # and that match takes the rest of the piece (read again one cell at a time): one match, not one per character
     usual = (
-        f'<{p}c(?: r="([A-Z]{{1,3}})[0-9]+")?((?: {_QNAME}="[^"<]*")*){_WS}*(?:/>|>(?:(<{p}v>)({_FAST_TEXT})</{p}v>'
+        f'<{p}c(?: r="([A-Z]{{1,3}})[0-9]+")?((?: {_QNAME}="[^"<]*+")*+){_WS}*+(?:/>|>(?:(<{p}v>)({_FAST_TEXT})</{p}v>'
         f'|(<{p}is>)<{p}t(?:{_WS}+xml:space="preserve")?>({_FAST_TEXT})</{p}t></{p}is>)?</{p}c>)'
     )
-    usual_cells = re.compile(usual + "|([^ \t\r\n])").findall
-    usual_cell = re.compile(f"{_WS}*(?:{usual})").match
+    usual_cells = re.compile(usual + "|([^ \t\r\n])[\\s\\S]*").findall
+    usual_cell = re.compile(f"{_WS}*+(?:{usual})").match
     other = itemgetter(6)
     row_close, cell_open = f"</{p}row", f"<{prefix}c"
     cell_start = re.compile(f"<{p}c[ \t\r\n/>]")
@@ -622,7 +625,7 @@ def fast_strings(package: Host, stream: IO[bytes]) -> Iterator[str]:
     namespaces = envelope.namespaces()
     body = _Body(stream, rest, f"</{prefix}si", f"</{prefix}sst", STRINGS_CHUNK)
     p = re.escape(prefix)
-    si_re = re.compile(f'{_WS}*<{p}si><{p}t(?:{_WS}+xml:space="preserve")?>({_FAST_TEXT})</{p}t></{p}si>')
+    si_re = re.compile(f'{_WS}*+<{p}si><{p}t(?:{_WS}+xml:space="preserve")?>({_FAST_TEXT})</{p}t></{p}si>')
     si_start = re.compile(f"<{p}si[ \t\r\n/>]")
     data_close = f"</{p}sst"
     limit = package.limits.cell_chars
