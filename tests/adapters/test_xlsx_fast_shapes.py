@@ -249,3 +249,23 @@ def test_long_unusual_cell_is_not_read_one_character_at_a_time() -> None:
         tracemalloc.stop()
     assert peak < 30 * len(text)
     assert read(data, True) == read(data, False)
+
+
+@pytest.mark.parametrize("prefix", ["", "x", "p" * 100, "q" * 101])
+def test_sheet_data_tag_across_a_read(prefix: str) -> None:
+    """``<sheetData>`` found wherever it falls against the 64 KB reads (the search resumes near the end of what it
+    read); a prefix longer than 100 characters declines."""
+    colon = f"{prefix}:" if prefix else ""
+    declaration = f' xmlns:{prefix}="{MAIN}"' if prefix else ""
+    for shift in (*range(0, 140, 7), 250, 300):
+        head = f'<{colon}worksheet{declaration}><{colon}sheetPr codeName="'
+        padding = 64 * 1024 - shift - len(head) - len('"/>')
+        sheet = (f'{head}{"a" * padding}"/><{colon}sheetData><{colon}row r="1"><{colon}c><{colon}v>1</{colon}v>'
+                 f"</{colon}c></{colon}row></{colon}sheetData></{colon}worksheet>")
+        data = package(sheet)
+        if len(prefix) > 100:
+            with pytest.raises(Decline):
+                read_strictly(data)
+        else:
+            assert read_strictly(data) == (None, [("read", [(1, (1,))])])
+        assert read(data, True) == read(data, False)

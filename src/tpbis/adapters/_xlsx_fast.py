@@ -90,6 +90,7 @@ STRINGS_CHUNK = 256 * 1024
 _PROLOG_BYTES = 1024 * 1024
 _PENDING_BYTES = 8 * 1024 * 1024
 _MAX_DEPTH = 8
+_TAG_SPAN = 256  # longer than '<', a prefix of 100 characters, ':', a tag name and one more byte
 _CACHE = 4096
 _FEED = 64 * 1024
 #: the longest number the shortcuts give ``int``: Python refuses longer digit strings (``sys.set_int_max_str_digits``,
@@ -315,10 +316,13 @@ def _open(stream: IO[bytes], envelope: _Envelope, name: bytes, depth: int, host:
         encoding = _ENCODING.search(declaration.group(1))
         if encoding and (encoding.group(1) or encoding.group(2) or b"").lower() != b"utf-8":
             raise Decline
-    tag = re.compile(rb"<(" + _NAME.encode() + rb":)?" + name + rb"(?=[ \t\r\n/>])")
+    # a prefix of at most 100 characters (a longer one declines), so a match spans at most _TAG_SPAN bytes and the
+    # next search can start that far from the end (searching from the start each time was quadratic)
+    tag = re.compile(rb"<([A-Za-z_][A-Za-z0-9._-]{0,99}+:)?" + name + rb"(?=[ \t\r\n/>])")
     pending = head
+    start = 0
     while True:
-        match = tag.search(pending)
+        match = tag.search(pending, start)
         close = -1 if match is None else pending.find(b">", match.end())
         if match is not None and close >= 0:
             break
@@ -327,6 +331,7 @@ def _open(stream: IO[bytes], envelope: _Envelope, name: bytes, depth: int, host:
             if cut > 0:
                 envelope.feed(pending[:cut])
                 pending = pending[cut:]
+            start = max(0, len(pending) - _TAG_SPAN)
         chunk = stream.read(64 * 1024)
         if not chunk or len(pending) > _PENDING_BYTES:
             raise Decline
