@@ -285,3 +285,20 @@ def test_a_part_mostly_read_one_element_at_a_time_declines(formulas: int, plain:
     else:
         read_strictly(data)
     assert read(data, True) == read(data, False)
+
+
+@pytest.mark.parametrize("part", ["sheet", "strings"])
+def test_a_row_or_string_longer_than_item_chars_declines(part: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row (or shared string) is held whole while it is read: one longer than ``ITEM_CHARS`` declines, so memory
+    stays bounded (found by the hostile review: a valid row of 150 MB was held whole)."""
+    monkeypatch.setattr(_xlsx_fast, "ITEM_CHARS", 50_000)
+    monkeypatch.setattr(_xlsx_fast, "SHEET_CHUNK", 10_000)
+    monkeypatch.setattr(_xlsx_fast, "STRINGS_CHUNK", 10_000)
+    long_row = "".join(f"<c><v>{i}</v></c>" for i in range(8000)) if part == "sheet" else "<c><v>1</v></c>"
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{long_row}</row><row r="2"><c t="s"><v>0</v></c></row>' \
+            "</sheetData></worksheet>"
+    strings = f'<sst xmlns="{MAIN}"><si><t>{"é" * (60_000 if part == "strings" else 10)}</t></si></sst>'
+    data = package(sheet, strings)
+    with pytest.raises(Decline):
+        read_strictly(data)
+    assert read(data, True) == read(data, False)

@@ -21,7 +21,8 @@ well-formed. So the prolog's DTD check, the namespaces in scope and the rest
 of the part are checked exactly as the slow reader checks them.
 
 Text is read in chunks of about 1 MB (256 KB for shared strings) cut at row
-(string) boundaries, so memory stays bounded as with the pull parser.
+(string) boundaries, so memory stays bounded as with the pull parser; a row
+(string) longer than ``ITEM_CHARS`` declines.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 SHEET_CHUNK = 1024 * 1024
 STRINGS_CHUNK = 256 * 1024
 _PROLOG_BYTES = 1024 * 1024
+#: the most text held for one row or string before the part declines (a valid row of a million cells would be held
+#: whole, up to the 200 MB a part may hold; found by the hostile review)
+ITEM_CHARS = 16 * 1024 * 1024
 _PENDING_BYTES = 8 * 1024 * 1024
 _MAX_DEPTH = 8
 _TAG_SPAN = 256  # longer than '<', a prefix of 100 characters, ':', a tag name and one more byte
@@ -381,6 +385,8 @@ class _Body:
                     return
             if self.eof:
                 raise Decline  # the data is never closed
+            if len(s) + len(self.raw) > ITEM_CHARS:
+                raise Decline  # one row (string) this long would be held whole: the pull parser's memory stays bounded
             data = self.raw + self.stream.read(self.chunk)
             if len(data) == len(self.raw):
                 self.eof, cut = True, len(data)
