@@ -175,10 +175,10 @@ class Message:
         # made at national scale (problems, plans, unmet award criteria), and ``kwparams`` is ours
         if params:
             kwparams = {**params, **kwparams}
-        items = object.__new__(Params)
-        _set(items, "_items", kwparams)
-        _set(items, "_hash", None)
-        _set(self, "key", key)
+        items = Params.__new__(Params)
+        items._items = kwparams
+        items._hash = None
+        _set(self, "key", key)  # a frozen attrs class
         _set(self, "params", items)
 
     @classmethod

@@ -197,7 +197,7 @@ def _amount(metric: Metric, kinds: frozenset[ActivityKind], result: LibraryResul
         return library.digital_collection
     if metric is Metric.PRINT_COLLECTION:
         return library.print_collection
-    chosen = [t for kind, t in tallies.items() if kind in kinds]
+    chosen = _chosen(kinds, tallies)
     if metric is Metric.COUNT:
         return sum(t.count for t in chosen)
     if metric is Metric.PARTICIPANTS:
