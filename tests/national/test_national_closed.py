@@ -111,10 +111,9 @@ def test_a_province_closed_under_an_earlier_rubric_of_the_schedule(tmp_path: Pat
     assert not any(code == CLOSED_CHANGED for code, _, _ in result.problems)
 
 
-def test_a_province_closed_under_its_own_rubric_names_it(tmp_path: Path) -> None:
-    """The province closed 2024 under its own rubric, which the national configuration does not know: the
-    roll-up keeps its frozen composites and names the rubric the close recorded (name, version, digest),
-    not the national one it was read with; the recap's rubric column says the same."""
+def _closed_under_own_rubric(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A province folder whose workbook was synced and closed for 2024 under its own rubric ``kepri-sendiri``,
+    which the national configuration does not know: (folder, the rubric file, the workbook)."""
     folder = tmp_path / "closed"
     folder.mkdir()
     own = folder / "rubrik-kepri.toml"
@@ -123,6 +122,14 @@ def test_a_province_closed_under_its_own_rubric_names_it(tmp_path: Path) -> None
     path.write_bytes(EXAMPLE.read_bytes())
     assert 0 == main(["sync", str(path), "--period", "2024", "--rubric", str(own)])
     assert 0 == main(["close", str(path), "--period", "2024", "--rubric", str(own)])
+    return folder, own, path
+
+
+def test_a_province_closed_under_its_own_rubric_names_it(tmp_path: Path) -> None:
+    """The province closed 2024 under its own rubric, which the national configuration does not know: the
+    roll-up keeps its frozen composites and names the rubric the close recorded (name, version, digest),
+    not the national one it was read with; the recap's rubric column says the same."""
+    folder, own, path = _closed_under_own_rubric(tmp_path)
     frozen = parse_rubric(own.read_text(encoding="utf-8"), str(own))
     assert frozen.digest != default_rubric().digest
     result = national(folder)
@@ -141,14 +148,7 @@ def test_a_hand_typed_rubric_version_of_a_close_is_no_crash(tmp_path: Path, vers
     """The close rows' rubric cell typed by hand with a version no integer column holds (a superscript digit,
     an Arabic-Indic one, more digits than int64): the province still rolls up, under that rubric name with
     version 0, and the national outputs are written (no traceback, no overflow in the export)."""
-    folder = tmp_path / "closed"
-    folder.mkdir()
-    own = folder / "rubrik-kepri.toml"
-    own.write_text(RUBRIC_2023_TEXT.replace('name = "kepri-2023"', 'name = "kepri-sendiri"'), encoding="utf-8")
-    path = folder / "kepri.xlsx"
-    path.write_bytes(EXAMPLE.read_bytes())
-    assert 0 == main(["sync", str(path), "--period", "2024", "--rubric", str(own)])
-    assert 0 == main(["close", str(path), "--period", "2024", "--rubric", str(own)])
+    folder, _, path = _closed_under_own_rubric(tmp_path)
     book = openpyxl.load_workbook(path)
     sheet = book["Riwayat"]
     header = [c.value for c in sheet[1]]
